@@ -1,0 +1,308 @@
+"""The sync contract between a laptop and the county server.
+
+Everything that crosses the wire is defined here: message types, the protocol version and the
+codec. Both ends (``sync.engine``/``sync.client`` on the laptop, ``sync.server`` at the county)
+import these types and nothing else of each other.
+
+Model (see DESIGN.md, "Sync protocol"):
+
+* A record is ``(entity, id)``; ``id`` is a UUIDv7 made offline. Every record belongs to one village.
+* The server keeps one counter per village. Each accepted change bumps it; the new value is the
+  record's ``seq`` and the ``version`` of every field that change wrote.
+* A laptop edits a field on top of the version it last saw (``base``). On push, per field: base equal
+  to the server's version -> applied; value already equal -> nothing to do; otherwise a conflict row
+  is made and the server value is kept.
+* A delete is a tombstone (``deleted=True``) made on top of the record ``seq`` the laptop last saw
+  (``base_seq``). Delete against a later edit, or an edit against a deleted record, is a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import zstandard
+
+PROTOCOL_VERSION = 1
+ENTITIES: tuple[str, ...] = ("household", "person", "income", "service")
+MEDIA_TYPE = "application/vnd.village-desk+json+zstd"
+MAX_BODY_BYTES = 8 * 1024 * 1024
+"""Largest compressed request body the server accepts."""
+MAX_DECODED_BYTES = 64 * 1024 * 1024
+"""Largest decompressed body; guards against compression bombs."""
+
+
+class ProtocolError(ValueError):
+    """A message that cannot be decoded or does not fit the protocol. Safe to show: no data in it."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Messages
+
+
+@dataclass(slots=True)
+class Change:
+    """One record's pending edits, as a laptop pushes them (several local edits coalesced)."""
+
+    entity: str
+    id: str
+    village_code: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    """New values of the fields this change writes (empty for a pure delete)."""
+    base: dict[str, int] = field(default_factory=dict)
+    """Field -> the server version the edit was made on. Missing means 0 (never synced)."""
+    base_values: dict[str, Any] = field(default_factory=dict)
+    """Field -> value at ``base`` (shown in the conflict view). Missing when the base version is 0."""
+    base_seq: int = 0
+    """The record ``seq`` the laptop last saw; 0 for a record made on this laptop."""
+    deleted: bool = False
+    hlc: int = 0
+    """Hybrid logical clock stamp of the newest local edit: (unix ms << 16) | counter."""
+    user: str = ""
+    """Local user who made the newest edit."""
+
+
+@dataclass(slots=True)
+class Problem:
+    """A validation problem with a record, in both languages. Never contains the bad value."""
+
+    field: str
+    code: str
+    zh: str
+    en: str
+
+
+@dataclass(slots=True)
+class ChangeResult:
+    """What the server did with one ``Change``."""
+
+    id: str
+    status: str
+    """``applied`` | ``partial`` (some fields in conflict) | ``conflict`` | ``unchanged`` | ``rejected``."""
+    seq: int = 0
+    """Record ``seq`` after this change (0 when rejected)."""
+    versions: dict[str, int] = field(default_factory=dict)
+    """New version of each field that was written (or was already equal)."""
+    conflicts: list[str] = field(default_factory=list)
+    """Fields kept at the county value and handed to a person (``_deleted`` for delete vs edit)."""
+    errors: list[Problem] = field(default_factory=list)
+
+
+RESULT_STATUSES = ("applied", "partial", "conflict", "unchanged", "rejected")
+
+
+@dataclass(slots=True)
+class PushRequest:
+    batch_id: str
+    changes: list[Change]
+    v: int = PROTOCOL_VERSION
+
+
+@dataclass(slots=True)
+class PushResponse:
+    batch_id: str
+    results: list[ChangeResult]
+    server_seq: int
+    """Village counter after the batch."""
+    replayed: bool = False
+    """True when this is the stored answer to a batch already applied."""
+    v: int = PROTOCOL_VERSION
+
+
+@dataclass(slots=True)
+class RecordState:
+    """A record as the server holds it, sent on pull (only fields changed after the cursor)."""
+
+    entity: str
+    id: str
+    village_code: str
+    seq: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    deleted: bool = False
+
+
+@dataclass(slots=True)
+class PullResponse:
+    records: list[RecordState]
+    cursor: int
+    """Pass this back as the next cursor; every change up to it is in this page or an earlier one."""
+    more: bool
+    v: int = PROTOCOL_VERSION
+
+
+# --------------------------------------------------------------------------------------------------
+# Codec: compact JSON, lists of like records sent column-wise, zstd on top.
+
+_TABLE = "\u0000t"
+_compressor = zstandard.ZstdCompressor(level=9)
+
+
+def _to_table(rows: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
+    """A list of dicts becomes {keys, rows}; field names then cross the wire once per batch."""
+    if len(rows) < 2 or not all(type(r) is dict for r in rows):
+        return rows
+    keys: list[str] = []
+    seen: set[str] = set()
+    for r in rows:
+        for k in r:
+            if k not in seen:
+                seen.add(k)
+                keys.append(k)
+    index = {k: i for i, k in enumerate(keys)}
+    packed = []
+    for r in rows:
+        # A row is a list of [column, value] pairs only when sparse; dense rows are plain lists.
+        if len(r) == len(keys):
+            packed.append([_pack(r[k]) for k in keys])
+        else:
+            packed.append({str(index[k]): _pack(v) for k, v in r.items()})
+    return {_TABLE: keys, "r": packed}
+
+
+def _pack(value: Any) -> Any:
+    if isinstance(value, list):
+        return _to_table([_pack(v) if not isinstance(v, dict) else v for v in value])
+    if isinstance(value, dict):
+        return {k: _pack(v) for k, v in value.items()}
+    return value
+
+
+def _unpack(value: Any) -> Any:
+    if isinstance(value, dict):
+        if _TABLE in value:
+            keys = value[_TABLE]
+            out = []
+            for row in value["r"]:
+                if isinstance(row, list):
+                    out.append({k: _unpack(v) for k, v in zip(keys, row, strict=True)})
+                else:
+                    out.append({keys[int(i)]: _unpack(v) for i, v in row.items()})
+            return out
+        return {k: _unpack(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unpack(v) for v in value]
+    return value
+
+
+def encode(message: Any) -> bytes:
+    """Message dataclass (or plain dict) -> compressed bytes for the wire."""
+    data = asdict(message) if hasattr(message, "__dataclass_fields__") else message
+    text = json.dumps(_pack(data), ensure_ascii=False, separators=(",", ":"))
+    return _compressor.compress(text.encode("utf-8"))
+
+
+def decode_dict(body: bytes) -> dict[str, Any]:
+    """Wire bytes -> plain dict, with size and shape checks. Raises ProtocolError."""
+    if len(body) > MAX_BODY_BYTES:
+        raise ProtocolError("request body too large")
+    try:
+        reader = zstandard.ZstdDecompressor().decompressobj()
+        raw = reader.decompress(body[:MAX_BODY_BYTES])
+        if len(raw) > MAX_DECODED_BYTES:
+            raise ProtocolError("request body too large once decompressed")
+        data = json.loads(raw.decode("utf-8"))
+    except ProtocolError:
+        raise
+    except Exception as exc:  # zstd, unicode and json errors all mean the same to the caller
+        raise ProtocolError("body is not compressed JSON") from exc
+    if not isinstance(data, dict):
+        raise ProtocolError("body is not a JSON object")
+    data = _unpack(data)
+    if data.get("v") != PROTOCOL_VERSION:
+        raise ProtocolError(f"unsupported protocol version (this end speaks {PROTOCOL_VERSION})")
+    return data
+
+
+def body_digest(body: bytes) -> str:
+    """Hex SHA-256 of a body, as signed in request headers and stored with a pushed batch."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def _problem(d: dict[str, Any]) -> Problem:
+    return Problem(field=str(d["field"]), code=str(d["code"]), zh=str(d["zh"]), en=str(d["en"]))
+
+
+def _change(d: dict[str, Any]) -> Change:
+    entity = d.get("entity")
+    if entity not in ENTITIES:
+        raise ProtocolError("change names an unknown entity")
+    if not isinstance(d.get("id"), str) or not isinstance(d.get("village_code"), str):
+        raise ProtocolError("change without id or village_code")
+    fields, base, base_values = d.get("fields", {}), d.get("base", {}), d.get("base_values", {})
+    if not all(isinstance(x, dict) for x in (fields, base, base_values)):
+        raise ProtocolError("change fields, base and base_values must be objects")
+    if not all(type(v) is int and v >= 0 for v in base.values()):
+        raise ProtocolError("base versions must be non-negative integers")
+    base_seq, hlc = d.get("base_seq", 0), d.get("hlc", 0)
+    if type(base_seq) is not int or type(hlc) is not int or base_seq < 0:
+        raise ProtocolError("base_seq and hlc must be integers")
+    return Change(
+        entity=entity,
+        id=d["id"],
+        village_code=d["village_code"],
+        fields=fields,
+        base=base,
+        base_values=base_values,
+        base_seq=base_seq,
+        deleted=bool(d.get("deleted", False)),
+        hlc=hlc,
+        user=str(d.get("user", "")),
+    )
+
+
+def decode_push_request(body: bytes) -> PushRequest:
+    d = decode_dict(body)
+    changes = d.get("changes")
+    if not isinstance(d.get("batch_id"), str) or not isinstance(changes, list):
+        raise ProtocolError("push needs batch_id and a list of changes")
+    try:
+        return PushRequest(batch_id=d["batch_id"], changes=[_change(c) for c in changes])
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ProtocolError("malformed change in push") from exc
+
+
+def decode_push_response(body: bytes) -> PushResponse:
+    d = decode_dict(body)
+    try:
+        results = [
+            ChangeResult(
+                id=r["id"],
+                status=r["status"],
+                seq=r.get("seq", 0),
+                versions=r.get("versions", {}),
+                conflicts=r.get("conflicts", []),
+                errors=[_problem(p) for p in r.get("errors", [])],
+            )
+            for r in d["results"]
+        ]
+        return PushResponse(
+            batch_id=d["batch_id"],
+            results=results,
+            server_seq=d["server_seq"],
+            replayed=d.get("replayed", False),
+        )
+    except (KeyError, TypeError) as exc:
+        raise ProtocolError("malformed push response") from exc
+
+
+def decode_pull_response(body: bytes) -> PullResponse:
+    d = decode_dict(body)
+    try:
+        records = [
+            RecordState(
+                entity=r["entity"],
+                id=r["id"],
+                village_code=r["village_code"],
+                seq=r["seq"],
+                fields=r.get("fields", {}),
+                versions=r.get("versions", {}),
+                deleted=r.get("deleted", False),
+            )
+            for r in d["records"]
+        ]
+        return PullResponse(records=records, cursor=d["cursor"], more=d["more"])
+    except (KeyError, TypeError) as exc:
+        raise ProtocolError("malformed pull response") from exc

@@ -1,0 +1,287 @@
+"""How form fields and cross-field rules are checked: messages, per-type checks and rule kinds.
+
+Split out of :mod:`sync.schema`, which loads the forms and calls these. Everything here is compiled once
+per field at load, so validating a record does no JSON or pattern work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sync.ids import is_uuid
+from sync.protocol import Problem
+from sync.resident_id import InvalidResidentId, parse_resident_id
+
+if TYPE_CHECKING:
+    from sync.schema import FieldDef, FormDef, Lookup
+
+PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_VILLAGE_CODE = re.compile(r"[0-9]{12}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
+
+# A field check takes (value, today) for a non-None value and returns a problem or None.
+Check = Callable[[Any, date], "Problem | None"]
+
+
+class FormError(ValueError):
+    """A form definition file that is malformed (a bug in ``resources/forms``, not user input)."""
+
+
+# Messages. Only labels and limits from the form go into them, never the value.
+
+
+def _messages(f: FieldDef) -> dict[str, tuple[str, str]]:
+    zh, en = f.label_zh, f.label_en
+    hint_zh = f"（{f.hint_zh}）" if f.hint_zh else ""
+    hint_en = f" ({f.hint_en})" if f.hint_en else ""
+    m = {
+        "required": (f"请{'选择' if f.type == 'choice' else '填写'}{zh}", f"{en} is required"),
+        "not_text": (f"{zh}应为文字", f"{en} must be text"),
+        "too_long": (f"{zh}不能超过{f.max_length}个字", f"{en} must be at most {f.max_length} characters"),
+        "too_short": (f"{zh}至少需要{f.min_length}个字", f"{en} must be at least {f.min_length} characters"),
+        "control_chars": (f"{zh}含有不可见的控制字符", f"{en} contains invisible control characters"),
+        "pattern": (f"{zh}格式不正确{hint_zh}", f"{en} is not in the expected format{hint_en}"),
+        "not_int": (f"{zh}应为整数", f"{en} must be a whole number"),
+        "not_date": (f"{zh}应为有效日期，格式为年-月-日", f"{en} must be a real date written YYYY-MM-DD"),
+        "future": (f"{zh}不能晚于今天", f"{en} cannot be in the future"),
+        "choice": (f"请从可选项中选择{zh}", f"{en} must be one of the listed options"),
+        "ref": (f"{zh}不是有效的记录编号", f"{en} must refer to a record by its id"),
+        "phone": (
+            f"{zh}格式不正确（手机号为1开头的11位数字，座机如 0371-12345678）",
+            f"{en} is not a valid number (mobile: 11 digits starting with 1; landline e.g. 0371-12345678)",
+        ),
+        "after_current_year": (f"{zh}不能晚于今年", f"{en} cannot be later than this year"),
+    }
+    if f.type == "money":
+        m["not_int"] = (f"{zh}应为以分为单位的整数", f"{en} must be a whole number of fen")
+        if isinstance(f.min, int):
+            m["too_small"] = (f"{zh}不能少于{_yuan(f.min)}元", f"{en} must be at least {_yuan(f.min)} yuan")
+        if isinstance(f.max, int):
+            m["too_large"] = (f"{zh}不能超过{_yuan(f.max)}元", f"{en} must be at most {_yuan(f.max)} yuan")
+    elif f.type == "date":
+        m["too_small"] = (f"{zh}不能早于{f.min}", f"{en} cannot be before {f.min}")
+        m["too_large"] = (f"{zh}不能晚于{f.max}", f"{en} cannot be after {f.max}")
+    else:
+        m["too_small"] = (f"{zh}不能小于{f.min}", f"{en} must be at least {f.min}")
+        m["too_large"] = (f"{zh}不能大于{f.max}", f"{en} must be at most {f.max}")
+    return m
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}" if fen % 100 else str(fen // 100)
+
+
+def field_problem(f: FieldDef, code: str) -> Problem:
+    zh, en = _messages(f)[code]
+    return Problem(f.name, code, zh, en)
+
+
+def check_meta(name: str, value: Any) -> Problem | None:
+    """Problem with one of the keys every record carries besides its form fields, or None."""
+    if value is None:
+        return None
+    if name == "id" and not is_uuid(value):
+        return Problem("id", "bad_id", "记录编号无效", "The record id is not a valid UUID")
+    if name == "village_code" and (not isinstance(value, str) or not _VILLAGE_CODE.fullmatch(value)):
+        return Problem(
+            "village_code", "bad_village_code", "村代码应为12位数字", "The village code must be 12 digits"
+        )
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Field checks, compiled once per field: patterns and messages are built at load, not per record.
+
+
+def compile_field(f: FieldDef) -> Check:
+    msgs = _messages(f)
+    name = f.name
+
+    def fail(code: str) -> Problem:
+        zh, en = msgs[code]
+        return Problem(name, code, zh, en)
+
+    if f.type == "text":
+        max_length, min_length = f.max_length, f.min_length
+        control = _CONTROL if f.multiline else _CONTROL_SINGLE_LINE
+        pattern = re.compile(f.pattern) if f.pattern else None
+
+        def check_text(v: Any, today: date) -> Problem | None:
+            if type(v) is not str:
+                return fail("not_text")
+            if max_length is not None and len(v) > max_length:
+                return fail("too_long")
+            if min_length is not None and len(v) < min_length:
+                return fail("too_short")
+            if control.search(v):
+                return fail("control_chars")
+            if pattern is not None and not pattern.fullmatch(v):
+                return fail("pattern")
+            return None
+
+        return check_text
+
+    if f.type in ("int", "money"):
+        lo = f.min if isinstance(f.min, int) else None
+        hi = f.max if isinstance(f.max, int) and not f.max_current_year else None
+        current_year = f.max_current_year
+
+        def check_int(v: Any, today: date) -> Problem | None:
+            if type(v) is not int:  # bool and float are not accepted
+                return fail("not_int")
+            if lo is not None and v < lo:
+                return fail("too_small")
+            if current_year and v > today.year:
+                return fail("after_current_year")
+            if hi is not None and v > hi:
+                return fail("too_large")
+            return None
+
+        return check_int
+
+    if f.type == "date":
+        earliest = f.min if isinstance(f.min, str) else None
+        latest = f.max if isinstance(f.max, str) else None
+        not_future = f.not_future
+
+        def check_date(v: Any, today: date) -> Problem | None:
+            if type(v) is not str or not ISO_DATE.fullmatch(v):
+                return fail("not_date")
+            try:
+                value = date.fromisoformat(v)
+            except ValueError:
+                return fail("not_date")
+            # ISO dates of the same shape compare correctly as strings.
+            if earliest is not None and v < earliest:
+                return fail("too_small")
+            if latest is not None and v > latest:
+                return fail("too_large")
+            if not_future and value > today:
+                return fail("future")
+            return None
+
+        return check_date
+
+    if f.type == "choice":
+        values = frozenset(c.value for c in f.choices)
+
+        def check_choice(v: Any, today: date) -> Problem | None:
+            return None if type(v) is str and v in values else fail("choice")
+
+        return check_choice
+
+    if f.type == "ref":
+        return lambda v, today: None if is_uuid(v) else fail("ref")
+
+    if f.type == "phone":
+        return lambda v, today: None if type(v) is str and PHONE.fullmatch(v) else fail("phone")
+
+    if f.type == "resident_id":
+
+        def check_resident_id(v: Any, today: date) -> Problem | None:
+            try:
+                parse_resident_id(v, today=today)
+            except InvalidResidentId as exc:
+                return Problem(name, f"resident_id_{exc.code}", exc.zh, exc.en)
+            return None
+
+        return check_resident_id
+
+    raise FormError(f"unknown field type {f.type!r}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Cross-field rules, by kind. Each gets the form, the rule's JSON, the record, the names of fields that
+# already failed (not checked again), the lookup and today.
+
+
+def _rule_one_of_required(
+    form: FormDef,
+    rule: Mapping[str, Any],
+    record: Mapping[str, Any],
+    bad: set[str],
+    lookup: Lookup | None,
+    today: date,
+) -> list[Problem]:
+    names = rule["fields"]
+    if any(record.get(n) is not None for n in names):
+        return []
+    fields = [form.field(n) for n in names]
+    zh = "或".join(f.label_zh for f in fields)
+    en = " or ".join(f.label_en for f in fields)
+    return [Problem(names[0], "one_of_required", f"请至少填写{zh}中的一项", f"Fill in at least one of {en}")]
+
+
+def _rule_unique(
+    form: FormDef,
+    rule: Mapping[str, Any],
+    record: Mapping[str, Any],
+    bad: set[str],
+    lookup: Lookup | None,
+    today: date,
+) -> list[Problem]:
+    if lookup is None or record.get("deleted"):
+        return []
+    names = rule["fields"]
+    when = rule.get("when", {})
+    if any(record.get(k) != v for k, v in when.items()):
+        return []
+    if any(record.get(n) is None or n in bad for n in names):
+        return []
+    where = {n: record[n] for n in names} | when
+    if lookup.count(form.entity, where, record.get("id")) == 0:
+        return []
+    message = rule.get("message")
+    if message:
+        zh, en = message["zh_CN"], message["en"]
+    else:
+        fields = [form.field(n) for n in names]
+        zh = "本村已有相同的" + "、".join(f.label_zh for f in fields)
+        en = "Another record in this village has the same " + ", ".join(f.label_en for f in fields)
+    return [Problem(rule.get("field", names[0]), rule.get("code", "duplicate"), zh, en)]
+
+
+def _rule_resident_id_matches(
+    form: FormDef,
+    rule: Mapping[str, Any],
+    record: Mapping[str, Any],
+    bad: set[str],
+    lookup: Lookup | None,
+    today: date,
+) -> list[Problem]:
+    id_field, birth_field, sex_field = rule["id_field"], rule["birth_date"], rule["sex"]
+    number = record.get(id_field)
+    if number is None or id_field in bad:
+        return []
+    parsed = parse_resident_id(number, today=today)
+    problems = []
+    birth = record.get(birth_field)
+    if birth is not None and birth_field not in bad and birth != parsed.birth_date.isoformat():
+        problems.append(
+            Problem(
+                birth_field,
+                "birth_date_mismatch",
+                "出生日期与公民身份号码中的出生日期不一致",
+                "The date of birth does not match the one in the resident ID",
+            )
+        )
+    sex = record.get(sex_field)
+    if sex is not None and sex_field not in bad and sex != parsed.sex:
+        problems.append(
+            Problem(
+                sex_field, "sex_mismatch", "性别与公民身份号码不一致", "Sex does not match the resident ID"
+            )
+        )
+    return problems
+
+
+RULES: dict[str, Callable[..., list[Problem]]] = {
+    "one_of_required": _rule_one_of_required,
+    "unique": _rule_unique,
+    "resident_id_matches": _rule_resident_id_matches,
+}

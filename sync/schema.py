@@ -1,0 +1,371 @@
+"""Form definitions (``resources/forms/*.json``) and the validation both ends share.
+
+The JSON declares the fields (type, labels, choices, limits) and which cross-field rules apply; this
+module interprets them. The app builds its forms from the same definitions the server validates with,
+so a bad record gets the same message in the village and at the county.
+
+Values after :meth:`Forms.normalize`: text/phone/date/choice/ref/resident_id are ``str``, int and money
+are ``int`` (never ``float`` or ``bool``; money is whole fen), an empty optional field is ``None``.
+
+Every problem is reported (not only the first), as :class:`sync.protocol.Problem` in Chinese and
+English. Messages never contain the value: names, resident IDs and phones must not reach a log.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from sync.form_rules import ISO_DATE, RULES, Check, FormError, check_meta, compile_field, field_problem
+from sync.protocol import ENTITIES, Problem
+from sync.resident_id import (
+    InvalidResidentId,
+    ResidentId,
+    make_resident_id,
+    normalize_resident_id,
+    parse_resident_id,
+)
+from sync.resources import resources_dir
+
+__all__ = [
+    "FIELD_TYPES",
+    "META_FIELDS",
+    "Choice",
+    "FieldDef",
+    "FormDef",
+    "FormError",
+    "Forms",
+    "InvalidResidentId",
+    "Lookup",
+    "ResidentId",
+    "derive_from_resident_id",
+    "load_forms",
+    "make_resident_id",
+    "normalize_resident_id",
+    "parse_resident_id",
+]
+
+FIELD_TYPES = frozenset({"text", "int", "money", "date", "choice", "ref", "phone", "resident_id"})
+META_FIELDS = frozenset({"id", "village_code", "deleted"})
+"""Keys every record may carry besides its form fields; handled outside the forms."""
+RULE_KINDS = frozenset({"one_of_required", "unique", "resident_id_matches"})
+
+_ASCII_INT = re.compile(r"-?[0-9]+")
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "－": "-", "\u3000": " "})
+
+
+class Lookup(Protocol):
+    """Counts live (not deleted) records of the same village; used by the uniqueness rules."""
+
+    def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int: ...
+
+
+def _zh(lang: str) -> bool:
+    return lang.lower().startswith("zh")
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    zh: str
+    en: str
+
+    def label(self, lang: str = "zh_CN") -> str:
+        return self.zh if _zh(lang) else self.en
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FieldDef:
+    name: str
+    type: str
+    label_zh: str
+    label_en: str
+    required: bool = False
+    choices: list[Choice] = field(default_factory=list)
+    min: int | str | None = None
+    """Smallest int/money value, or earliest ISO date."""
+    max: int | str | None = None
+    """Largest int/money value, or latest ISO date. For ``"max": "current_year"`` this is the year at load."""
+    max_length: int | None = None
+    pattern: str | None = None
+    ref: str | None = None
+    """Target entity of a ``ref`` field."""
+    hint_zh: str | None = None
+    hint_en: str | None = None
+    min_length: int | None = None
+    not_future: bool = False
+    """Dates: not after today."""
+    max_current_year: bool = False
+    """Ints: not after the current year (checked against ``today`` at validation)."""
+    multiline: bool = False
+
+    def label(self, lang: str = "zh_CN") -> str:
+        return self.label_zh if _zh(lang) else self.label_en
+
+    def hint(self, lang: str = "zh_CN") -> str | None:
+        return self.hint_zh if _zh(lang) else self.hint_en
+
+    def choice_label(self, value: str | None, lang: str = "zh_CN") -> str:
+        """Label of a choice value; ``""`` for ``None`` or a value not in the list."""
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label(lang)
+        return ""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FormDef:
+    entity: str
+    label_zh: str
+    label_en: str
+    fields: list[FieldDef]
+    rules: list[dict[str, Any]] = field(default_factory=list)
+
+    def label(self, lang: str = "zh_CN") -> str:
+        return self.label_zh if _zh(lang) else self.label_en
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> FieldDef:
+        """The field called ``name``; ``KeyError`` if the form has none."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+class Forms:
+    """All forms, with normalization and validation compiled once at load."""
+
+    def __init__(self, forms: Mapping[str, FormDef]) -> None:
+        order = {name: i for i, name in enumerate(ENTITIES)}
+        self.entities: tuple[str, ...] = tuple(sorted(forms, key=lambda e: (order.get(e, len(order)), e)))
+        self._forms = dict(forms)
+        for form in self._forms.values():
+            _check_definition(form, self._forms)
+        self._checks: dict[str, dict[str, tuple[FieldDef, Check]]] = {
+            e: {f.name: (f, compile_field(f)) for f in form.fields} for e, form in self._forms.items()
+        }
+
+    def __getitem__(self, entity: str) -> FormDef:
+        return self._forms[entity]
+
+    def __contains__(self, entity: object) -> bool:
+        return entity in self._forms
+
+    def __iter__(self) -> Iterator[FormDef]:
+        return (self._forms[e] for e in self.entities)
+
+    def normalize(self, entity: str, record: Mapping[str, Any]) -> dict[str, Any]:
+        """A cleaned copy: text stripped, ``""`` to ``None``, resident IDs and phones in ASCII, int/money
+        given as a string of ASCII digits turned into ``int``. Unknown keys are copied unchanged."""
+        checks = self._checks[entity]
+        out: dict[str, Any] = {}
+        for name, value in record.items():
+            entry = checks.get(name)
+            if entry is None or not isinstance(value, str):
+                out[name] = value
+                continue
+            kind = entry[0].type
+            if kind == "resident_id":
+                value = normalize_resident_id(value)
+            elif kind in ("phone", "date"):
+                value = value.translate(_FULLWIDTH).strip()
+            else:
+                value = value.strip()
+                if kind in ("int", "money") and _ASCII_INT.fullmatch(value):
+                    value = int(value)
+            out[name] = None if value == "" else value
+        return out
+
+    def validate_field(
+        self, entity: str, name: str, value: Any, *, today: date | None = None
+    ) -> list[Problem]:
+        """Problems of one field on its own (for inline checks while typing); no cross-field rules."""
+        fdef, check = self._checks[entity][name]
+        if value is None:
+            return [field_problem(fdef, "required")] if fdef.required else []
+        problem = check(value, today or date.today())
+        return [problem] if problem else []
+
+    def validate(
+        self,
+        entity: str,
+        record: Mapping[str, Any],
+        *,
+        lookup: Lookup | None = None,
+        today: date | None = None,
+    ) -> list[Problem]:
+        """Every problem of ``record`` (the whole record after the edit, normalized).
+
+        Uniqueness rules ask ``lookup`` and are skipped when it is ``None``.
+        """
+        today = today or date.today()
+        checks = self._checks[entity]
+        problems: list[Problem] = []
+        bad: set[str] = set()
+        for name, value in record.items():
+            if name in checks:
+                continue
+            if name in META_FIELDS:
+                problem = check_meta(name, value)
+            else:
+                problem = Problem(name, "unknown_field", "表单中没有这一项", "This form has no such field")
+            if problem:
+                problems.append(problem)
+        for name, (fdef, check) in checks.items():
+            value = record.get(name)
+            if value is None:
+                if fdef.required:
+                    problems.append(field_problem(fdef, "required"))
+                    bad.add(name)
+                continue
+            problem = check(value, today)
+            if problem:
+                problems.append(problem)
+                bad.add(name)
+        for rule in self._forms[entity].rules:
+            problems.extend(RULES[rule["rule"]](self._forms[entity], rule, record, bad, lookup, today))
+        return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading
+
+
+def _labels(d: Mapping[str, Any], key: str, where: str) -> tuple[str, str]:
+    label = d.get(key)
+    if not isinstance(label, Mapping) or not label.get("zh_CN") or not label.get("en"):
+        raise FormError(f"{where}: {key} needs zh_CN and en")
+    return str(label["zh_CN"]), str(label["en"])
+
+
+def _field_from_json(d: Mapping[str, Any], where: str) -> FieldDef:
+    name = d.get("name")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise FormError(f"{where}: a field needs a name")
+    where = f"{where}.{name}"
+    label_zh, label_en = _labels(d, "label", where)
+    hint = _labels(d, "hint", where) if d.get("hint") is not None else (None, None)
+    choices = [
+        Choice(str(c["value"]), *_labels(c, "label", f"{where} choice")) for c in d.get("choices") or []
+    ]
+    maximum = d.get("max")
+    current_year = maximum == "current_year"
+    return FieldDef(
+        name=name,
+        type=str(d.get("type")),
+        label_zh=label_zh,
+        label_en=label_en,
+        required=bool(d.get("required", False)),
+        choices=choices,
+        min=d.get("min"),
+        max=date.today().year if current_year else maximum,
+        max_length=d.get("max_length"),
+        pattern=d.get("pattern"),
+        ref=d.get("ref"),
+        hint_zh=hint[0],
+        hint_en=hint[1],
+        min_length=d.get("min_length"),
+        not_future=bool(d.get("not_future", False)),
+        max_current_year=current_year,
+        multiline=bool(d.get("multiline", False)),
+    )
+
+
+def _form_from_json(d: Mapping[str, Any], where: str) -> FormDef:
+    entity = d.get("entity")
+    if not isinstance(entity, str):
+        raise FormError(f"{where}: entity missing")
+    label_zh, label_en = _labels(d, "label", entity)
+    fields = [_field_from_json(f, entity) for f in d.get("fields") or []]
+    return FormDef(entity, label_zh, label_en, fields, [dict(r) for r in d.get("rules") or []])
+
+
+def _check_definition(form: FormDef, forms: Mapping[str, FormDef]) -> None:
+    where = form.entity
+    names = [f.name for f in form.fields]
+    if not names or len(set(names)) != len(names):
+        raise FormError(f"{where}: fields missing or repeated")
+    if META_FIELDS & set(names):
+        raise FormError(f"{where}: id, village_code and deleted are not form fields")
+    for f in form.fields:
+        if f.type not in FIELD_TYPES:
+            raise FormError(f"{where}.{f.name}: unknown type {f.type!r}")
+        if f.type == "choice":
+            values = [c.value for c in f.choices]
+            if not values or len(set(values)) != len(values):
+                raise FormError(f"{where}.{f.name}: choices missing or repeated")
+        if f.type == "ref" and f.ref not in forms:
+            raise FormError(f"{where}.{f.name}: ref to an unknown form")
+        if f.pattern is not None:
+            try:
+                re.compile(f.pattern)
+            except re.error as exc:
+                raise FormError(f"{where}.{f.name}: bad pattern") from exc
+        if f.type == "date":
+            for limit in (f.min, f.max):
+                if limit is not None and (not isinstance(limit, str) or not ISO_DATE.fullmatch(limit)):
+                    raise FormError(f"{where}.{f.name}: date limits are ISO dates")
+        elif f.type in ("int", "money"):
+            for limit in (f.min, f.max):
+                if limit is not None and type(limit) is not int:
+                    raise FormError(f"{where}.{f.name}: int limits are ints")
+    for rule in form.rules:
+        kind = rule.get("rule")
+        if kind not in RULE_KINDS:
+            raise FormError(f"{where}: unknown rule {kind!r}")
+        used = list(rule.get("fields", [])) + list(rule.get("when", {}))
+        used += [rule[k] for k in ("field", "id_field", "birth_date", "sex") if k in rule]
+        if kind in ("one_of_required", "unique") and not rule.get("fields"):
+            raise FormError(f"{where}: rule {kind} needs fields")
+        if kind == "resident_id_matches" and not all(k in rule for k in ("id_field", "birth_date", "sex")):
+            raise FormError(f"{where}: rule {kind} needs id_field, birth_date and sex")
+        if "message" in rule:
+            _labels(rule, "message", f"{where} rule {kind}")
+        unknown = [n for n in used if n not in names]
+        if unknown:
+            raise FormError(f"{where}: rule {kind} names unknown fields")
+
+
+@functools.lru_cache(maxsize=8)
+def _load(directory: Path) -> Forms:
+    forms: dict[str, FormDef] = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise FormError(f"{path.name}: not readable JSON") from exc
+        form = _form_from_json(data, path.name)
+        if form.entity in forms:
+            raise FormError(f"{path.name}: form {form.entity} defined twice")
+        forms[form.entity] = form
+    if not forms:
+        raise FormError("no forms found")
+    return Forms(forms)
+
+
+def load_forms(directory: str | Path | None = None) -> Forms:
+    """The forms in ``directory`` (default ``resources/forms``), parsed and compiled once and cached."""
+    path = Path(directory) if directory is not None else resources_dir() / "forms"
+    return _load(path.resolve())
+
+
+def derive_from_resident_id(text: str | None, *, today: date | None = None) -> dict[str, str] | None:
+    """``{"birth_date": "YYYY-MM-DD", "sex": "male"|"female"}`` from a resident ID, for the form to fill
+    in; ``None`` when the text (after normalizing) is not a valid ID."""
+    if not isinstance(text, str):
+        return None
+    try:
+        parsed = parse_resident_id(normalize_resident_id(text), today=today)
+    except InvalidResidentId:
+        return None
+    return {"birth_date": parsed.birth_date.isoformat(), "sex": parsed.sex}

@@ -1,0 +1,142 @@
+"""Named, ordered schema migrations, recorded in the file itself (table ``_migrations``).
+
+A migration is never edited once released: add a new one at the end. Each runs in its own
+transaction together with the row that records it, so a crash leaves it applied or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from desktop.storage.database import Database
+
+Migration = tuple[str, Callable[[Any], None]]
+
+_META = {
+    "id": str,
+    "village_code": str,
+    "deleted": int,
+    "seq": int,  # the server's record seq last seen; 0 = made here, never synced
+    "versions": str,  # JSON: field -> server version last seen
+    "hlc": int,
+    "updated_by": str,
+}
+
+
+def _entity(db: Any, name: str, fields: dict[str, type]) -> None:
+    table = db[name]
+    table.create(
+        {**_META, **fields},
+        pk="id",
+        not_null={"village_code", "deleted", "seq", "versions", "hlc"},
+        defaults={"deleted": 0, "seq": 0, "versions": "{}", "hlc": 0},
+    )
+
+
+def _m0001_initial(db: Any) -> None:
+    _entity(
+        db,
+        "household",
+        {"household_no": str, "head_name": str, "address": str, "phone": str, "category": str, "status": str},
+    )
+    _entity(
+        db,
+        "person",
+        {
+            "household_id": str,
+            "name": str,
+            "resident_id": str,
+            "relation": str,
+            "sex": str,
+            "birth_date": str,
+            "ethnicity": str,
+            "education": str,
+            "occupation": str,
+            "health": str,
+            "disability": str,
+            "medical_insurance": str,
+            "pension_insurance": str,
+            "phone": str,
+            "status": str,
+        },
+    )
+    _entity(
+        db,
+        "income",
+        {"household_id": str, "year": int, "source": str, "amount_fen": int, "note": str},
+    )
+    _entity(
+        db,
+        "service",
+        {
+            "household_id": str,
+            "person_id": str,
+            "type": str,
+            "date": str,
+            "amount_fen": int,
+            "provider": str,
+            "note": str,
+        },
+    )
+    db["household"].create_index(["household_no"])
+    db["person"].create_index(["household_id"])
+    db["person"].create_index(["resident_id"])
+    db["income"].create_index(["household_id"])
+    db["service"].create_index(["household_id"])
+    db["service"].create_index(["person_id"])
+    db.execute(
+        "CREATE TABLE outbox ("
+        " seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, record_id TEXT NOT NULL,"
+        " fields TEXT NOT NULL, base TEXT NOT NULL, base_seq INTEGER NOT NULL, deleted INTEGER NOT NULL,"
+        " hlc INTEGER NOT NULL, user TEXT NOT NULL, batch_id TEXT)"
+    )
+    db.execute("CREATE INDEX outbox_record ON outbox (entity, record_id)")
+    db.execute("CREATE INDEX outbox_batch ON outbox (batch_id)")
+    db.execute("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def _m0002_audit_log(db: Any) -> None:
+    """Who did what that matters outside the data itself: exports, recoveries, user changes."""
+    db.execute(
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL,"
+        " user TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')"
+    )
+
+
+def _m0003_rejections(db: Any) -> None:
+    """Why the server refused a pending change, kept until the change is fixed."""
+    db.execute(
+        "CREATE TABLE rejection (entity TEXT NOT NULL, record_id TEXT NOT NULL, problems TEXT NOT NULL,"
+        " at REAL NOT NULL, PRIMARY KEY (entity, record_id))"
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    ("0001_initial", _m0001_initial),
+    ("0002_audit_log", _m0002_audit_log),
+    ("0003_rejections", _m0003_rejections),
+]
+
+
+def applied(database: Database) -> list[str]:
+    database.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
+    )
+    return [r[0] for r in database.query("SELECT name FROM _migrations ORDER BY name")]
+
+
+def migrate(database: Database, migrations: list[Migration] | None = None) -> list[str]:
+    """Apply every migration not yet recorded, in order. Returns the names applied now."""
+    todo = MIGRATIONS if migrations is None else migrations
+    done = set(applied(database))
+    ran = []
+    for name, step in todo:
+        if name in done:
+            continue
+        with database.atomic():
+            step(database.utils)
+            database.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, time.time()))
+        ran.append(name)
+    return ran

@@ -11,13 +11,14 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sync.ids import is_uuid
 from sync.protocol import Problem
-from sync.resident_id import InvalidResidentId, parse_resident_id
+from sync.resident_id import InvalidResidentId, resident_id_error
 
 if TYPE_CHECKING:
     from sync.schema import FieldDef, FormDef, Lookup
 
+# Exactly the strings sync.ids.is_uuid accepts (canonical lower-case form), without building a UUID.
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VILLAGE_CODE = re.compile(r"[0-9]{12}")
@@ -85,7 +86,7 @@ def check_meta(name: str, value: Any) -> Problem | None:
     """Problem with one of the keys every record carries besides its form fields, or None."""
     if value is None:
         return None
-    if name == "id" and not is_uuid(value):
+    if name == "id" and (type(value) is not str or not UUID.fullmatch(value)):
         return Problem("id", "bad_id", "记录编号无效", "The record id is not a valid UUID")
     if name == "village_code" and (not isinstance(value, str) or not _VILLAGE_CODE.fullmatch(value)):
         return Problem(
@@ -176,7 +177,7 @@ def compile_field(f: FieldDef) -> Check:
         return check_choice
 
     if f.type == "ref":
-        return lambda v, today: None if is_uuid(v) else fail("ref")
+        return lambda v, today: None if type(v) is str and UUID.fullmatch(v) else fail("ref")
 
     if f.type == "phone":
         return lambda v, today: None if type(v) is str and PHONE.fullmatch(v) else fail("phone")
@@ -184,11 +185,11 @@ def compile_field(f: FieldDef) -> Check:
     if f.type == "resident_id":
 
         def check_resident_id(v: Any, today: date) -> Problem | None:
-            try:
-                parse_resident_id(v, today=today)
-            except InvalidResidentId as exc:
-                return Problem(name, f"resident_id_{exc.code}", exc.zh, exc.en)
-            return None
+            code = resident_id_error(v, today)
+            if code is None:
+                return None
+            zh, en = InvalidResidentId.messages(code)
+            return Problem(name, f"resident_id_{code}", zh, en)
 
         return check_resident_id
 
@@ -258,10 +259,12 @@ def _rule_resident_id_matches(
     number = record.get(id_field)
     if number is None or id_field in bad:
         return []
-    parsed = parse_resident_id(number, today=today)
+    # The number passed its own check, so its parts can be read directly.
+    id_birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    id_sex = "male" if int(number[16]) % 2 else "female"
     problems = []
     birth = record.get(birth_field)
-    if birth is not None and birth_field not in bad and birth != parsed.birth_date.isoformat():
+    if birth is not None and birth_field not in bad and birth != id_birth:
         problems.append(
             Problem(
                 birth_field,
@@ -271,7 +274,7 @@ def _rule_resident_id_matches(
             )
         )
     sex = record.get(sex_field)
-    if sex is not None and sex_field not in bad and sex != parsed.sex:
+    if sex is not None and sex_field not in bad and sex != id_sex:
         problems.append(
             Problem(
                 sex_field, "sex_mismatch", "性别与公民身份号码不一致", "Sex does not match the resident ID"

@@ -1,0 +1,123 @@
+"""``county-server``: county IT's command line.
+
+    county-server [--db PATH_OR_URL] init
+    county-server serve [--host H] [--port P] [--cert FILE --key FILE]
+    county-server add-village CODE NAME
+    county-server add-user USERNAME --scope county|township --code CODE [--password-env VAR]
+    county-server enroll-code VILLAGE [--hours 72]
+    county-server revoke-device DEVICE_ID
+
+The database is SQLite at a file path (embedded default) or a PostgreSQL URL
+(``postgresql+psycopg://user@host/db``), from ``--db`` or ``COUNTY_SERVER_DB``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from sync.server import admin, enroll
+from sync.server.store import Store
+
+DEFAULT_DB = "county-server.db"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="county-server", description="Village Data Desk county server")
+    p.add_argument(
+        "--db",
+        default=os.environ.get("COUNTY_SERVER_DB", DEFAULT_DB),
+        help="SQLite file path or PostgreSQL URL (env COUNTY_SERVER_DB)",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create or upgrade the database schema")
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--cert", help="TLS certificate (PEM)")
+    serve.add_argument("--key", help="TLS private key (PEM)")
+    village = sub.add_parser("add-village", help="register a village by its 12-digit division code")
+    village.add_argument("code")
+    village.add_argument("name")
+    user = sub.add_parser("add-user", help="add a township or county staff user")
+    user.add_argument("username")
+    user.add_argument("--scope", choices=("county", "township"), required=True)
+    user.add_argument("--code", required=True, help="county (6 digits) or township (9 digits) code")
+    user.add_argument("--password-env", help="read the password from this environment variable")
+    code = sub.add_parser("enroll-code", help="issue a one-time enrollment code for a village")
+    code.add_argument("village")
+    code.add_argument("--hours", type=float, default=enroll.DEFAULT_CODE_HOURS)
+    revoke = sub.add_parser("revoke-device", help="refuse every further request from a device")
+    revoke.add_argument("device_id")
+    return p
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_env:
+        value = os.environ.get(args.password_env)
+        if not value:
+            raise admin.AdminError(f"environment variable {args.password_env} is empty")
+        return value
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise admin.AdminError("the two passwords differ")
+    return first
+
+
+def _serve(args: argparse.Namespace, store: Store) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    if bool(args.cert) != bool(args.key):
+        raise admin.AdminError("--cert and --key go together")
+    uvicorn.run(
+        create_app(store),
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.cert,
+        ssl_keyfile=args.key,
+        log_level="info",
+        server_header=False,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    store = Store(args.db)
+    try:
+        if args.command == "init":
+            store.migrate()
+            print("database ready")
+            return 0
+        store.migrate()
+        if args.command == "serve":
+            return _serve(args, store)
+        if args.command == "add-village":
+            admin.add_village(store, args.code, args.name)
+            print(f"village {args.code} added")
+        elif args.command == "add-user":
+            admin.add_user(store, args.username, _password(args), args.scope, args.code)
+            print(f"user {args.username} added")
+        elif args.command == "enroll-code":
+            code = enroll.issue_code(store, args.village, args.hours)
+            print(code)
+        elif args.command == "revoke-device":
+            admin.revoke_device(store, args.device_id)
+            print(f"device {args.device_id} revoked")
+        return 0
+    except admin.AdminError as exc:
+        print(f"county-server: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""API errors: one code per thing a client does differently, each with an English and a Chinese message.
+
+Messages are fixed texts. They never carry a value from the request (no names, resident IDs or
+secrets), so they are safe to show, to log and to return.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_CATALOGUE: dict[str, tuple[int, str, str]] = {
+    "unsigned": (401, "The request is not signed.", "请求未签名。"),
+    "bad_signature": (401, "The request signature is not valid.", "请求签名无效。"),
+    "stale_request": (
+        401,
+        "The request time is too far from the server clock; check the laptop's date and time.",
+        "请求时间与服务器时间相差太大，请检查电脑的日期和时间。",
+    ),
+    "replayed_nonce": (401, "This request was already received once (replay).", "该请求已经收到过（重放）。"),
+    "unknown_device": (
+        401,
+        "This laptop is not enrolled with the county server.",
+        "此电脑尚未在县服务器登记。",
+    ),
+    "device_revoked": (403, "This laptop's access has been revoked.", "此电脑的访问权限已被撤销。"),
+    "out_of_village": (
+        403,
+        "The data belongs to another village than the one this laptop is enrolled for.",
+        "数据不属于此电脑登记的村。",
+    ),
+    "malformed": (400, "The request body is malformed.", "请求内容格式错误。"),
+    "protocol_version": (
+        400,
+        "The laptop and the server speak different protocol versions; update the program.",
+        "电脑与服务器的协议版本不一致，请更新程序。",
+    ),
+    "too_large": (413, "The request body is too large; send smaller batches.", "请求内容过大，请分批发送。"),
+    "bad_code": (
+        403,
+        "The enrollment code is not valid, already used, expired or for another village.",
+        "登记码无效、已使用、已过期或不属于该村。",
+    ),
+    "unknown_village": (404, "No such village on this server.", "服务器上没有该村。"),
+    "batch_mismatch": (
+        409,
+        "This batch id was already used for a different batch.",
+        "该批次编号已用于另一批数据。",
+    ),
+    "unauthorized": (401, "Sign in first, or sign in again.", "请先登录或重新登录。"),
+    "bad_login": (401, "Wrong user name or password.", "用户名或密码错误。"),
+    "forbidden": (403, "You may not see or change this.", "您无权查看或修改此内容。"),
+    "not_found": (404, "Not found.", "未找到。"),
+    "already_resolved": (409, "This conflict is already resolved.", "该冲突已处理。"),
+    "invalid": (422, "The value is not valid.", "数值无效。"),
+    "method_not_allowed": (405, "Method not allowed.", "不支持该请求方法。"),
+    "internal": (500, "Internal server error.", "服务器内部错误。"),
+}
+
+
+class ApiError(Exception):
+    """An error answered as ``{"error", "message", "message_zh"}`` with the code's HTTP status."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str | None = None,
+        message_zh: str | None = None,
+        *,
+        status: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        default_status, default_en, default_zh = _CATALOGUE.get(code, (400, code, code))
+        self.code = code
+        self.status = status or default_status
+        self.message = message or default_en
+        self.message_zh = message_zh or default_zh
+        self.extra = extra or {}
+        super().__init__(f"{code}: {self.message}")
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, "message_zh": self.message_zh, **self.extra}

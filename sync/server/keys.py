@@ -1,0 +1,150 @@
+"""Uniqueness lookups for a whole push batch in a few queries.
+
+The forms' ``unique`` rules (resident ID in a village, household number, one head per household)
+ask the schema's ``Lookup``. The server keeps the values of exactly the fields those rules name in
+``record_keys`` (live records only), loads all that a batch can ask for in a few ``IN`` queries, and
+answers ``count`` from memory, with the batch's own accepted changes laid over the stored state.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, select
+
+from sync.schema import Forms
+from sync.server.tables import record_keys
+
+MAX_KEY_LENGTH = 64
+CHUNK = 500
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class KeySpec:
+    """Which fields of which entity the uniqueness rules look at, read from the forms."""
+
+    def __init__(self, forms: Forms) -> None:
+        fields: dict[str, list[str]] = {}
+        anchors: dict[str, list[str]] = {}
+        for form in forms:
+            for rule in form.rules:
+                if rule.get("rule") != "unique":
+                    continue
+                names = [*rule["fields"], *rule.get("when", {})]
+                have = fields.setdefault(form.entity, [])
+                have.extend(n for n in names if n not in have)
+                first = anchors.setdefault(form.entity, [])
+                if rule["fields"][0] not in first:
+                    first.append(rule["fields"][0])
+        self.fields = {e: tuple(v) for e, v in fields.items()}
+        """Entity -> fields kept in ``record_keys``."""
+        self.anchors = {e: tuple(v) for e, v in anchors.items()}
+        """Entity -> the selective field of each rule: prefetching by these covers every question."""
+
+    def values(self, entity: str, data: Mapping[str, Any]) -> dict[str, str]:
+        """The key values of a live record."""
+        out = {}
+        for name in self.fields.get(entity, ()):
+            value = data.get(name)
+            if value is not None and not isinstance(value, (dict, list)):
+                text = str(value)
+                if len(text) <= MAX_KEY_LENGTH:
+                    out[name] = text
+        return out
+
+
+class BatchLookup:
+    """``sync.schema.Lookup`` over one village for the duration of one write transaction."""
+
+    def __init__(self, conn: Connection, spec: KeySpec, county_code: str, village_code: str) -> None:
+        self._conn = conn
+        self._spec = spec
+        self._county = county_code
+        self._village = village_code
+        self._keys: dict[str, tuple[str, dict[str, str]]] = {}
+        self._index: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        self._loaded: set[tuple[str, str, str]] = set()
+        self._own: set[str] = set()
+        self.queries = 0
+
+    def own(self, entity: str, record_id: str, data: Mapping[str, Any] | None) -> None:
+        """Declare a record's state as this batch sees it (``None``: deleted or absent).
+
+        Stored key rows of an owned record are ignored from then on.
+        """
+        self._own.add(record_id)
+        self._drop(record_id)
+        if data is not None:
+            self._put(entity, record_id, self._spec.values(entity, data))
+
+    def prefetch(self, wanted: Iterable[tuple[str, str, str]]) -> None:
+        """Load every live record having any of these (entity, field, value) keys."""
+        todo: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for key in wanted:
+            if key not in self._loaded:
+                todo[key[:2]].add(key[2])
+        if not todo:
+            return
+        rk = record_keys.c
+        scope = (rk.county_code == self._county, rk.village_code == self._village)
+        found: set[str] = set()
+        for (entity, name), values in todo.items():
+            for part in chunks(sorted(values)):
+                self.queries += 1
+                found.update(
+                    self._conn.execute(
+                        select(rk.record_id).where(
+                            *scope, rk.entity == entity, rk.field == name, rk.value.in_(part)
+                        )
+                    ).scalars()
+                )
+            self._loaded.update((entity, name, v) for v in values)
+        found -= self._own
+        found.difference_update(self._keys)
+        rows: dict[str, tuple[str, dict[str, str]]] = {}
+        for part in chunks(sorted(found)):
+            self.queries += 1
+            for entity, record_id, name, value in self._conn.execute(
+                select(rk.entity, rk.record_id, rk.field, rk.value).where(*scope, rk.record_id.in_(part))
+            ):
+                rows.setdefault(record_id, (entity, {}))[1][name] = value
+        for record_id, (entity, keys) in rows.items():
+            self._put(entity, record_id, keys)
+
+    def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int:
+        fields = self._spec.fields.get(entity, ())
+        if not where or any(name not in fields for name in where):
+            raise LookupError("uniqueness lookup on a field the server does not index")
+        wanted = {name: str(value) for name, value in where.items()}
+        anchor = min(wanted, key=fields.index)
+        key = (entity, anchor, wanted[anchor])
+        if key not in self._loaded:
+            self.prefetch([key])
+        n = 0
+        for record_id in self._index.get(key, ()):
+            if record_id == exclude_id:
+                continue
+            keys = self._keys[record_id][1]
+            if all(keys.get(name) == value for name, value in wanted.items()):
+                n += 1
+        return n
+
+    def _put(self, entity: str, record_id: str, keys: dict[str, str]) -> None:
+        self._keys[record_id] = (entity, keys)
+        for name, value in keys.items():
+            self._index[(entity, name, value)].add(record_id)
+
+    def _drop(self, record_id: str) -> None:
+        old = self._keys.pop(record_id, None)
+        if old is not None:
+            entity, keys = old
+            for name, value in keys.items():
+                self._index[(entity, name, value)].discard(record_id)

@@ -1,0 +1,88 @@
+"""The field-level merge of one pushed change into the county's copy of a record (pure, no database).
+
+Per field: the value already equal -> nothing to do; the laptop's base version equal to the county's
+current version -> write; otherwise -> a conflict, the county value kept. A delete made on top of an
+older record seq than the county's, or an edit of a record the county has deleted, is a conflict on
+the pseudo-field ``_deleted``: never a silent resurrection, never a silent loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.protocol import Change
+
+DELETED = "_deleted"
+
+
+@dataclass(slots=True)
+class Current:
+    """The county's copy of a record."""
+
+    entity: str
+    data: dict[str, Any]
+    versions: dict[str, int]
+    seq: int
+    deleted: bool
+
+
+@dataclass(slots=True)
+class FieldConflict:
+    field: str
+    base_version: int
+    base_value: Any
+    village_value: Any
+    county_value: Any
+
+
+@dataclass(slots=True)
+class Merge:
+    writes: dict[str, Any] = field(default_factory=dict)
+    """Field -> value to write."""
+    equal: list[str] = field(default_factory=list)
+    """Fields already holding the pushed value."""
+    conflicts: list[FieldConflict] = field(default_factory=list)
+    create: bool = False
+    delete: bool = False
+    """Write a tombstone."""
+
+    @property
+    def changes_record(self) -> bool:
+        return self.create or self.delete or bool(self.writes)
+
+    @property
+    def status(self) -> str:
+        if self.create or self.delete:
+            return "applied"
+        if self.writes:
+            return "partial" if self.conflicts else "applied"
+        return "conflict" if self.conflicts else "unchanged"
+
+
+def merge(current: Current | None, change: Change, fields: dict[str, Any]) -> Merge:
+    """What to do with ``change`` (whose field values are already normalized into ``fields``)."""
+    if current is None:
+        return Merge(writes=dict(fields), create=True, delete=change.deleted)
+    if current.deleted:
+        if change.deleted:
+            return Merge(equal=[DELETED])
+        return Merge(conflicts=[FieldConflict(DELETED, change.base_seq, False, False, True)])
+    if change.deleted:
+        if current.seq > change.base_seq:
+            return Merge(conflicts=[FieldConflict(DELETED, change.base_seq, False, True, False)])
+        return Merge(delete=True)
+    out = Merge()
+    for name, value in fields.items():
+        county_value = current.data.get(name)
+        if value == county_value and type(value) is type(county_value):
+            out.equal.append(name)
+        elif change.base.get(name, 0) == current.versions.get(name, 0):
+            out.writes[name] = value
+        else:
+            out.conflicts.append(
+                FieldConflict(
+                    name, change.base.get(name, 0), change.base_values.get(name), value, county_value
+                )
+            )
+    return out

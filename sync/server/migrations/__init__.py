@@ -1,0 +1,1 @@
+"""Alembic migrations of the county server database, run by ``sync.server.store.migrate``."""

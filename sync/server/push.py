@@ -1,0 +1,357 @@
+"""Applying a pushed batch: one transaction, set-wise reads and writes, the response stored with it.
+
+The batch takes the village row lock, then reads every record it touches with one ``IN`` query (per
+500 ids), merges and validates in Python, and writes with ``executemany``. Each change that writes
+gets its own number from the village counter, so a pull page never splits a change and commit order
+equals counter order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+
+from sync.ids import is_uuid, uuid7
+from sync.protocol import Change, Problem, PushRequest
+from sync.schema import META_FIELDS, Forms
+from sync.server.auth import Device
+from sync.server.errors import ApiError
+from sync.server.keys import BatchLookup, KeySpec, chunks
+from sync.server.merge import DELETED, Current, Merge, merge
+from sync.server.store import Store, lock_village, set_village_seq
+from sync.server.tables import batches, conflicts, record_keys, records
+
+log = logging.getLogger(__name__)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(slots=True)
+class Rules:
+    """What the server validates with: the forms and the uniqueness keys derived from them."""
+
+    forms: Forms
+    keys: KeySpec
+
+    @classmethod
+    def from_forms(cls, forms: Forms) -> Rules:
+        return cls(forms, KeySpec(forms))
+
+
+def problem_dict(p: Problem) -> dict[str, str]:
+    return {"field": p.field, "code": p.code, "zh": p.zh, "en": p.en}
+
+
+def _check_scope(changes: list[Change], village_code: str) -> None:
+    """Village scope comes from the device; a change naming another village refuses the whole batch."""
+    for c in changes:
+        if c.village_code != village_code or c.fields.get("village_code", village_code) != village_code:
+            raise ApiError("out_of_village")
+        if not is_uuid(c.id) or c.fields.get("id", c.id) != c.id:
+            raise ApiError(
+                "malformed", "A change has a record id that is not a UUID.", "记录编号不是有效的 UUID。"
+            )
+
+
+def load_records(conn: Connection, county: str, village: str, ids: list[str]) -> dict[str, Current]:
+    rc = records.c
+    found: dict[str, Current] = {}
+    for part in chunks(ids):
+        for row in conn.execute(
+            select(rc.village_code, rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted).where(
+                rc.county_code == county, rc.id.in_(part)
+            )
+        ):
+            if row.village_code != village:
+                raise ApiError("out_of_village")
+            found[row.id] = Current(
+                row.entity, json.loads(row.data), json.loads(row.versions), row.seq, bool(row.deleted)
+            )
+    return found
+
+
+def _fields(rules: Rules, change: Change) -> dict[str, Any]:
+    fields = {k: v for k, v in change.fields.items() if k not in META_FIELDS}
+    try:
+        return rules.forms.normalize(change.entity, fields)
+    except Exception:  # validation reports what normalize could not clean
+        return fields
+
+
+def stored_response(conn: Connection, device: Device, batch_id: str, body_hash: str) -> dict[str, Any] | None:
+    bc = batches.c
+    row = conn.execute(
+        select(bc.body_hash, bc.response).where(
+            bc.county_code == device.county_code,
+            bc.village_code == device.village_code,
+            bc.device_id == device.device_id,
+            bc.batch_id == batch_id,
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.body_hash != body_hash:
+        raise ApiError("batch_mismatch")
+    response = json.loads(row.response)
+    response["replayed"] = True
+    return response
+
+
+def apply_batch(
+    store: Store, rules: Rules, device: Device, request: PushRequest, body_hash: str, *, today: date
+) -> dict[str, Any]:
+    """Apply a batch (or replay its stored answer) and return the PushResponse as a plain dict."""
+    county, village = device.county_code, device.village_code
+    _check_scope(request.changes, village)
+    if len(request.batch_id) > 64:
+        raise ApiError("malformed", "The batch id is too long.", "批次编号过长。")
+    now = store.now()
+    with store.write() as conn:
+        seq = lock_village(conn, county, village)
+        replay = stored_response(conn, device, request.batch_id, body_hash)
+        if replay is not None:
+            return replay
+        batch = _Batch(conn, rules, device, now, today, seq)
+        results = batch.run(request.changes)
+        response = {"batch_id": request.batch_id, "results": results, "server_seq": batch.seq, "v": 1}
+        batch.write()
+        conn.execute(
+            insert(batches).values(
+                county_code=county,
+                village_code=village,
+                device_id=device.device_id,
+                batch_id=request.batch_id,
+                body_hash=body_hash,
+                response=dumps(response),
+                created_at=now,
+            )
+        )
+    response["replayed"] = False
+    return response
+
+
+class _Batch:
+    def __init__(
+        self, conn: Connection, rules: Rules, device: Device, now: int, today: date, seq: int
+    ) -> None:
+        self.conn, self.rules, self.device, self.now, self.today = conn, rules, device, now, today
+        self.seq = seq
+        self.county, self.village = device.county_code, device.village_code
+        self.original: dict[str, Current] = {}
+        self.touched: dict[str, Current] = {}
+        self.conflict_rows: list[dict[str, Any]] = []
+
+    def run(self, changes: list[Change]) -> list[dict[str, Any]]:
+        ids = list(dict.fromkeys(c.id for c in changes))
+        self.original = load_records(self.conn, self.county, self.village, ids)
+        state = dict(self.original)
+        lookup = BatchLookup(self.conn, self.rules.keys, self.county, self.village)
+        normalized = [_fields(self.rules, c) for c in changes]
+        anchors = self.rules.keys.anchors
+        wanted = set()
+        for record_id, cur in state.items():
+            lookup.own(cur.entity, record_id, None if cur.deleted else cur.data)
+        for c, fields in zip(changes, normalized, strict=True):
+            cur = state.get(c.id)
+            for name in anchors.get(c.entity, ()):
+                for value in (fields.get(name), cur.data.get(name) if cur else None):
+                    if value is not None and not isinstance(value, (dict, list)):
+                        wanted.add((c.entity, name, str(value)))
+        lookup.prefetch(wanted)
+        return [self._one(c, fields, state, lookup) for c, fields in zip(changes, normalized, strict=True)]
+
+    def _one(
+        self, c: Change, fields: dict[str, Any], state: dict[str, Current], lookup: BatchLookup
+    ) -> dict[str, Any]:
+        cur = state.get(c.id)
+        if cur is not None and cur.entity != c.entity:
+            problem = Problem(
+                "id",
+                "entity_mismatch",
+                "记录编号已被另一类记录使用",
+                "The record id belongs to another kind of record",
+            )
+            return {
+                "id": c.id,
+                "status": "rejected",
+                "seq": 0,
+                "versions": {},
+                "conflicts": [],
+                "errors": [problem_dict(problem)],
+            }
+        m = merge(cur, c, fields)
+        if m.writes or (m.create and not m.delete):
+            record = dict(cur.data) if cur else {}
+            record.update(m.writes)
+            record["id"], record["village_code"] = c.id, self.village
+            problems = self.rules.forms.validate(c.entity, record, lookup=lookup, today=self.today)
+            if problems:
+                return {
+                    "id": c.id,
+                    "status": "rejected",
+                    "seq": 0,
+                    "versions": {},
+                    "conflicts": [],
+                    "errors": [problem_dict(p) for p in problems],
+                }
+        if m.changes_record:
+            cur = self._write(c, m, cur)
+            state[c.id] = cur
+            lookup.own(c.entity, c.id, None if cur.deleted else cur.data)
+        self._conflicts(c, m)
+        assert cur is not None
+        versions = {name: cur.versions.get(name, 0) for name in (*m.writes, *m.equal) if name != DELETED}
+        return {
+            "id": c.id,
+            "status": m.status,
+            "seq": cur.seq,
+            "versions": versions,
+            "conflicts": [x.field for x in m.conflicts],
+            "errors": [],
+        }
+
+    def _write(self, c: Change, m: Merge, cur: Current | None) -> Current:
+        self.seq += 1
+        seq = self.seq
+        data = dict(cur.data) if cur else {}
+        versions = dict(cur.versions) if cur else {}
+        data.update(m.writes)
+        for name in m.writes:
+            versions[name] = seq
+        if m.delete:
+            versions[DELETED] = seq
+        new = Current(c.entity, data, versions, seq, m.delete)
+        self.touched[c.id] = new
+        return new
+
+    def _conflicts(self, c: Change, m: Merge) -> None:
+        for x in m.conflicts:
+            self.conflict_rows.append(
+                {
+                    "county_code": self.county,
+                    "village_code": self.village,
+                    "id": uuid7(),
+                    "entity": c.entity,
+                    "record_id": c.id,
+                    "field": x.field,
+                    "base_version": x.base_version,
+                    "base_value": dumps(x.base_value),
+                    "village_value": dumps(x.village_value),
+                    "county_value": dumps(x.county_value),
+                    "device_id": self.device.device_id,
+                    "author": c.user[:100],
+                    "hlc": c.hlc,
+                    "created_at": self.now,
+                    "status": "open",
+                }
+            )
+
+    def write(self) -> None:
+        write_records(
+            self.conn, self.rules.keys, self.county, self.village, self.original, self.touched, self.now
+        )
+        if self.conflict_rows:
+            self.conn.execute(insert(conflicts), self.conflict_rows)
+        set_village_seq(self.conn, self.county, self.village, self.seq)
+
+
+def write_records(
+    conn: Connection,
+    spec: KeySpec,
+    county: str,
+    village: str,
+    original: dict[str, Current],
+    touched: dict[str, Current],
+    now: int,
+) -> None:
+    """Insert new and update changed records, and keep ``record_keys`` in step (executemany each)."""
+    inserts, updates, key_drops, key_adds = [], [], [], []
+    for record_id, new in touched.items():
+        row = {
+            "county_code": county,
+            "village_code": village,
+            "entity": new.entity,
+            "id": record_id,
+            "data": dumps(new.data),
+            "versions": dumps(new.versions),
+            "seq": new.seq,
+            "deleted": new.deleted,
+            "updated_at": now,
+        }
+        old = original.get(record_id)
+        (updates if old is not None else inserts).append(row)
+        old_keys = spec.values(old.entity, old.data) if old is not None and not old.deleted else {}
+        new_keys = spec.values(new.entity, new.data) if not new.deleted else {}
+        for name, value in old_keys.items():
+            if new_keys.get(name) != value:
+                key_drops.append({"e": new.entity, "f": name, "v": value, "r": record_id})
+        for name, value in new_keys.items():
+            if old_keys.get(name) != value:
+                key_adds.append(
+                    {
+                        "county_code": county,
+                        "village_code": village,
+                        "entity": new.entity,
+                        "field": name,
+                        "value": value,
+                        "record_id": record_id,
+                    }
+                )
+    if inserts:
+        conn.execute(insert(records), inserts)
+    if updates:
+        rc = records.c
+        conn.execute(
+            update(records)
+            .where(
+                rc.county_code == bindparam("b_county"),
+                rc.village_code == bindparam("b_village"),
+                rc.entity == bindparam("b_entity"),
+                rc.id == bindparam("b_id"),
+            )
+            .values(
+                data=bindparam("data"),
+                versions=bindparam("versions"),
+                seq=bindparam("seq"),
+                deleted=bindparam("deleted"),
+                updated_at=bindparam("updated_at"),
+            ),
+            [
+                {
+                    "b_county": r["county_code"],
+                    "b_village": r["village_code"],
+                    "b_entity": r["entity"],
+                    "b_id": r["id"],
+                    "data": r["data"],
+                    "versions": r["versions"],
+                    "seq": r["seq"],
+                    "deleted": r["deleted"],
+                    "updated_at": r["updated_at"],
+                }
+                for r in updates
+            ],
+        )
+    if key_drops:
+        kc = record_keys.c
+        conn.execute(
+            delete(record_keys).where(
+                and_(
+                    kc.county_code == county,
+                    kc.village_code == village,
+                    kc.entity == bindparam("e"),
+                    kc.field == bindparam("f"),
+                    kc.value == bindparam("v"),
+                    kc.record_id == bindparam("r"),
+                )
+            ),
+            key_drops,
+        )
+    if key_adds:
+        conn.execute(insert(record_keys), key_adds)

@@ -1,0 +1,127 @@
+"""Database access for the county server: engines for PostgreSQL and SQLite, transactions, migrations.
+
+SQLite is the embedded default (a file path); PostgreSQL (``postgresql+psycopg://...``) is the
+production backend. A write transaction takes its village's row lock first (SQLite: ``BEGIN
+IMMEDIATE``), so commits happen in counter order and a pull cursor never skips a late commit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, update
+
+from sync.server.errors import ApiError
+from sync.server.tables import villages
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(target: str | Path) -> str:
+    """A SQLAlchemy URL for a URL or a plain file path (the embedded SQLite default)."""
+    text = str(target)
+    if "://" in text:
+        return text
+    return "sqlite+pysqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Transactions are begun by the "begin" hook below, not by the sqlite3 module.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writer must hold the lock from its first read, or WAL snapshots make it fail late.
+        immediate = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """One county server database. ``clock`` gives unix seconds (tests pass their own)."""
+
+    def __init__(self, target: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.url = database_url(target)
+        self.clock = clock
+        if self.url.startswith("sqlite"):
+            self.engine = _sqlite_engine(self.url)
+        else:
+            self.engine = create_engine(self.url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+        self.dialect = self.engine.dialect.name
+
+    def now(self) -> int:
+        return int(self.clock())
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (idempotent)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction; commits on success, rolls back on any exception."""
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """One read transaction (a consistent snapshot on SQLite; statement snapshots on PostgreSQL)."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def lock_village(conn: Connection, county_code: str, village_code: str) -> int:
+    """Lock the village row for this transaction and return its counter."""
+    query = select(villages.c.seq).where(
+        villages.c.county_code == county_code, villages.c.village_code == village_code
+    )
+    if conn.dialect.name != "sqlite":  # SQLite already holds the database write lock
+        query = query.with_for_update()
+    seq = conn.execute(query).scalar()
+    if seq is None:
+        raise ApiError("unknown_village")
+    return int(seq)
+
+
+def set_village_seq(conn: Connection, county_code: str, village_code: str, seq: int) -> None:
+    conn.execute(
+        update(villages)
+        .where(villages.c.county_code == county_code, villages.c.village_code == village_code)
+        .values(seq=seq)
+    )
+
+
+def village_seq(store: Store, county_code: str, village_code: str) -> int:
+    with store.read() as conn:
+        seq = conn.execute(
+            select(villages.c.seq).where(
+                villages.c.county_code == county_code, villages.c.village_code == village_code
+            )
+        ).scalar()
+    return int(seq or 0)

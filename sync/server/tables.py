@@ -1,0 +1,170 @@
+"""The county server's tables (SQLAlchemy Core). Migrations in ``migrations/`` create the same shape.
+
+Every per-village table carries ``county_code`` and ``village_code`` at the front of its primary key,
+so the schema can be distributed by county code (Citus) without changes. Record data is one JSON text
+per record: a batch is applied with one read and a few ``executemany`` writes, not a row per field.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+villages = Table(
+    "villages",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("township_code", String(9), nullable=False),
+    Column("name", Text, nullable=False),
+    # The village counter: bumped inside the transaction that accepts a change.
+    Column("seq", BigInteger, nullable=False, default=0),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_villages_township", "county_code", "township_code"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("entity", String(16), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    # JSON object: form field -> value.
+    Column("data", Text, nullable=False),
+    # JSON object: field (or ``_deleted``) -> village counter value of its last accepted write.
+    Column("versions", Text, nullable=False),
+    # Newest field version of the record; pull pages by it.
+    Column("seq", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_records_seq", "county_code", "village_code", "seq"),
+    Index("ix_records_id", "county_code", "id"),
+)
+
+record_keys = Table(
+    "record_keys",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("entity", String(16), primary_key=True),
+    Column("field", String(32), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Column("record_id", String(36), primary_key=True),
+    Index("ix_record_keys_record", "county_code", "village_code", "record_id"),
+    Index("ix_record_keys_value", "county_code", "entity", "field", "value"),
+)
+"""Values of the few fields that uniqueness rules look up, for live records only."""
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("entity", String(16), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("base_version", BigInteger, nullable=False),
+    Column("base_value", Text, nullable=False),
+    Column("village_value", Text, nullable=False),
+    Column("county_value", Text, nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("author", Text, nullable=False),
+    Column("hlc", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("resolved_by", Text),
+    Column("resolved_at", BigInteger),
+    Column("resolution", Text),
+    Column("note", Text),
+    Column("resolved_seq", BigInteger),
+    Index("ix_conflicts_status", "county_code", "village_code", "status"),
+    Index("ix_conflicts_id", "id"),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("device_id", String(36), primary_key=True),
+    Column("batch_id", String(64), primary_key=True),
+    Column("body_hash", String(64), nullable=False),
+    Column("response", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+"""Stored push responses, replayed when a laptop resends a batch."""
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("device_id", String(36), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("public_key", Text, nullable=False),
+    Column("enrolled_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger),
+    Index("ix_devices_id", "device_id", unique=True),
+)
+
+enroll_codes = Table(
+    "enroll_codes",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("code_hash", String(64), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("used_at", BigInteger),
+    Column("device_id", String(36)),
+    Index("ix_enroll_codes_hash", "code_hash", unique=True),
+)
+
+nonces = Table(
+    "nonces",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("device_id", String(36), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
+    Column("seen_at", BigInteger, nullable=False),
+    Index("ix_nonces_seen", "seen_at"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    # ``county`` or ``township``.
+    Column("scope", String(16), nullable=False),
+    # The county (6 digits) or township (9 digits) division code the user works for.
+    Column("scope_code", String(12), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Index("ix_users_username", "username", unique=True),
+)
+
+staff_tokens = Table(
+    "staff_tokens",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Index("ix_staff_tokens_hash", "token_hash", unique=True),
+)

@@ -25,14 +25,24 @@ _META = {
 }
 
 
+_SQL_TYPES = {str: "TEXT", int: "INTEGER"}
+_DEFAULTS = {"deleted": "0", "seq": "0", "versions": "'{}'", "hlc": "0"}
+
+
 def _entity(db: Any, name: str, fields: dict[str, type]) -> None:
-    table = db[name]
-    table.create(
-        {**_META, **fields},
-        pk="id",
-        not_null={"village_code", "deleted", "seq", "versions", "hlc"},
-        defaults={"deleted": 0, "seq": 0, "versions": "{}", "hlc": 0},
-    )
+    # WITHOUT ROWID: rows live in the id b-tree itself (ids are UUIDv7, so time-ordered); one
+    # b-tree fewer to write, and to encrypt, on every save.
+    columns = []
+    for column, kind in {**_META, **fields}.items():
+        spec = f"{column} {_SQL_TYPES[kind]}"
+        if column == "id":
+            spec += " PRIMARY KEY NOT NULL"
+        elif column in _DEFAULTS:
+            spec += f" NOT NULL DEFAULT {_DEFAULTS[column]}"
+        elif column == "village_code":
+            spec += " NOT NULL"
+        columns.append(spec)
+    db.execute(f"CREATE TABLE {name} ({', '.join(columns)}) WITHOUT ROWID")
 
 
 def _m0001_initial(db: Any) -> None:
@@ -92,8 +102,6 @@ def _m0001_initial(db: Any) -> None:
         " fields TEXT NOT NULL, base TEXT NOT NULL, base_seq INTEGER NOT NULL, deleted INTEGER NOT NULL,"
         " hlc INTEGER NOT NULL, user TEXT NOT NULL, batch_id TEXT)"
     )
-    db.execute("CREATE INDEX outbox_record ON outbox (entity, record_id)")
-    db.execute("CREATE INDEX outbox_batch ON outbox (batch_id)")
     db.execute("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 

@@ -219,9 +219,12 @@ class Repository:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def ids(self, text: str = "", include_deleted: bool = False, **where: Any) -> list[str]:
-        """Ids of matching records in entry order. ``text`` searches name, resident ID, household no."""
+        """Ids of matching records, oldest first (ids are UUIDv7).
+
+        ``text`` searches name, resident ID or household number; ``where`` filters by equality.
+        """
         sql, params = self._where(text, include_deleted, where)
-        return [r[0] for r in self._ctx.db.query(f"SELECT id FROM {self.entity}{sql} ORDER BY rowid", params)]
+        return [r[0] for r in self._ctx.db.query(f"SELECT id FROM {self.entity}{sql} ORDER BY id", params)]
 
     def count(self, text: str = "", include_deleted: bool = False, **where: Any) -> int:
         sql, params = self._where(text, include_deleted, where)

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 import zstandard
+
+from sync import codec
 
 PROTOCOL_VERSION = 1
 ENTITIES: tuple[str, ...] = ("household", "person", "income", "service")
@@ -134,64 +137,21 @@ class PullResponse:
 
 
 # --------------------------------------------------------------------------------------------------
-# Codec: compact JSON, lists of like records sent column-wise, zstd on top.
+# Codec: compact JSON, lists of like records sent column-wise (sync.codec), zstd on top.
 
-_TABLE = "\u0000t"
-_compressor = zstandard.ZstdCompressor(level=9)
-
-
-def _to_table(rows: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
-    """A list of dicts becomes {keys, rows}; field names then cross the wire once per batch."""
-    if len(rows) < 2 or not all(type(r) is dict for r in rows):
-        return rows
-    keys: list[str] = []
-    seen: set[str] = set()
-    for r in rows:
-        for k in r:
-            if k not in seen:
-                seen.add(k)
-                keys.append(k)
-    index = {k: i for i, k in enumerate(keys)}
-    packed = []
-    for r in rows:
-        # A row is a list of [column, value] pairs only when sparse; dense rows are plain lists.
-        if len(r) == len(keys):
-            packed.append([_pack(r[k]) for k in keys])
-        else:
-            packed.append({str(index[k]): _pack(v) for k, v in r.items()})
-    return {_TABLE: keys, "r": packed}
-
-
-def _pack(value: Any) -> Any:
-    if isinstance(value, list):
-        return _to_table([_pack(v) if not isinstance(v, dict) else v for v in value])
-    if isinstance(value, dict):
-        return {k: _pack(v) for k, v in value.items()}
-    return value
-
-
-def _unpack(value: Any) -> Any:
-    if isinstance(value, dict):
-        if _TABLE in value:
-            keys = value[_TABLE]
-            out = []
-            for row in value["r"]:
-                if isinstance(row, list):
-                    out.append({k: _unpack(v) for k, v in zip(keys, row, strict=True)})
-                else:
-                    out.append({keys[int(i)]: _unpack(v) for i, v in row.items()})
-            return out
-        return {k: _unpack(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unpack(v) for v in value]
-    return value
+ZSTD_LEVEL = 9
+"""Measured on realistic person batches: level 19 saves ~5 % more bytes at 4x the time."""
+_json_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+_local = threading.local()  # a ZstdCompressor must not be used by two threads at once
 
 
 def encode(message: Any) -> bytes:
     """Message dataclass (or plain dict) -> compressed bytes for the wire."""
-    data = asdict(message) if hasattr(message, "__dataclass_fields__") else message
-    text = json.dumps(_pack(data), ensure_ascii=False, separators=(",", ":"))
-    return _compressor.compress(text.encode("utf-8"))
+    text = _json_encoder.encode(codec.pack(message))
+    compressor = getattr(_local, "compressor", None)
+    if compressor is None:
+        compressor = _local.compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return compressor.compress(text.encode("utf-8"))
 
 
 def decode_dict(body: bytes) -> dict[str, Any]:
@@ -199,8 +159,8 @@ def decode_dict(body: bytes) -> dict[str, Any]:
     if len(body) > MAX_BODY_BYTES:
         raise ProtocolError("request body too large")
     try:
-        reader = zstandard.ZstdDecompressor().decompressobj()
-        raw = reader.decompress(body[:MAX_BODY_BYTES])
+        with zstandard.ZstdDecompressor().stream_reader(body) as reader:
+            raw = reader.read(MAX_DECODED_BYTES + 1)
         if len(raw) > MAX_DECODED_BYTES:
             raise ProtocolError("request body too large once decompressed")
         data = json.loads(raw.decode("utf-8"))
@@ -210,7 +170,10 @@ def decode_dict(body: bytes) -> dict[str, Any]:
         raise ProtocolError("body is not compressed JSON") from exc
     if not isinstance(data, dict):
         raise ProtocolError("body is not a JSON object")
-    data = _unpack(data)
+    try:
+        data = codec.unpack(data)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise ProtocolError("body has a malformed table") from exc
     if data.get("v") != PROTOCOL_VERSION:
         raise ProtocolError(f"unsupported protocol version (this end speaks {PROTOCOL_VERSION})")
     return data

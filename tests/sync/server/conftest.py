@@ -1,0 +1,256 @@
+"""Fixtures for the county server tests: a migrated store on SQLite and on PostgreSQL, a real
+server on loopback, enrolled laptops that sign their requests, and valid records.
+
+PostgreSQL tests use a fresh database made for the session (dropped at the end) at
+127.0.0.1:5432, user postgres; they carry the ``postgres`` marker.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import text
+
+from sync.ids import uuid7
+from sync.protocol import (
+    MEDIA_TYPE,
+    Change,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    decode_pull_response,
+    decode_push_response,
+    encode,
+)
+from sync.resident_id import make_resident_id
+from sync.server import admin, embedded, enroll
+from sync.server.embedded import EmbeddedServer
+from sync.server.store import Store
+from sync.server.tables import metadata
+from sync.signing import public_key_b64, sign_headers
+
+PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+V1 = "110105001001"
+V2 = "110105001002"  # same township as V1
+V3 = "110105002001"  # another township of the same county
+COUNTY = "110105"
+
+
+class Clock:
+    """Real time plus an offset the test can move."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    name = f"vdd_server_{uuid.uuid4().hex[:10]}"
+    try:
+        admin_conn = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    with admin_conn:
+        admin_conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin_conn:
+            admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(backend: str, tmp_path: Path, clock: Clock, request: pytest.FixtureRequest) -> Iterator[Store]:
+    if backend == "sqlite":
+        s = Store(tmp_path / "county.db", clock=clock)
+        s.migrate()
+    else:
+        s = Store(request.getfixturevalue("pg_url"), clock=clock)
+        s.migrate()
+        with s.engine.begin() as conn:
+            names = ", ".join(t.name for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names}"))
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def villages(store: Store) -> Store:
+    admin.add_village(store, V1, "东村")
+    admin.add_village(store, V2, "西村")
+    admin.add_village(store, V3, "南村")
+    return store
+
+
+@pytest.fixture
+def server(villages: Store) -> Iterator[EmbeddedServer]:
+    srv = embedded.start(villages, migrate=False)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+# --------------------------------------------------------------------------------------------------
+# A laptop that speaks the protocol over real HTTP
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    json: dict[str, Any] | None = None
+
+    @property
+    def error(self) -> str | None:
+        return (self.json or {}).get("error")
+
+
+@dataclass
+class Laptop:
+    url: str
+    device_id: str
+    village_code: str
+    key: Ed25519PrivateKey
+    session: requests.Session = field(default_factory=requests.Session)
+    user: str = "村干部"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        *,
+        headers: dict[str, str] | None = None,
+        sign: bool = True,
+    ) -> Reply:
+        h = {"Content-Type": MEDIA_TYPE}
+        if sign:
+            h.update(sign_headers(self.key, self.device_id, method, path, body))
+        h.update(headers or {})
+        resp = self.session.request(method, self.url + path, data=body, headers=h, timeout=60)
+        is_json = resp.headers.get("content-type", "").startswith("application/json")
+        return Reply(resp.status_code, resp.content, resp.json() if is_json else None)
+
+    def push_raw(self, changes: list[Change], batch_id: str | None = None) -> Reply:
+        body = encode(PushRequest(batch_id or uuid7(), changes))
+        return self.request("POST", "/api/v1/push", body)
+
+    def push(self, changes: list[Change], batch_id: str | None = None) -> PushResponse:
+        reply = self.push_raw(changes, batch_id)
+        assert reply.status == 200, reply.json
+        return decode_push_response(reply.body)
+
+    def pull(self, cursor: int = 0, limit: int = 1000) -> PullResponse:
+        reply = self.request("GET", f"/api/v1/pull?cursor={cursor}&limit={limit}")
+        assert reply.status == 200, reply.json
+        return decode_pull_response(reply.body)
+
+    def pull_all(self, cursor: int = 0, limit: int = 1000) -> tuple[dict[str, dict[str, Any]], int]:
+        """Every record after ``cursor`` merged by id, and the final cursor."""
+        records: dict[str, dict[str, Any]] = {}
+        while True:
+            page = self.pull(cursor, limit)
+            for r in page.records:
+                rec = records.setdefault(r.id, {"fields": {}, "versions": {}})
+                rec["fields"].update(r.fields)
+                rec["versions"].update(r.versions)
+                rec["seq"], rec["deleted"], rec["entity"] = r.seq, r.deleted, r.entity
+            cursor = page.cursor
+            if not page.more:
+                return records, cursor
+
+    def change(self, entity: str, record_id: str, fields: dict[str, Any], **kw: Any) -> Change:
+        return Change(entity, record_id, self.village_code, fields=fields, user=self.user, **kw)
+
+
+def enroll_laptop(srv: EmbeddedServer, village: str, name: str = "laptop") -> Laptop:
+    code = enroll.issue_code(srv.store, village)
+    key = Ed25519PrivateKey.generate()
+    resp = requests.post(
+        srv.url + "/api/v1/enroll",
+        json={"code": code, "public_key": public_key_b64(key), "name": name},
+        timeout=30,
+    )
+    assert resp.status_code == 200, resp.text
+    data = resp.json()
+    assert data["village_code"] == village
+    return Laptop(srv.url, data["device_id"], village, key)
+
+
+@pytest.fixture
+def laptop(server: EmbeddedServer) -> Laptop:
+    return enroll_laptop(server, V1, "laptop-a")
+
+
+@pytest.fixture
+def laptop_b(server: EmbeddedServer) -> Laptop:
+    return enroll_laptop(server, V1, "laptop-b")
+
+
+# --------------------------------------------------------------------------------------------------
+# Valid records
+
+_serial = count(1)
+
+
+def household_fields(**over: Any) -> dict[str, Any]:
+    n = next(_serial)
+    fields = {
+        "household_no": f"H{n:05d}",
+        "head_name": "张三",
+        "address": "东村一组1号",
+        "category": "ordinary",
+        "status": "active",
+    }
+    fields.update(over)
+    return fields
+
+
+def person_fields(household_id: str, relation: str = "child", **over: Any) -> dict[str, Any]:
+    n = next(_serial)
+    birth = date(1950 + n % 50, 1 + n % 12, 1 + n % 28)
+    seq = n % 1000
+    region = f"{110105 + (n // 1000) % 50:06d}"
+    fields = {
+        "household_id": household_id,
+        "name": "李四",
+        "resident_id": make_resident_id(region, birth, seq),
+        "relation": relation,
+        "sex": "male" if seq % 2 else "female",
+        "birth_date": birth.isoformat(),
+        "ethnicity": "01",
+        "status": "present",
+    }
+    fields.update(over)
+    return fields

@@ -1,0 +1,273 @@
+"""Push over real HTTP: the field-level merge, batch replay, validation, and the village counter."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from sqlalchemy import func, select
+
+from sync.ids import uuid7
+from sync.protocol import Change, PushRequest, encode
+from sync.server.store import Store
+from sync.server.tables import conflicts, records
+
+from .conftest import V1, Laptop, household_fields, person_fields
+
+
+def _conflict_rows(store: Store) -> list[dict]:
+    with store.read() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(conflicts).order_by(conflicts.c.created_at))]
+
+
+def _record(store: Store, record_id: str) -> dict:
+    with store.read() as conn:
+        row = conn.execute(select(records).where(records.c.id == record_id)).one()
+    return {
+        "data": json.loads(row.data),
+        "versions": json.loads(row.versions),
+        "seq": row.seq,
+        "deleted": row.deleted,
+    }
+
+
+def _household(laptop: Laptop, **over) -> tuple[str, dict, dict[str, int]]:
+    hid = uuid7()
+    fields = household_fields(**over)
+    result = laptop.push([laptop.change("household", hid, fields)]).results[0]
+    assert result.status == "applied", result
+    return hid, fields, result.versions
+
+
+def test_new_records_are_applied_with_their_own_numbers(laptop: Laptop, store: Store) -> None:
+    hid = uuid7()
+    pids = [uuid7(), uuid7()]
+    response = laptop.push(
+        [
+            laptop.change("household", hid, household_fields()),
+            laptop.change("person", pids[0], person_fields(hid, "head")),
+            laptop.change("person", pids[1], person_fields(hid, "spouse")),
+        ]
+    )
+    assert [r.status for r in response.results] == ["applied"] * 3
+    assert [r.seq for r in response.results] == [1, 2, 3]
+    assert response.server_seq == 3 and not response.replayed
+    assert set(response.results[1].versions.values()) == {2}
+    stored = _record(store, pids[0])
+    assert stored["seq"] == 2 and stored["data"]["relation"] == "head"
+
+
+def test_different_fields_are_merged(laptop: Laptop, laptop_b: Laptop, store: Store) -> None:
+    hid, _fields, versions = _household(laptop)
+    a = laptop.push(
+        [laptop.change("household", hid, {"address": "东村二组2号"}, base={"address": versions["address"]})]
+    ).results[0]
+    b = laptop_b.push(
+        [laptop_b.change("household", hid, {"phone": "13800138000"}, base={"phone": 0})]
+    ).results[0]
+    assert a.status == "applied" and b.status == "applied"
+    assert b.seq == a.seq + 1
+    stored = _record(store, hid)
+    assert stored["data"]["address"] == "东村二组2号" and stored["data"]["phone"] == "13800138000"
+    assert stored["versions"]["address"] == a.seq and stored["versions"]["phone"] == b.seq
+    assert _conflict_rows(store) == []
+
+
+def test_same_field_makes_one_conflict_and_keeps_the_county_value(
+    laptop: Laptop, laptop_b: Laptop, store: Store
+) -> None:
+    hid, fields, versions = _household(laptop)
+    base = {"address": versions["address"]}
+    first = laptop.push([laptop.change("household", hid, {"address": "东村二组2号"}, base=base)]).results[0]
+    second = laptop_b.push(
+        [
+            laptop_b.change(
+                "household",
+                hid,
+                {"address": "西头3号", "phone": "13800138000"},
+                base={**base, "phone": 0},
+                base_values={"address": fields["address"]},
+                hlc=12345,
+            )
+        ]
+    ).results[0]
+    assert first.status == "applied"
+    assert second.status == "partial" and second.conflicts == ["address"]
+    assert set(second.versions) == {"phone"}
+    stored = _record(store, hid)
+    assert stored["data"]["address"] == "东村二组2号"  # county value kept
+    assert stored["data"]["phone"] == "13800138000"  # the other field merged
+    (row,) = _conflict_rows(store)
+    assert row["field"] == "address" and row["entity"] == "household" and row["record_id"] == hid
+    assert row["base_version"] == versions["address"]
+    assert json.loads(row["base_value"]) == fields["address"]
+    assert json.loads(row["village_value"]) == "西头3号"
+    assert json.loads(row["county_value"]) == "东村二组2号"
+    assert row["device_id"] == laptop_b.device_id and row["author"] == laptop_b.user
+    assert row["hlc"] == 12345 and row["status"] == "open" and row["village_code"] == V1
+
+
+def test_only_conflicting_fields_give_status_conflict(laptop: Laptop, laptop_b: Laptop, store: Store) -> None:
+    hid, _fields, versions = _household(laptop)
+    laptop.push(
+        [laptop.change("household", hid, {"head_name": "王五"}, base={"head_name": versions["head_name"]})]
+    )
+    result = laptop_b.push(
+        [laptop_b.change("household", hid, {"head_name": "赵六"}, base={"head_name": versions["head_name"]})]
+    ).results[0]
+    assert result.status == "conflict" and result.conflicts == ["head_name"]
+    assert _record(store, hid)["data"]["head_name"] == "王五"
+
+
+def test_equal_value_is_no_conflict(laptop: Laptop, laptop_b: Laptop, store: Store) -> None:
+    hid, _fields, versions = _household(laptop)
+    base = {"address": versions["address"]}
+    first = laptop.push([laptop.change("household", hid, {"address": "同一个地址"}, base=base)]).results[0]
+    second = laptop_b.push([laptop_b.change("household", hid, {"address": "同一个地址"}, base=base)]).results[
+        0
+    ]
+    assert second.status == "unchanged" and second.conflicts == []
+    assert second.versions == {"address": first.seq} and second.seq == first.seq
+    assert _conflict_rows(store) == []
+
+
+def test_delete_against_a_later_edit_is_a_conflict(laptop: Laptop, laptop_b: Laptop, store: Store) -> None:
+    hid, _fields, versions = _household(laptop)
+    seen = versions["address"]
+    laptop.push([laptop.change("household", hid, {"address": "新地址"}, base={"address": seen})])
+    result = laptop_b.push([laptop_b.change("household", hid, {}, deleted=True, base_seq=seen)]).results[0]
+    assert result.status == "conflict" and result.conflicts == ["_deleted"]
+    stored = _record(store, hid)
+    assert not stored["deleted"] and stored["data"]["address"] == "新地址"
+    (row,) = _conflict_rows(store)
+    assert row["field"] == "_deleted"
+    assert json.loads(row["village_value"]) is True and json.loads(row["county_value"]) is False
+
+
+def test_edit_against_a_deleted_record_is_a_conflict(laptop: Laptop, laptop_b: Laptop, store: Store) -> None:
+    hid, fields, versions = _household(laptop)
+    seen = versions["address"]
+    deleted = laptop.push([laptop.change("household", hid, {}, deleted=True, base_seq=seen)]).results[0]
+    assert deleted.status == "applied"
+    result = laptop_b.push(
+        [laptop_b.change("household", hid, {"address": "新地址"}, base={"address": seen}, base_seq=seen)]
+    ).results[0]
+    assert result.status == "conflict" and result.conflicts == ["_deleted"]
+    stored = _record(store, hid)
+    assert stored["deleted"] and stored["data"]["address"] == fields["address"]  # no resurrection
+    (row,) = _conflict_rows(store)
+    assert row["field"] == "_deleted"
+    assert json.loads(row["village_value"]) is False and json.loads(row["county_value"]) is True
+
+
+def test_deleting_frees_the_unique_resident_id(laptop: Laptop) -> None:
+    hid, _, _ = _household(laptop)
+    person = person_fields(hid, "head")
+    pid = uuid7()
+    first = laptop.push([laptop.change("person", pid, person)]).results[0]
+    again = laptop.push([laptop.change("person", uuid7(), person)]).results[0]
+    assert again.status == "rejected" and {p.code for p in again.errors} >= {"duplicate_resident_id"}
+    laptop.push([laptop.change("person", pid, {}, deleted=True, base_seq=first.seq)])
+    assert laptop.push([laptop.change("person", uuid7(), person)]).results[0].status == "applied"
+
+
+def test_invalid_records_are_rejected_one_by_one(laptop: Laptop, store: Store) -> None:
+    hid = uuid7()
+    good = [uuid7() for _ in range(3)]
+    bad_id = person_fields(hid, "child")
+    bad_id["resident_id"] = bad_id["resident_id"][:17] + ("0" if bad_id["resident_id"][17] != "0" else "1")
+    dup = person_fields(hid, "child")
+    changes = [
+        laptop.change("household", hid, household_fields()),
+        laptop.change("person", good[0], person_fields(hid, "head")),
+        laptop.change("person", uuid7(), bad_id),
+        laptop.change("person", good[1], dup),
+        laptop.change("person", uuid7(), dict(dup)),  # same resident ID again in the same batch
+        laptop.change("person", uuid7(), person_fields(hid, "head")),  # a second head
+        laptop.change("person", uuid7(), {**person_fields(hid), "name": None, "shoe_size": 42}),
+        laptop.change("person", good[2], person_fields(hid, "spouse")),
+    ]
+    results = laptop.push(changes).results
+    assert [r.status for r in results] == [
+        "applied", "applied", "rejected", "applied", "rejected", "rejected", "rejected", "applied",
+    ]  # fmt: skip
+    codes = [{p.code for p in r.errors} for r in results]
+    assert "duplicate_resident_id" in codes[4]
+    assert codes[5] == {"second_head"}
+    assert {"required", "unknown_field"} <= codes[6]
+    assert codes[2] and all(p.zh and p.en for p in results[2].errors)
+    assert all(r.seq == 0 and r.versions == {} for r in results if r.status == "rejected")
+    pulled, _ = laptop.pull_all()
+    assert set(pulled) == {hid, *good}
+    assert [r.seq for r in results if r.status == "applied"] == [1, 2, 3, 4]
+    for r in results[2:7]:
+        for p in r.errors:  # problems never repeat the value
+            assert bad_id["resident_id"] not in p.en + p.zh and dup["resident_id"] not in p.en + p.zh
+
+
+def test_same_batch_twice_is_applied_once(laptop: Laptop, store: Store) -> None:
+    hid = uuid7()
+    body = encode(PushRequest("batch-1", [laptop.change("household", hid, household_fields())]))
+    first = laptop.request("POST", "/api/v1/push", body)
+    second = laptop.request("POST", "/api/v1/push", body)  # the answer to the first was "lost"
+    assert first.status == second.status == 200
+    from sync.protocol import decode_push_response
+
+    a, b = decode_push_response(first.body), decode_push_response(second.body)
+    assert not a.replayed and b.replayed
+    assert a.results == b.results and a.server_seq == b.server_seq == 1
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(records)).scalar() == 1
+    # a later push still numbers from where the first left off
+    assert laptop.push([laptop.change("household", uuid7(), household_fields())]).server_seq == 2
+
+
+def test_batch_id_reused_for_another_body_is_refused(laptop: Laptop, store: Store) -> None:
+    laptop.push([laptop.change("household", uuid7(), household_fields())], batch_id="batch-x")
+    reply = laptop.push_raw([laptop.change("household", uuid7(), household_fields())], batch_id="batch-x")
+    assert reply.status == 409 and reply.error == "batch_mismatch"
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(records)).scalar() == 1
+
+
+def test_concurrent_pushes_never_let_a_pull_skip(laptop: Laptop, laptop_b: Laptop, server) -> None:
+    from .conftest import enroll_laptop
+
+    reader = enroll_laptop(server, V1, "reader")
+    pushed: list[str] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def writer(lap: Laptop) -> None:
+        try:
+            for _ in range(12):
+                ids = [uuid7() for _ in range(25)]
+                response = lap.push([lap.change("household", i, household_fields()) for i in ids])
+                assert all(r.status == "applied" for r in response.results)
+                with lock:
+                    pushed.extend(ids)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(lap,)) for lap in (laptop, laptop_b)]
+    for t in threads:
+        t.start()
+    seen: dict[str, int] = {}
+    cursor = 0
+    while any(t.is_alive() for t in threads):
+        page = reader.pull(cursor, limit=40)
+        for r in page.records:
+            seen[r.id] = r.seq
+        cursor = page.cursor
+    for t in threads:
+        t.join()
+    assert not errors
+    records_left, cursor = reader.pull_all(cursor, limit=40)
+    seen.update({i: r["seq"] for i, r in records_left.items()})
+    assert set(seen) == set(pushed)
+    assert sorted(seen.values()) == list(range(1, len(pushed) + 1))
+
+
+def test_a_change_on_a_new_record_without_fields_is_rejected(laptop: Laptop) -> None:
+    result = laptop.push([Change("household", uuid7(), V1, fields={})]).results[0]
+    assert result.status == "rejected" and {p.code for p in result.errors} == {"required"}

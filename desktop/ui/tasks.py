@@ -1,0 +1,244 @@
+"""One task runner for every blocking call.
+
+Database work runs on a single worker thread, strictly in the order it was submitted, so the store's
+connection is only ever used from that thread (it is opened there too). Network work runs on a small
+pool. Results, errors and progress come back to the UI thread as Qt signals of a :class:`Task`; a
+worker never touches a widget.
+
+A task function may take a :class:`TaskContext` (``with_context=True``) to report progress and to
+notice cancellation. Cancelling a task that has not started yet skips it; cancelling a running one
+sets a flag the function can check, and its result is dropped either way.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+
+class Cancelled(Exception):
+    """Raised by :meth:`TaskContext.check` inside a task that was cancelled."""
+
+
+class TaskContext:
+    """Handed to a task function: progress reporting and cancellation, safe to use on the worker."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+
+    @property
+    def cancelled(self) -> bool:
+        return self._task.is_cancelled
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if the task was cancelled; call it between steps of long work."""
+        if self._task.is_cancelled:
+            raise Cancelled
+
+    def progress(self, done: int, total: int, text: str = "") -> None:
+        if not self._task.is_cancelled:
+            self._task._progress.emit(int(done), int(total), text)
+
+
+class Task(QObject):
+    """One unit of background work. Lives in the UI thread; its signals arrive there.
+
+    The worker reports through private signals connected when the task is made, and the task re-emits
+    the public ones on the UI thread; so a caller may connect after ``run_db``/``run_network``
+    returned and still gets every signal.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, int, str)
+    cancelled = Signal()
+    finished = Signal()
+    """Always emitted last, whatever the outcome."""
+
+    _outcome = Signal(str, object)
+    _progress = Signal(int, int, str)
+
+    def __init__(
+        self, fn: Callable[..., Any], *, name: str = "", key: str | None = None, with_context: bool = False
+    ) -> None:
+        super().__init__()
+        self.name = name or getattr(fn, "__name__", "task")
+        self.key = key
+        self._fn = fn
+        self._with_context = with_context
+        self._cancel = threading.Event()
+        self._started = False
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self._outcome.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._progress.connect(self.progressed, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _run(self) -> None:
+        """Called on a worker thread."""
+        self._started = True
+        try:
+            if self._cancel.is_set():
+                raise Cancelled
+            result = self._fn(TaskContext(self)) if self._with_context else self._fn()
+            if self._cancel.is_set():
+                raise Cancelled
+        except Cancelled:
+            self._outcome.emit("cancelled", None)
+        except BaseException as exc:  # handed to the UI thread, which decides how to show it
+            # Cancelled mid-way (e.g. the store was locked under it): nobody waits for the error.
+            self._outcome.emit("cancelled" if self._cancel.is_set() else "failed", exc)
+        else:
+            self._outcome.emit("succeeded", result)
+        finally:
+            self._fn = _spent
+
+    def _deliver(self, outcome: str, value: Any) -> None:
+        """On the UI thread."""
+        self.done = True
+        if outcome == "succeeded":
+            self.result = value
+            self.succeeded.emit(value)
+        elif outcome == "failed":
+            self.error = value
+            self.failed.emit(value)
+        else:
+            self.cancelled.emit()
+        self.finished.emit()
+
+
+def _spent() -> None:
+    """Placeholder so a finished task does not keep its closure (and any data in it) alive."""
+
+
+_STOP = object()
+
+
+class TaskRunner(QObject):
+    """Runs database tasks in order on one thread and network tasks on a small pool."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, network_workers: int = 3) -> None:
+        super().__init__()
+        self._db_queue: queue.Queue[Any] = queue.Queue()
+        self._db_thread = threading.Thread(target=self._db_loop, name="village-desk-db", daemon=True)
+        self._net = ThreadPoolExecutor(max_workers=network_workers, thread_name_prefix="village-desk-net")
+        self._live: set[Task] = set()
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._db_thread.start()
+
+    # -- submitting ---------------------------------------------------------------------------
+    def run_db(
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: str = "",
+        key: str | None = None,
+        with_context: bool = False,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Task:
+        """Queue database work. A new task with the same ``key`` cancels older queued ones."""
+        task = self._make(fn, name, key, with_context, on_done, on_error)
+        self._db_queue.put(task)
+        return task
+
+    def run_network(
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: str = "",
+        key: str | None = None,
+        with_context: bool = False,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Task:
+        """Run network (or other slow non-database) work on the pool."""
+        task = self._make(fn, name, key, with_context, on_done, on_error)
+        self._net.submit(task._run)
+        return task
+
+    def _make(
+        self,
+        fn: Callable[..., Any],
+        name: str,
+        key: str | None,
+        with_context: bool,
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> Task:
+        if self._stopped:
+            raise RuntimeError("task runner is shut down")
+        task = Task(fn, name=name, key=key, with_context=with_context)
+        if on_done is not None:
+            task.succeeded.connect(on_done)
+        if on_error is not None:
+            task.failed.connect(on_error)
+        task.finished.connect(lambda t=task: self._forget(t))
+        with self._lock:
+            if key is not None:
+                for other in self._live:
+                    if other.key == key and not other._started:
+                        other.cancel()
+            was_idle = not self._live
+            self._live.add(task)
+        if was_idle:
+            self.busy_changed.emit(True)
+        return task
+
+    def _forget(self, task: Task) -> None:
+        with self._lock:
+            self._live.discard(task)
+            idle = not self._live
+        if idle:
+            self.busy_changed.emit(False)
+
+    # -- state --------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return bool(self._live)
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._live)
+
+    def cancel_all(self) -> None:
+        with self._lock:
+            for task in self._live:
+                task.cancel()
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Cancel what has not started, let running work end, and stop the threads."""
+        if self._stopped:
+            return
+        self._stopped = True
+        with self._lock:
+            for task in self._live:
+                if not task._started:
+                    task.cancel()
+        self._db_queue.put(_STOP)
+        self._db_thread.join(timeout)
+        self._net.shutdown(wait=True, cancel_futures=True)
+
+    # -- the database thread ------------------------------------------------------------------
+    def _db_loop(self) -> None:
+        while True:
+            task = self._db_queue.get()
+            if task is _STOP:
+                return
+            task._run()

@@ -1,0 +1,56 @@
+"""Fixtures for the Qt tests: offscreen platform, a task runner, a fast-KDF encrypted store."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.services.session import Session
+from desktop.services.settings import AppPaths, DictBackend, Settings
+from desktop.storage import KdfParams, Store
+from desktop.ui.context import DataBus, UiContext
+from desktop.ui.i18n import install_language
+from desktop.ui.tasks import TaskRunner
+
+FAST_KDF = KdfParams.fast_for_tests()
+VILLAGE = "530102001001"
+USER = "clerk"
+PASSPHRASE = "green hills 2025"
+
+
+@pytest.fixture
+def runner(qapp) -> Iterator[TaskRunner]:
+    r = TaskRunner()
+    yield r
+    r.shutdown()
+
+
+@pytest.fixture
+def zh(qapp) -> Iterator[None]:
+    assert install_language("zh_CN")
+    yield
+    install_language("en")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppPaths:
+    monkeypatch.setenv("VILLAGE_DESK_HOME", str(tmp_path / "home"))
+    return AppPaths.default().ensure()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.create(tmp_path / "village.vdd", USER, PASSPHRASE, VILLAGE, kdf=FAST_KDF)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ui(store: Store, runner: TaskRunner) -> UiContext:
+    return UiContext(Session(store), runner, Settings(DictBackend()), DataBus())

@@ -1,0 +1,83 @@
+"""The task runner: database work in order on one thread, network on a pool, results by signal."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from desktop.ui.tasks import Task, TaskContext, TaskRunner
+
+
+def test_db_tasks_run_in_order_on_one_thread(qtbot, runner: TaskRunner) -> None:
+    seen: list[tuple[int, str]] = []
+    tasks = [
+        runner.run_db(lambda i=i: seen.append((i, threading.current_thread().name)) or i) for i in range(20)
+    ]
+    with qtbot.waitSignal(tasks[-1].finished):
+        pass
+    assert [i for i, _ in seen] == list(range(20))
+    assert {name for _, name in seen} == {"village-desk-db"}
+    assert threading.current_thread().name != "village-desk-db"
+
+
+def test_result_and_error_come_back_on_the_ui_thread(qtbot, runner: TaskRunner) -> None:
+    where: list[str] = []
+    task = runner.run_db(lambda: 41 + 1)
+    task.succeeded.connect(lambda _r: where.append(threading.current_thread().name))
+    with qtbot.waitSignal(task.succeeded) as ok:
+        pass
+    assert ok.args == [42]
+    assert where == [threading.current_thread().name]
+
+    def boom() -> None:
+        raise ValueError("broken")
+
+    bad = runner.run_network(boom)
+    with qtbot.waitSignal(bad.failed) as failed:
+        pass
+    assert isinstance(failed.args[0], ValueError)
+
+
+def test_progress_and_cancel(qtbot, runner: TaskRunner) -> None:
+    started = threading.Event()
+    release = threading.Event()
+    progress: list[tuple[int, int]] = []
+
+    def work(ctx: TaskContext) -> str:
+        ctx.progress(1, 3)
+        started.set()
+        release.wait(5)
+        ctx.check()
+        return "not cancelled"
+
+    task = runner.run_network(work, with_context=True)
+    task.progressed.connect(lambda d, t, _s: progress.append((d, t)))
+    assert started.wait(5)
+    task.cancel()
+    release.set()
+    with qtbot.waitSignal(task.cancelled):
+        pass
+    assert task.result is None
+    qtbot.waitUntil(lambda: progress == [(1, 3)])
+
+
+def test_newer_task_with_same_key_cancels_queued_one(qtbot, runner: TaskRunner) -> None:
+    gate = threading.Event()
+    blocker = runner.run_db(lambda: gate.wait(5))
+    first: Task = runner.run_db(lambda: "first", key="search")
+    second: Task = runner.run_db(lambda: "second", key="search")
+    results: list[str] = []
+    first.succeeded.connect(results.append)
+    second.succeeded.connect(results.append)
+    gate.set()
+    with qtbot.waitSignals([blocker.finished, first.cancelled, second.succeeded]):
+        pass
+    assert results == ["second"]
+
+
+def test_shutdown_refuses_new_work(qapp) -> None:
+    r = TaskRunner()
+    r.shutdown()
+    with pytest.raises(RuntimeError):
+        r.run_db(lambda: None)

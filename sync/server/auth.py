@@ -198,4 +198,4 @@ def staff_villages(store: Store, user: StaffUser) -> dict[str, str]:
     if user.scope != "county":
         query = query.where(villages.c.township_code == user.scope_code)
     with store.read() as conn:
-        return dict(conn.execute(query.order_by(villages.c.village_code)).tuples().all())
+        return {code: name for code, name in conn.execute(query.order_by(villages.c.village_code))}

@@ -53,7 +53,7 @@ def list_conflicts(
     """Conflicts of the villages the user works for, oldest first."""
     if status not in ("open", "resolved", "all"):
         raise ApiError("malformed", "status is open, resolved or all.", "status 应为 open、resolved 或 all。")
-    codes = staff_villages(store, user)
+    codes = list(staff_villages(store, user))
     if village is not None:
         if village not in codes:
             raise ApiError("forbidden")

@@ -1,0 +1,203 @@
+"""Staff: sign-in and tokens, listing conflicts by scope, resolving them, duplicates across villages."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from sync.ids import uuid7
+from sync.server import admin, auth
+from sync.server.embedded import EmbeddedServer
+
+from .conftest import COUNTY, V1, V2, V3, Laptop, enroll_laptop, household_fields, person_fields
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def staff(server: EmbeddedServer) -> EmbeddedServer:
+    admin.add_user(server.store, "township1", PASSWORD, "township", V1[:9])
+    admin.add_user(server.store, "county", PASSWORD, "county", COUNTY)
+    admin.add_user(server.store, "township2", PASSWORD, "township", V3[:9])
+    return server
+
+
+def _login(server: EmbeddedServer, username: str, password: str = PASSWORD) -> requests.Response:
+    return requests.post(
+        server.url + "/api/v1/staff/login", json={"username": username, "password": password}, timeout=30
+    )
+
+
+def _token(server: EmbeddedServer, username: str) -> str:
+    reply = _login(server, username)
+    assert reply.status_code == 200, reply.text
+    return reply.json()["token"]
+
+
+def _get(server: EmbeddedServer, token: str, path: str) -> requests.Response:
+    return requests.get(server.url + path, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def _resolve(server: EmbeddedServer, token: str, conflict_id: str, value, note: str = "核实后确定"):
+    return requests.post(
+        f"{server.url}/api/v1/staff/conflicts/{conflict_id}/resolve",
+        json={"value": value, "note": note},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+
+
+def _make_conflict(laptop: Laptop, laptop_b: Laptop) -> tuple[str, int]:
+    hid = uuid7()
+    laptop.push([laptop.change("household", hid, household_fields())])
+    laptop.push([laptop.change("household", hid, {"address": "县里的地址"}, base={"address": 1})])
+    result = laptop_b.push(
+        [laptop_b.change("household", hid, {"address": "村里的地址"}, base={"address": 1})]
+    )
+    assert result.results[0].conflicts == ["address"]
+    return hid, result.server_seq
+
+
+def test_login_gives_a_token_and_the_villages(staff: EmbeddedServer) -> None:
+    reply = _login(staff, "township1")
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["villages"] == [V1, V2] and body["village_names"][V1] == "东村"
+    assert body["expires_at"] > 0 and len(body["token"]) >= 40
+    county = _login(staff, "county").json()
+    assert county["villages"] == [V1, V2, V3]
+
+
+@pytest.mark.parametrize(("username", "password"), [("township1", "wrong password"), ("nobody", PASSWORD)])
+def test_wrong_login_is_refused_without_saying_which(
+    staff: EmbeddedServer, username: str, password: str
+) -> None:
+    reply = _login(staff, username, password)
+    assert reply.status_code == 401 and reply.json()["error"] == "bad_login"
+    assert password not in reply.text and username not in reply.text
+
+
+def test_tokens_expire_and_are_stored_hashed(staff: EmbeddedServer, clock) -> None:
+    token = _token(staff, "township1")
+    assert _get(staff, token, "/api/v1/staff/conflicts").status_code == 200
+    from sqlalchemy import select
+
+    from sync.server.tables import staff_tokens, users
+
+    with staff.store.read() as conn:
+        assert token not in conn.execute(select(staff_tokens.c.token_hash)).scalars().all()
+        hashes = conn.execute(select(users.c.password_hash)).scalars().all()
+    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+    clock.advance(auth.TOKEN_TTL_SECONDS + 1)
+    expired = _get(staff, token, "/api/v1/staff/conflicts")
+    assert expired.status_code == 401 and expired.json()["error"] == "unauthorized"
+
+
+def test_staff_endpoints_need_a_token(staff: EmbeddedServer) -> None:
+    for path in ("/api/v1/staff/conflicts", "/api/v1/staff/duplicates"):
+        assert requests.get(staff.url + path, timeout=30).json()["error"] == "unauthorized"
+        assert _get(staff, "made-up", path).status_code == 401
+
+
+def test_logout_ends_the_token(staff: EmbeddedServer) -> None:
+    token = _token(staff, "county")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert requests.post(staff.url + "/api/v1/staff/logout", headers=headers, timeout=30).status_code == 200
+    assert _get(staff, token, "/api/v1/staff/conflicts").status_code == 401
+
+
+def test_conflicts_are_listed_by_scope(staff: EmbeddedServer, laptop: Laptop, laptop_b: Laptop) -> None:
+    hid, _ = _make_conflict(laptop, laptop_b)
+    (conflict,) = _get(staff, _token(staff, "township1"), "/api/v1/staff/conflicts?status=open").json()[
+        "conflicts"
+    ]
+    assert conflict["record_id"] == hid and conflict["village_code"] == V1 and conflict["field"] == "address"
+    assert conflict["base_version"] == 1 and conflict["county_value"] == "县里的地址"
+    assert conflict["village_value"] == "村里的地址" and conflict["user"] == laptop_b.user
+    assert conflict["device_id"] == laptop_b.device_id and conflict["status"] == "open"
+    assert len(_get(staff, _token(staff, "county"), "/api/v1/staff/conflicts").json()["conflicts"]) == 1
+    assert _get(staff, _token(staff, "township2"), "/api/v1/staff/conflicts").json()["conflicts"] == []
+    forbidden = _get(staff, _token(staff, "township2"), f"/api/v1/staff/conflicts?village={V1}")
+    assert forbidden.status_code == 403
+
+
+def test_resolving_is_a_change_every_laptop_pulls(
+    staff: EmbeddedServer, laptop: Laptop, laptop_b: Laptop
+) -> None:
+    hid, seq = _make_conflict(laptop, laptop_b)
+    _, cursor = laptop_b.pull_all()
+    token = _token(staff, "township1")
+    (conflict,) = _get(staff, token, "/api/v1/staff/conflicts").json()["conflicts"]
+    reply = _resolve(staff, token, conflict["id"], "村里的地址", "入户核实")
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["seq"] == seq + 1
+    done = body["conflict"]
+    assert done["status"] == "resolved" and done["resolved_by"] == "township1" and done["note"] == "入户核实"
+    assert done["resolution"] == "村里的地址" and done["resolved_at"] > 0 and done["resolved_seq"] == seq + 1
+    (record,) = laptop_b.pull(cursor).records
+    assert (
+        record.id == hid
+        and record.fields == {"address": "村里的地址"}
+        and record.versions == {"address": seq + 1}
+    )
+    assert _get(staff, token, "/api/v1/staff/conflicts").json()["conflicts"] == []
+    assert len(_get(staff, token, "/api/v1/staff/conflicts?status=resolved").json()["conflicts"]) == 1
+    again = _resolve(staff, token, conflict["id"], "别的")
+    assert again.status_code == 409 and again.json()["error"] == "already_resolved"
+    status = laptop.request("GET", "/api/v1/status").json
+    assert status == {"village_code": V1, "server_seq": seq + 1, "open_conflicts": 0}
+
+
+def test_a_resolution_must_be_valid_and_in_scope(
+    staff: EmbeddedServer, laptop: Laptop, laptop_b: Laptop
+) -> None:
+    _make_conflict(laptop, laptop_b)
+    token = _token(staff, "township1")
+    (conflict,) = _get(staff, token, "/api/v1/staff/conflicts").json()["conflicts"]
+    invalid = _resolve(staff, token, conflict["id"], None)  # address is required
+    assert invalid.status_code == 422 and invalid.json()["problems"][0]["code"] == "required"
+    assert _resolve(staff, token, conflict["id"], "x", note="").status_code == 400
+    assert _resolve(staff, _token(staff, "township2"), conflict["id"], "x").status_code == 403
+    assert _resolve(staff, token, uuid7(), "x").status_code == 404
+    assert len(_get(staff, token, "/api/v1/staff/conflicts").json()["conflicts"]) == 1
+
+
+def test_resolving_a_delete_conflict(staff: EmbeddedServer, laptop: Laptop, laptop_b: Laptop) -> None:
+    hid = uuid7()
+    laptop.push([laptop.change("household", hid, household_fields())])
+    laptop.push([laptop.change("household", hid, {"address": "后来改的"}, base={"address": 1})])
+    laptop_b.push([laptop_b.change("household", hid, {}, deleted=True, base_seq=1)])
+    _, cursor = laptop.pull_all()
+    token = _token(staff, "township1")
+    (conflict,) = _get(staff, token, "/api/v1/staff/conflicts").json()["conflicts"]
+    assert conflict["field"] == "_deleted"
+    assert _resolve(staff, token, conflict["id"], "yes").status_code == 422
+    assert _resolve(staff, token, conflict["id"], True, "户已注销").status_code == 200
+    (record,) = laptop.pull(cursor).records
+    assert record.deleted and record.id == hid
+
+
+def test_duplicates_across_villages(staff: EmbeddedServer, laptop: Laptop) -> None:
+    other = enroll_laptop(staff, V2, "west")
+    far = enroll_laptop(staff, V3, "south")
+    person = person_fields("", "child")
+    ids = {}
+    for lap in (laptop, other, far):
+        hid = uuid7()
+        ids[lap.village_code] = pid = uuid7()
+        result = lap.push(
+            [
+                lap.change("household", hid, household_fields()),
+                lap.change("person", pid, {**person, "household_id": hid}),
+            ]
+        )
+        assert [r.status for r in result.results] == ["applied", "applied"]
+    laptop.push([laptop.change("person", uuid7(), person_fields(uuid7()))])  # no duplicate
+    (dup,) = _get(staff, _token(staff, "township1"), "/api/v1/staff/duplicates").json()["duplicates"]
+    assert dup["resident_id_masked"].startswith(person["resident_id"][:6])
+    assert person["resident_id"] not in str(dup) and "*" in dup["resident_id_masked"]
+    by_village = {r["village_code"]: r for r in dup["records"]}
+    assert set(by_village) == {V1, V2, V3}
+    assert by_village[V1]["record_id"] == ids[V1] and by_village[V1]["name"] == person["name"]
+    assert "name" not in by_village[V3]  # outside township1's villages: where, not who

@@ -1,0 +1,85 @@
+"""Pull: the snapshot at cursor 0, only changed fields after a cursor, paging, tombstones, scope."""
+
+from __future__ import annotations
+
+from sync.ids import uuid7
+from sync.server.embedded import EmbeddedServer
+
+from .conftest import V2, Laptop, enroll_laptop, household_fields, person_fields
+
+
+def test_cursor_zero_is_a_full_snapshot(laptop: Laptop) -> None:
+    hid = uuid7()
+    fields = household_fields(phone="13800138000")
+    laptop.push([laptop.change("household", hid, fields)])
+    page = laptop.pull(0)
+    (record,) = page.records
+    assert record.entity == "household" and record.id == hid and record.village_code == laptop.village_code
+    assert record.fields == fields and set(record.versions) == set(fields)
+    assert page.cursor == record.seq == 1 and not page.more and not record.deleted
+
+
+def test_after_a_cursor_only_changed_fields_come(laptop: Laptop, laptop_b: Laptop) -> None:
+    hid = uuid7()
+    laptop.push([laptop.change("household", hid, household_fields())])
+    _, cursor = laptop_b.pull_all()
+    result = laptop.push(
+        [laptop.change("household", hid, {"address": "新地址"}, base={"address": 1})]
+    ).results[0]
+    page = laptop_b.pull(cursor)
+    (record,) = page.records
+    assert record.fields == {"address": "新地址"} and record.versions == {"address": result.seq}
+    assert page.cursor == result.seq
+    assert laptop_b.pull(page.cursor).records == []
+    assert laptop_b.pull(page.cursor).cursor == page.cursor
+
+
+def test_pages_follow_the_counter(laptop: Laptop) -> None:
+    ids = [uuid7() for _ in range(25)]
+    laptop.push([laptop.change("household", i, household_fields()) for i in ids])
+    seen, cursor, pages = [], 0, 0
+    while True:
+        page = laptop.pull(cursor, limit=10)
+        pages += 1
+        seen.extend(r.id for r in page.records)
+        assert all(r.seq > cursor for r in page.records)
+        cursor = page.cursor
+        if not page.more:
+            break
+    assert seen == ids and pages == 3 and cursor == 25
+
+
+def test_tombstones_are_pulled(laptop: Laptop, laptop_b: Laptop) -> None:
+    hid = uuid7()
+    first = laptop.push([laptop.change("household", hid, household_fields())]).results[0]
+    _, cursor = laptop_b.pull_all()
+    laptop.push([laptop.change("household", hid, {}, deleted=True, base_seq=first.seq)])
+    (record,) = laptop_b.pull(cursor).records
+    assert record.deleted and record.fields == {} and record.seq == first.seq + 1
+
+
+def test_a_laptop_sees_only_its_own_village(server: EmbeddedServer, laptop: Laptop) -> None:
+    other = enroll_laptop(server, V2, "v2")
+    hid = uuid7()
+    laptop.push([laptop.change("household", hid, household_fields())])
+    oid = uuid7()
+    other.push([other.change("household", oid, household_fields())])
+    assert [r.id for r in other.pull(0).records] == [oid]
+    assert [r.id for r in laptop.pull(0).records] == [hid]
+
+
+def test_a_record_appears_once_with_its_newest_state(laptop: Laptop) -> None:
+    hid = uuid7()
+    pid = uuid7()
+    laptop.push([laptop.change("household", hid, household_fields())])
+    first = laptop.push([laptop.change("person", pid, person_fields(hid, "head"))]).results[0]
+    laptop.push([laptop.change("person", pid, {"occupation": "农民"}, base={"occupation": 0})])
+    records = laptop.pull(0).records
+    assert [r.id for r in records] == [hid, pid]
+    assert records[1].fields["occupation"] == "农民" and records[1].versions["name"] == first.seq
+
+
+def test_bad_pull_parameters(laptop: Laptop) -> None:
+    for query in ("cursor=-1", "cursor=abc", "cursor=0&limit=0", "cursor=0&limit=999999"):
+        reply = laptop.request("GET", f"/api/v1/pull?{query}")
+        assert reply.status == 400 and reply.error == "malformed", query

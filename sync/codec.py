@@ -64,12 +64,12 @@ def _columns(rows: list[Any]) -> tuple[list[str], dict[str, list[int]], dict[str
     first = rows[0]
     cls = type(first)
     if cls is not dict and all(type(r) is cls for r in rows):
-        names = list(_field_names(cls))
+        fixed = list(_field_names(cls))
         every = list(range(len(rows)))
         return (
-            names,
-            dict.fromkeys(names, every),
-            {k: [getattr(r, k) for r in rows] for k in names},
+            fixed,
+            dict.fromkeys(fixed, every),
+            {k: [getattr(r, k) for r in rows] for k in fixed},
         )
     names: list[str] = []
     where: dict[str, list[int]] = {}

@@ -1,0 +1,251 @@
+"""What the UI calls to sync: enrollment, reachability, one sync run, what is waiting. No Qt.
+
+Everything here blocks; the UI runs it through its task runner (network on a pool). A run touches
+the store only in short transactions between network calls, so the user can keep typing.
+
+State kept in the encrypted store's ``sync_state``: ``server_url`` and ``ca_bundle_pem`` (written
+by first-run setup), ``device_id``, ``device_key`` (the Ed25519 private key, raw, base64),
+``county_code``, ``last_sync`` (unix time), and the engine's ``cursor`` and ``frozen_batch``.
+The county CA certificate (public, no personal data) is written beside the store file so that
+``requests`` can pin it by path.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from desktop.storage import Store
+from desktop.storage.replica import StoreReplica
+from sync import client
+from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
+from sync.errors import AuthError, RejectedError, SyncError
+
+STATE_SERVER_URL = "server_url"
+STATE_CA_BUNDLE = "ca_bundle_pem"
+STATE_DEVICE_ID = "device_id"
+STATE_DEVICE_KEY = "device_key"
+STATE_COUNTY = "county_code"
+STATE_LAST_SYNC = "last_sync"
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    """What a Remote needs; handed to the ``remote_factory``."""
+
+    server_url: str
+    ca_bundle: Path | None
+    device_id: str
+    key: Ed25519PrivateKey
+    cancel: CancelToken
+
+
+RemoteFactory = Callable[[RemoteConfig], Remote]
+
+
+def http_remote(config: RemoteConfig) -> client.HttpRemote:
+    """The default factory: HTTPS with the pinned county CA; retry waits end early on cancel."""
+    retry = client.RetryPolicy(sleep=config.cancel.sleep)
+    return client.HttpRemote(config.server_url, config.ca_bundle, config.device_id, config.key, retry=retry)
+
+
+@dataclass(frozen=True)
+class EnrollmentInfo:
+    device_id: str
+    village_code: str
+    county_code: str
+    server_url: str
+
+
+@dataclass(frozen=True)
+class Reachability:
+    online: bool
+    error: SyncError | None = None
+
+    def message(self, lang: str = "zh") -> str:
+        if self.online:
+            return "已连接县级服务器" if lang.startswith("zh") else "Connected to the county server"
+        assert self.error is not None
+        return self.error.message(lang)
+
+
+class NotConfigured(SyncError):
+    code = "not_configured"
+    default_en = "No county server is set up on this laptop yet."
+    default_zh = "这台电脑还没有设置县级服务器。"
+
+
+class NotEnrolled(AuthError):
+    code = "not_enrolled"
+    default_en = "This laptop is not enrolled yet. Enter the enrollment code from county IT."
+    default_zh = "这台电脑尚未注册，请输入县信息中心提供的注册码。"
+
+
+class SyncService:
+    def __init__(
+        self,
+        store: Store,
+        remote_factory: RemoteFactory | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        health_timeout: float = 3.0,
+    ) -> None:
+        self.store = store
+        self.replica = StoreReplica(store)
+        self.remote_factory = remote_factory or http_remote
+        self.clock = clock
+        self.health_timeout = health_timeout
+
+    # ------------------------------------------------------------------------------ configuration
+
+    @property
+    def server_url(self) -> str | None:
+        url = self.store.state_get(STATE_SERVER_URL)
+        return str(url) if url else None
+
+    def configure(self, server_url: str, ca_bundle_pem: str | None) -> None:
+        """Set (or change) the county server. Enrollment is per server: changing it needs a new one."""
+        with self.store.atomic():
+            if server_url.rstrip("/") != (self.server_url or "").rstrip("/"):
+                self._forget_device()
+            self.store.state_set(STATE_SERVER_URL, server_url.rstrip("/"))
+            if ca_bundle_pem is not None:
+                self.store.state_set(STATE_CA_BUNDLE, ca_bundle_pem)
+
+    def ca_bundle_path(self) -> Path | None:
+        """The county CA as a file beside the store (rewritten only when it changed)."""
+        pem = self.store.state_get(STATE_CA_BUNDLE)
+        if not pem:
+            return None
+        path = Path(str(self.store.path) + ".county-ca.pem")
+        data = str(pem).encode("ascii")
+        if not path.is_file() or path.read_bytes() != data:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        return path
+
+    def _forget_device(self) -> None:
+        with self.store.atomic() as conn:
+            for key in (STATE_DEVICE_ID, STATE_DEVICE_KEY, STATE_COUNTY):
+                conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+
+    def enrollment(self) -> EnrollmentInfo | None:
+        device = self.store.state_get(STATE_DEVICE_ID)
+        if not device or not self.server_url:
+            return None
+        return EnrollmentInfo(
+            str(device), self.store.village_code, str(self.store.state_get(STATE_COUNTY, "")), self.server_url
+        )
+
+    @property
+    def enrolled(self) -> bool:
+        return self.enrollment() is not None
+
+    def enroll(self, code: str, name: str) -> EnrollmentInfo:
+        """Register this laptop with a one-time code. The code must be for this store's village."""
+        url = self._require_url()
+        result = client.enroll(url, self.ca_bundle_path(), code, name)
+        if result.village_code != self.store.village_code:
+            raise RejectedError(
+                "This enrollment code is for another village. Nothing was changed.",
+                "该注册码属于其他村，未做任何更改。",
+                code="wrong_village",
+            )
+        with self.store.atomic():
+            self.store.state_set(STATE_DEVICE_ID, result.device_id)
+            self.store.state_set(STATE_DEVICE_KEY, client.private_key_to_b64(result.private_key))
+            self.store.state_set(STATE_COUNTY, result.county_code)
+        self.store.audit("enrolled", "device registered with the county server")
+        info = self.enrollment()
+        assert info is not None
+        return info
+
+    def _require_url(self) -> str:
+        url = self.server_url
+        if not url:
+            raise NotConfigured()
+        return url
+
+    def _config(self, cancel: CancelToken) -> RemoteConfig:
+        url = self._require_url()
+        device = self.store.state_get(STATE_DEVICE_ID)
+        key = self.store.state_get(STATE_DEVICE_KEY)
+        if not device or not key:
+            raise NotEnrolled()
+        return RemoteConfig(url, self.ca_bundle_path(), str(device), client.private_key_from_b64(key), cancel)
+
+    # ---------------------------------------------------------------------------------- status
+
+    def check_reachable(self, timeout: float | None = None) -> Reachability:
+        """GET /health with a short timeout, no retries. Never raises for network trouble."""
+        try:
+            client.check_health(
+                self._require_url(), self.ca_bundle_path(), timeout=timeout or self.health_timeout
+            )
+        except SyncError as exc:
+            return Reachability(False, exc)
+        return Reachability(True)
+
+    def pending_count(self) -> int:
+        """Records with changes the county server has not acknowledged yet."""
+        return self.replica.pending_count()
+
+    @property
+    def last_sync(self) -> float | None:
+        value = self.store.state_get(STATE_LAST_SYNC)
+        return float(value) if value is not None else None
+
+    def rejected(self) -> list[RecordNote]:
+        """Records the server refused, with its reasons in zh and en; fixed by editing the record."""
+        return self.replica.rejected()
+
+    def retry_rejected(self) -> int:
+        return self.replica.retry_rejected()
+
+    # ------------------------------------------------------------------------------------- run
+
+    def run_sync(
+        self, progress: ProgressCallback | None = None, cancel: CancelToken | None = None
+    ) -> SyncReport:
+        """Push what is waiting, then pull. Raises the ``sync.errors`` tree (see there)."""
+        cancel = cancel or CancelToken()
+        remote = self.remote_factory(self._config(cancel))
+        try:
+            report = SyncEngine(self.replica, remote, progress).run(cancel)
+            status = getattr(remote, "status", None)
+            if callable(status):
+                try:
+                    report.open_conflicts = int(status().get("open_conflicts", 0))
+                except (SyncError, TypeError, ValueError):
+                    report.open_conflicts = None
+        finally:
+            close = getattr(remote, "close", None)
+            if callable(close):
+                close()
+        self.store.state_set(STATE_LAST_SYNC, self.clock())
+        return report
+
+
+def describe(report: SyncReport, lang: str = "zh") -> str:
+    """One line for the status bar / sync page, without any record data."""
+    zh = lang.startswith("zh")
+    parts: list[Any] = []
+    if zh:
+        parts.append(f"已上传 {report.pushed} 条，已下载 {report.pulled} 条")
+        if report.conflicts:
+            parts.append(f"{len(report.conflicts)} 条有冲突（保留县里数据，待乡镇处理）")
+        if report.rejected:
+            parts.append(f"{len(report.rejected)} 条被退回，请修改")
+        return "；".join(parts) + "。"
+    parts.append(f"Sent {report.pushed}, received {report.pulled}")
+    if report.conflicts:
+        parts.append(f"{len(report.conflicts)} in conflict (county value kept, for the township to resolve)")
+    if report.rejected:
+        parts.append(f"{len(report.rejected)} refused, please correct them")
+    return "; ".join(parts) + "."

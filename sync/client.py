@@ -1,0 +1,474 @@
+"""The laptop's side of the HTTP API: the ``Remote`` over HTTPS with ``requests``.
+
+* TLS is pinned to the county CA: every request passes ``verify=<bundle>`` and the session has
+  ``trust_env=False``, so neither ``REQUESTS_CA_BUNDLE`` nor a proxy variable can redirect trust.
+  Plain ``http://`` is accepted only for loopback addresses (tests, a server on the same machine).
+* Every sync request is signed with the device key (``sync.signing.sign_headers``); a retry is signed
+  afresh (new time and nonce) but carries the very same body.
+* Errors come out as the ``sync.errors`` tree. Retries follow a ``RetryPolicy``.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import ipaddress
+import os
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sync import protocol
+from sync.errors import (
+    AuthError,
+    CertificateError,
+    ClockError,
+    OfflineError,
+    RejectedError,
+    ServerError,
+    SyncError,
+    SyncTimeout,
+    TooLargeError,
+)
+from sync.signing import public_key_b64, sign_headers
+
+API = "/api/v1"
+_AUTH_CODES = frozenset({"unsigned", "bad_signature", "device_revoked", "unknown_device", "unauthorized"})
+
+
+# --------------------------------------------------------------------------------------------------
+# Retry policy
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how long to wait before trying a request again (after urllib3's ``Retry``).
+
+    * Connection failures (nothing reached the server) are always safe to retry.
+    * Read timeouts, dropped connections and 5xx/429 answers are retried only for idempotent
+      requests: GETs, and the POST push, which is idempotent because the server keys it by batch id.
+    * The wait is exponential backoff with full jitter, capped: ``uniform(0, min(cap, factor * 2**n))``.
+    * A ``Retry-After`` header (seconds or HTTP date) replaces the backoff, up to ``retry_after_max``.
+
+    ``sleep``, ``clock`` (wall time, for HTTP dates) and ``rng`` are injectable for tests.
+    """
+
+    total: int = 5
+    """Retries after the first attempt."""
+    backoff_factor: float = 0.5
+    backoff_max: float = 30.0
+    status_forcelist: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+    respect_retry_after: bool = True
+    retry_after_max: float = 120.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    clock: Callable[[], float] = field(default=time.time, compare=False)
+    rng: Callable[[], float] = field(default=random.random, compare=False)
+
+    def backoff(self, retry_number: int) -> float:
+        """Wait before retry number ``retry_number`` (0 = first retry), with full jitter."""
+        ceiling = min(self.backoff_max, self.backoff_factor * (2**retry_number))
+        return self.rng() * ceiling
+
+    def parse_retry_after(self, value: str | None) -> float | None:
+        if not value:
+            return None
+        value = value.strip()
+        if value.isdigit():
+            seconds = float(value)
+        else:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                return None
+            if when is None:
+                return None
+            seconds = when.timestamp() - self.clock()
+        return min(max(seconds, 0.0), self.retry_after_max)
+
+    def delay(self, retry_number: int, retry_after: str | None = None) -> float:
+        if self.respect_retry_after:
+            parsed = self.parse_retry_after(retry_after)
+            if parsed is not None:
+                return parsed
+        return self.backoff(retry_number)
+
+    def allows(self, retry_number: int, *, idempotent: bool, kind: str, status: int = 0) -> bool:
+        """May we retry? ``kind`` is ``connect`` (never reached the server), ``read`` (sent, no answer)
+        or ``status`` (answered with ``status``)."""
+        if retry_number >= self.total:
+            return False
+        if kind == "connect":
+            return True
+        if not idempotent:
+            return False
+        if kind == "read":
+            return True
+        return status in self.status_forcelist
+
+
+NO_RETRY = RetryPolicy(total=0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Transport
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host in (None, ""):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(server_url: str, ca_bundle: str | os.PathLike[str] | None) -> tuple[str, str | bool]:
+    parts = urlsplit(server_url)
+    if parts.scheme == "http":
+        if not _is_loopback(parts.hostname):
+            raise CertificateError(
+                "The server address must start with https:// (plain http is only allowed on this machine).",
+                "服务器地址必须以 https:// 开头（http 仅限本机使用）。",
+                code="insecure_url",
+            )
+        verify: str | bool = True
+    elif parts.scheme == "https":
+        if ca_bundle is None or not Path(ca_bundle).is_file():
+            raise CertificateError(
+                "The county certificate file is missing. Please reinstall the provisioning file.",
+                "缺少县级证书文件，请重新导入配置文件。",
+                code="ca_missing",
+            )
+        verify = str(ca_bundle)
+    else:
+        raise RejectedError("The server address is not valid.", "服务器地址无效。", code="bad_url", status=0)
+    return server_url.rstrip("/"), verify
+
+
+def _connect_failure(exc: requests.RequestException) -> bool:
+    """True when the request certainly never reached the server (safe to retry any method)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    text = repr(exc)
+    return any(
+        s in text
+        for s in ("NewConnectionError", "NameResolutionError", "Connection refused", "Failed to resolve")
+    )
+
+
+def _error_from_response(resp: requests.Response) -> SyncError:
+    status = resp.status_code
+    try:
+        payload = resp.json()
+    except ValueError:
+        payload = {}
+    if not isinstance(payload, Mapping):
+        payload = {}
+    code = str(payload.get("error") or "")
+    en = payload.get("message") if isinstance(payload.get("message"), str) else None
+    zh = payload.get("message_zh") if isinstance(payload.get("message_zh"), str) else None
+    if status >= 500 or status == 429:
+        return ServerError(code=code or "server", status=status)
+    if code == "stale_request":
+        return ClockError(code=code, status=status)
+    if status == 413 or code == "too_large":
+        return TooLargeError(en, zh, code="too_large", status=status)
+    if code in _AUTH_CODES or status == 401:
+        return AuthError(code=code or "unauthorized")
+    return RejectedError(en, zh, code=code or f"http_{status}", status=status)
+
+
+@dataclass
+class WireStats:
+    """Bytes on the wire (bodies only, after compression) and request count, for benchmarks."""
+
+    requests: int = 0
+    sent: int = 0
+    received: int = 0
+
+
+class HttpClient:
+    """Pinned-TLS session, optional request signing, retries and error mapping. No sync logic."""
+
+    def __init__(
+        self,
+        server_url: str,
+        ca_bundle: str | os.PathLike[str] | None,
+        *,
+        device_id: str | None = None,
+        key: Ed25519PrivateKey | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: tuple[float, float] = (5.0, 60.0),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.base_url, self._verify = _check_url(server_url, ca_bundle)
+        self.device_id = device_id
+        self._key = key
+        self.retry = retry or RetryPolicy()
+        self.timeout = timeout
+        self._clock = clock
+        self.stats = WireStats()
+        self.session = requests.Session()
+        self.session.trust_env = False  # no REQUESTS_CA_BUNDLE, no proxies, no .netrc
+        self.session.verify = self._verify
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes = b"",
+        content_type: str | None = None,
+        signed: bool = True,
+        idempotent: bool | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        retry: RetryPolicy | None = None,
+        retry_timeouts: bool = True,
+    ) -> requests.Response:
+        """Send one request (with retries); returns a 2xx response or raises a ``SyncError``.
+
+        ``retry_timeouts=False`` hands read timeouts straight to the caller as ``SyncTimeout`` (the
+        sync engine shrinks its batches on them and decides itself when to try again).
+        """
+        policy = retry or self.retry
+        if idempotent is None:
+            idempotent = method.upper() in ("GET", "HEAD", "OPTIONS")
+        full_path = API + path
+        attempt = 0
+        while True:
+            headers = {"Accept": f"{protocol.MEDIA_TYPE}, application/json"}
+            if content_type:
+                headers["Content-Type"] = content_type
+            if signed:
+                if self._key is None or self.device_id is None:
+                    raise AuthError(code="not_enrolled")
+                headers.update(
+                    sign_headers(self._key, self.device_id, method, full_path, body, now=self._clock())
+                )
+            self.stats.requests += 1
+            self.stats.sent += len(body)
+            try:
+                resp = self.session.request(
+                    method,
+                    self.base_url + full_path,
+                    data=body or None,
+                    headers=headers,
+                    timeout=timeout or self.timeout,
+                    verify=self._verify,
+                    allow_redirects=False,
+                )
+            except requests.exceptions.SSLError as exc:
+                raise CertificateError() from exc
+            except requests.RequestException as exc:
+                connect = _connect_failure(exc)
+                timed_out = isinstance(exc, requests.Timeout) and not connect
+                if timed_out and not retry_timeouts:
+                    raise SyncTimeout() from exc
+                kind = "connect" if connect else "read"
+                if policy.allows(attempt, idempotent=idempotent, kind=kind):
+                    policy.sleep(policy.delay(attempt))
+                    attempt += 1
+                    continue
+                raise (SyncTimeout() if timed_out else OfflineError()) from exc
+            self.stats.received += len(resp.content)
+            if resp.status_code < 300:
+                return resp
+            error = _error_from_response(resp)
+            if policy.allows(attempt, idempotent=idempotent, kind="status", status=resp.status_code):
+                policy.sleep(policy.delay(attempt, resp.headers.get("Retry-After")))
+                attempt += 1
+                continue
+            raise error
+
+    def json(self, method: str, path: str, payload: Any = None, **kwargs: Any) -> Any:
+        body = b"" if payload is None else _json_bytes(payload)
+        resp = self.request(
+            method, path, body=body, content_type="application/json" if body else None, **kwargs
+        )
+        try:
+            return resp.json()
+        except ValueError as exc:
+            raise ServerError(
+                "The server sent an answer that cannot be read.",
+                "服务器返回的内容无法读取。",
+                code="bad_response",
+            ) from exc
+
+
+def _json_bytes(payload: Any) -> bytes:
+    import json
+
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------------
+# The Remote
+
+
+class HttpRemote:
+    """``sync.engine.Remote`` over HTTPS. Create one per sync run (or reuse; it holds a session)."""
+
+    def __init__(
+        self,
+        server_url: str,
+        ca_bundle: str | os.PathLike[str] | None,
+        device_id: str,
+        key: Ed25519PrivateKey,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: tuple[float, float] = (5.0, 60.0),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.http = HttpClient(
+            server_url, ca_bundle, device_id=device_id, key=key, retry=retry, timeout=timeout, clock=clock
+        )
+
+    @property
+    def stats(self) -> WireStats:
+        return self.http.stats
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> HttpRemote:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def push(self, body: bytes) -> protocol.PushResponse:
+        """Send an encoded ``PushRequest`` (exactly these bytes, also on retries)."""
+        # Safe to retry: the server stores its answer under (device, batch id) and replays it.
+        resp = self.http.request(
+            "POST",
+            "/push",
+            body=body,
+            content_type=protocol.MEDIA_TYPE,
+            idempotent=True,
+            retry_timeouts=False,
+        )
+        return _decode(protocol.decode_push_response, resp)
+
+    def pull(self, cursor: int, limit: int) -> protocol.PullResponse:
+        resp = self.http.request(
+            "GET", f"/pull?cursor={int(cursor)}&limit={int(limit)}", retry_timeouts=False
+        )
+        return _decode(protocol.decode_pull_response, resp)
+
+    def status(self) -> dict[str, Any]:
+        """``{"village_code", "server_seq", "open_conflicts"}`` for this device's village."""
+        data = self.http.json("GET", "/status")
+        if not isinstance(data, dict):
+            raise ServerError(code="bad_response")
+        return data
+
+
+def _decode(decoder: Callable[[bytes], Any], resp: requests.Response) -> Any:
+    try:
+        return decoder(resp.content)
+    except protocol.ProtocolError as exc:
+        raise ServerError(
+            "The server sent an answer this version of the app cannot read. Please update the app.",
+            "服务器返回的数据本版本无法读取，请升级软件。",
+            code="bad_response",
+        ) from exc
+
+
+# --------------------------------------------------------------------------------------------------
+# Enrollment and reachability
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    device_id: str
+    village_code: str
+    private_key: Ed25519PrivateKey
+    county_code: str = ""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        # Lets callers unpack ``device_id, village_code, key = enroll(...)``.
+        return iter((self.device_id, self.village_code, self.private_key))
+
+
+def enroll(
+    server_url: str,
+    ca_bundle: str | os.PathLike[str] | None,
+    code: str,
+    name: str,
+    *,
+    retry: RetryPolicy | None = None,
+    timeout: tuple[float, float] = (5.0, 30.0),
+) -> Enrollment:
+    """Register a new device key with a one-time code. Unpacks as ``(device_id, village_code, key)``.
+
+    Not retried once the request may have reached the server: the code is single-use, so a lost
+    answer means asking county IT for a new code (the server refuses the used one: RejectedError).
+    """
+    key = Ed25519PrivateKey.generate()
+    with HttpClient(server_url, ca_bundle, retry=retry, timeout=timeout) as http:
+        data = http.json(
+            "POST",
+            "/enroll",
+            {"code": code.strip(), "public_key": public_key_b64(key), "name": name},
+            signed=False,
+            idempotent=False,
+        )
+    try:
+        return Enrollment(
+            device_id=str(data["device_id"]),
+            village_code=str(data["village_code"]),
+            private_key=key,
+            county_code=str(data.get("county_code", "")),
+        )
+    except (KeyError, TypeError) as exc:
+        raise ServerError(code="bad_response") from exc
+
+
+def check_health(
+    server_url: str, ca_bundle: str | os.PathLike[str] | None, *, timeout: float = 3.0
+) -> dict[str, Any]:
+    """GET /health once, with a short timeout and no retries. Raises a ``SyncError`` when unreachable."""
+    with HttpClient(server_url, ca_bundle, retry=NO_RETRY, timeout=(timeout, timeout)) as http:
+        data = http.json("GET", "/health", signed=False)
+    if not isinstance(data, dict) or data.get("status") != "ok":
+        raise ServerError(code="unhealthy")
+    if data.get("protocol") != protocol.PROTOCOL_VERSION:
+        raise RejectedError(
+            "The county server speaks another protocol version. Please update the app.",
+            "县级服务器的协议版本不同，请升级软件。",
+            code="protocol_version",
+            status=0,
+        )
+    return data
+
+
+def private_key_to_b64(key: Ed25519PrivateKey) -> str:
+    """Raw 32-byte private key in base64, for keeping inside the encrypted store."""
+    from cryptography.hazmat.primitives import serialization
+
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    return base64.b64encode(raw).decode("ascii")
+
+
+def private_key_from_b64(text: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(text, validate=True))

@@ -1,0 +1,283 @@
+"""One sync run: push the outbox in adaptive batches, then pull pages until the server has no more.
+
+The engine knows nothing of SQL or HTTP. It drives two interfaces:
+
+* ``LocalReplica`` — the laptop's store: pending changes, the frozen batch, applying results/pages.
+* ``Remote`` — the county server: ``push(body)`` and ``pull(cursor, limit)``
+  (``sync.client.HttpRemote`` over HTTPS; tests may pass an in-process one).
+
+Crash safety. A batch is *frozen* in the local database before it is sent: its id, its exact encoded
+body and the body's hash, and the outbox rows it carries are marked with the batch id. Until the
+server's answer has been applied locally, every run starts by sending that frozen batch again,
+byte for byte. The server keeps its answer under (device, batch id) and replays it, so a batch
+whose answer was lost (killed process, dropped link, timeout after commit) is applied exactly once.
+A frozen batch is dropped unanswered only when the server says it is too large (it stored nothing);
+it is then split.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sync import protocol
+from sync.errors import Cancelled, ServerError, SyncTimeout, TooLargeError
+from sync.ids import uuid7
+
+ProgressCallback = Callable[[str, int, int], None]
+"""``progress(phase, done, total)``; phase is ``push`` or ``pull``; total 0 means unknown."""
+
+
+class CancelToken:
+    """Set from any thread; the engine stops between batches, and retry waits end early."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+    def sleep(self, seconds: float) -> None:
+        """A ``sleep`` for ``RetryPolicy`` that a cancel interrupts (raising ``Cancelled``)."""
+        if self._event.wait(max(0.0, seconds)):
+            raise Cancelled()
+
+
+@dataclass(frozen=True)
+class FrozenBatch:
+    """A push batch fixed in the local database before it is sent."""
+
+    batch_id: str
+    body: bytes
+    digest: str
+    count: int
+    """Number of changes (records) in it."""
+
+
+@dataclass
+class Pending:
+    """Coalesced pending changes, and an opaque marker of the outbox rows they were made from."""
+
+    changes: list[protocol.Change]
+    marker: Any = None
+
+
+@dataclass(frozen=True)
+class RecordNote:
+    """A record the server did not simply accept: conflicting fields, or problems if rejected."""
+
+    entity: str
+    id: str
+    fields: tuple[str, ...] = ()
+    problems: tuple[protocol.Problem, ...] = ()
+
+
+@dataclass
+class PushOutcome:
+    acknowledged: int = 0
+    conflicts: list[RecordNote] = field(default_factory=list)
+    rejected: list[RecordNote] = field(default_factory=list)
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    """Changes the server acknowledged (applied, merged, in conflict or already equal)."""
+    pulled: int = 0
+    """Records received from the server."""
+    conflicts: list[RecordNote] = field(default_factory=list)
+    rejected: list[RecordNote] = field(default_factory=list)
+    batches: int = 0
+    pages: int = 0
+    resumed: bool = False
+    """An unanswered batch from an earlier, interrupted run was sent again first."""
+    cursor: int = 0
+    server_seq: int = 0
+    open_conflicts: int | None = None
+    """Open conflicts of the village at the server after the run, when the remote can tell."""
+
+
+class LocalReplica(Protocol):
+    def frozen_batch(self) -> FrozenBatch | None: ...
+
+    def pending_changes(self, limit: int) -> Pending:
+        """Up to ``limit`` records' pending edits, each coalesced into one Change (not frozen ones,
+        not records whose only pending rows were rejected and not edited since)."""
+        ...
+
+    def freeze(self, batch: FrozenBatch, pending: Pending) -> None: ...
+
+    def unfreeze(self, batch_id: str) -> None: ...
+
+    def apply_push(self, batch: FrozenBatch, response: protocol.PushResponse) -> PushOutcome:
+        """Apply the server's answer and drop the frozen batch, in one local transaction."""
+        ...
+
+    def pending_count(self) -> int: ...
+
+    def cursor(self) -> int: ...
+
+    def apply_pull(self, page: protocol.PullResponse) -> int:
+        """Apply a page and its cursor in one local transaction; returns records applied."""
+        ...
+
+
+class Remote(Protocol):
+    def push(self, body: bytes) -> protocol.PushResponse: ...
+
+    def pull(self, cursor: int, limit: int) -> protocol.PullResponse: ...
+
+
+@dataclass
+class BatchSizer:
+    """Adaptive batch size: start small, double while round trips are fast, halve when slow or
+    timed out, never above ``cap``."""
+
+    size: int = 200
+    minimum: int = 10
+    cap: int = 2000
+    fast_seconds: float = 1.5
+    slow_seconds: float = 8.0
+
+    def observe(self, count: int, seconds: float) -> None:
+        if seconds >= self.slow_seconds:
+            self.shrink()
+        elif seconds <= self.fast_seconds and count >= self.size:
+            self.size = min(self.cap, self.size * 2)
+
+    def shrink(self) -> None:
+        self.size = max(self.minimum, self.size // 2)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        replica: LocalReplica,
+        remote: Remote,
+        progress: ProgressCallback | None = None,
+        *,
+        push_sizer: BatchSizer | None = None,
+        pull_sizer: BatchSizer | None = None,
+        max_timeouts: int = 3,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.replica = replica
+        self.remote = remote
+        self.progress = progress or (lambda phase, done, total: None)
+        self.push_sizer = push_sizer or BatchSizer()
+        self.pull_sizer = pull_sizer or BatchSizer(size=1000, cap=5000)
+        self.max_timeouts = max_timeouts
+        self.clock = clock
+
+    def run(self, cancel: CancelToken | None = None) -> SyncReport:
+        cancel = cancel or CancelToken()
+        report = SyncReport()
+        cancel.raise_if_cancelled()
+        self._push_all(cancel, report)
+        self._pull_all(cancel, report)
+        return report
+
+    # ---------------------------------------------------------------------------------------- push
+
+    def _push_all(self, cancel: CancelToken, report: SyncReport) -> None:
+        frozen = self.replica.frozen_batch()
+        total = self.replica.pending_count()
+        done = 0
+        self.progress("push", 0, total)
+        if frozen is not None:
+            report.resumed = True
+            done += self._send(frozen, report) or 0
+            self.progress("push", done, max(total, done))
+        while True:
+            cancel.raise_if_cancelled()
+            pending = self.replica.pending_changes(self.push_sizer.size)
+            if not pending.changes:
+                break
+            batch_id = uuid7()
+            body = protocol.encode(protocol.PushRequest(batch_id=batch_id, changes=pending.changes))
+            batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
+            self.replica.freeze(batch, pending)
+            settled = self._send(batch, report)
+            if settled is None:
+                continue  # split: the same records go again in smaller batches
+            if settled == 0:
+                raise ServerError(code="no_progress")  # answered, yet nothing settled: never loop
+            done += settled
+            self.progress("push", done, max(total, done))
+
+    def _send(self, batch: FrozenBatch, report: SyncReport) -> int | None:
+        """Send a frozen batch until answered; returns how many records it settled, or None when the
+        server refused it as too large and it was unfrozen to be split."""
+        timeouts = 0
+        while True:
+            started = self.clock()
+            try:
+                response = self.remote.push(batch.body)
+            except SyncTimeout:
+                timeouts += 1
+                self.push_sizer.shrink()
+                if timeouts >= self.max_timeouts:
+                    raise
+                continue
+            except TooLargeError:
+                # The server refused it whole and stored nothing: split it up.
+                if batch.count <= 1:
+                    raise
+                self.replica.unfreeze(batch.batch_id)
+                self.push_sizer.size = max(1, min(self.push_sizer.size, batch.count // 2))
+                return None
+            elapsed = self.clock() - started
+            if response.batch_id != batch.batch_id:
+                raise ServerError(code="batch_mismatch")
+            outcome = self.replica.apply_push(batch, response)
+            self.push_sizer.observe(batch.count, elapsed)
+            report.batches += 1
+            report.pushed += outcome.acknowledged
+            report.conflicts.extend(outcome.conflicts)
+            report.rejected.extend(outcome.rejected)
+            report.server_seq = max(report.server_seq, response.server_seq)
+            return outcome.acknowledged + len(outcome.rejected)
+
+    # ---------------------------------------------------------------------------------------- pull
+
+    def _pull_all(self, cancel: CancelToken, report: SyncReport) -> None:
+        start = cursor = self.replica.cursor()
+        total = max(0, report.server_seq - start)
+        self.progress("pull", 0, total)
+        timeouts = 0
+        while True:
+            cancel.raise_if_cancelled()
+            limit = self.pull_sizer.size
+            started = self.clock()
+            try:
+                page = self.remote.pull(cursor, limit)
+            except SyncTimeout:
+                timeouts += 1
+                self.pull_sizer.shrink()
+                if timeouts >= self.max_timeouts:
+                    raise
+                continue
+            self.pull_sizer.observe(len(page.records), self.clock() - started)
+            if page.cursor < cursor:
+                raise ServerError(code="cursor_backwards")
+            report.pulled += self.replica.apply_pull(page)
+            report.pages += 1
+            if page.more and page.cursor == cursor and not page.records:
+                raise ServerError(code="no_progress")
+            cursor = page.cursor
+            report.cursor = cursor
+            total = max(total, cursor - start)
+            self.progress("pull", cursor - start, total)
+            if not page.more:
+                break

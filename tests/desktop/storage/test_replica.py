@@ -1,0 +1,235 @@
+"""The LocalReplica over the encrypted store, fed with protocol messages as the server sends them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop.storage.replica import REJECTED, StoreReplica
+from sync import protocol
+from sync.engine import FrozenBatch
+from sync.ids import uuid7
+from sync.protocol import ChangeResult, Problem, PullResponse, PushRequest, PushResponse, RecordState
+from tests.desktop.storage.conftest import VILLAGE, household, person
+
+
+def freeze(replica: StoreReplica, limit: int = 100) -> tuple[FrozenBatch, list[protocol.Change]]:
+    pending = replica.pending_changes(limit)
+    batch_id = uuid7()
+    body = protocol.encode(PushRequest(batch_id, pending.changes))
+    batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
+    replica.freeze(batch, pending)
+    return batch, pending.changes
+
+
+def answer(batch: FrozenBatch, *results: ChangeResult, seq: int = 10) -> PushResponse:
+    return PushResponse(batch.batch_id, list(results), server_seq=seq)
+
+
+def outbox(store) -> list[tuple]:
+    return store.db.query("SELECT entity, record_id, fields, base, base_seq, deleted, batch_id FROM outbox")
+
+
+@pytest.fixture
+def replica(store) -> StoreReplica:
+    return StoreReplica(store)
+
+
+def test_edits_coalesce_into_one_change_per_record(store, replica):
+    h = store.household.create(household("001", "张三"))
+    store.household.update(h, {"address": "二组3号"})
+    store.household.update(h, {"address": "二组4号", "phone": "13800138000"})
+    pending = replica.pending_changes(10)
+    assert len(pending.changes) == 1
+    c = pending.changes[0]
+    assert (c.entity, c.id, c.village_code, c.deleted, c.base_seq) == ("household", h, VILLAGE, False, 0)
+    assert c.fields["address"] == "二组4号" and c.fields["phone"] == "13800138000"
+    assert c.fields["household_no"] == "001"
+    assert c.base == {} and c.base_values == {}  # never synced: every base is 0, so none is sent
+    assert c.user == "wang" and c.hlc > 0
+    assert sorted(pending.marker) == [r[0] for r in store.db.query("SELECT seq FROM outbox ORDER BY seq")]
+
+
+def test_base_is_the_earliest_per_field_and_delete_wins(store, replica):
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(
+        batch, answer(batch, ChangeResult(h, "applied", seq=7, versions=dict.fromkeys(household(), 7)))
+    )
+    store.household.update(h, {"address": "A"})
+    store.household.update(h, {"address": "B"})
+    store.household.delete(h)
+    (c,) = replica.pending_changes(10).changes
+    assert c.fields == {"address": "B"}
+    assert c.base == {"address": 7} and c.base_values == {"address": "一组12号"}
+    assert c.base_seq == 7 and c.deleted
+
+
+def test_limit_counts_records_and_keeps_all_rows_of_each(store, replica):
+    ids = [store.household.create(household(f"{i:03d}", "张三")) for i in range(5)]
+    store.household.update(ids[0], {"address": "later"})
+    pending = replica.pending_changes(2)
+    assert [c.id for c in pending.changes] == ids[:2]
+    assert pending.changes[0].fields["address"] == "later"
+    assert len(pending.marker) == 3
+
+
+def test_freeze_marks_rows_and_keeps_the_exact_body(store, replica):
+    store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    assert replica.frozen_batch() == batch
+    assert {r[6] for r in outbox(store)} == {batch.batch_id}
+    assert replica.pending_changes(10).changes == []  # frozen rows are not offered again
+    with pytest.raises(RuntimeError):
+        freeze(replica)  # only one frozen batch at a time
+    replica.unfreeze(batch.batch_id)
+    assert replica.frozen_batch() is None and {r[6] for r in outbox(store)} == {None}
+
+
+def test_an_edit_made_while_frozen_waits_for_the_next_batch_and_is_rebased(store, replica):
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    store.household.update(h, {"address": "二组"})  # saved while the batch is in flight
+    result = ChangeResult(h, "applied", seq=3, versions=dict.fromkeys(household(), 3))
+    outcome = replica.apply_push(batch, answer(batch, result))
+    assert outcome.acknowledged == 1
+    (c,) = replica.pending_changes(10).changes
+    # Made on top of what the server just accepted: base is the new version, not 0.
+    assert c.fields == {"address": "二组"}
+    assert c.base == {"address": 3} and c.base_values == {"address": "一组12号"} and c.base_seq == 3
+    row = store.household.get(h)
+    assert row["seq"] == 3
+    versions = json.loads(store.db.query("SELECT versions FROM household")[0][0])
+    assert versions == dict.fromkeys(household(), 3)
+
+
+def test_rejected_records_keep_their_rows_and_reasons_until_edited(store, replica):
+    h = store.household.create(household("001", "张三"))
+    h2 = store.household.create(household("002", "李四"))
+    batch, _ = freeze(replica)
+    problem = Problem("household_no", "duplicate", "户号重复", "Household number already used")
+    outcome = replica.apply_push(
+        batch,
+        answer(
+            batch,
+            ChangeResult(h, "rejected", errors=[problem]),
+            ChangeResult(h2, "applied", seq=1, versions={"household_no": 1}),
+        ),
+    )
+    assert outcome.acknowledged == 1 and [n.id for n in outcome.rejected] == [h]
+    assert outcome.rejected[0].problems == (problem,)
+    assert replica.frozen_batch() is None
+    assert [(r[1], r[6]) for r in outbox(store)] == [(h, REJECTED)]
+    assert [(n.id, n.problems) for n in replica.rejected()] == [(h, (problem,))]
+    assert replica.pending_changes(10).changes == []  # not resent as is
+    assert replica.pending_count() == 1  # but still waiting, and shown
+    store.household.update(h, {"household_no": "003"})
+    (c,) = replica.pending_changes(10).changes  # the fix goes with the earlier rows
+    assert c.fields["household_no"] == "003" and c.fields["head_name"] == "张三"
+    batch, _ = freeze(replica)
+    replica.apply_push(batch, answer(batch, ChangeResult(h, "applied", seq=2, versions={"household_no": 2})))
+    assert outbox(store) == [] and replica.rejected() == []
+
+
+def test_retry_rejected_offers_them_again(store, replica):
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(batch, answer(batch, ChangeResult(h, "rejected", errors=[])))
+    assert replica.retry_rejected() == 1
+    assert [c.id for c in replica.pending_changes(10).changes] == [h]
+
+
+def test_rows_the_server_did_not_answer_go_back_to_waiting(store, replica):
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(batch, answer(batch))
+    assert [c.id for c in replica.pending_changes(10).changes] == [h]
+
+
+def state(record_id: str, seq: int, fields: dict, *, entity: str = "household", deleted: bool = False):
+    return RecordState(entity, record_id, VILLAGE, seq, fields, dict.fromkeys(fields, seq), deleted)
+
+
+def test_pull_writes_records_and_cursor_without_outbox_capture(store, replica):
+    h = uuid7()
+    replica.apply_pull(PullResponse([state(h, 5, household("009", "王五"))], cursor=5, more=False))
+    assert store.household.get(h)["head_name"] == "王五"
+    assert store.household.get(h)["seq"] == 5
+    assert replica.cursor() == 5
+    assert outbox(store) == [] and replica.pending_count() == 0
+    # A later page with a delete; the cursor only moves forward.
+    replica.apply_pull(PullResponse([state(h, 6, {}, deleted=True)], cursor=6, more=False))
+    assert store.household.get(h)["deleted"] is True
+    replica.apply_pull(PullResponse([], cursor=2, more=False))
+    assert replica.cursor() == 6
+
+
+def test_pull_is_all_or_nothing(store, replica):
+    h = uuid7()
+    bad = state(h, 5, household("009", "王五"))
+    bad.versions = {"head_name": "not a number"}  # breaks half-way through the page
+    good = state(uuid7(), 4, household("010", "赵六"))
+    with pytest.raises(TypeError):
+        replica.apply_pull(PullResponse([good, bad], cursor=5, more=False))
+    assert replica.cursor() == 0 and store.household.ids() == []
+
+
+def test_pull_keeps_pending_local_edits_and_takes_the_other_fields(store, replica):
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(
+        batch, answer(batch, ChangeResult(h, "applied", seq=1, versions=dict.fromkeys(household(), 1)))
+    )
+    store.household.update(h, {"address": "村里改的"})
+    replica.apply_pull(PullResponse([state(h, 2, {"address": "县里改的", "phone": "13900139000"})], 2, False))
+    row = store.household.get(h)
+    assert row["address"] == "村里改的"  # pending local edit not overwritten
+    assert row["phone"] == "13900139000"  # other field taken
+    # The push then conflicts: the county value is kept at the server, and now here too.
+    batch, _ = freeze(replica)
+    replica.apply_push(batch, answer(batch, ChangeResult(h, "conflict", seq=2, conflicts=["address"])))
+    assert store.household.get(h)["address"] == "县里改的"
+    assert outbox(store) == []
+    assert store.db.query("SELECT count(*) FROM sync_state WHERE key LIKE 'shadow/%'")[0][0] == 0
+
+
+def test_pending_delete_against_a_county_edit_comes_back_alive(store, replica):
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(
+        batch, answer(batch, ChangeResult(h, "applied", seq=1, versions=dict.fromkeys(household(), 1)))
+    )
+    store.household.delete(h)
+    replica.apply_pull(PullResponse([state(h, 2, {"address": "县里改的"})], 2, False))
+    assert store.household.get(h)["deleted"] is True  # the local delete still stands, for now
+    batch, (c,) = freeze(replica)
+    assert c.deleted and c.base_seq == 1
+    replica.apply_push(batch, answer(batch, ChangeResult(h, "conflict", seq=2, conflicts=["_deleted"])))
+    row = store.household.get(h)
+    assert row["deleted"] is False and row["address"] == "县里改的"
+
+
+def test_an_edit_against_a_county_delete_ends_deleted(store, replica):
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(
+        batch, answer(batch, ChangeResult(h, "applied", seq=1, versions=dict.fromkeys(household(), 1)))
+    )
+    store.household.update(h, {"address": "村里改的"})
+    batch, _ = freeze(replica)
+    replica.apply_push(batch, answer(batch, ChangeResult(h, "conflict", seq=2, conflicts=["_deleted"])))
+    assert store.household.get(h)["deleted"] is True
+
+
+def test_pull_of_a_person_references_and_all_entities(store, replica):
+    h, p = uuid7(), uuid7()
+    replica.apply_pull(
+        PullResponse(
+            [state(h, 1, household("001", "张三")), state(p, 2, person(h, "张三"), entity="person")],
+            cursor=2,
+            more=False,
+        )
+    )
+    assert store.person.get(p)["household_id"] == h
+    assert store.person.ids(household_id=h) == [p]

@@ -19,6 +19,15 @@ from desktop.ui.i18n import install_language
 from desktop.ui.tasks import TaskRunner
 
 FAST_KDF = KdfParams.fast_for_tests()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The offscreen platform warns that it cannot propagate size hints; that is not our bug.
+    for item in items:
+        if "desktop/ui" in item.nodeid:
+            item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
+
+
 VILLAGE = "530102001001"
 USER = "clerk"
 PASSPHRASE = "green hills 2025"

@@ -1,0 +1,108 @@
+"""Record entry: create, update, delete and read records through the store, for the forms.
+
+The store validates every write with the shared form schema and raises ``ValidationFailed`` with
+every problem; this service adds what a form needs around that: sensible starting values for a new
+record, a save that writes only what changed, the fields a resident ID fills in, and the related
+records of a household. Run it on the task runner's database thread. No Qt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from desktop.storage import Store, ValidationFailed
+from sync.protocol import Problem
+from sync.schema import Forms, derive_from_resident_id, load_forms
+
+__all__ = ["EntryService", "Problem", "ValidationFailed", "derive_fields"]
+
+# Starting values of a new record; the form lets the person change all of them.
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "household": {"category": "ordinary", "status": "active"},
+    "person": {"ethnicity": "01", "status": "present"},
+    "income": {"source": "wages"},
+    "service": {},
+}
+
+
+def derive_fields(resident_id: str | None) -> dict[str, str]:
+    """``birth_date`` and ``sex`` read from a valid resident ID; empty when it is not valid."""
+    return derive_from_resident_id(resident_id) or {}
+
+
+class EntryService:
+    def __init__(self, store: Store, forms: Forms | None = None) -> None:
+        self.store = store
+        self.forms = forms or store.forms or load_forms()
+
+    def _repo(self, entity: str) -> Any:
+        return self.store.repository(entity)
+
+    # -- reading ----------------------------------------------------------------------------------
+    def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
+        return self._repo(entity).get(record_id)
+
+    def get_many(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+        return self._repo(entity).get_many(ids)
+
+    def new_record(self, entity: str, *, today: date | None = None, **context: Any) -> dict[str, Any]:
+        """Starting values for the form of a new record; ``context`` fixes fields (e.g. household_id)."""
+        today = today or date.today()
+        record: dict[str, Any] = {name: None for name in self.forms[entity].field_names}
+        record.update(_DEFAULTS.get(entity, {}))
+        if entity == "income":
+            record["year"] = today.year - 1 if today.month < 7 else today.year
+        if entity == "service":
+            record["date"] = today.isoformat()
+        if entity == "person" and context.get("household_id"):
+            # The first member registered is usually the head.
+            has_head = self._repo("person").count(household_id=context["household_id"], relation="head")
+            if not has_head:
+                record["relation"] = "head"
+        record.update({k: v for k, v in context.items() if k in record})
+        return record
+
+    def household_summary(self, household_id: str) -> dict[str, Any]:
+        """Ids of the household's members, income and services, for the detail view."""
+        return {
+            "person": self._repo("person").ids(household_id=household_id),
+            "income": self._repo("income").ids(household_id=household_id),
+            "service": self._repo("service").ids(household_id=household_id),
+        }
+
+    # -- writing ----------------------------------------------------------------------------------
+    def save(self, entity: str, record_id: str | None, values: Mapping[str, Any]) -> str:
+        """Create (``record_id`` None) or update with the fields that changed; returns the id.
+
+        Raises ValidationFailed with every problem; nothing is written then.
+        """
+        fields = set(self.forms[entity].field_names)
+        data = {k: v for k, v in values.items() if k in fields}
+        if record_id is None:
+            return self._repo(entity).create(data)
+        current = self._repo(entity).get(record_id)
+        if current is None or current.get("deleted"):
+            raise KeyError("the record no longer exists")
+        normalized = self.forms.normalize(entity, data)
+        changes = {k: v for k, v in normalized.items() if current.get(k) != v}
+        if changes:
+            self._repo(entity).update(record_id, changes)
+        return record_id
+
+    def create(self, entity: str, values: Mapping[str, Any]) -> str:
+        return self.save(entity, None, values)
+
+    def update(self, entity: str, record_id: str, values: Mapping[str, Any]) -> str:
+        return self.save(entity, record_id, values)
+
+    def delete(self, entity: str, record_id: str) -> bool:
+        """Tombstone the record (it syncs as a delete). Members of a household are not touched."""
+        return bool(self._repo(entity).delete(record_id))
+
+    # -- checking while typing --------------------------------------------------------------------
+    def check_field(self, entity: str, name: str, value: Any) -> list[Problem]:
+        """Problems of one field on its own; pure, safe on the UI thread."""
+        normalized = self.forms.normalize(entity, {name: value}).get(name)
+        return self.forms.validate_field(entity, name, normalized)

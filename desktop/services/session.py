@@ -1,0 +1,93 @@
+"""An unlocked store and the services over it, for as long as the store stays unlocked.
+
+The UI holds one ``Session`` between unlock and lock and calls it only from the task runner's
+database thread. Writes go through here so the search index follows them. No Qt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from desktop.services.entry import EntryService
+from desktop.services.search import SearchService
+from desktop.storage import Store
+from sync.schema import Forms
+
+
+class Session:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.forms: Forms = store.forms
+        self.entry = EntryService(store, self.forms)
+        self.search = SearchService(store)
+        self.sync: Any = None
+        """The sync service, when a server is configured (see desktop.services.sync_service)."""
+
+    @property
+    def user(self) -> str:
+        return self.store.user
+
+    @property
+    def village_code(self) -> str:
+        return self.store.village_code
+
+    # -- reads ------------------------------------------------------------------------------------
+    def ids(self, entity: str, text: str = "", **where: Any) -> list[str]:
+        return self.search.ids(entity, text, **where)
+
+    def rows(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:
+        """Records for a list view, with the household number/head (and service person) added as
+        ``_household_no``, ``_head_name``, ``_person_name``."""
+        rows = self.entry.get_many(entity, ids)
+        if entity == "household":
+            return rows
+        wanted = list({r["household_id"] for r in rows if r.get("household_id")})
+        households = {h["id"]: h for h in self.entry.get_many("household", wanted)}
+        persons: dict[str, dict[str, Any]] = {}
+        if entity == "service":
+            wanted = list({r["person_id"] for r in rows if r.get("person_id")})
+            persons = {p["id"]: p for p in self.entry.get_many("person", wanted)}
+        for r in rows:
+            h = households.get(r.get("household_id") or "")
+            r["_household_no"] = h["household_no"] if h else ""
+            r["_head_name"] = h["head_name"] if h else ""
+            if entity == "service":
+                p = persons.get(r.get("person_id") or "")
+                r["_person_name"] = p["name"] if p else ""
+        return rows
+
+    def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
+        return self.entry.get(entity, record_id)
+
+    def options(self, entity: str, **where: Any) -> list[tuple[str, str]]:
+        """(id, label) pairs for a reference field's choice list."""
+        ids = self.store.repository(entity).ids(**where)
+        rows = self.entry.get_many(entity, ids)
+        if entity == "household":
+            return [(r["id"], f"{r['household_no']}  {r['head_name']}") for r in rows]
+        if entity == "person":
+            return [(r["id"], r["name"] or "") for r in rows]
+        return [(r["id"], r["id"][:8]) for r in rows]
+
+    # -- writes -----------------------------------------------------------------------------------
+    def save(self, entity: str, record_id: str | None, values: Mapping[str, Any]) -> str:
+        saved = self.entry.save(entity, record_id, values)
+        self.search.touch(entity, saved)
+        return saved
+
+    def delete(self, entity: str, record_id: str) -> bool:
+        deleted = self.entry.delete(entity, record_id)
+        self.search.touch(entity, record_id)
+        return deleted
+
+    def pending_count(self) -> int:
+        return self.store.pending_count()
+
+    def after_sync(self) -> None:
+        """A pull may have changed any record: rebuild the search indexes on next use."""
+        self.search.invalidate()
+
+    def close(self) -> None:
+        self.search.invalidate()
+        self.store.close()

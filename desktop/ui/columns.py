@@ -1,0 +1,37 @@
+"""Which columns each list shows. Field columns take their headers from the form schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.ui.models import Column, field_columns
+from sync.schema import Forms
+
+
+def _extra(name: str, zh: str, en: str) -> Column:
+    def text(row: dict[str, Any], _lang: str) -> str:
+        return str(row.get(name) or "")
+
+    return Column(name, None, zh, en, text)
+
+
+def household_no() -> Column:
+    return _extra("_household_no", "户号", "Household no.")
+
+
+def columns_for(forms: Forms, entity: str, *, in_household: bool = False) -> list[Column]:
+    """List columns of ``entity``; ``in_household`` leaves out the household (the detail view)."""
+    form = forms[entity]
+    if entity == "household":
+        return field_columns(form, ["household_no", "head_name", "address", "category", "status", "phone"])
+    if entity == "person":
+        cols = field_columns(form, ["name", "resident_id", "relation", "sex", "birth_date", "status"])
+        return cols if in_household else [*cols[:2], household_no(), *cols[2:]]
+    if entity == "income":
+        cols = field_columns(form, ["year", "source", "amount_fen", "note"])
+        if in_household:
+            return cols
+        return [household_no(), _extra("_head_name", "户主", "Head of household"), *cols]
+    cols = field_columns(form, ["type", "date", "amount_fen", "provider"])
+    person = _extra("_person_name", "服务对象", "Person")
+    return [person, *cols] if in_household else [household_no(), person, *cols]

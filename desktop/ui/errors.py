@@ -1,0 +1,64 @@
+"""Errors in plain words, grouped by what the UI does with them.
+
+* environment (disk, damaged file, no server, certificate): a message saying what to do;
+* invalid input (ValidationFailed): shown inline by the form, not here;
+* interruption (Cancelled): nothing is shown;
+* bug (anything else): a short apology; the traceback goes to the log, which never holds record data.
+
+Sync errors carry their own messages in Chinese and English (``sync.errors``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop.storage import StoreCorrupt, StoreError, ValidationFailed
+from desktop.ui.i18n import current_language
+from desktop.ui.tasks import Cancelled
+from sync.errors import SyncError
+
+log = logging.getLogger(__name__)
+
+
+def describe(exc: BaseException) -> str:
+    """A sentence for the person at the keyboard, in the current language."""
+    lang = current_language()
+    if isinstance(exc, SyncError):
+        return exc.message(lang)
+    if isinstance(exc, ValidationFailed):
+        return "\n".join(p.zh if lang.startswith("zh") else p.en for p in exc.problems)
+    if isinstance(exc, StoreCorrupt):
+        return QCoreApplication.translate(
+            "Errors",
+            "The data file is damaged or was replaced, so it cannot be opened. "
+            "Do not delete it; please call county IT.",
+        )
+    if isinstance(exc, StoreError):
+        return QCoreApplication.translate("Errors", "The data file could not be used.")
+    if isinstance(exc, KeyError):
+        return QCoreApplication.translate(
+            "Errors", "This record no longer exists; it may have been deleted or changed by a sync."
+        )
+    if isinstance(exc, OSError):
+        return QCoreApplication.translate(
+            "Errors", "The computer could not read or write a file (is the disk full or read-only?)."
+        )
+    return QCoreApplication.translate(
+        "Errors", "Something went wrong inside the program. What you saved before is safe."
+    )
+
+
+def is_quiet(exc: BaseException) -> bool:
+    return isinstance(exc, Cancelled)
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Tell the user; log a bug's traceback (exception text only: ours never holds record data)."""
+    if is_quiet(exc):
+        return
+    if not isinstance(exc, SyncError | StoreError | KeyError | OSError):
+        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    QMessageBox.warning(parent, QCoreApplication.translate("Errors", "Village Data Desk"), describe(exc))

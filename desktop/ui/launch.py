@@ -1,0 +1,54 @@
+"""Start the Qt application (normal or demo) and run it until the last window closes."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop.services.settings import AppPaths
+from desktop.ui.app import DeskApp
+
+
+def make_qapp() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Village Data Desk")
+    app.setOrganizationName("VillageDataDesk")
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+def run_app(home: str | None = None, *, demo: bool = False, language: str | None = None) -> int:
+    qapp = make_qapp()
+    paths = AppPaths.default(home)
+    demo_server = None
+    if demo:
+        from desktop.ui.demo_mode import prepare_demo
+
+        paths, demo_server = prepare_demo(paths)
+    from desktop.ui.sync_wiring import attach_sync
+
+    desk = DeskApp(paths, configure_session=attach_sync)
+    if language:
+        desk.settings.set("language", language)
+    if demo_server is not None:
+        from desktop.ui.demo_mode import open_demo
+
+        open_demo(desk, demo_server)
+    else:
+        first = desk.start()
+        first.show()
+    # Quit when the person closes the last window (a lock swaps windows without closing the last).
+    qapp.lastWindowClosed.connect(lambda: QTimer.singleShot(0, _quit_if_idle))
+    code = qapp.exec()
+    desk.shutdown()
+    if demo_server is not None:
+        demo_server.stop()
+    return code
+
+
+def _quit_if_idle() -> None:
+    if not any(w.isVisible() for w in QApplication.topLevelWidgets()):
+        QApplication.quit()

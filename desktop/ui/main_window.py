@@ -1,0 +1,151 @@
+"""The main window: pages on the left, the chosen page on the right, the status bar below."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.ui.context import UiContext
+from desktop.ui.pages.households import HouseholdsPage
+from desktop.ui.pages.records import RecordListPage
+from desktop.ui.status import StatusBar
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    language_changed = Signal(str)
+
+    def __init__(self, ui: UiContext, qsettings: QSettings, *, extra_pages: Any = None) -> None:
+        super().__init__()
+        self.ui = ui
+        self.qsettings = qsettings
+        self.setObjectName("main_window")
+        self.setWindowTitle(
+            self.tr("Village Data Desk — village {code}, {user}").format(
+                code=ui.session.village_code, user=ui.session.user
+            )
+        )
+        self.households = HouseholdsPage(ui, self)
+        self.persons = RecordListPage(ui, "person", parent=self)
+        self.income = RecordListPage(ui, "income", parent=self)
+        self.services = RecordListPage(ui, "service", parent=self)
+        self.pages: list[tuple[str, QWidget]] = [
+            (self.tr("Households"), self.households),
+            (self.tr("Persons"), self.persons),
+            (self.tr("Income"), self.income),
+            (self.tr("Services"), self.services),
+        ]
+        for title, page in extra_pages or []:
+            self.pages.append((title, page))
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stack = QStackedWidget(self)
+        for i, (title, page) in enumerate(self.pages):
+            item = QListWidgetItem(f"{title}")
+            item.setToolTip(f"Ctrl+{i + 1}")
+            self.nav.addItem(item)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self._actions()
+        self._restore()
+        self.nav.setCurrentRow(0)
+        ui.bus.changed.connect(lambda _entity: self.refresh_pending())
+        self.refresh_pending()
+
+    def _actions(self) -> None:
+        def add(text: str, keys: QKeySequence | str, slot: Any, name: str) -> QAction:
+            action = QAction(text, self)
+            action.setObjectName(name)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            return action
+
+        self.new_action = add(
+            self.tr("New record"), QKeySequence.StandardKey.New, self.new_record, "action_new"
+        )
+        self.member_action = add(self.tr("Add member"), "Ctrl+M", self.add_member, "action_member")
+        self.find_action = add(
+            self.tr("Search"), QKeySequence.StandardKey.Find, self.focus_search, "action_find"
+        )
+        self.lock_action = add(self.tr("Lock"), "Ctrl+L", self.lock_requested.emit, "action_lock")
+        for i in range(len(self.pages)):
+            add(f"page {i + 1}", f"Ctrl+{i + 1}", lambda _c=False, n=i: self.nav.setCurrentRow(n), f"page{i}")
+
+    # -- pages ----------------------------------------------------------------------------------------
+    def show_page(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.stack.setCurrentIndex(row)
+            if self.nav.currentRow() != row:
+                self.nav.setCurrentRow(row)
+            page = self.pages[row][1]
+            focus = getattr(page, "focus_search", None)
+            if focus is not None:
+                focus()
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def new_record(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "new_record"):
+            page.new_record()
+
+    def add_member(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.households.add_member()
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "focus_search"):
+            page.focus_search()
+
+    def refresh_pending(self) -> None:
+        session = self.ui.session
+        self.ui.runner.run_db(session.pending_count, name="pending", on_done=self.status.set_pending)
+
+    # -- geometry -------------------------------------------------------------------------------------
+    def _restore(self) -> None:
+        geometry = self.qsettings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry)):
+            pass
+        else:
+            self.resize(1200, 760)
+        state = self.qsettings.value("window/splitter")
+        if isinstance(state, QByteArray | bytes):
+            self.households.splitter.restoreState(QByteArray(state))
+
+    def save_geometry(self) -> None:
+        self.qsettings.setValue("window/geometry", self.saveGeometry())
+        self.qsettings.setValue("window/splitter", self.households.splitter.saveState())
+        self.qsettings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        super().closeEvent(event)
+
+    def focus_first(self) -> None:
+        QTimer.singleShot(0, self.focus_search)

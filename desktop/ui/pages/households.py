@@ -1,0 +1,152 @@
+"""Households: the list on the left; the chosen household, its members, income and services on the right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.context import UiContext
+from desktop.ui.i18n import current_language
+from desktop.ui.operations import load_record
+from desktop.ui.pages.records import RecordListPage
+
+DETAIL_FIELDS = ("household_no", "head_name", "address", "phone", "category", "status")
+
+
+class HouseholdsPage(QWidget):
+    def __init__(self, ui: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.setObjectName("page_households")
+        self.household_id: str | None = None
+        self.list = RecordListPage(ui, "household", parent=self)
+        self.list.current_changed.connect(self.show_household)
+        self.list.record_deleted.connect(lambda _id: self.show_household(None))
+
+        detail = QWidget(self)
+        self.title = QLabel(self.tr("Choose a household on the left"), detail)
+        self.title.setObjectName("household_title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.edit_button = QPushButton(self.tr("Edit household"), detail)
+        self.edit_button.setAutoDefault(False)
+        self.edit_button.clicked.connect(self.list.edit_current)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.edit_button)
+
+        box = QGroupBox(self.tr("Household"), detail)
+        form = QFormLayout(box)
+        self.values: dict[str, QLabel] = {}
+        household_form = ui.session.forms["household"]
+        lang = current_language()
+        for name in DETAIL_FIELDS:
+            value = QLabel(box)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setObjectName(f"detail_{name}")
+            self.values[name] = value
+            form.addRow(household_form.field(name).label(lang), value)
+
+        self.tabs = QTabWidget(detail)
+        self.members = RecordListPage(ui, "person", where={"household_id": None}, compact=True, parent=self)
+        self.income = RecordListPage(ui, "income", where={"household_id": None}, compact=True, parent=self)
+        self.services = RecordListPage(ui, "service", where={"household_id": None}, compact=True, parent=self)
+        self.tabs.addTab(self.members, self.tr("Members"))
+        self.tabs.addTab(self.income, self.tr("Income"))
+        self.tabs.addTab(self.services, self.tr("Services"))
+        for tab in (self.members, self.income, self.services):
+            tab.refreshed.connect(self._update_tab_titles)
+
+        right = QVBoxLayout(detail)
+        right.addLayout(head)
+        right.addWidget(box)
+        right.addWidget(self.tabs, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.list)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.splitter = splitter
+        self.show_household(None)
+
+    # -- the detail ---------------------------------------------------------------------------------
+    def show_household(self, household_id: str | None) -> None:
+        self.household_id = household_id
+        self.edit_button.setEnabled(household_id is not None)
+        for tab in (self.members, self.income, self.services):
+            tab.set_where({"household_id": household_id})
+        if household_id is None:
+            self.title.setText(self.tr("Choose a household on the left"))
+            for label in self.values.values():
+                label.clear()
+            return
+        load_record(self, self.ui.session, "household", household_id).success(self._fill).run_in_background(
+            self.ui.runner
+        )
+
+    def _fill(self, record: dict[str, Any] | None) -> None:
+        if record is None or record["id"] != self.household_id:
+            return
+        form = self.ui.session.forms["household"]
+        lang = current_language()
+        for name, label in self.values.items():
+            f = form.field(name)
+            value = record.get(name)
+            label.setText(f.choice_label(value, lang) if f.type == "choice" else (value or ""))
+        self.title.setText(
+            self.tr("Household {number} — {head}").format(
+                number=record.get("household_no") or "", head=record.get("head_name") or ""
+            )
+        )
+
+    def _update_tab_titles(self) -> None:
+        for i, (tab, text) in enumerate(
+            (
+                (self.members, self.tr("Members")),
+                (self.income, self.tr("Income")),
+                (self.services, self.tr("Services")),
+            )
+        ):
+            self.tabs.setTabText(i, f"{text} ({tab.model.total()})" if self.household_id else text)
+
+    # -- actions the main window routes here ----------------------------------------------------------
+    def new_record(self) -> None:
+        self.list.new_record()
+
+    def add_member(self) -> None:
+        if self.household_id is not None:
+            self.tabs.setCurrentWidget(self.members)
+            self.members.new_record()
+
+    def focus_search(self) -> None:
+        self.list.focus_search()
+
+    def delete_current(self) -> None:
+        focus = self.focusWidget()
+        for tab in (self.members, self.income, self.services):
+            if focus is not None and tab.isAncestorOf(focus):
+                tab.delete_current()
+                return
+        self.list.delete_current()
+
+    def refresh(self) -> None:
+        self.list.refresh(changed=True)

@@ -1,0 +1,289 @@
+"""A list of records with a filter box, and new / edit / delete.
+
+Used for the persons, income and services pages, for the household list, and (without the filter
+box, limited to one household) for the tabs of the household detail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.columns import columns_for
+from desktop.ui.context import UiContext
+from desktop.ui.i18n import current_language
+from desktop.ui.models import RecordTableModel
+from desktop.ui.operations import delete_record, search_ids
+from desktop.ui.record_dialog import RecordDialog
+
+
+class RecordListPage(QWidget):
+    current_changed = Signal(object)
+    """Id of the current record, or None."""
+    refreshed = Signal(int)
+    """A search finished; the argument is the number of records found."""
+    record_saved = Signal(str)
+    record_deleted = Signal(str)
+
+    def __init__(
+        self,
+        ui: UiContext,
+        entity: str,
+        *,
+        where: dict[str, Any] | None = None,
+        compact: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.entity = entity
+        self.where = dict(where or {})
+        self.compact = compact
+        self.dialog: RecordDialog | None = None
+        self.confirm: QMessageBox | None = None
+        self._dirty = True
+        self._select_after: str | None = None
+        self.setObjectName(f"page_{entity}" if not compact else f"tab_{entity}")
+        session = ui.session
+        columns = columns_for(session.forms, entity, in_household=compact)
+        self.model = RecordTableModel(
+            ui.runner,
+            lambda ids: session.rows(entity, ids),
+            columns,
+            language=current_language(),
+            name=entity,
+            parent=self,
+        )
+        self.view = QTableView(self)
+        self.view.setObjectName(f"table_{entity}")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setDefaultSectionSize(120)
+        self.view.activated.connect(lambda _index: self.edit_current())
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_current)
+        self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.model.modelReset.connect(lambda: self.current_changed.emit(None))
+
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName(f"filter_{entity}")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setPlaceholderText(self._placeholder())
+        self.filter.textChanged.connect(lambda _text: self.refresh())
+        self.filter.returnPressed.connect(self._focus_list)
+        self.count_label = QLabel(self)
+
+        self.new_button = QPushButton(self.tr("New") if not compact else self._add_text(), self)
+        self.edit_button = QPushButton(self.tr("Edit"), self)
+        self.delete_button = QPushButton(self.tr("Delete"), self)
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            button.setAutoDefault(False)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.new_button.setToolTip(self.tr("Ctrl+N"))
+        self.delete_button.setToolTip(self.tr("Del"))
+
+        bar = QHBoxLayout()
+        if not compact:
+            bar.addWidget(self.filter, 1)
+        bar.addWidget(self.count_label)
+        if compact:
+            bar.addStretch(1)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        if compact:
+            layout.setContentsMargins(0, 4, 0, 0)
+            self.filter.hide()
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        ui.bus.changed.connect(self._data_changed)
+        self._update_buttons()
+
+    def _placeholder(self) -> str:
+        if self.entity == "household":
+            return self.tr("Search household number, head of household or address  (Ctrl+F)")
+        if self.entity == "person":
+            return self.tr("Search name, resident ID or household number  (Ctrl+F)")
+        return self.tr("Search household number or head of household  (Ctrl+F)")
+
+    def _add_text(self) -> str:
+        return {
+            "person": self.tr("Add member (Ctrl+M)"),
+            "income": self.tr("Add income"),
+            "service": self.tr("Add service"),
+        }.get(self.entity, self.tr("New"))
+
+    # -- data -------------------------------------------------------------------------------------
+    def set_where(self, where: dict[str, Any]) -> None:
+        self.where = dict(where)
+        self.refresh()
+
+    def refresh(self, select: str | None = None, *, changed: bool = False) -> None:
+        """Search again (filter text and ``where``), then select ``select`` if given. ``changed``:
+        records may have changed, so cached rows are fetched again."""
+        self._dirty = False
+        if changed:
+            self.model.forget()
+        if select is not None:
+            self._select_after = select
+        if self.compact and not all(self.where.values()):
+            self._show_ids([])
+            return
+        search_ids(self, self.ui.session, self.entity, self.filter.text(), **self.where).success(
+            self._show_ids
+        ).run_in_background(self.ui.runner)
+
+    def _show_ids(self, ids: list[str]) -> None:
+        current = self.current_id()
+        self.model.set_ids(ids)
+        self.count_label.setText(self.tr("{count} records").format(count=f"{len(ids):,}"))
+        target = self._select_after or current
+        self._select_after = None
+        if target is not None:
+            self.select(target)
+        self._update_buttons()
+        self.refreshed.emit(len(ids))
+
+    def select(self, record_id: str) -> bool:
+        row = self.model.row_of(record_id)
+        if row < 0:
+            return False
+        self.model.ensure_shown(row)
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.scrollTo(index)
+        return True
+
+    def current_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_buttons()
+        self.current_changed.emit(self.model.id_at(current.row()) if current.isValid() else None)
+
+    def _update_buttons(self) -> None:
+        has = self.current_id() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+        self.new_button.setEnabled(not self.compact or all(self.where.values()))
+
+    def _data_changed(self, entity: str) -> None:
+        if entity not in (self.entity, "*", "household"):
+            return
+        if self.isVisible():
+            self.refresh(changed=True)
+        else:
+            self.model.forget()
+            self._dirty = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    # -- actions ----------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        if self.compact:
+            self.view.setFocus()
+            return
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def _focus_list(self) -> None:
+        self.view.setFocus()
+        if not self.view.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.view.selectRow(0)
+
+    def new_record(self) -> None:
+        if self.compact and not all(self.where.values()):
+            return
+        self._open_dialog(None)
+
+    def edit_current(self) -> None:
+        record_id = self.current_id()
+        if record_id is not None:
+            self._open_dialog(record_id)
+
+    def _open_dialog(self, record_id: str | None) -> None:
+        dialog = RecordDialog(
+            self.ui.session, self.ui.runner, self.entity, record_id, context=self.where, parent=self.window()
+        )
+        dialog.saved.connect(self._saved)
+        dialog.finished.connect(self._dialog_closed)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def _dialog_closed(self, _result: int) -> None:
+        self.dialog = None
+        self.window().activateWindow()
+        self.view.setFocus()
+
+    def _saved(self, record_id: str) -> None:
+        self._select_after = record_id
+        self.record_saved.emit(record_id)
+        self.ui.bus.changed.emit(self.entity)
+        if not self.isVisible():
+            self.refresh(select=record_id, changed=True)
+
+    def delete_current(self) -> None:
+        record_id = self.current_id()
+        if record_id is None:
+            return
+        label = self.ui.session.forms[self.entity].label(current_language())
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Delete"),
+            self.tr(
+                "Delete this {form}? It is marked as deleted here and at the county after the next sync."
+            ).format(form=label),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.window(),
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setObjectName("confirm_delete")
+        self.confirm = box
+        box.finished.connect(lambda result: self._confirmed(record_id, result))
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _confirmed(self, record_id: str, result: int) -> None:
+        self.confirm = None
+        if result != QMessageBox.StandardButton.Yes:
+            return
+        delete_record(self, self.ui.session, self.entity, record_id).success(
+            lambda _done: self._deleted(record_id)
+        ).run_in_background(self.ui.runner)
+
+    def _deleted(self, record_id: str) -> None:
+        self.record_deleted.emit(record_id)
+        self.ui.bus.changed.emit(self.entity)

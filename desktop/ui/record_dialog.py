@@ -1,0 +1,146 @@
+"""The dialog that creates or edits one record: Enter saves, Esc cancels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+
+from desktop.services.session import Session
+from desktop.storage import ValidationFailed
+from desktop.ui.errors import show_error
+from desktop.ui.forms import RecordForm
+from desktop.ui.i18n import current_language
+from desktop.ui.operations import load_options, load_record, save_record
+from desktop.ui.tasks import TaskRunner
+
+
+class RecordDialog(QDialog):
+    ready = Signal()
+    """The record (or the starting values of a new one) is in the form."""
+    saved = Signal(str)
+    save_failed = Signal()
+
+    def __init__(
+        self,
+        session: Session,
+        runner: TaskRunner,
+        entity: str,
+        record_id: str | None = None,
+        *,
+        context: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.entity = entity
+        self.record_id = record_id
+        self.context = dict(context or {})
+        self._saving = False
+        self._loaded = False
+        lang = current_language()
+        label = session.forms[entity].label(lang)
+        title = self.tr("Edit {form}") if record_id else self.tr("New {form}")
+        self.setWindowTitle(title.format(form=label))
+        self.setObjectName(f"dialog_{entity}")
+        self.form = RecordForm(session.forms, entity, lang, hidden=self.context.keys(), parent=self)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        self.cancel_button.setAutoDefault(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(self.buttons)
+        self.save_button.setEnabled(False)
+        if len(self.form.problem_labels) > 7:
+            self.resize(760, self.sizeHint().height())
+        else:
+            self.resize(460, self.sizeHint().height())
+        self._load()
+
+    # -- loading ----------------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self.record_id:
+            load_record(self, self.session, self.entity, self.record_id).success(
+                self._show
+            ).run_in_background(self.runner)
+        else:
+            entity, context = self.entity, self.context
+            session = self.session
+            self.runner.run_db(
+                lambda: session.entry.new_record(entity, **context),
+                name="new-record",
+                on_done=self._show,
+                on_error=lambda exc: show_error(self, exc),
+            )
+
+    def _show(self, record: dict[str, Any] | None) -> None:
+        if record is None:
+            show_error(self, KeyError(self.entity))
+            self.reject()
+            return
+        self.form.set_record({**record, **self.context})
+        self._loaded = True
+        self.save_button.setEnabled(True)
+        first = self.form.first_editor()
+        if first is not None:
+            first.setFocus()
+        self._load_references()
+        self.ready.emit()
+
+    def _load_references(self) -> None:
+        form = self.session.forms[self.entity]
+        for f in form.fields:
+            if f.type != "ref" or f.name in self.context:
+                continue
+            where: dict[str, Any] = {}
+            if f.ref == "person":
+                household = self.form.buffer.value("household_id") or self.context.get("household_id")
+                if not household:
+                    continue
+                where["household_id"] = household
+            name = f.name
+            load_options(self, self.session, f.ref or "", **where).success(
+                lambda options, n=name: self.form.set_ref_options(n, options)
+            ).run_in_background(self.runner)
+        if self.entity == "service" and "household_id" not in self.context:
+            combo = self.form.editors["household_id"]
+            if isinstance(combo, QComboBox) and not getattr(self, "_wired", False):
+                self._wired = True
+                self.form.field_committed.connect(
+                    lambda name: name == "household_id" and self._load_references()
+                )
+
+    # -- saving -----------------------------------------------------------------------------------
+    def accept(self) -> None:
+        if self._saving or not self._loaded:
+            return
+        if self.form.check(self.record_id):
+            self.save_failed.emit()
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        values = self.form.values()
+        save_record(self, self.session, self.entity, self.record_id, values).success(self._saved).failure(
+            self._failed
+        ).run_in_background(self.runner)
+
+    def _saved(self, record_id: str) -> None:
+        self._saving = False
+        self.record_id = record_id
+        self.saved.emit(record_id)
+        super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationFailed):
+            self.form.show_problems(exc.problems)
+        else:
+            show_error(self, exc)
+        self.save_failed.emit()

@@ -1,0 +1,60 @@
+"""The status bar: online or offline, changes waiting, last sync, open conflicts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.connection = QLabel(self)
+        self.connection.setObjectName("status_connection")
+        self.pending = QLabel(self)
+        self.pending.setObjectName("status_pending")
+        self.last_sync = QLabel(self)
+        self.last_sync.setObjectName("status_last_sync")
+        self.conflicts = QLabel(self)
+        self.conflicts.setObjectName("status_conflicts")
+        for label in (self.connection, self.pending, self.last_sync, self.conflicts):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.addPermanentWidget(label)
+        self.set_online(None)
+        self.set_pending(0)
+        self.set_last_sync(None)
+        self.set_conflicts(None)
+
+    def set_online(self, online: bool | None) -> None:
+        """True/False: the county server answered or not; None: no server set up yet."""
+        if online is None:
+            text, color = self.tr("No county server set"), "#666666"
+        elif online:
+            text, color = self.tr("● Online"), "#1b7f2a"
+        else:
+            text, color = self.tr("○ Offline"), "#a15c00"
+        self.connection.setText(text)
+        self.connection.setStyleSheet(f"color: {color};")
+
+    def set_pending(self, count: int) -> None:
+        if count:
+            self.pending.setText(self.tr("{count} changes waiting to sync").format(count=count))
+        else:
+            self.pending.setText(self.tr("Nothing waiting to sync"))
+
+    def set_last_sync(self, when: float | None) -> None:
+        if when is None:
+            self.last_sync.setText(self.tr("Never synced"))
+        else:
+            stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
+            self.last_sync.setText(self.tr("Last sync: {time}").format(time=stamp))
+
+    def set_conflicts(self, count: int | None) -> None:
+        if count is None:
+            self.conflicts.setText("")
+            self.conflicts.hide()
+            return
+        self.conflicts.show()
+        self.conflicts.setText(self.tr("{count} open conflicts").format(count=count))
+        self.conflicts.setStyleSheet("color: #b00020;" if count else "")

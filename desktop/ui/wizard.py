@@ -1,0 +1,372 @@
+"""First run: language, county server (provisioning file or address), local user, enrollment code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop.services.setup import (
+    VILLAGE_CODE,
+    Provisioning,
+    ProvisioningError,
+    check_server_url,
+    load_provisioning,
+    passphrase_strength,
+)
+from desktop.storage import Store
+from desktop.ui.errors import describe
+from desktop.ui.tasks import TaskRunner
+
+MIN_PASSPHRASE = 8
+
+
+@dataclass
+class SetupChoices:
+    language: str
+    provisioning: Provisioning | None
+    server_url: str | None
+    village_code: str
+    user: str
+    passphrase: str
+    enrollment_code: str | None
+
+
+class _Page(QWizardPage):
+    """Re-sets its texts when the language changes (the language page switches it live)."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+
+class LanguagePage(_Page):
+    def __init__(self, language: str, on_change: Callable[[str], None]) -> None:
+        super().__init__()
+        self.zh = QRadioButton("中文（简体）", self)
+        self.zh.setObjectName("language_zh")
+        self.en = QRadioButton("English", self)
+        self.en.setObjectName("language_en")
+        (self.zh if language == "zh_CN" else self.en).setChecked(True)
+        self.zh.toggled.connect(lambda on: on and on_change("zh_CN"))
+        self.en.toggled.connect(lambda on: on and on_change("en"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.zh)
+        layout.addWidget(self.en)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(LanguagePage.tr("Welcome"))
+        self.setSubTitle(LanguagePage.tr("Choose the language of Village Data Desk."))
+
+    def language(self) -> str:
+        return "zh_CN" if self.zh.isChecked() else "en"
+
+
+class ServerPage(_Page):
+    def __init__(self) -> None:
+        super().__init__()
+        self.provisioning: Provisioning | None = None
+        self.use_file = QRadioButton(self)
+        self.use_file.setObjectName("server_use_file")
+        self.use_url = QRadioButton(self)
+        self.use_url.setObjectName("server_use_url")
+        self.use_none = QRadioButton(self)
+        self.use_none.setObjectName("server_use_none")
+        group = QButtonGroup(self)
+        for button in (self.use_file, self.use_url, self.use_none):
+            group.addButton(button)
+        self.use_file.setChecked(True)
+        self.file = QLineEdit(self)
+        self.file.setObjectName("server_file")
+        self.browse = QPushButton(self)
+        self.browse.clicked.connect(self._browse)
+        self.url = QLineEdit(self)
+        self.url.setObjectName("server_url")
+        self.url.setPlaceholderText("https://")
+        self.village = QLineEdit(self)
+        self.village.setObjectName("village_code")
+        self.village.setMaxLength(12)
+        self.message = QLabel(self)
+        self.message.setObjectName("server_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(self.browse)
+        self.village_label = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.use_file)
+        layout.addLayout(file_row)
+        layout.addWidget(self.use_url)
+        layout.addWidget(self.url)
+        layout.addWidget(self.use_none)
+        form = QFormLayout()
+        form.addRow(self.village_label, self.village)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        self.file.textChanged.connect(lambda _t: self.use_file.setChecked(True))
+        self.url.textEdited.connect(lambda _t: self.use_url.setChecked(True))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(ServerPage.tr("County server"))
+        self.setSubTitle(
+            ServerPage.tr("County IT gives each village a provisioning file. You can also set this up later.")
+        )
+        self.use_file.setText(ServerPage.tr("Use the provisioning file from county IT"))
+        self.browse.setText(ServerPage.tr("Browse…"))
+        self.use_url.setText(ServerPage.tr("Type the county server address"))
+        self.use_none.setText(ServerPage.tr("No server yet: work offline and set it up later"))
+        self.village_label.setText(ServerPage.tr("Village code (12 digits)"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, ServerPage.tr("Provisioning file"), "", ServerPage.tr("Provisioning file (*.json)")
+        )
+        if path:
+            self.file.setText(path)
+
+    def _error(self, exc: ProvisioningError) -> str:
+        return {
+            "unreadable": ServerPage.tr("The provisioning file cannot be read."),
+            "not_json": ServerPage.tr("This is not a provisioning file."),
+            "server_url": ServerPage.tr(
+                "The server address must start with https:// (http:// only for this computer)."
+            ),
+            "ca_bundle": ServerPage.tr("The county certificate in the provisioning file is damaged."),
+            "recovery_key": ServerPage.tr("The county recovery key in the provisioning file is damaged."),
+            "village_code": ServerPage.tr("The village code must have 12 digits."),
+        }.get(exc.reason, ServerPage.tr("The provisioning file cannot be used."))
+
+    def validatePage(self) -> bool:
+        self.message.clear()
+        try:
+            self.provisioning = None
+            if self.use_file.isChecked():
+                self.provisioning = load_provisioning(self.file.text().strip())
+                if self.provisioning.village_code and not self.village.text().strip():
+                    self.village.setText(self.provisioning.village_code)
+            elif self.use_url.isChecked():
+                check_server_url(self.url.text())
+            if not VILLAGE_CODE.fullmatch(self.village.text().strip()):
+                raise ProvisioningError("village_code")
+        except ProvisioningError as exc:
+            self.message.setText(self._error(exc))
+            return False
+        return True
+
+    def server_url(self) -> str | None:
+        if self.use_url.isChecked():
+            return check_server_url(self.url.text())
+        if self.provisioning is not None:
+            return self.provisioning.server_url
+        return None
+
+
+class UserPage(_Page):
+    def __init__(self) -> None:
+        super().__init__()
+        self.user = QLineEdit(self)
+        self.user.setObjectName("setup_user")
+        self.user.setMaxLength(40)
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setObjectName("setup_passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit(self)
+        self.repeat.setObjectName("setup_repeat")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.strength = QProgressBar(self)
+        self.strength.setObjectName("setup_strength")
+        self.strength.setRange(0, 4)
+        self.strength.setTextVisible(True)
+        self.message = QLabel(self)
+        self.message.setObjectName("user_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        self.labels = [QLabel(self) for _ in range(4)]
+        form = QFormLayout(self)
+        for label, widget in zip(
+            self.labels, (self.user, self.passphrase, self.repeat, self.strength), strict=True
+        ):
+            form.addRow(label, widget)
+        form.addRow(self.message)
+        self.passphrase.textChanged.connect(self._show_strength)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(UserPage.tr("Your local user"))
+        self.setSubTitle(
+            UserPage.tr(
+                "The passphrase locks the village data on this laptop. Choose at least 8 characters; "
+                "a short sentence is easy to remember and hard to guess."
+            )
+        )
+        for label, text in zip(
+            self.labels,
+            (
+                UserPage.tr("User name"),
+                UserPage.tr("Passphrase"),
+                UserPage.tr("Repeat"),
+                UserPage.tr("Strength"),
+            ),
+            strict=True,
+        ):
+            label.setText(text)
+        self._show_strength(self.passphrase.text())
+
+    def _show_strength(self, text: str) -> None:
+        score = passphrase_strength(text)
+        names = (
+            UserPage.tr("Very weak"),
+            UserPage.tr("Weak"),
+            UserPage.tr("Fair"),
+            UserPage.tr("Good"),
+            UserPage.tr("Strong"),
+        )
+        colors = ("#b00020", "#b00020", "#c77700", "#4a8f00", "#1b7f2a")
+        self.strength.setValue(score)
+        self.strength.setFormat(names[score])
+        self.strength.setStyleSheet(f"QProgressBar::chunk {{ background: {colors[score]}; }}")
+
+    def validatePage(self) -> bool:
+        if not self.user.text().strip():
+            self.message.setText(UserPage.tr("Enter a user name."))
+            return False
+        if len(self.passphrase.text()) < MIN_PASSPHRASE:
+            self.message.setText(UserPage.tr("The passphrase must have at least 8 characters."))
+            return False
+        if passphrase_strength(self.passphrase.text()) < 1:
+            self.message.setText(UserPage.tr("This passphrase is too easy to guess."))
+            return False
+        if self.passphrase.text() != self.repeat.text():
+            self.message.setText(UserPage.tr("The two passphrases are not the same."))
+            return False
+        self.message.clear()
+        return True
+
+
+class EnrollPage(_Page):
+    def __init__(self) -> None:
+        super().__init__()
+        self.code = QLineEdit(self)
+        self.code.setObjectName("enroll_code")
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.message = QLabel(self)
+        self.message.setObjectName("finish_message")
+        self.message.setWordWrap(True)
+        self.label = QLabel(self)
+        form = QFormLayout(self)
+        form.addRow(self.note)
+        form.addRow(self.label, self.code)
+        form.addRow(self.message)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(EnrollPage.tr("Enroll this laptop"))
+        self.label.setText(EnrollPage.tr("Enrollment code"))
+        self.note.setText(
+            EnrollPage.tr(
+                "If county IT gave you a one-time enrollment code, type it here. You can also leave it "
+                "empty and enroll later under Settings: you can start entering data right away."
+            )
+        )
+
+
+class SetupWizard(QWizard):
+    created = Signal(object, object)
+    """(the new open Store, SetupChoices)."""
+    language_chosen = Signal(str)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        create: Callable[[SetupChoices], Store],
+        *,
+        language: str = "zh_CN",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self._create = create
+        self._busy = False
+        self.setObjectName("setup_wizard")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.language_page = LanguagePage(language, self.language_chosen.emit)
+        self.server_page = ServerPage()
+        self.user_page = UserPage()
+        self.enroll_page = EnrollPage()
+        for page in (self.language_page, self.server_page, self.user_page, self.enroll_page):
+            self.addPage(page)
+        self.retranslate()
+        self.resize(640, 480)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Village Data Desk — first start"))
+
+    def choices(self) -> SetupChoices:
+        code = self.enroll_page.code.text().strip()
+        return SetupChoices(
+            language=self.language_page.language(),
+            provisioning=self.server_page.provisioning,
+            server_url=self.server_page.server_url(),
+            village_code=self.server_page.village.text().strip(),
+            user=self.user_page.user.text().strip(),
+            passphrase=self.user_page.passphrase.text(),
+            enrollment_code=code or None,
+        )
+
+    def accept(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.enroll_page.message.setStyleSheet("color: #444444;")
+        self.enroll_page.message.setText(self.tr("Making the encrypted data file…"))
+        choices = self.choices()
+        self.runner.run_db(
+            lambda: self._create(choices),
+            name="create-store",
+            on_done=lambda store: self._created(store, choices),
+            on_error=self._failed,
+        )
+
+    def _created(self, store: Any, choices: SetupChoices) -> None:
+        self._busy = False
+        self.user_page.passphrase.clear()
+        self.user_page.repeat.clear()
+        self.created.emit(store, choices)
+        super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+        self.enroll_page.message.setStyleSheet("color: #b00020;")
+        self.enroll_page.message.setText(describe(exc))

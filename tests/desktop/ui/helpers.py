@@ -1,0 +1,52 @@
+"""Small helpers for driving the real widgets by keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.ui.context import UiContext
+from desktop.ui.main_window import MainWindow
+
+
+def focused(qtbot=None) -> QWidget:
+    if qtbot is not None:
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def type_text(qtbot, text: str) -> None:
+    """Type ``text`` into the focused widget: ASCII as key presses, Chinese as an input method
+    commits it (QTest cannot press keys that are not on the keyboard)."""
+    for char in text:
+        widget = focused(qtbot)
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(char)
+            QApplication.sendEvent(widget, event)
+
+
+def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(focused(qtbot), key, modifier)
+
+
+def tab(qtbot, times: int = 1) -> None:
+    for _ in range(times):
+        press(qtbot, Qt.Key.Key_Tab)
+
+
+def open_main_window(qtbot, ui: UiContext, tmp_path) -> MainWindow:
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ui, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.households.list.refreshed):
+        window.households.list.refresh()
+    return window

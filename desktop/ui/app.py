@@ -21,6 +21,7 @@ from desktop.ui.context import DataBus, UiContext
 from desktop.ui.i18n import install_language
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.settings_page import SettingsPage
+from desktop.ui.sync_wiring import attach_sync
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.unlock import UnlockDialog
 from desktop.ui.wizard import SetupChoices, SetupWizard
@@ -48,7 +49,7 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.idle.emit)
+        self.timer.timeout.connect(self.idle)
         self._interval_ms = 0
 
     def set_minutes(self, minutes: int) -> None:
@@ -104,7 +105,7 @@ class DeskApp(QObject):
         self.settings = Settings(self.qsettings)
         self.runner = runner or TaskRunner()
         self.kdf = kdf
-        self.configure_session = configure_session
+        self.configure_session = configure_session if configure_session is not None else attach_sync
         """Optional hook ``(DeskApp, UiContext, MainWindow) -> None`` (the sync parts plug in here)."""
         self.session: Session | None = None
         self.ui: UiContext | None = None
@@ -186,8 +187,9 @@ class DeskApp(QObject):
         settings_page = SettingsPage(self.ui)
         settings_page.language_changed.connect(self.set_language)
         settings_page.auto_lock_changed.connect(self.idle.set_minutes)
-        window = MainWindow(self.ui, self.qsettings, extra_pages=[(MainWindow.tr("Settings"), settings_page)])
-        window.settings_page = settings_page  # type: ignore[attr-defined]
+        window = MainWindow(self.ui, self.qsettings)
+        window.add_page(MainWindow.tr("Settings"), settings_page)
+        window.settings_page = settings_page
         window.lock_requested.connect(self.lock)
         if self.configure_session is not None:
             self.configure_session(self, self.ui, window)
@@ -214,9 +216,7 @@ class DeskApp(QObject):
         for child in window.findChildren(QWidget):
             if child.isWindow() and child.isVisible():
                 child.close()
-        closer = getattr(window, "shutdown", None)
-        if closer is not None:
-            closer()
+        window.shutdown()
         window.close()
         window.deleteLater()
 

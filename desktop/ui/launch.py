@@ -28,9 +28,7 @@ def run_app(home: str | None = None, *, demo: bool = False, language: str | None
         from desktop.ui.demo_mode import prepare_demo
 
         paths, demo_server = prepare_demo(paths)
-    from desktop.ui.sync_wiring import attach_sync
-
-    desk = DeskApp(paths, configure_session=attach_sync)
+    desk = DeskApp(paths)
     if language:
         desk.settings.set("language", language)
     if demo_server is not None:

@@ -25,7 +25,7 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     language_changed = Signal(str)
 
-    def __init__(self, ui: UiContext, qsettings: QSettings, *, extra_pages: Any = None) -> None:
+    def __init__(self, ui: UiContext, qsettings: QSettings) -> None:
         super().__init__()
         self.ui = ui
         self.qsettings = qsettings
@@ -45,18 +45,17 @@ class MainWindow(QMainWindow):
             (self.tr("Income"), self.income),
             (self.tr("Services"), self.services),
         ]
-        for title, page in extra_pages or []:
-            self.pages.append((title, page))
+        self.settings_page: QWidget | None = None
+        self.shutdown: Any = lambda: None
+        """Set by the parts that plug in (sync), called when the window goes away."""
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.stack = QStackedWidget(self)
-        for i, (title, page) in enumerate(self.pages):
-            item = QListWidgetItem(f"{title}")
-            item.setToolTip(f"Ctrl+{i + 1}")
-            self.nav.addItem(item)
+        for title, page in self.pages:
+            self.nav.addItem(QListWidgetItem(title))
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.show_page)
 
@@ -91,11 +90,23 @@ class MainWindow(QMainWindow):
         self.find_action = add(
             self.tr("Search"), QKeySequence.StandardKey.Find, self.focus_search, "action_find"
         )
-        self.lock_action = add(self.tr("Lock"), "Ctrl+L", self.lock_requested.emit, "action_lock")
-        for i in range(len(self.pages)):
-            add(f"page {i + 1}", f"Ctrl+{i + 1}", lambda _c=False, n=i: self.nav.setCurrentRow(n), f"page{i}")
+        self.lock_action = add(self.tr("Lock"), "Ctrl+L", self.lock_requested, "action_lock")
+        for i in range(9):
+            add(f"page {i + 1}", f"Ctrl+{i + 1}", lambda _c=False, n=i: self.show_page(n), f"page{i}")
 
     # -- pages ----------------------------------------------------------------------------------------
+    def add_page(self, title: str, page: QWidget, *, before: QWidget | None = None) -> None:
+        """Add a page to the navigation (at the end, or in front of ``before``)."""
+        index = len(self.pages)
+        for i, (_t, existing) in enumerate(self.pages):
+            if existing is before:
+                index = i
+        self.pages.insert(index, (title, page))
+        self.nav.insertItem(index, QListWidgetItem(title))
+        self.stack.insertWidget(index, page)
+        for i in range(self.nav.count()):
+            self.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
+
     def show_page(self, row: int) -> None:
         if 0 <= row < len(self.pages):
             self.stack.setCurrentIndex(row)

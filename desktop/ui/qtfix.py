@@ -5,6 +5,9 @@ code takes one reference away from ``True``; after a few thousand emits the inte
 "bool_dealloc: deallocating True or False". At import we probe for the bug with one emit and, only
 if it is there, wrap ``emit`` to give the reference back. Imported by ``desktop.ui`` before anything
 else, so every emit in the app goes through the wrapper.
+
+With the wrapper, ``some_signal.emit`` is a Python bound method that Qt cannot hold weakly: connect
+a signal to another signal (``a.connect(b)``), never to ``b.emit``.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def test_household_with_two_members_by_keyboard_only(qtbot, zh, ui: UiContext, t
             press(qtbot, Qt.Key.Key_Down)
         with qtbot.waitSignal(dialog.saved, timeout=5000):
             press(qtbot, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: not dialog.isVisible())
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible())
 
     qtbot.waitUntil(lambda: page.members.model.total() == 2)
     people = {p["name"]: p for p in ui.session.rows("person", ui.session.ids("person"))}

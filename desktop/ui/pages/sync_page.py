@@ -1,0 +1,203 @@
+"""The sync page: server and enrollment, Sync now with progress and Cancel, what was refused and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.sync_service import describe as describe_report
+from desktop.ui.context import UiContext
+from desktop.ui.errors import describe
+from desktop.ui.i18n import current_language
+from desktop.ui.sync_wiring import SyncController
+from sync.engine import SyncReport
+from sync.errors import Cancelled
+
+
+class SyncPage(QWidget):
+    def __init__(self, ui: UiContext, controller: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.controller = controller
+        self.setObjectName("page_sync")
+
+        run_box = QGroupBox(self.tr("Sync with the county"), self)
+        self.sync_button = QPushButton(self.tr("Sync now"), run_box)
+        self.sync_button.setObjectName("sync_now")
+        self.cancel_button = QPushButton(self.tr("Cancel"), run_box)
+        self.cancel_button.setObjectName("sync_cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar(run_box)
+        self.progress.setObjectName("sync_progress")
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.counts = QLabel(run_box)
+        self.counts.setObjectName("sync_counts")
+        self.result = QLabel(run_box)
+        self.result.setObjectName("sync_result")
+        self.result.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        run_layout = QVBoxLayout(run_box)
+        run_layout.addLayout(buttons)
+        run_layout.addWidget(self.progress)
+        run_layout.addWidget(self.counts)
+        run_layout.addWidget(self.result)
+
+        setup_box = QGroupBox(self.tr("County server"), self)
+        self.server = QLineEdit(setup_box)
+        self.server.setObjectName("sync_server_url")
+        self.server.setPlaceholderText("https://")
+        self.save_server = QPushButton(self.tr("Save address"), setup_box)
+        self.save_server.setAutoDefault(False)
+        self.enrollment = QLabel(setup_box)
+        self.enrollment.setObjectName("sync_enrollment")
+        self.code = QLineEdit(setup_box)
+        self.code.setObjectName("sync_enroll_code")
+        self.enroll_button = QPushButton(self.tr("Enroll"), setup_box)
+        self.enroll_button.setObjectName("sync_enroll")
+        self.enroll_message = QLabel(setup_box)
+        self.enroll_message.setWordWrap(True)
+        server_row = QHBoxLayout()
+        server_row.addWidget(self.server, 1)
+        server_row.addWidget(self.save_server)
+        code_row = QHBoxLayout()
+        code_row.addWidget(self.code, 1)
+        code_row.addWidget(self.enroll_button)
+        form = QFormLayout(setup_box)
+        form.addRow(self.tr("Address"), server_row)
+        form.addRow(self.tr("This laptop"), self.enrollment)
+        form.addRow(self.tr("Enrollment code"), code_row)
+        form.addRow(self.enroll_message)
+
+        refused_box = QGroupBox(self.tr("Refused by the county (correct these records)"), self)
+        self.refused = QListWidget(refused_box)
+        self.refused.setObjectName("sync_refused")
+        QVBoxLayout(refused_box).addWidget(self.refused)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(run_box)
+        layout.addWidget(setup_box)
+        layout.addWidget(refused_box, 1)
+
+        self.sync_button.clicked.connect(self.sync_now)
+        self.cancel_button.clicked.connect(controller.cancel)
+        self.enroll_button.clicked.connect(self._enroll)
+        self.save_server.clicked.connect(lambda: controller.configure(self.server.text().strip()))
+        controller.started.connect(self._started)
+        controller.progressed.connect(self._progress)
+        controller.finished.connect(self._finished)
+        controller.failed.connect(self._failed)
+        controller.state_changed.connect(self.refresh)
+        controller.enrolled.connect(
+            lambda _info: self._enroll_message(self.tr("This laptop is now enrolled."), False)
+        )
+        controller.enroll_failed.connect(lambda exc: self._enroll_message(describe(exc), True))
+        self.refresh()
+
+    # -- state ----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        service = self.controller.service
+        self.ui.runner.run_db(
+            lambda: (service.server_url, service.enrollment(), service.rejected()),
+            name="sync-state",
+            on_done=self._show_state,
+        )
+
+    def _show_state(self, state: tuple[Any, Any, Any]) -> None:
+        url, enrollment, rejected = state
+        if not self.server.hasFocus():
+            self.server.setText(url or "")
+        if enrollment is not None:
+            self.enrollment.setText(
+                self.tr("Enrolled (device {device})").format(device=enrollment.device_id[:8])
+            )
+        elif url:
+            self.enrollment.setText(self.tr("Not enrolled yet: enter the code from county IT."))
+        else:
+            self.enrollment.setText(self.tr("No county server set up yet."))
+        self.sync_button.setEnabled(enrollment is not None and not self.controller.running)
+        lang = current_language()
+        forms = self.ui.session.forms
+        self.refused.clear()
+        for note in rejected:
+            reasons = "; ".join(p.zh if lang.startswith("zh") else p.en for p in note.problems)
+            self.refused.addItem(f"{forms[note.entity].label(lang)}: {reasons}")
+
+    # -- a run ----------------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        self.controller.sync_now()
+
+    def _started(self) -> None:
+        self.sync_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.result.setText(self.tr("Syncing…"))
+        self.result.setStyleSheet("")
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        if phase == "push":
+            text = self.tr("Sending changes: {done} of {total}").format(done=done, total=total)
+            # Sending is the first half of the bar, receiving the second.
+            value = 50 * done // total if total else 0
+        else:
+            text = (
+                self.tr("Receiving records: {done} of {total}").format(done=done, total=total)
+                if total
+                else self.tr("Receiving records: {done}").format(done=done)
+            )
+            value = 50 + (50 * done // total if total else 25)
+        self.progress.setValue(max(self.progress.value(), min(value, 99)))
+        self.counts.setText(text)
+
+    def _finished(self, report: SyncReport) -> None:
+        self.progress.setValue(100)
+        self.counts.setText(
+            self.tr("Sent {pushed}, received {pulled}.").format(pushed=report.pushed, pulled=report.pulled)
+        )
+        self.result.setStyleSheet("color: #1b7f2a;")
+        self.result.setText(describe_report(report, current_language()))
+        self._idle()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.result.setStyleSheet("")
+            self.result.setText(self.tr("Sync stopped. What was sent is kept; the rest goes next time."))
+        else:
+            self.result.setStyleSheet("color: #b00020;")
+            self.result.setText(describe(exc))
+        self._idle()
+
+    def _idle(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.refresh()
+
+    # -- enrollment -----------------------------------------------------------------------------------
+    def _enroll(self) -> None:
+        code = self.code.text().strip()
+        if not code:
+            self._enroll_message(self.tr("Enter the enrollment code from county IT."), True)
+            return
+        self._enroll_message(self.tr("Enrolling…"), False)
+        self.controller.enroll(code)
+
+    def _enroll_message(self, text: str, error: bool) -> None:
+        self.enroll_message.setStyleSheet("color: #b00020;" if error else "")
+        self.enroll_message.setText(text)
+        if not error:
+            self.code.clear()

@@ -159,6 +159,12 @@ class BatchSizer:
     def shrink(self) -> None:
         self.size = max(self.minimum, self.size // 2)
 
+    def limit(self, most: int) -> None:
+        """Never again above ``most`` (learned from a "too large" answer)."""
+        self.cap = max(1, min(self.cap, most))
+        self.minimum = min(self.minimum, self.cap)
+        self.size = min(self.size, self.cap)
+
 
 class SyncEngine:
     def __init__(
@@ -235,13 +241,15 @@ class SyncEngine:
                 if batch.count <= 1:
                     raise
                 self.replica.unfreeze(batch.batch_id)
-                self.push_sizer.size = max(1, min(self.push_sizer.size, batch.count // 2))
+                self.push_sizer.limit(batch.count // 2)
                 return None
             elapsed = self.clock() - started
             if response.batch_id != batch.batch_id:
                 raise ServerError(code="batch_mismatch")
             outcome = self.replica.apply_push(batch, response)
-            self.push_sizer.observe(batch.count, elapsed)
+            if timeouts == 0 and not response.replayed:
+                # A replayed answer costs the server nothing: it says nothing about speed.
+                self.push_sizer.observe(batch.count, elapsed)
             report.batches += 1
             report.pushed += outcome.acknowledged
             report.conflicts.extend(outcome.conflicts)

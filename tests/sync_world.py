@@ -29,7 +29,7 @@ from desktop.services.sync_service import RemoteConfig, SyncService, http_remote
 from desktop.storage import KdfParams, Store
 from sync import protocol
 from sync.engine import Remote, SyncReport
-from sync.errors import OfflineError
+from sync.errors import OfflineError, SyncTimeout, TooLargeError
 from sync.server import admin, embedded, enroll
 from sync.server.embedded import EmbeddedServer
 from sync.server.store import Store as CountyStore
@@ -235,15 +235,16 @@ class StaffClient:
 class Link:
     """Wraps each Remote the service makes. ``script`` entries say what happens to the next push:
     ``ok``, ``drop_request`` (never reaches the server), ``drop_response`` (server commits, answer
-    lost), ``duplicate`` (sent twice, second answer used). Pulls: ``pull_script`` the same way."""
+    lost), ``duplicate`` (sent twice, second answer used), ``timeout_before`` / ``timeout_after``
+    (no answer in time; the server never saw it / committed it). Pulls: ``pull_script`` likewise.
+    ``max_changes``: a proxy in the way refuses larger batches with 413."""
 
     script: list[str] = field(default_factory=list)
     pull_script: list[str] = field(default_factory=list)
     pushes: list[bytes] = field(default_factory=list)
     answers: list[protocol.PushResponse] = field(default_factory=list)
     inner_factory: Callable[[RemoteConfig], Any] = http_remote
-    sent: int = 0
-    received: int = 0
+    max_changes: int | None = None
 
     def __call__(self, config: RemoteConfig) -> Remote:
         return _LinkRemote(self, self.inner_factory(config))
@@ -257,14 +258,21 @@ class _LinkRemote:
     def push(self, body: bytes) -> protocol.PushResponse:
         what = self.link.script.pop(0) if self.link.script else "ok"
         self.link.pushes.append(body)
+        limit = self.link.max_changes
+        if limit is not None and len(protocol.decode_push_request(body).changes) > limit:
+            raise TooLargeError(status=413)
         if what == "drop_request":
             raise OfflineError()
+        if what == "timeout_before":
+            raise SyncTimeout()
         answer = self.inner.push(body)
         if what == "duplicate":
             answer = self.inner.push(body)
         self.link.answers.append(answer)
         if what == "drop_response":
             raise OfflineError()
+        if what == "timeout_after":
+            raise SyncTimeout()
         return answer
 
     def pull(self, cursor: int, limit: int) -> protocol.PullResponse:
@@ -354,3 +362,22 @@ def assert_laptop_equals_server(laptop: Laptop, county: County, village: str = V
                     continue
                 assert value == s["data"].get(name), (entity, record_id, name)
     assert seen == set(server), "county records missing on the laptop"
+
+
+def fill(store: Store, persons: int, *, seed: int = 1) -> list[str]:
+    """Create realistic households and persons through the repositories (outbox capture and all),
+    in one transaction. Returns the new record ids in order."""
+    from sync import sample_data
+
+    made: list[str] = []
+    households: dict[str, str] = {}
+    with store.atomic():
+        for entity, sample_id, fields in sample_data.village(store.village_code, persons, seed=seed):
+            if entity == "household":
+                households[sample_id] = store.household.create(fields)
+                made.append(households[sample_id])
+            else:
+                made.append(
+                    store.person.create(dict(fields, household_id=households[fields["household_id"]]))
+                )
+    return made

@@ -1,0 +1,191 @@
+"""The sync engine over a real encrypted store and the real county server on loopback; only the link
+in between is made unreliable (tests.sync_world.Link)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.storage.replica import StoreReplica
+from sync import protocol
+from sync.engine import BatchSizer, CancelToken, SyncEngine
+from sync.errors import Cancelled, OfflineError, SyncTimeout
+from tests.sync_world import (
+    County,
+    Laptop,
+    Link,
+    assert_laptop_equals_server,
+    fill,
+    server_records,
+    start_county,
+)
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> Iterator[County]:
+    c = start_county(tmp_path / "county.db")
+    yield c
+    c.stop()
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, county: County) -> Iterator[Laptop]:
+    lap = Laptop(tmp_path / "a.db", county, "a")
+    yield lap
+    lap.close()
+
+
+def engine(laptop: Laptop, link: Link | None = None, **kw) -> SyncEngine:
+    link = link or laptop.link
+    remote = link(laptop.service._config(CancelToken()))
+    return SyncEngine(StoreReplica(laptop.store), remote, **kw)
+
+
+def batch_sizes(link: Link) -> list[int]:
+    return [len(protocol.decode_push_request(b).changes) for b in link.pushes]
+
+
+def ticking(step: float):
+    """A monotonic clock that moves ``step`` seconds each time it is read."""
+    counter = itertools.count()
+    return lambda: next(counter) * step
+
+
+def test_batch_sizer_grows_when_fast_and_full_shrinks_when_slow():
+    s = BatchSizer(size=200, cap=2000, minimum=10)
+    s.observe(200, 0.2)
+    assert s.size == 400
+    s.observe(100, 0.2)  # a short last batch says nothing about speed
+    assert s.size == 400
+    for _ in range(5):
+        s.observe(s.size, 0.1)
+    assert s.size == 2000
+    s.observe(2000, 20.0)
+    assert s.size == 1000
+    for _ in range(10):
+        s.shrink()
+    assert s.size == 10
+
+
+def test_batches_grow_while_round_trips_are_fast(laptop, county):
+    fill(laptop.store, 1200)
+    records = laptop.service.pending_count()
+    report = engine(laptop, clock=ticking(0.05)).run()
+    sizes = batch_sizes(laptop.link)
+    assert sizes[:3] == [200, 400, 800] and sum(sizes) == records
+    assert report.pushed == records and report.batches == len(sizes)
+    assert laptop.service.pending_count() == 0
+    assert_laptop_equals_server(laptop, county)
+
+
+def test_batches_shrink_when_round_trips_are_slow(laptop):
+    fill(laptop.store, 300)
+    engine(laptop, clock=ticking(10.0)).run()
+    assert batch_sizes(laptop.link)[:3] == [200, 100, 50]
+
+
+def test_a_timeout_resends_the_frozen_batch_unchanged_and_shrinks_later_ones(laptop, county):
+    fill(laptop.store, 500)
+    laptop.link.script = ["timeout_after", "ok", "timeout_before", "ok"]
+    report = engine(laptop, clock=ticking(0.05)).run()
+    p = laptop.link.pushes
+    assert p[0] == p[1] and p[2] == p[3]  # same bytes after each timeout
+    assert laptop.link.answers[1].replayed  # the first had committed: stored answer
+    sizes = batch_sizes(laptop.link)
+    assert sizes[:5] == [200, 200, 100, 100, 50]  # halved after each timeout
+    assert sizes[5] == 100  # and growing again while fast
+    assert report.pushed == laptop.store.db.query("SELECT count(*) FROM person")[0][0] + len(
+        laptop.store.household.ids()
+    )
+    assert_laptop_equals_server(laptop, county)
+
+
+def test_timeouts_in_a_row_give_up_and_keep_the_batch_frozen(laptop):
+    fill(laptop.store, 20)
+    laptop.link.script = ["timeout_before"] * 3
+    with pytest.raises(SyncTimeout):
+        engine(laptop).run()
+    frozen = StoreReplica(laptop.store).frozen_batch()
+    assert frozen is not None and frozen.body == laptop.link.pushes[0]
+    report = laptop.sync()
+    assert report.resumed and laptop.link.pushes[-1] == frozen.body
+
+
+def test_too_large_batches_are_split(laptop, county):
+    fill(laptop.store, 150)
+    laptop.link.max_changes = 60
+    total = laptop.service.pending_count()
+    report = engine(laptop).run()
+    sizes = batch_sizes(laptop.link)
+    refused = [s for s in sizes if s > 60]
+    assert refused[0] == total  # refused whole, then split in halves until it passes
+    assert all(b <= (a + 1) // 2 for a, b in itertools.pairwise(refused))
+    assert sum(s for s in sizes if s <= 60) == total == report.pushed
+    assert laptop.service.pending_count() == 0
+    assert_laptop_equals_server(laptop, county)
+
+
+def test_progress_and_cancel_between_batches(laptop, county):
+    fill(laptop.store, 600)
+    total = laptop.service.pending_count()
+    seen: list[tuple[str, int, int]] = []
+    cancel = CancelToken()
+
+    def progress(phase: str, done: int, all_: int) -> None:
+        seen.append((phase, done, all_))
+        if phase == "push" and done >= 200:
+            cancel.cancel()
+
+    eng = engine(laptop, progress=progress, clock=ticking(0.05))
+    with pytest.raises(Cancelled):
+        eng.run(cancel)
+    assert seen[0] == ("push", 0, total)
+    assert seen[1] == ("push", 200, total)
+    assert StoreReplica(laptop.store).frozen_batch() is None  # stopped cleanly between batches
+    assert laptop.service.pending_count() == total - 200
+    seen.clear()
+    report = engine(laptop, progress=lambda *a: seen.append(a)).run()
+    assert report.pushed == total - 200
+    pull = [s for s in seen if s[0] == "pull"]
+    assert pull[-1][1] == pull[-1][2] > 0  # done == total at the end of the pull
+    assert_laptop_equals_server(laptop, county)
+
+
+def test_lost_answer_is_resent_first_and_applied_once(laptop, county):
+    ids = fill(laptop.store, 30)
+    laptop.link.script = ["drop_response"]
+    with pytest.raises(OfflineError):
+        laptop.sync()
+    assert laptop.service.pending_count() == len(ids)  # nothing acknowledged locally yet
+    assert len(server_records(county)) == len(ids)  # the county did commit
+    laptop.reopen()  # as after a restart
+    report = laptop.sync()
+    assert report.resumed and report.pushed == len(ids)
+    assert laptop.link.pushes[1] == laptop.link.pushes[0]
+    assert laptop.link.answers[1].replayed
+    assert laptop.link.answers[1].results == laptop.link.answers[0].results
+    assert laptop.service.pending_count() == 0
+    assert report.server_seq == len(ids)  # one counter step per record: applied once
+    assert_laptop_equals_server(laptop, county)
+
+
+def test_pull_pages_resume_from_the_last_applied_cursor(tmp_path, laptop, county):
+    fill(laptop.store, 120)
+    laptop.sync()
+    other = Laptop(tmp_path / "b.db", county, "b")
+    try:
+        other.link.pull_script = ["ok", "drop_response"]
+        eng = engine(other, pull_sizer=BatchSizer(size=50, cap=50))
+        with pytest.raises(OfflineError):
+            eng.run()
+        replica = StoreReplica(other.store)
+        first_page = replica.cursor()
+        assert first_page > 0
+        report = engine(other, pull_sizer=BatchSizer(size=50, cap=50)).run()
+        assert report.pages >= 2 and report.cursor == len(server_records(county))
+        assert_laptop_equals_server(other, county)
+    finally:
+        other.close()

@@ -17,9 +17,10 @@ from sync.server.auth import StaffUser, staff_villages
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, chunks
 from sync.server.merge import DELETED, Current
-from sync.server.push import Rules, dumps, load_records, problem_dict, write_records
+from sync.server.push import Rules, load_records, problem_dict
 from sync.server.store import Store, lock_village, set_village_seq
 from sync.server.tables import conflicts, record_keys, records, villages
+from sync.server.writes import dumps, write_records
 
 MAX_LIST = 1000
 

@@ -34,6 +34,8 @@ class KeySpec:
     def __init__(self, forms: Forms) -> None:
         fields: dict[str, list[str]] = {}
         anchors: dict[str, list[str]] = {}
+        compared: dict[tuple[str, str], bool] = {}
+        when_values: dict[tuple[str, str], set[str]] = {}
         for form in forms:
             for rule in form.rules:
                 if rule.get("rule") != "unique":
@@ -41,9 +43,17 @@ class KeySpec:
                 names = [*rule["fields"], *rule.get("when", {})]
                 have = fields.setdefault(form.entity, [])
                 have.extend(n for n in names if n not in have)
+                for name in rule["fields"]:
+                    compared[(form.entity, name)] = True
+                for name, value in rule.get("when", {}).items():
+                    when_values.setdefault((form.entity, name), set()).add(str(value))
                 first = anchors.setdefault(form.entity, [])
                 if rule["fields"][0] not in first:
                     first.append(rule["fields"][0])
+        self._only: dict[tuple[str, str], set[str]] = {
+            key: values for key, values in when_values.items() if key not in compared
+        }
+        """Fields only ever asked for one of a few values (relation = head): other values are not kept."""
         self.fields = {e: tuple(v) for e, v in fields.items()}
         """Entity -> fields kept in ``record_keys``."""
         self.anchors = {e: tuple(v) for e, v in anchors.items()}
@@ -56,7 +66,8 @@ class KeySpec:
             value = data.get(name)
             if value is not None and not isinstance(value, (dict, list)):
                 text = str(value)
-                if len(text) <= MAX_KEY_LENGTH:
+                only = self._only.get((entity, name))
+                if len(text) <= MAX_KEY_LENGTH and (only is None or text in only):
                     out[name] = text
         return out
 

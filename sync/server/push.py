@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, insert, select
 
 from sync.ids import is_uuid, uuid7
 from sync.protocol import Change, Problem, PushRequest
@@ -24,13 +24,10 @@ from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec, chunks
 from sync.server.merge import DELETED, Current, Merge, merge
 from sync.server.store import Store, lock_village, set_village_seq
-from sync.server.tables import batches, conflicts, record_keys, records
+from sync.server.tables import batches, conflicts, records
+from sync.server.writes import dumps, write_records
 
 log = logging.getLogger(__name__)
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(slots=True)
@@ -260,98 +257,3 @@ class _Batch:
         if self.conflict_rows:
             self.conn.execute(insert(conflicts), self.conflict_rows)
         set_village_seq(self.conn, self.county, self.village, self.seq)
-
-
-def write_records(
-    conn: Connection,
-    spec: KeySpec,
-    county: str,
-    village: str,
-    original: dict[str, Current],
-    touched: dict[str, Current],
-    now: int,
-) -> None:
-    """Insert new and update changed records, and keep ``record_keys`` in step (executemany each)."""
-    inserts, updates, key_drops, key_adds = [], [], [], []
-    for record_id, new in touched.items():
-        row = {
-            "county_code": county,
-            "village_code": village,
-            "entity": new.entity,
-            "id": record_id,
-            "data": dumps(new.data),
-            "versions": dumps(new.versions),
-            "seq": new.seq,
-            "deleted": new.deleted,
-            "updated_at": now,
-        }
-        old = original.get(record_id)
-        (updates if old is not None else inserts).append(row)
-        old_keys = spec.values(old.entity, old.data) if old is not None and not old.deleted else {}
-        new_keys = spec.values(new.entity, new.data) if not new.deleted else {}
-        for name, value in old_keys.items():
-            if new_keys.get(name) != value:
-                key_drops.append({"e": new.entity, "f": name, "v": value, "r": record_id})
-        for name, value in new_keys.items():
-            if old_keys.get(name) != value:
-                key_adds.append(
-                    {
-                        "county_code": county,
-                        "village_code": village,
-                        "entity": new.entity,
-                        "field": name,
-                        "value": value,
-                        "record_id": record_id,
-                    }
-                )
-    if inserts:
-        conn.execute(insert(records), inserts)
-    if updates:
-        rc = records.c
-        conn.execute(
-            update(records)
-            .where(
-                rc.county_code == bindparam("b_county"),
-                rc.village_code == bindparam("b_village"),
-                rc.entity == bindparam("b_entity"),
-                rc.id == bindparam("b_id"),
-            )
-            .values(
-                data=bindparam("data"),
-                versions=bindparam("versions"),
-                seq=bindparam("seq"),
-                deleted=bindparam("deleted"),
-                updated_at=bindparam("updated_at"),
-            ),
-            [
-                {
-                    "b_county": r["county_code"],
-                    "b_village": r["village_code"],
-                    "b_entity": r["entity"],
-                    "b_id": r["id"],
-                    "data": r["data"],
-                    "versions": r["versions"],
-                    "seq": r["seq"],
-                    "deleted": r["deleted"],
-                    "updated_at": r["updated_at"],
-                }
-                for r in updates
-            ],
-        )
-    if key_drops:
-        kc = record_keys.c
-        conn.execute(
-            delete(record_keys).where(
-                and_(
-                    kc.county_code == county,
-                    kc.village_code == village,
-                    kc.entity == bindparam("e"),
-                    kc.field == bindparam("f"),
-                    kc.value == bindparam("v"),
-                    kc.record_id == bindparam("r"),
-                )
-            ),
-            key_drops,
-        )
-    if key_adds:
-        conn.execute(insert(record_keys), key_adds)

@@ -77,3 +77,13 @@ def test_the_lookup_sees_earlier_changes_of_the_same_batch(villages: Store) -> N
         ],
     )
     assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
+
+
+def test_only_the_asked_value_of_a_when_field_is_kept() -> None:
+    spec = KeySpec(load_forms())
+    assert spec.values("person", {"resident_id": "X", "household_id": "h", "relation": "head"}) == {
+        "resident_id": "X",
+        "household_id": "h",
+        "relation": "head",
+    }
+    assert "relation" not in spec.values("person", {"household_id": "h", "relation": "child"})

@@ -241,6 +241,11 @@ class DeskApp(QObject):
 
     def shutdown(self) -> None:
         self.idle.stop()
+        for dialog in (self.wizard, self.unlock_dialog):
+            if dialog is not None:
+                dialog.blockSignals(True)
+                dialog.close()
+        self.wizard = self.unlock_dialog = None
         self._close_window()
         if self.session is not None:
             session, self.session = self.session, None

@@ -185,5 +185,6 @@ def attach_sync(desk: Any, ui: UiContext, window: Any) -> None:
     window.shutdown = controller.shutdown
     status.set_last_sync(service.last_sync)
     settings_page = window.settings_page
-    settings_page.auto_sync_changed.connect(lambda _on: controller.apply_settings())
+    if settings_page is not None:
+        settings_page.auto_sync_changed.connect(lambda _on: controller.apply_settings())
     QTimer.singleShot(0, controller.check_reachable)

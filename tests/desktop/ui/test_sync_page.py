@@ -1,0 +1,85 @@
+"""A sync run from the sync page against a real county server on loopback (embedded, SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from desktop.services import demo
+from desktop.ui.context import UiContext
+from desktop.ui.sync_wiring import attach_sync
+from sync.server import admin, embedded, enroll
+
+from .conftest import VILLAGE
+from .helpers import open_main_window
+
+
+@pytest.fixture
+def county(tmp_path) -> Iterator[tuple[str, str]]:
+    server = embedded.start(tmp_path / "county.sqlite3")
+    admin.add_village(server.store, VILLAGE, "测试村")
+    code = enroll.issue_code(server.store, VILLAGE)
+    yield server.url, code
+    server.stop()
+
+
+def test_sync_reaches_100_percent_against_the_real_server(qtbot, zh, ui: UiContext, county, tmp_path) -> None:
+    url, code = county
+    demo.populate(ui.session.store, 40)
+    ui.session.store.state_set("server_url", url)
+    window = open_main_window(qtbot, ui, tmp_path)
+    window.settings_page = None
+    attach_sync(None, ui, window)
+    controller, page = window.sync_controller, window.sync_page
+    qtbot.waitUntil(lambda: window.status.connection.text() != "" and controller.online is True, timeout=5000)
+    assert not page.sync_button.isEnabled()  # not enrolled yet
+
+    page.code.setText(code)
+    with qtbot.waitSignal(controller.enrolled, timeout=10000):
+        page.enroll_button.click()
+    values: list[int] = []
+    page.progress.valueChanged.connect(values.append)
+    with qtbot.waitSignal(controller.finished, timeout=30000) as done:
+        pass  # enrolling starts the first sync
+    report = done.args[0]
+    assert report.pushed > 40 and not report.rejected
+    assert page.progress.value() == 100 and values[-1] == 100
+    assert values == sorted(values)  # never goes backwards
+    assert ui.session.pending_count() == 0
+    waiting = window.status.tr("Nothing waiting to sync")
+    qtbot.waitUntil(lambda: window.status.pending.text() == waiting)
+    assert window.status.last_sync.text() != window.status.tr("Never synced")
+
+    # An edit, then "Sync now" by the button: one more change goes up.
+    person = ui.session.ids("person")[0]
+    ui.session.save("person", person, {"occupation": "务农"})
+    qtbot.waitUntil(page.sync_button.isEnabled)
+    with qtbot.waitSignal(controller.finished, timeout=30000) as again:
+        page.sync_button.click()
+    assert again.args[0].pushed == 1
+    assert page.progress.value() == 100
+
+
+def test_no_server_is_said_in_plain_words(qtbot, zh, ui: UiContext, tmp_path) -> None:
+    ui.session.store.state_set("server_url", "http://127.0.0.1:9")  # nothing listens there
+    ui.session.store.state_set("device_id", "x")
+    ui.session.store.state_set("device_key", "A" * 43 + "=")
+    window = open_main_window(qtbot, ui, tmp_path)
+    window.settings_page = None
+    attach_sync(None, ui, window)
+    controller, page = window.sync_controller, window.sync_page
+    controller.service.remote_factory = _no_retry_remote
+    with qtbot.waitSignal(controller.failed, timeout=20000):
+        controller.sync_now()
+    assert "无法连接" in page.result.text()
+    assert controller.online is False
+    assert window.status.connection.text() == window.status.tr("○ Offline")
+
+
+def _no_retry_remote(config):
+    from sync import client
+
+    return client.HttpRemote(
+        config.server_url, config.ca_bundle, config.device_id, config.key, retry=client.RetryPolicy(total=0)
+    )

@@ -267,6 +267,7 @@ class _LinkRemote:
             raise SyncTimeout()
         answer = self.inner.push(body)
         if what == "duplicate":
+            self.link.answers.append(answer)
             answer = self.inner.push(body)
         self.link.answers.append(answer)
         if what == "drop_response":

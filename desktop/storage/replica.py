@@ -264,6 +264,20 @@ class StoreReplica:
             if name == DELETED:
                 kept = shadow.pop(DELETED, None)
                 sets["deleted"] = int(kept[1]) if kept else (0 if change.deleted else 1)
+                if not change.deleted:
+                    # An edit of a record the county deleted: none of it was written there, and no
+                    # pull will bring those fields back, so return them to what the edit started from.
+                    for field_name in change.fields:
+                        if field_name not in self._columns[entity]:
+                            continue
+                        if field_name in shadow:
+                            version, sets[field_name] = shadow.pop(field_name)
+                        else:
+                            version = change.base.get(field_name, 0)
+                            sets[field_name] = change.base_values.get(field_name)
+                        versions[field_name] = version
+                        if not version:
+                            versions.pop(field_name)
             elif name in shadow and name in self._columns[entity]:
                 version, value = shadow.pop(name)
                 sets[name] = value

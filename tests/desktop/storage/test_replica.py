@@ -219,7 +219,9 @@ def test_an_edit_against_a_county_delete_ends_deleted(store, replica):
     store.household.update(h, {"address": "村里改的"})
     batch, _ = freeze(replica)
     replica.apply_push(batch, answer(batch, ChangeResult(h, "conflict", seq=2, conflicts=["_deleted"])))
-    assert store.household.get(h)["deleted"] is True
+    row = store.household.get(h)
+    assert row["deleted"] is True
+    assert row["address"] == "一组12号"  # the edit was not written at the county: back to its base
 
 
 def test_pull_of_a_person_references_and_all_entities(store, replica):

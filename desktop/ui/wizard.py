@@ -290,7 +290,7 @@ class EnrollPage(_Page):
         self.note.setText(
             EnrollPage.tr(
                 "If county IT gave you a one-time enrollment code, type it here. You can also leave it "
-                "empty and enroll later under Settings: you can start entering data right away."
+                "empty and enroll later on the Sync page: you can start entering data right away."
             )
         )
 

@@ -29,7 +29,7 @@ def _english_sources() -> set[str]:
 def _texts(root: QWidget) -> list[str]:
     out = [root.windowTitle()]
     for w in [root, *root.findChildren(QWidget)]:
-        if isinstance(w, QLabel) or isinstance(w, QAbstractButton):
+        if isinstance(w, QLabel | QAbstractButton):
             out.append(w.text())
         elif isinstance(w, QGroupBox):
             out.append(w.title())

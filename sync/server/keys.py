@@ -1,13 +1,15 @@
 """Uniqueness lookups for a whole push batch in a few queries.
 
 The forms' ``unique`` rules (resident ID in a village, household number, one head per household)
-ask the schema's ``Lookup``. The server keeps the values of exactly the fields those rules name in
-``record_keys`` (live records only), loads all that a batch can ask for in a few ``IN`` queries, and
-answers ``count`` from memory, with the batch's own accepted changes laid over the stored state.
+ask the schema's ``Lookup``. For every live record the server keeps one ``record_keys`` row per
+value of a rule's first field (resident_id, household_id, household_no), each carrying all the key
+values of the record. A batch loads all it can ask about in a few ``IN`` queries on the primary key
+and answers ``count`` from memory, with its own accepted changes laid over the stored state.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -59,6 +61,10 @@ class KeySpec:
         self.anchors = {e: tuple(v) for e, v in anchors.items()}
         """Entity -> the selective field of each rule: prefetching by these covers every question."""
 
+    def rows(self, entity: str, keys: Mapping[str, str]) -> list[tuple[str, str]]:
+        """The (field, value) pairs a live record with these key values is found by."""
+        return [(name, keys[name]) for name in self.anchors.get(entity, ()) if name in keys]
+
     def values(self, entity: str, data: Mapping[str, Any]) -> dict[str, str]:
         """The key values of a live record."""
         out = {}
@@ -97,45 +103,38 @@ class BatchLookup:
             self._put(entity, record_id, self._spec.values(entity, data))
 
     def prefetch(self, wanted: Iterable[tuple[str, str, str]]) -> None:
-        """Load every live record having any of these (entity, field, value) keys."""
+        """Load every live record having any of these (entity, anchor field, value) keys."""
         todo: dict[tuple[str, str], set[str]] = defaultdict(set)
         for key in wanted:
             if key not in self._loaded:
                 todo[key[:2]].add(key[2])
-        if not todo:
-            return
         rk = record_keys.c
-        scope = (rk.county_code == self._county, rk.village_code == self._village)
-        found: set[str] = set()
         for (entity, name), values in todo.items():
             for part in chunks(sorted(values)):
                 self.queries += 1
-                found.update(
-                    self._conn.execute(
-                        select(rk.record_id).where(
-                            *scope, rk.entity == entity, rk.field == name, rk.value.in_(part)
-                        )
-                    ).scalars()
+                rows = self._conn.execute(
+                    select(rk.record_id, rk.key_values).where(
+                        rk.county_code == self._county,
+                        rk.village_code == self._village,
+                        rk.entity == entity,
+                        rk.field == name,
+                        rk.value.in_(part),
+                    )
                 )
+                for record_id, keys in rows:
+                    if record_id not in self._own and record_id not in self._keys:
+                        self._put(entity, record_id, json.loads(keys))
             self._loaded.update((entity, name, v) for v in values)
-        found -= self._own
-        found.difference_update(self._keys)
-        rows: dict[str, tuple[str, dict[str, str]]] = {}
-        for part in chunks(sorted(found)):
-            self.queries += 1
-            for entity, record_id, name, value in self._conn.execute(
-                select(rk.entity, rk.record_id, rk.field, rk.value).where(*scope, rk.record_id.in_(part))
-            ):
-                rows.setdefault(record_id, (entity, {}))[1][name] = value
-        for record_id, (entity, keys) in rows.items():
-            self._put(entity, record_id, keys)
 
     def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int:
         fields = self._spec.fields.get(entity, ())
         if not where or any(name not in fields for name in where):
             raise LookupError("uniqueness lookup on a field the server does not index")
         wanted = {name: str(value) for name, value in where.items()}
-        anchor = min(wanted, key=fields.index)
+        anchors = [name for name in self._spec.anchors.get(entity, ()) if name in wanted]
+        if not anchors:
+            raise LookupError("uniqueness lookup without an indexed field")
+        anchor = anchors[0]
         key = (entity, anchor, wanted[anchor])
         if key not in self._loaded:
             self.prefetch([key])

@@ -61,10 +61,10 @@ record_keys = Table(
     Column("field", String(32), primary_key=True),
     Column("value", String(64), primary_key=True),
     Column("record_id", String(36), primary_key=True),
-    Index("ix_record_keys_record", "county_code", "village_code", "record_id"),
-    Index("ix_record_keys_value", "county_code", "entity", "field", "value"),
+    # JSON object: every key field of the record, so one index probe answers a multi-field rule.
+    Column("key_values", Text, nullable=False),
 )
-"""Values of the few fields that uniqueness rules look up, for live records only."""
+"""For live records only: one row per value of a field that a uniqueness rule looks up first."""
 
 conflicts = Table(
     "conflicts",

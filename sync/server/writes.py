@@ -94,7 +94,7 @@ RECORD_COLUMNS = (
     "deleted",
     "updated_at",
 )
-KEY_COLUMNS = ("county_code", "village_code", "entity", "field", "value", "record_id")
+KEY_COLUMNS = ("county_code", "village_code", "entity", "field", "value", "record_id", "key_values")
 
 
 def write_records(
@@ -124,13 +124,13 @@ def write_records(
             )
         old_keys = spec.values(old.entity, old.data) if old is not None and not old.deleted else {}
         new_keys = spec.values(new.entity, new.data) if not new.deleted else {}
-        for name, value in old_keys.items():
-            if new_keys.get(name) != value:
+        if old_keys != new_keys:
+            for name, value in spec.rows(new.entity, old_keys):
                 key_drops.append((county, village, new.entity, name, value, record_id))
-        for name, value in new_keys.items():
-            if old_keys.get(name) != value:
-                key_adds.append((county, village, new.entity, name, value, record_id))
+            text = dumps(new_keys)
+            for name, value in spec.rows(new.entity, new_keys):
+                key_adds.append((county, village, new.entity, name, value, record_id, text))
     insert_rows(conn, records, RECORD_COLUMNS, inserts)
     update_rows(conn, records, RECORD_COLUMNS[:4], RECORD_COLUMNS[4:], updates)
-    delete_rows(conn, record_keys, KEY_COLUMNS, key_drops)
+    delete_rows(conn, record_keys, KEY_COLUMNS[:6], key_drops)
     insert_rows(conn, record_keys, KEY_COLUMNS, key_adds)

@@ -98,13 +98,8 @@ def upgrade() -> None:
         sa.Column("field", sa.String(length=32), nullable=False),
         sa.Column("value", sa.String(length=64), nullable=False),
         sa.Column("record_id", sa.String(length=36), nullable=False),
+        sa.Column("key_values", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("county_code", "village_code", "entity", "field", "value", "record_id"),
-    )
-    op.create_index(
-        "ix_record_keys_record", "record_keys", ["county_code", "village_code", "record_id"], unique=False
-    )
-    op.create_index(
-        "ix_record_keys_value", "record_keys", ["county_code", "entity", "field", "value"], unique=False
     )
     op.create_table(
         "records",
@@ -166,8 +161,6 @@ def downgrade() -> None:
     op.drop_index("ix_records_seq", table_name="records")
     op.drop_index("ix_records_id", table_name="records")
     op.drop_table("records")
-    op.drop_index("ix_record_keys_value", table_name="record_keys")
-    op.drop_index("ix_record_keys_record", table_name="record_keys")
     op.drop_table("record_keys")
     op.drop_index("ix_nonces_seen", table_name="nonces")
     op.drop_table("nonces")

@@ -1,0 +1,307 @@
+"""App benchmark: start time and memory against a bare PySide6 window with a table, measured in the
+same run; unlock time; filter latency and scrolling stalls on a store of 100,000 persons.
+
+Every figure comes from a fresh subprocess (offscreen Qt), the bare window and the app side by side:
+
+* start: process start -> the first screen a person can type into is shown (the app's unlock
+  screen; the bare window's table). Goal: app <= 2x bare. Median of ``--repeat`` runs.
+* memory: peak RSS with the main window open on 100,000 persons (rows on screen loaded), against
+  the bare window with a 100,000-row table. Goal: app <= 2x bare.
+* unlock: Store.unlock with the KDF tuned at creation (about 0.5 s by design), reported on its own.
+* filter: ms from a keystroke in the persons filter box to the list showing the result. Goal <= 50.
+* scroll: longest event-loop stall while scrolling the persons list to the end. Goal <= 100 ms.
+
+    python -m benchmarks.bench_app [--persons 100000] [--repeat 5]
+
+The 100,000-person store is made once through the repositories (validated, as the app writes) and
+cached under the temp folder (``village-desk-bench``); the first run takes a minute or two for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PASSPHRASE = "bench passphrase 2025"
+USER = "bench"
+VILLAGE = "530102001001"
+
+
+def cache_dir(persons: int) -> Path:
+    return Path(tempfile.gettempdir()) / "village-desk-bench" / f"persons-{persons}"
+
+
+def build_store(persons: int) -> Path:
+    """The cached home folder holding a store with ``persons`` persons (made if missing)."""
+    from desktop.services import demo
+    from desktop.services.settings import AppPaths
+    from desktop.storage import KdfParams, Store
+
+    home = cache_dir(persons)
+    paths = AppPaths.default(home)
+    done = home / "complete"
+    if done.exists():
+        return home
+    if home.exists():
+        import shutil
+
+        shutil.rmtree(home)
+    paths.ensure()
+    started = time.perf_counter()
+    store = Store.create(paths.store_path, USER, PASSPHRASE, VILLAGE, kdf=KdfParams.tuned())
+    made = demo.populate(store, persons, extras=False, batch=5000)
+    store.close()
+    print(
+        f"built a store of {made['person']:,} persons in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    done.write_text(json.dumps(made))
+    return home
+
+
+# ------------------------------------------------------------------------------------------------
+# Children (run in their own process)
+
+
+def _report(**values: object) -> None:
+    print("RESULT " + json.dumps(values), flush=True)
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
+
+
+def child_bare(rows: int) -> None:
+    """A bare PySide6 window with a QTableView over a plain model of ``rows`` rows."""
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    class Model(QAbstractTableModel):
+        def rowCount(self, parent=QModelIndex()):  # noqa: B008
+            return 0 if parent.isValid() else rows
+
+        def columnCount(self, parent=QModelIndex()):  # noqa: B008
+            return 0 if parent.isValid() else 6
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            return f"{index.row()}-{index.column()}" if role == Qt.ItemDataRole.DisplayRole else None
+
+    app = QApplication(sys.argv)
+    window = QMainWindow()
+    view = QTableView(window)
+    view.setModel(Model())
+    window.setCentralWidget(view)
+    window.resize(1200, 760)
+    window.show()
+    view.setFocus()
+
+    def ready() -> None:
+        _report(ready=time.time(), rss_mb=_peak_rss_mb())
+        app.quit()
+
+    QTimer.singleShot(0, ready)
+    app.exec()
+
+
+def child_app_start(home: str) -> None:
+    """The app up to its first screen (unlock), as ``village-desk`` starts it."""
+    from PySide6.QtCore import QTimer
+
+    from desktop.services.settings import AppPaths
+    from desktop.ui.app import DeskApp
+    from desktop.ui.launch import make_qapp
+
+    app = make_qapp()
+    desk = DeskApp(AppPaths.default(home))
+    desk.start()
+
+    def ready() -> None:
+        _report(ready=time.time(), rss_mb=_peak_rss_mb())
+        app.quit()
+
+    QTimer.singleShot(0, ready)
+    app.exec()
+    desk.runner.shutdown()
+
+
+def child_app_main(home: str) -> None:
+    """Unlock the big store, open the main window, then measure filtering and scrolling."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtTest import QTest
+
+    from desktop.services.settings import AppPaths
+    from desktop.storage import Store
+    from desktop.ui.app import DeskApp
+    from desktop.ui.launch import make_qapp
+
+    app = make_qapp()
+    paths = AppPaths.default(home)
+    started = time.perf_counter()
+    Store.unlock(paths.store_path, USER, PASSPHRASE).close()
+    unlock_s = time.perf_counter() - started
+    desk = DeskApp(paths)
+    desk.settings.set("auto_lock_minutes", 0)
+
+    def wait(until, timeout=60.0):  # type: ignore[no-untyped-def]
+        loop = QEventLoop()
+        deadline = time.monotonic() + timeout
+        while not until():
+            if time.monotonic() > deadline:
+                raise TimeoutError("benchmark step timed out")
+            QTimer.singleShot(2, loop.quit)
+            loop.exec()
+
+    dialog = desk.start()
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.try_unlock()
+    wait(lambda: desk.window is not None)
+    window = desk.window
+    window.show_page(1)
+    page = window.persons
+    wait(lambda: page.model.total() > 0)
+    wait(lambda: page.model.cached(page.model.id_at(0)) is not None)
+    persons = page.model.total()
+    rss_open = _peak_rss_mb()
+
+    # Filter: one keystroke at a time, from the key press to the list showing the new result.
+    latencies: list[float] = []
+    page.filter.setFocus()
+    for text in ("王", "张", "1", "9", "8", "李", "5", "3"):
+        for char in text if len(text) > 1 else [text]:
+            done = []
+            page.refreshed.connect(done.append)
+            t0 = time.perf_counter()
+            if char.isascii():
+                QTest.keyClick(page.filter, char)
+            else:
+                page.filter.insert(char)
+            wait(lambda d=done: bool(d))
+            latencies.append((time.perf_counter() - t0) * 1000)
+            page.refreshed.disconnect(done.append)
+        page.filter.clear()
+        wait(lambda: page.model.total() == persons)
+
+    # Scroll: step through the whole list, measuring the longest gap between 5 ms heartbeats.
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    heart = QTimer()
+    heart.setInterval(5)
+    heart.timeout.connect(beat)
+    heart.start()
+    bar = page.view.verticalScrollBar()
+    steps = 0
+    while bar.value() < bar.maximum() or page.model.canFetchMore(page.model.index(-1, -1)):
+        bar.setValue(bar.value() + page.view.viewport().height())
+        steps += 1
+        loop = QEventLoop()
+        QTimer.singleShot(15, loop.quit)
+        loop.exec()
+        if steps > 20000:
+            break
+    heart.stop()
+    stall = max(0.0, max(gaps) - 5) if gaps else 0.0
+    _report(
+        unlock_s=unlock_s,
+        rss_mb=_peak_rss_mb(),
+        rss_open_mb=rss_open,
+        persons=persons,
+        filter_ms_median=statistics.median(latencies),
+        filter_ms_max=max(latencies),
+        keystrokes=len(latencies),
+        scroll_stall_ms=stall,
+        scroll_steps=steps,
+        rows_shown=page.model.rowCount(),
+    )
+    desk.shutdown()
+
+
+# ------------------------------------------------------------------------------------------------
+# Parent
+
+
+def run_child(kind: str, *args: str) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.time()
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_app", "--child", kind, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+        check=False,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result = json.loads(line[7:])
+            if "ready" in result:
+                result["start_s"] = result["ready"] - started
+            return result
+    raise RuntimeError(f"child {kind} failed:\n{proc.stderr[-3000:]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, *rest = args.child
+        {
+            "bare": lambda: child_bare(int(rest[0])),
+            "start": lambda: child_app_start(rest[0]),
+            "main": lambda: child_app_main(rest[0]),
+        }[kind]()
+        return 0
+
+    home = build_store(args.persons)
+    bare_start, app_start = [], []
+    for _ in range(args.repeat):  # interleaved so both see the same machine state
+        bare_start.append(run_child("bare", "100")["start_s"])
+        app_start.append(run_child("start", str(home))["start_s"])
+    bare_big = run_child("bare", str(args.persons))
+    main_run = run_child("main", str(home))
+
+    b, a = statistics.median(bare_start), statistics.median(app_start)
+    print(
+        f"start to first typeable screen: app {a * 1000:.0f} ms, bare {b * 1000:.0f} ms, ratio {a / b:.2f}  (goal <= 2)"
+    )
+    rb, ra = bare_big["rss_mb"], main_run["rss_open_mb"]
+    print(
+        f"peak RSS, main window on {main_run['persons']:,} persons: app {ra:.0f} MB, bare table {rb:.0f} MB,"
+        f" ratio {ra / rb:.2f}  (goal <= 2); app after filtering and scrolling {main_run['rss_mb']:.0f} MB"
+    )
+    print(f"unlock (KDF tuned at creation): {main_run['unlock_s'] * 1000:.0f} ms")
+    print(
+        f"filter per keystroke on {main_run['persons']:,} persons: median {main_run['filter_ms_median']:.1f} ms,"
+        f" max {main_run['filter_ms_max']:.1f} ms over {main_run['keystrokes']} keystrokes  (goal <= 50)"
+    )
+    print(
+        f"longest UI stall scrolling to the end ({main_run['scroll_steps']} pages, {main_run['rows_shown']:,} rows):"
+        f" {main_run['scroll_stall_ms']:.0f} ms  (goal <= 100)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -15,15 +15,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+if TYPE_CHECKING:
+    from desktop.storage import KdfParams, Store
 
-from desktop.storage import KdfParams, Store
-from desktop.storage.keyring import KeyRing, keyring_path
+# Kept light at import (no cryptography, no SQLCipher): the unlock screen is the first thing a
+# person sees, and it should appear fast on an old laptop.
 
 VILLAGE_CODE = re.compile(r"\d{12}")
 MAX_PROVISIONING_BYTES = 256 * 1024
@@ -61,6 +60,10 @@ def check_server_url(url: str) -> str:
 
 
 def parse_provisioning(data: Any) -> Provisioning:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
     if not isinstance(data, dict):
         raise ProvisioningError("not_json")
     url = data.get("server_url")
@@ -134,11 +137,24 @@ def passphrase_strength(passphrase: str) -> int:
     return max(0, min(score, 4))
 
 
+def _keyring(store_path: str | Path) -> Path:
+    path = Path(store_path)
+    return path.with_name(path.name + ".keys")  # as desktop.storage.keyring.keyring_path
+
+
+def store_exists(store_path: str | Path) -> bool:
+    """Same answer as ``Store.exists`` without loading the store's libraries."""
+    return Path(store_path).exists() and _keyring(store_path).exists()
+
+
 def local_users(store_path: str | Path) -> list[str]:
-    """Names of the local users of a store, without unlocking it (empty if it cannot be read)."""
+    """Names of the local users of a store, without unlocking it (empty if it cannot be read).
+
+    Reads only the user names from the key ring (JSON, ``users`` object); nothing secret."""
     try:
-        return sorted(KeyRing.load(keyring_path(Path(store_path))).users)
-    except Exception:  # a damaged key ring shows up as StoreCorrupt when unlocking
+        users = json.loads(_keyring(store_path).read_text("utf-8")).get("users", {})
+        return sorted(u for u in users if isinstance(u, str))
+    except (OSError, ValueError, AttributeError):  # a damaged key ring shows up when unlocking
         return []
 
 
@@ -155,6 +171,8 @@ def create_store(
     """Make the encrypted store and record where the county server is (if known)."""
     if not VILLAGE_CODE.fullmatch(village_code or ""):
         raise ProvisioningError("village_code")
+    from desktop.storage import Store
+
     prov = provisioning or Provisioning()
     recovery = prov.recovery_public_key.encode("ascii") if prov.recovery_public_key else None
     store = Store.create(path, user, passphrase, village_code, recovery_public_key=recovery, kdf=kdf)

@@ -8,23 +8,26 @@ key) and shows the unlock screen again.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.services.session import Session
 from desktop.services.settings import AppPaths, Settings
-from desktop.services.setup import create_store, local_users
-from desktop.storage import KdfParams, Store
-from desktop.ui.context import DataBus, UiContext
+from desktop.services.setup import local_users, store_exists
 from desktop.ui.i18n import install_language
-from desktop.ui.main_window import MainWindow
-from desktop.ui.pages.settings_page import SettingsPage
-from desktop.ui.sync_wiring import attach_sync
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.unlock import UnlockDialog
-from desktop.ui.wizard import SetupChoices, SetupWizard
+
+if TYPE_CHECKING:
+    from desktop.services.session import Session
+    from desktop.storage import KdfParams, Store
+    from desktop.ui.context import UiContext
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.wizard import SetupChoices, SetupWizard
+
+# Only what the first screen needs is imported above; the main window, the store's libraries and
+# the sync client load after the passphrase is typed (start time on an old laptop).
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +108,7 @@ class DeskApp(QObject):
         self.settings = Settings(self.qsettings)
         self.runner = runner or TaskRunner()
         self.kdf = kdf
-        self.configure_session = configure_session if configure_session is not None else attach_sync
+        self.configure_session = configure_session
         """Optional hook ``(DeskApp, UiContext, MainWindow) -> None`` (the sync parts plug in here)."""
         self.session: Session | None = None
         self.ui: UiContext | None = None
@@ -123,11 +126,13 @@ class DeskApp(QObject):
     def start(self) -> QWidget:
         """Show the first screen: the first-run wizard, or the unlock screen."""
         install_language(self.settings.get("language"))
-        if Store.exists(self.store_path):
+        if store_exists(self.store_path):
             return self.show_unlock()
         return self.show_wizard()
 
     def show_wizard(self) -> SetupWizard:
+        from desktop.ui.wizard import SetupWizard
+
         wizard = SetupWizard(self.runner, self._create_store, language=self.settings.get("language"))
         wizard.language_chosen.connect(self._wizard_language)
         wizard.created.connect(self._store_created)
@@ -142,6 +147,8 @@ class DeskApp(QObject):
 
     def _create_store(self, choices: SetupChoices) -> Store:
         """Runs on the database thread."""
+        from desktop.services.setup import create_store
+
         return create_store(
             self.store_path,
             choices.user,
@@ -169,6 +176,9 @@ class DeskApp(QObject):
 
     # -- the session ------------------------------------------------------------------------------------
     def open_session(self, store: Store, enrollment_code: str | None = None) -> None:
+        from desktop.services.session import Session
+        from desktop.ui.context import DataBus, UiContext
+
         self.unlock_dialog = None
         self.settings.set("last_user", store.user)
         self.session = Session(store)
@@ -183,6 +193,10 @@ class DeskApp(QObject):
         self.unlocked.emit()
 
     def _build_window(self) -> None:
+        from desktop.ui.main_window import MainWindow
+        from desktop.ui.pages.settings_page import SettingsPage
+        from desktop.ui.sync_wiring import attach_sync
+
         assert self.ui is not None
         settings_page = SettingsPage(self.ui)
         settings_page.language_changed.connect(self.set_language)
@@ -191,8 +205,7 @@ class DeskApp(QObject):
         window.add_page(MainWindow.tr("Settings"), settings_page)
         window.settings_page = settings_page
         window.lock_requested.connect(self.lock)
-        if self.configure_session is not None:
-            self.configure_session(self, self.ui, window)
+        (self.configure_session or attach_sync)(self, self.ui, window)
         self.window = window
         window.show()
         window.focus_first()

@@ -100,6 +100,8 @@ class RecordForm(QWidget):
     """Editors for the fields of one entity, laid out in one or two columns, with inline problems."""
 
     field_committed = Signal(str)
+    problems_shown = Signal()
+    """Messages appeared or went: the dialog may need to grow."""
 
     def __init__(
         self,
@@ -251,6 +253,7 @@ class RecordForm(QWidget):
         text = "\n".join(self._text(p) for p in problems)
         label.setText(text)
         label.setVisible(bool(text))
+        self.problems_shown.emit()
 
     def clear_problems(self) -> None:
         for label in self.problem_labels.values():
@@ -273,6 +276,7 @@ class RecordForm(QWidget):
         if general:
             self.general.setText("\n".join(self._text(p) for p in general))
             self.general.show()
+        self.problems_shown.emit()
         first = next((f.name for f in self.form.fields if f.name in by_field), None)
         if first is not None:
             self.editors[first].setFocus()

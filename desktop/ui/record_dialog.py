@@ -57,11 +57,19 @@ class RecordDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
+        self.form.problems_shown.connect(self._fit)
         if len(self.form.problem_labels) > 7:
             self.resize(760, self.sizeHint().height())
         else:
             self.resize(460, self.sizeHint().height())
         self._load()
+
+    def _fit(self) -> None:
+        """Grow (never shrink) so inline messages are not squeezed over the next row."""
+        self.layout().activate()
+        needed = self.sizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     # -- loading ----------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -125,6 +133,7 @@ class RecordDialog(QDialog):
             return
         self._saving = True
         self.save_button.setEnabled(False)
+        self.form.problems_shown.connect(self._fit)
         values = self.form.values()
         save_record(self, self.session, self.entity, self.record_id, values).success(self._saved).failure(
             self._failed

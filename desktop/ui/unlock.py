@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.storage import Store, StoreCorrupt, UnknownUser, UnlockDelayed, WrongPassphrase
-from desktop.ui.errors import describe
 from desktop.ui.tasks import TaskRunner
+
+# The store's libraries (SQLCipher, cryptography) load when the passphrase is first tried, not
+# before the screen shows.
 
 
 class UnlockDialog(QDialog):
@@ -98,14 +99,20 @@ class UnlockDialog(QDialog):
         self.message.setText(self.tr("Opening…"))
         self.message.setStyleSheet("color: #444444;")
         path = self.store_path
+
+        def unlock() -> object:
+            from desktop.storage import Store
+
+            return Store.unlock(path, user, passphrase)
+
         self.runner.run_db(
-            lambda: Store.unlock(path, user, passphrase),
+            unlock,
             name="unlock",
             on_done=self._done,
             on_error=self._error,
         )
 
-    def _done(self, store: Store) -> None:
+    def _done(self, store: object) -> None:
         self._busy = False
         self.passphrase.clear()
         self.message.clear()
@@ -113,6 +120,9 @@ class UnlockDialog(QDialog):
         self.accept()
 
     def _error(self, exc: BaseException) -> None:
+        from desktop.storage import UnknownUser, UnlockDelayed, WrongPassphrase
+        from desktop.ui.errors import describe
+
         self._busy = False
         self.passphrase.clear()
         self.passphrase.setFocus()
@@ -124,8 +134,6 @@ class UnlockDialog(QDialog):
                 self._fail(self.tr("Too many wrong tries."))
         elif isinstance(exc, UnknownUser):
             self._fail(self.tr("There is no such user on this laptop."))
-        elif isinstance(exc, StoreCorrupt):
-            self._fail(describe(exc))
         else:
             self._fail(describe(exc))
 

@@ -167,9 +167,7 @@ class SyncPage(QWidget):
 
     def _finished(self, report: SyncReport) -> None:
         self.progress.setValue(100)
-        self.counts.setText(
-            self.tr("Sent {pushed}, received {pulled}.").format(pushed=report.pushed, pulled=report.pulled)
-        )
+        self.counts.clear()
         self.result.setStyleSheet("color: #1b7f2a;")
         self.result.setText(describe_report(report, current_language()))
         self._idle()

@@ -217,8 +217,7 @@ def create_app(
                 message = decode_push_request(body)
             except ProtocolError as exc:
                 raise _protocol_error(exc) from None
-            response = push.apply_batch(store, rules, device, message, body_digest(body), today=today())
-            return encode(response)
+            return push.apply_batch(store, rules, device, message, body_digest(body), today=today())
 
         return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from sync.ids import is_uuid, uuid7
-from sync.protocol import Change, Problem, PushRequest
+from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import META_FIELDS, Forms
 from sync.server.auth import Device
 from sync.server.errors import ApiError
@@ -82,7 +82,8 @@ def _fields(rules: Rules, change: Change) -> dict[str, Any]:
         return fields
 
 
-def stored_response(conn: Connection, device: Device, batch_id: str, body_hash: str) -> dict[str, Any] | None:
+def stored_response(conn: Connection, device: Device, batch_id: str, body_hash: str) -> bytes | None:
+    """The wire answer to a batch already applied (marked ``replayed``), or None."""
     bc = batches.c
     row = conn.execute(
         select(bc.body_hash, bc.response).where(
@@ -96,15 +97,19 @@ def stored_response(conn: Connection, device: Device, batch_id: str, body_hash: 
         return None
     if row.body_hash != body_hash:
         raise ApiError("batch_mismatch")
-    response = json.loads(row.response)
+    response = decode_dict(row.response)
     response["replayed"] = True
-    return response
+    return encode(response)
 
 
 def apply_batch(
     store: Store, rules: Rules, device: Device, request: PushRequest, body_hash: str, *, today: date
-) -> dict[str, Any]:
-    """Apply a batch (or replay its stored answer) and return the PushResponse as a plain dict."""
+) -> bytes:
+    """Apply a batch (or replay its stored answer) and return the encoded PushResponse.
+
+    The encoded answer is stored in the same transaction, so a resend after a lost reply gets
+    exactly what the first request would have received.
+    """
     county, village = device.county_code, device.village_code
     _check_scope(request.changes, village)
     if len(request.batch_id) > 64:
@@ -117,7 +122,15 @@ def apply_batch(
             return replay
         batch = _Batch(conn, rules, device, now, today, seq)
         results = batch.run(request.changes)
-        response = {"batch_id": request.batch_id, "results": results, "server_seq": batch.seq, "v": 1}
+        answer = encode(
+            {
+                "batch_id": request.batch_id,
+                "results": results,
+                "server_seq": batch.seq,
+                "replayed": False,
+                "v": 1,
+            }
+        )
         batch.write()
         conn.execute(
             insert(batches).values(
@@ -126,12 +139,11 @@ def apply_batch(
                 device_id=device.device_id,
                 batch_id=request.batch_id,
                 body_hash=body_hash,
-                response=dumps(response),
+                response=answer,
                 created_at=now,
             )
         )
-    response["replayed"] = False
-    return response
+    return answer
 
 
 class _Batch:

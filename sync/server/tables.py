@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -101,7 +102,8 @@ batches = Table(
     Column("device_id", String(36), primary_key=True),
     Column("batch_id", String(64), primary_key=True),
     Column("body_hash", String(64), nullable=False),
-    Column("response", Text, nullable=False),
+    # The encoded PushResponse exactly as first sent.
+    Column("response", LargeBinary, nullable=False),
     Column("created_at", BigInteger, nullable=False),
 )
 """Stored push responses, replayed when a laptop resends a batch."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from sync.ids import uuid7
-from sync.protocol import Change, PushRequest
+from sync.protocol import Change, PushRequest, decode_dict
 from sync.schema import load_forms
 from sync.server.auth import Device
 from sync.server.keys import BatchLookup, KeySpec
@@ -16,11 +18,10 @@ from .conftest import V1, household_fields, person_fields
 def _push(store: Store, changes: list[Change]) -> list[dict]:
     device = Device("d", V1[:6], V1, "n")
     rules = Rules.from_forms(load_forms())
-    import datetime
-
-    return apply_batch(
+    answer = apply_batch(
         store, rules, device, PushRequest(uuid7(), changes), uuid7(), today=datetime.date.today()
-    )["results"]
+    )
+    return decode_dict(answer)["results"]
 
 
 def test_key_fields_come_from_the_forms() -> None:

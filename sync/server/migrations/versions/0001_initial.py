@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("device_id", sa.String(length=36), nullable=False),
         sa.Column("batch_id", sa.String(length=64), nullable=False),
         sa.Column("body_hash", sa.String(length=64), nullable=False),
-        sa.Column("response", sa.Text(), nullable=False),
+        sa.Column("response", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("county_code", "village_code", "device_id", "batch_id"),
     )

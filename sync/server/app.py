@@ -30,7 +30,7 @@ from sync.protocol import (
     encode,
 )
 from sync.schema import Forms, load_forms
-from sync.server import auth, conflicts, enroll, pull, push
+from sync.server import auth, conflicts, enroll, indicators, pull, push
 from sync.server.auth import DeviceAuth, StaffUser
 from sync.server.errors import ApiError
 from sync.server.store import Store, village_seq
@@ -297,6 +297,30 @@ def create_app(
             store, rules, user, conflict_id, body.value, body.note, today=today()
         )
         return {"conflict": conflict, "seq": seq}
+
+    @app.get(f"{API}/staff/indicators")
+    def staff_indicators(
+        user: Staff,
+        village: Annotated[
+            str | None, Query(pattern=r"^\d{12}$", description="One village; all of yours if absent")
+        ] = None,
+        year: Annotated[
+            int | None, Query(ge=1990, le=2100, description="Income/service year; last year if absent")
+        ] = None,
+        threshold_fen: Annotated[int, Query(ge=0, le=10_000_000_000)] = indicators.DEFAULT_THRESHOLD_FEN,
+    ) -> dict[str, Any]:
+        allowed = list(auth.staff_villages(store, user))
+        if village is not None and village not in allowed:
+            raise ApiError("forbidden")
+        day = today()
+        return indicators.for_villages(
+            store,
+            user.county_code,
+            [village] if village else allowed,
+            year=year or day.year - 1,
+            today=day,
+            threshold_fen=threshold_fen,
+        )
 
     @app.get(f"{API}/staff/duplicates")
     def staff_duplicates(user: Staff) -> dict[str, Any]:

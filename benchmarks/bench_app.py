@@ -148,7 +148,7 @@ def child_app_main(home: str) -> None:
     from desktop.ui.app import DeskApp
     from desktop.ui.launch import make_qapp
 
-    app = make_qapp()
+    app = make_qapp()  # noqa: F841 - must exist before any widget
     paths = AppPaths.default(home)
     started = time.perf_counter()
     Store.unlock(paths.store_path, USER, PASSPHRASE).close()

@@ -17,8 +17,9 @@ Run on the task runner's database thread. No Qt here.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desktop.storage import Store
@@ -26,16 +27,66 @@ from desktop.storage import Store
 _SEP = "\u0001"
 
 
-@dataclass
 class _Index:
-    ids: list[str]
-    keys: list[str]
-    position: dict[str, int] = field(default_factory=dict)
-    last_text: str = ""
-    last_hits: list[int] | None = None
+    """Ids in list order and their search texts, kept as one string with a start offset per record.
 
-    def __post_init__(self) -> None:
-        self.position = {record_id: i for i, record_id in enumerate(self.ids)}
+    One string (plus an array of offsets) instead of 100,000 small strings keeps the index to a few
+    MB for a big village; a search is ``str.find`` over it, jumping to the next record on a hit.
+    """
+
+    def __init__(self, ids: list[str], keys: Iterable[str]) -> None:
+        self.ids = ids
+        self.starts = array("q")
+        parts: list[str] = []
+        offset = 0
+        for key in keys:
+            self.starts.append(offset)
+            parts.append(key)
+            offset += len(key) + 1
+        self.starts.append(offset)
+        self.blob = "\n".join(parts) + "\n"
+        self.last_text = ""
+        self.last_hits: list[int] | None = None
+
+    def key(self, i: int) -> str:
+        return self.blob[self.starts[i] : self.starts[i + 1] - 1]
+
+    def find(self, text: str) -> list[int]:
+        blob, starts = self.blob, self.starts
+        if blob.count(text) > len(self.ids) // 16:
+            # Many hits (a digit, a common surname): one pass over the records beats a jump per hit.
+            return [i for i, key in enumerate(blob.split("\n")[:-1]) if text in key]
+        hits: list[int] = []
+        pos = blob.find(text)
+        while pos != -1:
+            i = bisect_right(starts, pos) - 1
+            hits.append(i)
+            pos = blob.find(text, starts[i + 1])
+        return hits
+
+    def position(self, record_id: str) -> int | None:
+        try:
+            return self.ids.index(record_id)
+        except ValueError:
+            return None
+
+    def replace(self, i: int, key: str | None) -> None:
+        """Set record ``i``'s text (None: drop the record)."""
+        start, end = self.starts[i], self.starts[i + 1]
+        new = "" if key is None else key + "\n"
+        self.blob = self.blob[:start] + new + self.blob[end:]
+        delta = len(new) - (end - start)
+        tail = array("q", (x + delta for x in self.starts[i + 1 :]))
+        if key is None:
+            del self.ids[i]
+            self.starts = self.starts[:i] + tail
+        else:
+            self.starts = self.starts[: i + 1] + tail
+
+    def append(self, record_id: str, key: str) -> None:
+        self.ids.append(record_id)
+        self.blob += key + "\n"
+        self.starts.append(len(self.blob))
 
 
 def _fold(text: str) -> str:
@@ -55,24 +106,23 @@ class SearchService:
 
         ``where`` (exact field values, e.g. household_id) goes to the store's indexed query.
         """
+        text = _fold(text.strip())
         if where:
             ids = self.store.repository(entity).ids(**where)
-            text = _fold(text.strip())
             if not text:
                 return ids
-            index = self._index(entity)
-            return [i for i in ids if i in index.position and text in index.keys[index.position[i]]]
+            with self._lock:
+                index = self._index(entity)
+                found = {index.ids[i] for i in index.find(text)}
+            return [i for i in ids if i in found]
         with self._lock:
             index = self._index(entity)
-            text = _fold(text.strip())
             if not text:
                 return list(index.ids)
             if index.last_hits is not None and index.last_text and text.startswith(index.last_text):
-                candidates = index.last_hits
-                keys = index.keys
-                hits = [i for i in candidates if text in keys[i]]
+                hits = [i for i in index.last_hits if text in index.key(i)]
             else:
-                hits = [i for i, key in enumerate(index.keys) if text in key]
+                hits = index.find(text)
             index.last_text, index.last_hits = text, hits
             ids = index.ids
             return [ids[i] for i in hits]
@@ -93,18 +143,14 @@ class SearchService:
             if index is None:
                 return
             record = self.store.repository(entity).get(record_id)
-            pos = index.position.get(record_id)
+            pos = index.position(record_id)
             alive = record is not None and not record.get("deleted")
             if alive and pos is not None:
-                index.keys[pos] = self._key_builder(entity)(record)
+                index.replace(pos, self._key_builder(entity)(record))
             elif alive:
-                index.position[record_id] = len(index.ids)
-                index.ids.append(record_id)
-                index.keys.append(self._key_builder(entity)(record))
+                index.append(record_id, self._key_builder(entity)(record))
             elif pos is not None:
-                del index.ids[pos]
-                del index.keys[pos]
-                index.position = {rid: i for i, rid in enumerate(index.ids)}
+                index.replace(pos, None)
             index.last_text, index.last_hits = "", None
 
     def invalidate(self, entity: str | None = None) -> None:
@@ -138,23 +184,30 @@ class SearchService:
             "income": "SELECT id, household_id, note FROM income",
             "service": "SELECT id, household_id, person_id, provider FROM service",
         }[entity]
-        rows = self.store.db.query(query + " WHERE deleted = 0 ORDER BY id")
+        # Households in number order (how the village register is kept), the rest in entry order.
+        order = "household_no, id" if entity == "household" else "id"
         households = self._households() if entity != "household" else {}
         persons = self._persons() if entity == "service" else {}
         ids: list[str] = []
-        keys: list[str] = []
-        for row in rows:
-            ids.append(row[0])
-            if entity == "household":
-                parts = row[1:]
-            elif entity == "person":
-                parts = (row[1], row[2], households.get(row[3] or "", ""))
-            elif entity == "income":
-                parts = (households.get(row[1] or "", ""), row[2])
-            else:
-                parts = (households.get(row[1] or "", ""), persons.get(row[2] or "", ""), row[3])
-            keys.append(_fold(_SEP.join(p or "" for p in parts)))
-        return _Index(ids, keys)
+
+        def keys() -> Iterable[str]:
+            # Streamed from the cursor: the rows are never all in memory at once.
+            for row in self.store.db.execute(f"{query} WHERE deleted = 0 ORDER BY {order}"):
+                ids.append(row[0])
+                if entity == "household":
+                    parts = row[1:]
+                elif entity == "person":
+                    parts = (row[1], row[2], households.get(row[3] or "", ""))
+                elif entity == "income":
+                    parts = (households.get(row[1] or "", ""), row[2])
+                else:
+                    parts = (households.get(row[1] or "", ""), persons.get(row[2] or "", ""), row[3])
+                yield _fold(_SEP.join(p or "" for p in parts))
+
+        # One transaction: a consistent snapshot, and no other thread's statement on the connection
+        # while the cursor is being read.
+        with self.store.atomic():
+            return _Index(ids, keys())
 
     def _key_builder(self, entity: str) -> Callable[[dict[str, Any]], str]:
         def household_text(household_id: str | None) -> str:

@@ -288,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
 
     b, a = statistics.median(bare_start), statistics.median(app_start)
     print(
-        f"start to first typeable screen: app {a * 1000:.0f} ms, bare {b * 1000:.0f} ms, ratio {a / b:.2f}  (goal <= 2)"
+        f"start to first typeable screen: app {a * 1000:.0f} ms, bare {b * 1000:.0f} ms,"
+        f" ratio {a / b:.2f}  (goal <= 2)"
     )
     rb, ra = bare_big["rss_mb"], main_run["rss_open_mb"]
     print(
@@ -297,11 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"unlock (KDF tuned at creation): {main_run['unlock_s'] * 1000:.0f} ms")
     print(
-        f"filter per keystroke on {main_run['persons']:,} persons: median {main_run['filter_ms_median']:.1f} ms,"
+        f"filter per keystroke on {main_run['persons']:,} persons:"
+        f" median {main_run['filter_ms_median']:.1f} ms,"
         f" max {main_run['filter_ms_max']:.1f} ms over {main_run['keystrokes']} keystrokes  (goal <= 50)"
     )
     print(
-        f"longest UI stall scrolling to the end ({main_run['scroll_steps']} pages, {main_run['rows_shown']:,} rows):"
+        f"longest UI stall scrolling to the end"
+        f" ({main_run['scroll_steps']} pages, {main_run['rows_shown']:,} rows):"
         f" {main_run['scroll_stall_ms']:.0f} ms  (goal <= 100)"
     )
     return 0

@@ -457,10 +457,6 @@
         <translation>正在下载记录：{done}</translation>
     </message>
     <message>
-        <source>Sent {pushed}, received {pulled}.</source>
-        <translation>已上传 {pushed} 条，已下载 {pulled} 条。</translation>
-    </message>
-    <message>
         <source>Sync stopped. What was sent is kept; the rest goes next time.</source>
         <translation>同步已停止。已发送的数据会保留，其余的下次发送。</translation>
     </message>

@@ -28,6 +28,8 @@ TABLE_KEY = "\u0000c"
 ESCAPE_KEY = "\u0000e"
 """A dict whose own keys start with NUL travels as ``{ESCAPE_KEY: [[key, value], ...]}``."""
 
+_SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 _fields_cache: dict[type, tuple[str, ...]] = {}
 
 
@@ -46,6 +48,8 @@ def _is_record(value: Any) -> bool:
 def pack(value: Any) -> Any:
     """Plain JSON-able structure for ``value`` (dataclasses, dicts, lists, scalars)."""
     t = type(value)
+    if t in _SCALAR_TYPES:
+        return value
     if t is list or t is tuple:
         if len(value) >= 2 and all(_is_record(v) for v in value):
             return _table(value)
@@ -108,9 +112,6 @@ def _presence(rows_present: list[int], n: int) -> list[int] | None:
     return runs
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
 def _same(values: list[Any]) -> bool:
     first = values[0]
     t = type(first)
@@ -136,6 +137,8 @@ def _table(rows: list[Any]) -> dict[str, Any]:
                 deltas.append(v - prev)
                 prev = v
             col = [name, "i", deltas]
+        elif all(type(v) in _SCALAR_TYPES for v in vals):
+            col = [name, "v", vals]
         else:
             col = [name, "v", [pack(v) for v in vals]]
         presence = _presence(where[name], n)
@@ -198,7 +201,9 @@ def _untable(table: dict[str, Any]) -> list[dict[str, Any]]:
         elif kind == "d":
             vals = _untable(payload) if payload else []
         elif kind == "v":
-            vals = [unpack(v) for v in payload]
+            if type(payload) is not list:
+                raise ValueError("bad value column")
+            vals = [v if type(v) in _SCALAR_TYPES else unpack(v) for v in payload]
         else:
             raise ValueError("unknown column kind")
         if len(vals) != count:

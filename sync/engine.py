@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -166,6 +167,17 @@ class BatchSizer:
         self.size = min(self.size, self.cap)
 
 
+@dataclass
+class _Prepared:
+    pending: Pending
+    batch: FrozenBatch
+    limit: int
+
+    @property
+    def ids(self) -> set[str]:
+        return {c.id for c in self.pending.changes}
+
+
 class SyncEngine:
     def __init__(
         self,
@@ -201,35 +213,61 @@ class SyncEngine:
         total = self.replica.pending_count()
         done = 0
         self.progress("push", 0, total)
-        if frozen is not None:
-            report.resumed = True
-            done += self._send(frozen, report) or 0
-            self.progress("push", done, max(total, done))
-        while True:
-            cancel.raise_if_cancelled()
-            pending = self.replica.pending_changes(self.push_sizer.size)
-            if not pending.changes:
-                break
-            batch_id = uuid7()
-            body = protocol.encode(protocol.PushRequest(batch_id=batch_id, changes=pending.changes))
-            batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
-            self.replica.freeze(batch, pending)
-            settled = self._send(batch, report)
-            if settled is None:
-                continue  # split: the same records go again in smaller batches
-            if settled == 0:
-                raise ServerError(code="no_progress")  # answered, yet nothing settled: never loop
-            done += settled
-            self.progress("push", done, max(total, done))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as link:
+            if frozen is not None:
+                report.resumed = True
+                done += self._send(link, frozen, report)[0] or 0
+                self.progress("push", done, max(total, done))
+            ahead: _Prepared | None = None
+            while True:
+                cancel.raise_if_cancelled()
+                prepared = ahead or self._prepare()
+                if not prepared.pending.changes:
+                    break
+                batch = prepared.batch
+                self.replica.freeze(batch, prepared.pending)
+                settled, ahead = self._send(link, batch, report, prepare=True)
+                if ahead is not None and ahead.ids & prepared.ids:
+                    ahead = None  # prepared before this batch was settled and rebased: do it again
+                if settled is None:
+                    ahead = None
+                    continue  # split: the same records go again in smaller batches
+                if settled == 0:
+                    raise ServerError(code="no_progress")  # answered, yet nothing settled: never loop
+                done += settled
+                self.progress("push", done, max(total, done))
 
-    def _send(self, batch: FrozenBatch, report: SyncReport) -> int | None:
-        """Send a frozen batch until answered; returns how many records it settled, or None when the
-        server refused it as too large and it was unfrozen to be split."""
+    def _prepare(self) -> _Prepared:
+        limit = self.push_sizer.size
+        pending = self.replica.pending_changes(limit)
+        batch_id = uuid7()
+        body = protocol.encode(protocol.PushRequest(batch_id=batch_id, changes=pending.changes))
+        batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
+        return _Prepared(pending, batch, limit)
+
+    def _timed_push(self, body: bytes) -> tuple[protocol.PushResponse, float]:
+        started = self.clock()
+        response = self.remote.push(body)
+        return response, self.clock() - started
+
+    def _send(
+        self, link: ThreadPoolExecutor, batch: FrozenBatch, report: SyncReport, *, prepare: bool = False
+    ) -> tuple[int | None, _Prepared | None]:
+        """Send a frozen batch until answered. Returns how many records it settled (None when the
+        server refused it as too large and it was unfrozen to be split) and, with ``prepare``, the
+        next batch, encoded while the server was busy with this one (not frozen yet)."""
         timeouts = 0
+        ahead: _Prepared | None = None
         while True:
-            started = self.clock()
+            future = link.submit(self._timed_push, batch.body)
+            if prepare and ahead is None:
+                try:
+                    ahead = self._prepare()
+                except BaseException:
+                    future.cancel()
+                    raise
             try:
-                response = self.remote.push(batch.body)
+                response, elapsed = future.result()
             except SyncTimeout:
                 timeouts += 1
                 self.push_sizer.shrink()
@@ -242,8 +280,7 @@ class SyncEngine:
                     raise
                 self.replica.unfreeze(batch.batch_id)
                 self.push_sizer.limit(batch.count // 2)
-                return None
-            elapsed = self.clock() - started
+                return None, None
             if response.batch_id != batch.batch_id:
                 raise ServerError(code="batch_mismatch")
             outcome = self.replica.apply_push(batch, response)
@@ -255,7 +292,10 @@ class SyncEngine:
             report.conflicts.extend(outcome.conflicts)
             report.rejected.extend(outcome.rejected)
             report.server_seq = max(report.server_seq, response.server_seq)
-            return outcome.acknowledged + len(outcome.rejected)
+            size = self.push_sizer.size
+            if ahead is not None and (ahead.batch.count > size or ahead.batch.count == ahead.limit < size):
+                ahead = None  # the batch size changed meanwhile: make one of the new size
+            return outcome.acknowledged + len(outcome.rejected), ahead
 
     # ---------------------------------------------------------------------------------------- pull
 

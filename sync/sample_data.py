@@ -46,15 +46,22 @@ def person(
     birth: date,
     sex: str,
     surname: str,
+    used: set[str] | None = None,
 ) -> dict[str, Any]:
-    """One person's form fields (without id and village_code)."""
+    """One person's form fields (without id and village_code); ``used`` keeps resident IDs unique."""
     seq = rng.randrange(500) * 2 + (1 if sex == "male" else 0)
+    resident_id = make_resident_id(village_code[:6], birth, seq)
+    while used is not None and resident_id in used:  # unique in the village, as the form demands
+        seq = (seq + 2) % 1000
+        resident_id = make_resident_id(village_code[:6], birth, seq)
+    if used is not None:
+        used.add(resident_id)
     age = (date(2025, 1, 1) - birth).days // 365
     adult = age >= 18
     return {
         "household_id": household_id,
         "name": _name(rng, surname),
-        "resident_id": make_resident_id(village_code[:6], birth, seq),
+        "resident_id": resident_id,
         "relation": relation,
         "sex": sex,
         "birth_date": birth.isoformat(),
@@ -85,6 +92,7 @@ def village(village_code: str, persons: int, *, seed: int = 1) -> Iterator[tuple
     """Yield ``(entity, id, fields)``: each household first, then its members, until ``persons``
     persons have been made."""
     rng = random.Random(seed)
+    used: set[str] = set()
     made = 0
     number = 0
     while made < persons:
@@ -122,7 +130,7 @@ def village(village_code: str, persons: int, *, seed: int = 1) -> Iterator[tuple
                     rng.choice(SURNAMES),
                 )
             )
-        people = [person(rng, village_code, hh_id, *m) for m in members][: persons - made]
+        people = [person(rng, village_code, hh_id, *m, used) for m in members][: persons - made]
         yield "household", hh_id, household(rng, people[0]["name"], number)
         for p in people:
             yield "person", uuid7(), p

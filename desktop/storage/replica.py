@@ -20,6 +20,7 @@ to the server even when the county value arrived before the laptop's edit went u
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import time
 from collections.abc import Iterable
@@ -45,6 +46,30 @@ def _chunks(items: list[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class _SentBatch:
+    """The changes of a frozen batch, decoded from its body only if a record needs more than the
+    usual bookkeeping (a conflict, a later local edit, a shadow)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self._by_id: dict[str, protocol.Change] | None = None
+
+    def change(self, record_id: str) -> protocol.Change:
+        if self._by_id is None:
+            self._by_id = {c.id: c for c in protocol.decode_push_request(self.body).changes}
+        return self._by_id[record_id]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Sent:
+    entity: str
+    id: str
+    batch: _SentBatch
+
+    def change(self) -> protocol.Change:
+        return self.batch.change(self.id)
 
 
 class StoreReplica:
@@ -151,7 +176,7 @@ class StoreReplica:
         user = ""
         for _seq, fields_text, base_text, _base_seq, row_deleted, row_hlc, row_user in rows:
             fields.update(json.loads(fields_text))
-            for name, (version, value) in json.loads(base_text).items():
+            for name, (version, value) in (json.loads(base_text) if base_text != "{}" else {}).items():
                 if name not in seen_base:
                     seen_base.add(name)
                     if version:
@@ -205,59 +230,121 @@ class StoreReplica:
             conn.execute("DELETE FROM sync_state WHERE key = ?", (FROZEN_KEY,))
 
     def apply_push(self, batch: FrozenBatch, response: protocol.PushResponse) -> PushOutcome:
-        request = protocol.decode_push_request(batch.body)
-        by_id = {c.id: c for c in request.changes}
+        """Apply the server's answer and drop the frozen batch, in one transaction, set-wise (the
+        outbox has no index: every step is one scan or primary-key lookups, never a scan per record)."""
         outcome = PushOutcome()
         now = time.time()
         with self.db.atomic() as conn:
+            in_batch: dict[tuple[str, str], list[int]] = {}
+            later: dict[tuple[str, str], list[int]] = {}
+            entity_of: dict[str, str] = {}
+            for seq, entity, record_id, batch_id in conn.execute(
+                "SELECT seq, entity, record_id, batch_id FROM outbox"
+            ).fetchall():
+                if batch_id == batch.batch_id:
+                    in_batch.setdefault((entity, record_id), []).append(seq)
+                    entity_of[record_id] = entity
+                else:
+                    later.setdefault((entity, record_id), []).append(seq)
+            settled: list[tuple[_Sent, protocol.ChangeResult]] = []
+            rejected: list[tuple[_Sent, protocol.ChangeResult]] = []
+            sent = _SentBatch(batch.body)
             for result in response.results:
-                change = by_id.pop(result.id, None)
-                if change is None:
+                found = entity_of.pop(result.id, None)
+                if found is None:
                     continue  # an id we did not send: ignore rather than touch unrelated rows
-                key = (change.entity, change.id)
-                if result.status not in _ACKNOWLEDGED:
-                    conn.execute(
-                        "UPDATE outbox SET batch_id = ? WHERE batch_id = ? AND entity = ? AND record_id = ?",
-                        (REJECTED, batch.batch_id, *key),
-                    )
-                    problems = [
-                        {"field": p.field, "code": p.code, "zh": p.zh, "en": p.en} for p in result.errors
-                    ]
-                    conn.execute(
-                        "INSERT OR REPLACE INTO rejection (entity, record_id, problems, at)"
-                        " VALUES (?, ?, ?, ?)",
-                        (*key, _dumps(problems), now),
-                    )
-                    outcome.rejected.append(RecordNote(*key, problems=tuple(result.errors)))
-                    continue
+                c = _Sent(found, result.id, sent)
+                (settled if result.status in _ACKNOWLEDGED else rejected).append((c, result))
+            done = [s for c, _ in settled for s in in_batch.get((c.entity, c.id), ())]
+            for part in _chunks(done):
+                conn.execute(f"DELETE FROM outbox WHERE seq IN ({', '.join('?' * len(part))})", part)
+            refused = [s for c, _ in rejected for s in in_batch.get((c.entity, c.id), ())]
+            for part in _chunks(refused):
                 conn.execute(
-                    "DELETE FROM outbox WHERE batch_id = ? AND entity = ? AND record_id = ?",
-                    (batch.batch_id, *key),
+                    f"UPDATE outbox SET batch_id = ? WHERE seq IN ({', '.join('?' * len(part))})",
+                    (REJECTED, *part),
                 )
-                conn.execute("DELETE FROM rejection WHERE entity = ? AND record_id = ?", key)
-                self._settle(conn, change, result)
-                outcome.acknowledged += 1
-                if result.conflicts:
-                    outcome.conflicts.append(RecordNote(*key, fields=tuple(result.conflicts)))
+            conn.executemany(
+                "INSERT OR REPLACE INTO rejection (entity, record_id, problems, at) VALUES (?, ?, ?, ?)",
+                [
+                    (c.entity, c.id, _dumps([dataclasses.asdict(p) for p in r.errors]), now)
+                    for c, r in rejected
+                ],
+            )
+            conn.executemany(
+                "DELETE FROM rejection WHERE entity = ? AND record_id = ?",
+                [(c.entity, c.id) for c, _ in settled],
+            )
+            shadows = {
+                k
+                for (k,) in conn.execute(
+                    "SELECT key FROM sync_state WHERE key >= ? AND key < ?", (_SHADOW, _SHADOW[:-1] + "0")
+                ).fetchall()
+            }
+            by_entity: dict[str, list[tuple[_Sent, protocol.ChangeResult]]] = {}
+            for c, r in settled:
+                by_entity.setdefault(c.entity, []).append((c, r))
+            for entity, pairs in by_entity.items():
+                self._settle(conn, entity, pairs, later, shadows)
             # Anything the server did not answer for goes back to waiting (never stranded).
             conn.execute("UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", (batch.batch_id,))
             conn.execute("DELETE FROM sync_state WHERE key = ?", (FROZEN_KEY,))
+        outcome.acknowledged = len(settled)
+        outcome.conflicts = [
+            RecordNote(c.entity, c.id, fields=tuple(r.conflicts)) for c, r in settled if r.conflicts
+        ]
+        outcome.rejected = [RecordNote(c.entity, c.id, problems=tuple(r.errors)) for c, r in rejected]
         return outcome
 
-    def _settle(self, conn: Any, change: protocol.Change, result: protocol.ChangeResult) -> None:
-        """Bring the local record in line with what the server did with ``change``."""
+    def _settle(
+        self,
+        conn: Any,
+        entity: str,
+        pairs: list[tuple[_Sent, protocol.ChangeResult]],
+        later: dict[tuple[str, str], list[int]],
+        shadows: set[str],
+    ) -> None:
+        """Bring local records in line with what the server did with the changes."""
+        rows: dict[str, tuple[str, int]] = {}
+        ids = [c.id for c, _ in pairs]
+        for part in _chunks(ids):
+            marks = ", ".join("?" * len(part))
+            for record_id, versions_text, seq in conn.execute(
+                f"SELECT id, versions, seq FROM {entity} WHERE id IN ({marks})", part
+            ).fetchall():
+                rows[record_id] = (versions_text, seq)
+        simple: list[tuple[str, int, str]] = []
+        for sent, result in pairs:
+            if sent.id not in rows:
+                continue
+            versions_text, seq = rows[sent.id]
+            versions = json.loads(versions_text) if versions_text != "{}" else {}
+            for name, version in result.versions.items():
+                if version > versions.get(name, 0):
+                    versions[name] = version
+            new_seq = max(seq, result.seq)
+            shadow_key = f"{_SHADOW}{entity}/{sent.id}"
+            pending_later = later.get((entity, sent.id), [])
+            if not result.conflicts and not pending_later and shadow_key not in shadows:
+                simple.append((_dumps(versions), new_seq, sent.id))  # the usual case
+                continue
+            self._settle_one(conn, sent.change(), result, versions, new_seq, pending_later, shadow_key)
+        conn.executemany(f"UPDATE {entity} SET versions = ?, seq = ? WHERE id = ?", simple)
+
+    def _settle_one(
+        self,
+        conn: Any,
+        change: protocol.Change,
+        result: protocol.ChangeResult,
+        versions: dict[str, int],
+        new_seq: int,
+        pending_later: list[int],
+        shadow_key: str,
+    ) -> None:
+        """Conflicts, shadows and later local edits of one record."""
         entity = change.entity
-        row = conn.execute(
-            f"SELECT versions, seq, deleted FROM {entity} WHERE id = ?", (change.id,)
-        ).fetchone()
-        if row is None:
-            return
-        versions = json.loads(row[0])
-        for name, version in result.versions.items():
-            if version > versions.get(name, 0):
-                versions[name] = version
+        columns = self._columns[entity]
         sets: dict[str, Any] = {}
-        shadow_key = f"{_SHADOW}{entity}/{change.id}"
         shadow: dict[str, Any] = self._state(shadow_key, {})
         for name in result.conflicts:
             # The server kept the county value: take it if we have seen it (else a pull brings it).
@@ -268,7 +355,7 @@ class StoreReplica:
                     # An edit of a record the county deleted: none of it was written there, and no
                     # pull will bring those fields back, so return them to what the edit started from.
                     for field_name in change.fields:
-                        if field_name not in self._columns[entity]:
+                        if field_name not in columns:
                             continue
                         if field_name in shadow:
                             version, sets[field_name] = shadow.pop(field_name)
@@ -278,32 +365,31 @@ class StoreReplica:
                         versions[field_name] = version
                         if not version:
                             versions.pop(field_name)
-            elif name in shadow and name in self._columns[entity]:
+            elif name in shadow and name in columns:
                 version, value = shadow.pop(name)
                 sets[name] = value
                 versions[name] = version
         for name in result.versions:
             shadow.pop(name, None)  # the server now holds our value for it
         sets["versions"] = _dumps(versions)
-        sets["seq"] = max(row[1], result.seq)
+        sets["seq"] = new_seq
         assignments = ", ".join(f"{name} = ?" for name in sets)
         conn.execute(f"UPDATE {entity} SET {assignments} WHERE id = ?", (*sets.values(), change.id))
         # Later local edits of this record were made on top of what was just accepted: rebase them.
-        for seq, base_text, base_seq in conn.execute(
-            "SELECT seq, base, base_seq FROM outbox WHERE entity = ? AND record_id = ?", (entity, change.id)
-        ).fetchall():
-            base = json.loads(base_text)
-            for name in base:
-                if name in result.versions and name not in result.conflicts and name in change.fields:
-                    base[name] = [result.versions[name], change.fields[name]]
-            conn.execute(
-                "UPDATE outbox SET base = ?, base_seq = ? WHERE seq = ?",
-                (_dumps(base), max(base_seq, result.seq), seq),
-            )
-        left = conn.execute(
-            "SELECT 1 FROM outbox WHERE entity = ? AND record_id = ? LIMIT 1", (entity, change.id)
-        ).fetchone()
-        if left is None or not shadow:
+        for part in _chunks(pending_later):
+            marks = ", ".join("?" * len(part))
+            for seq, base_text, base_seq in conn.execute(
+                f"SELECT seq, base, base_seq FROM outbox WHERE seq IN ({marks})", part
+            ).fetchall():
+                base = json.loads(base_text)
+                for name in base:
+                    if name in result.versions and name not in result.conflicts and name in change.fields:
+                        base[name] = [result.versions[name], change.fields[name]]
+                conn.execute(
+                    "UPDATE outbox SET base = ?, base_seq = ? WHERE seq = ?",
+                    (_dumps(base), max(base_seq, result.seq), seq),
+                )
+        if not pending_later or not shadow:
             conn.execute("DELETE FROM sync_state WHERE key = ?", (shadow_key,))
         else:
             self._set_state(conn, shadow_key, shadow)

@@ -84,7 +84,9 @@ def compute(
         age = _age(p.get("birth_date"), today)
         band = next((label for lo, hi, label in AGE_BANDS if age is not None and lo <= age <= hi), "unknown")
         by_age[band] += 1
-    members: Counter[str] = Counter(p.get("household_id") for p in present if p.get("household_id") in active)
+    members: Counter[str] = Counter(
+        str(p["household_id"]) for p in present if p.get("household_id") in active
+    )
 
     income_of: Counter[str] = Counter()
     sources: Counter[str] = Counter()

@@ -165,8 +165,8 @@ class _Batch:
         normalized = [_fields(self.rules, c) for c in changes]
         anchors = self.rules.keys.anchors
         wanted = set()
-        for record_id, cur in state.items():
-            lookup.own(cur.entity, record_id, None if cur.deleted else cur.data)
+        for record_id, stored in state.items():
+            lookup.own(stored.entity, record_id, None if stored.deleted else stored.data)
         for c, fields in zip(changes, normalized, strict=True):
             cur = state.get(c.id)
             for name in anchors.get(c.entity, ()):

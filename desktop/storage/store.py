@@ -65,8 +65,11 @@ class Store:
         self._ring = ring
         self._key = bytearray(key)
         self._db = db
-        last = max(int(db.query(f"SELECT coalesce(max(hlc), 0) FROM {e}")[0][0]) for e in ENTITIES)
-        self.clock = HybridClock(last=last)
+        # The clock resumes past every stamp this laptop made: the one saved at close, and any in
+        # the outbox (a killed process saves nothing). No scan of the entity tables at unlock.
+        saved = db.query("SELECT value FROM sync_state WHERE key = 'clock'")
+        pending = int(db.query("SELECT coalesce(max(hlc), 0) FROM outbox")[0][0])
+        self.clock = HybridClock(last=max(pending, int(saved[0][0]) if saved else 0))
         ctx = Context(db, forms, self.clock, ring.village_code, user)
         self.household = Repository(ctx, "household")
         self.person = Repository(ctx, "person")
@@ -229,6 +232,7 @@ class Store:
     def close(self) -> None:
         """Lock: close the connection and forget the key."""
         if self._db.conn is not None:
+            self.state_set("clock", self.clock.last)
             self._db.close()
         for i in range(len(self._key)):
             self._key[i] = 0

@@ -105,3 +105,14 @@ def test_search_by_name_resident_id_and_household_number(store: Store) -> None:
     assert store.household.ids("017") == [h2]
     assert store.person.ids(household_id=h2) == [p2]
     assert [r["id"] for r in store.person.get_many([p2, p1])] == [p2, p1]
+
+
+def test_clock_resumes_past_every_stamp_after_reopening(store: Store, db_path) -> None:
+    store.household.create(household())
+    stamp = outbox(store)[0]["hlc"]
+    with store.atomic() as conn:
+        conn.execute("DELETE FROM outbox")  # as after the county acknowledged it
+    store.close()
+    with Store.unlock(db_path, "wang", "correct horse 42") as again:
+        assert again.clock.last >= stamp
+        assert again.clock.now() > stamp

@@ -60,8 +60,8 @@ class RetryPolicy:
     ``sleep``, ``clock`` (wall time, for HTTP dates) and ``rng`` are injectable for tests.
     """
 
-    total: int = 5
-    """Retries after the first attempt."""
+    total: int = 4
+    """Retries after the first attempt (with the defaults: at most ~7.5 s of waiting in all)."""
     backoff_factor: float = 0.5
     backoff_max: float = 30.0
     status_forcelist: frozenset[int] = frozenset({429, 500, 502, 503, 504})

@@ -15,10 +15,10 @@ from sqlalchemy import Row, func, select, update
 
 from sync.server.auth import StaffUser, staff_villages
 from sync.server.errors import ApiError
-from sync.server.keys import BatchLookup, chunks
+from sync.server.keys import BatchLookup
 from sync.server.merge import DELETED, Current
 from sync.server.push import Rules, load_records, problem_dict
-from sync.server.store import Store, lock_village, set_village_seq
+from sync.server.store import Store, chunks, lock_village, set_village_seq
 from sync.server.tables import conflicts, record_keys, records, villages
 from sync.server.writes import dumps, write_records
 
@@ -112,7 +112,7 @@ def resolve(
         new = _resolved(rules, row.field, value, cur)
         if not new.deleted:
             lookup = BatchLookup(conn, rules.keys, row.county_code, row.village_code)
-            lookup.own(cur.entity, row.record_id, new.data)
+            lookup.own(cur.entity, row.record_id, rules.keys.values(cur.entity, new.data))
             record = {**new.data, "id": row.record_id, "village_code": row.village_code}
             problems = rules.forms.validate(cur.entity, record, lookup=lookup, today=today)
             if problems:

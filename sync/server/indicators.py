@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sync.server.keys import chunks
-from sync.server.store import Store
+from sync.server.store import Store, chunks
 from sync.server.tables import records
 
 DEFAULT_THRESHOLD_FEN = 600_000

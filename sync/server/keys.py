@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from sync.schema import Forms
-from sync.server.tables import record_keys
+from sync.server.store import CHUNK, select_in
 
 MAX_KEY_LENGTH = 64
-CHUNK = 500
-
-T = TypeVar("T")
-
-
-def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 class KeySpec:
@@ -60,6 +52,7 @@ class KeySpec:
         """Entity -> fields kept in ``record_keys``."""
         self.anchors = {e: tuple(v) for e, v in anchors.items()}
         """Entity -> the selective field of each rule: prefetching by these covers every question."""
+        self._plan = {e: [(n, self._only.get((e, n))) for n in names] for e, names in self.fields.items()}
 
     def rows(self, entity: str, keys: Mapping[str, str]) -> list[tuple[str, str]]:
         """The (field, value) pairs a live record with these key values is found by."""
@@ -68,11 +61,10 @@ class KeySpec:
     def values(self, entity: str, data: Mapping[str, Any]) -> dict[str, str]:
         """The key values of a live record."""
         out = {}
-        for name in self.fields.get(entity, ()):
+        for name, only in self._plan.get(entity, ()):
             value = data.get(name)
             if value is not None and not isinstance(value, (dict, list)):
                 text = str(value)
-                only = self._only.get((entity, name))
                 if len(text) <= MAX_KEY_LENGTH and (only is None or text in only):
                     out[name] = text
         return out
@@ -92,15 +84,15 @@ class BatchLookup:
         self._own: set[str] = set()
         self.queries = 0
 
-    def own(self, entity: str, record_id: str, data: Mapping[str, Any] | None) -> None:
-        """Declare a record's state as this batch sees it (``None``: deleted or absent).
+    def own(self, entity: str, record_id: str, keys: dict[str, str] | None) -> None:
+        """Declare the key values of a record as this batch sees it (``None``: deleted or absent).
 
         Stored key rows of an owned record are ignored from then on.
         """
         self._own.add(record_id)
         self._drop(record_id)
-        if data is not None:
-            self._put(entity, record_id, self._spec.values(entity, data))
+        if keys is not None:
+            self._put(entity, record_id, keys)
 
     def prefetch(self, wanted: Iterable[tuple[str, str, str]]) -> None:
         """Load every live record having any of these (entity, anchor field, value) keys."""
@@ -108,22 +100,18 @@ class BatchLookup:
         for key in wanted:
             if key not in self._loaded:
                 todo[key[:2]].add(key[2])
-        rk = record_keys.c
         for (entity, name), values in todo.items():
-            for part in chunks(sorted(values)):
-                self.queries += 1
-                rows = self._conn.execute(
-                    select(rk.record_id, rk.key_values).where(
-                        rk.county_code == self._county,
-                        rk.village_code == self._village,
-                        rk.entity == entity,
-                        rk.field == name,
-                        rk.value.in_(part),
-                    )
-                )
-                for record_id, keys in rows:
-                    if record_id not in self._own and record_id not in self._keys:
-                        self._put(entity, record_id, json.loads(keys))
+            self.queries += len(values) // CHUNK + 1
+            rows = select_in(
+                self._conn,
+                "SELECT record_id, key_values FROM record_keys WHERE county_code = ? AND village_code = ?"
+                " AND entity = ? AND field = ? AND value {in}",
+                (self._county, self._village, entity, name),
+                sorted(values),
+            )
+            for record_id, keys in rows:
+                if record_id not in self._own and record_id not in self._keys:
+                    self._put(entity, record_id, json.loads(keys))
             self._loaded.update((entity, name, v) for v in values)
 
     def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int:

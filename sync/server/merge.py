@@ -25,6 +25,8 @@ class Current:
     versions: dict[str, int]
     seq: int
     deleted: bool
+    keys: dict[str, str] | None = None
+    """Cached uniqueness key values of this state (``sync.server.keys.KeySpec.values``)."""
 
 
 @dataclass(slots=True)

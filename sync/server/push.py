@@ -21,10 +21,10 @@ from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import META_FIELDS, Forms
 from sync.server.auth import Device
 from sync.server.errors import ApiError
-from sync.server.keys import BatchLookup, KeySpec, chunks
+from sync.server.keys import BatchLookup, KeySpec
 from sync.server.merge import DELETED, Current, Merge, merge
-from sync.server.store import Store, lock_village, set_village_seq
-from sync.server.tables import batches, conflicts, records
+from sync.server.store import Store, lock_village, select_in, set_village_seq
+from sync.server.tables import batches, conflicts
 from sync.server.writes import dumps, write_records
 
 log = logging.getLogger(__name__)
@@ -58,19 +58,19 @@ def _check_scope(changes: list[Change], village_code: str) -> None:
 
 
 def load_records(conn: Connection, county: str, village: str, ids: list[str]) -> dict[str, Current]:
-    rc = records.c
+    """The county's copies of these records; any of another village refuses the whole request."""
     found: dict[str, Current] = {}
-    for part in chunks(ids):
-        for row in conn.execute(
-            select(rc.village_code, rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted).where(
-                rc.county_code == county, rc.id.in_(part)
-            )
-        ):
-            if row.village_code != village:
-                raise ApiError("out_of_village")
-            found[row.id] = Current(
-                row.entity, json.loads(row.data), json.loads(row.versions), row.seq, bool(row.deleted)
-            )
+    rows = select_in(
+        conn,
+        "SELECT village_code, entity, id, data, versions, seq, deleted FROM records"
+        " WHERE county_code = ? AND id {in}",
+        (county,),
+        ids,
+    )
+    for row_village, entity, record_id, data, versions, seq, deleted in rows:
+        if row_village != village:
+            raise ApiError("out_of_village")
+        found[record_id] = Current(entity, json.loads(data), json.loads(versions), seq, bool(deleted))
     return found
 
 
@@ -165,8 +165,11 @@ class _Batch:
         normalized = [_fields(self.rules, c) for c in changes]
         anchors = self.rules.keys.anchors
         wanted = set()
+        spec = self.rules.keys
         for record_id, stored in state.items():
-            lookup.own(stored.entity, record_id, None if stored.deleted else stored.data)
+            if not stored.deleted:
+                stored.keys = spec.values(stored.entity, stored.data)
+            lookup.own(stored.entity, record_id, stored.keys)
         for c, fields in zip(changes, normalized, strict=True):
             cur = state.get(c.id)
             for name in anchors.get(c.entity, ()):
@@ -213,7 +216,9 @@ class _Batch:
         if m.changes_record:
             cur = self._write(c, m, cur)
             state[c.id] = cur
-            lookup.own(c.entity, c.id, None if cur.deleted else cur.data)
+            if not cur.deleted:
+                cur.keys = self.rules.keys.values(c.entity, cur.data)
+            lookup.own(c.entity, c.id, cur.keys)
         self._conflicts(c, m)
         assert cur is not None
         versions = {name: cur.versions.get(name, 0) for name in (*m.writes, *m.equal) if name != DELETED}

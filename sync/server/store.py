@@ -8,10 +8,10 @@ IMMEDIATE``), so commits happen in counter order and a pull cursor never skips a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, update
 
@@ -19,6 +19,30 @@ from sync.server.errors import ApiError
 from sync.server.tables import villages
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+CHUNK = 500
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def select_in(conn: Connection, sql: str, params: Sequence[Any], values: Sequence[Any]) -> list[Any]:
+    """Rows of ``sql`` (``?`` placeholders, and ``{in}`` after the column to match against
+    ``values``), straight through the driver: for batch reads that SQLAlchemy would spend longer
+    compiling than the database spends answering."""
+    rows: list[Any] = []
+    sqlite = conn.dialect.name == "sqlite"
+    for part in chunks(values):
+        if sqlite:
+            text = sql.replace("{in}", "IN (" + ",".join("?" * len(part)) + ")")
+            rows.extend(conn.exec_driver_sql(text, (*params, *part)).all())
+        else:
+            text = sql.replace("{in}", "= ANY(?)").replace("?", "%s")
+            rows.extend(conn.exec_driver_sql(text, (*params, list(part))).all())
+    return rows
 
 
 def database_url(target: str | Path) -> str:

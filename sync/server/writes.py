@@ -122,8 +122,12 @@ def write_records(
             updates.append(
                 (data, versions, new.seq, new.deleted, now, county, village, new.entity, record_id)
             )
-        old_keys = spec.values(old.entity, old.data) if old is not None and not old.deleted else {}
-        new_keys = spec.values(new.entity, new.data) if not new.deleted else {}
+        old_keys = {}
+        if old is not None and not old.deleted:
+            old_keys = old.keys if old.keys is not None else spec.values(old.entity, old.data)
+        new_keys = {}
+        if not new.deleted:
+            new_keys = new.keys if new.keys is not None else spec.values(new.entity, new.data)
         if old_keys != new_keys:
             for name, value in spec.rows(new.entity, old_keys):
                 key_drops.append((county, village, new.entity, name, value, record_id))

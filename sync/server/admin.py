@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sync.server.auth import hash_password
 from sync.server.store import Store
-from sync.server.tables import devices, users, villages
+from sync.server.tables import devices, enroll_codes, users, villages
 
 _VILLAGE = re.compile(r"^\d{12}$")
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
@@ -95,3 +97,74 @@ def revoke_device(store: Store, device_id: str) -> None:
         )
         if result.rowcount == 0:
             raise AdminError("no such active device")
+
+
+def add_villages_from_table(store: Store, path: Path) -> tuple[int, int]:
+    """Add the villages of a division-code table (CSV or TSV: code, name; other levels skipped).
+
+    Returns (added, already there). A row with a bad code stops with its line number.
+    """
+    added = existing = 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample.strip() else csv.excel
+        for line, row in enumerate(csv.reader(handle, dialect), start=1):
+            if not row or not row[0].strip() or row[0].strip().startswith("#"):
+                continue
+            code, name = row[0].strip(), (row[1].strip() if len(row) > 1 else "")
+            if not code.isdigit():
+                if line == 1:
+                    continue  # a header row
+                raise AdminError(f"line {line}: a division code is digits only")
+            if len(code) != 12 or code.endswith("000"):
+                continue  # province, city, county or township level
+            if village_exists(store, code):
+                existing += 1
+                continue
+            if not name:
+                raise AdminError(f"line {line}: a village needs a name")
+            add_village(store, code, name)
+            added += 1
+    return added, existing
+
+
+def revoke_codes(store: Store, village_code: str) -> int:
+    """Expire every unused enrollment code of a village now. Returns how many."""
+    with store.write() as conn:
+        result = conn.execute(
+            update(enroll_codes)
+            .where(
+                enroll_codes.c.village_code == village_code,
+                enroll_codes.c.used_at.is_(None),
+                enroll_codes.c.expires_at > store.now(),
+            )
+            .values(expires_at=store.now())
+        )
+    return int(result.rowcount)
+
+
+def list_devices(store: Store, village_code: str | None = None) -> list[dict[str, object]]:
+    query = select(devices).order_by(devices.c.village_code, devices.c.enrolled_at)
+    if village_code:
+        query = query.where(devices.c.village_code == village_code)
+    with store.read() as conn:
+        return [
+            {
+                "device_id": r.device_id,
+                "village_code": r.village_code,
+                "name": r.name,
+                "enrolled_at": r.enrolled_at,
+                "revoked": r.revoked_at is not None,
+            }
+            for r in conn.execute(query)
+        ]
+
+
+def all_villages(store: Store) -> dict[str, str]:
+    """Village code -> name, every village on this server."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(villages.c.village_code, villages.c.name).order_by(villages.c.village_code)
+        )
+        return {code: name for code, name in rows}

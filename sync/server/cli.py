@@ -3,9 +3,13 @@
     county-server [--db PATH_OR_URL] init
     county-server serve [--host H] [--port P] [--cert FILE --key FILE]
     county-server add-village CODE NAME
+    county-server add-villages DIVISIONS.csv
     county-server add-user USERNAME --scope county|township --code CODE [--password-env VAR]
     county-server enroll-code VILLAGE [--hours 72]
+    county-server revoke-codes VILLAGE
+    county-server list-devices [--village CODE]
     county-server revoke-device DEVICE_ID
+    county-server export OUT.xlsx [--village CODE ...] [--year YEAR]
 
 The database is SQLite at a file path (embedded default) or a PostgreSQL URL
 (``postgresql+psycopg://user@host/db``), from ``--db`` or ``COUNTY_SERVER_DB``.
@@ -19,6 +23,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sync.server import admin, enroll
 from sync.server.store import Store
@@ -43,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     village = sub.add_parser("add-village", help="register a village by its 12-digit division code")
     village.add_argument("code")
     village.add_argument("name")
+    table = sub.add_parser("add-villages", help="add the villages of a division-code table (CSV: code,name)")
+    table.add_argument("table", type=Path)
     user = sub.add_parser("add-user", help="add a township or county staff user")
     user.add_argument("username")
     user.add_argument("--scope", choices=("county", "township"), required=True)
@@ -51,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     code = sub.add_parser("enroll-code", help="issue a one-time enrollment code for a village")
     code.add_argument("village")
     code.add_argument("--hours", type=float, default=enroll.DEFAULT_CODE_HOURS)
+    codes = sub.add_parser("revoke-codes", help="expire every unused enrollment code of a village")
+    codes.add_argument("village")
+    listing = sub.add_parser("list-devices", help="enrolled devices (to find the one to revoke)")
+    listing.add_argument("--village")
+    export = sub.add_parser("export", help="write villages' records and indicators to an Excel file")
+    export.add_argument("out", type=Path)
+    export.add_argument("--village", action="append", help="village code (repeat); all villages if absent")
+    export.add_argument("--year", type=int, help="income and service year of the indicators")
     revoke = sub.add_parser("revoke-device", help="refuse every further request from a device")
     revoke.add_argument("device_id")
     return p
@@ -87,6 +102,24 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, store: Store) -> None:
+    from sync.schema import load_forms
+    from sync.server.export import export_villages
+
+    every = admin.all_villages(store)
+    chosen = args.village or list(every)
+    if not chosen:
+        raise admin.AdminError("no villages to export")
+    unknown = [v for v in chosen if v not in every]
+    if unknown:
+        raise admin.AdminError("no such village: " + ", ".join(unknown))
+    counties = {v[:6] for v in chosen}
+    if len(counties) != 1:
+        raise admin.AdminError("export one county at a time")
+    counts = export_villages(store, load_forms(), counties.pop(), chosen, args.out, year=args.year)
+    print(f"written {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -108,6 +141,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "enroll-code":
             code = enroll.issue_code(store, args.village, args.hours)
             print(code)
+        elif args.command == "add-villages":
+            added, existing = admin.add_villages_from_table(store, args.table)
+            print(f"{added} villages added, {existing} already there")
+        elif args.command == "revoke-codes":
+            print(f"{admin.revoke_codes(store, args.village)} unused codes revoked")
+        elif args.command == "list-devices":
+            for d in admin.list_devices(store, args.village):
+                state = "revoked" if d["revoked"] else "active"
+                print(f"{d['device_id']}\t{d['village_code']}\t{state}\t{d['name']}")
+        elif args.command == "export":
+            _export(args, store)
         elif args.command == "revoke-device":
             admin.revoke_device(store, args.device_id)
             print(f"device {args.device_id} revoked")

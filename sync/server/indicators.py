@@ -142,18 +142,18 @@ def compute(
 
 
 def load(store: Store, county_code: str, village_codes: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Live records of these villages, by entity, each with its ``id``."""
+    """Live records of these villages, by entity, each with its ``id`` and ``village_code``."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rc = records.c
     with store.read() as conn:
         for part in chunks(village_codes):
             rows = conn.execute(
-                select(rc.entity, rc.id, rc.data).where(
+                select(rc.entity, rc.id, rc.village_code, rc.data).where(
                     rc.county_code == county_code, rc.village_code.in_(part), rc.deleted.is_(False)
                 )
             )
-            for entity, record_id, data in rows:
-                out[entity].append({**json.loads(data), "id": record_id})
+            for entity, record_id, village, data in rows:
+                out[entity].append({**json.loads(data), "id": record_id, "village_code": village})
     return out
 
 

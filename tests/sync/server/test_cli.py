@@ -92,3 +92,118 @@ def test_database_from_the_environment(tmp_path: Path, monkeypatch: pytest.Monke
 def test_unknown_village_for_a_code(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", db, "enroll-code", "999999999999"]) == 2
     assert "no such village" in capsys.readouterr().err
+
+
+def test_villages_from_a_division_table(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "divisions.csv"
+    table.write_text(
+        "代码,名称\n110105000000,朝阳区\n110105001000,建外街道\n110105001001,东村\n110105001002,西村\n",
+        encoding="utf-8",
+    )
+    assert main(["--db", db, "add-villages", str(table)]) == 0
+    assert "2 villages added, 0 already there" in capsys.readouterr().out
+    assert main(["--db", db, "add-villages", str(table)]) == 0
+    assert "0 villages added, 2 already there" in capsys.readouterr().out
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("110105001003\t南村\n11010500100X\t北村\n", encoding="utf-8")
+    assert main(["--db", db, "add-villages", str(bad)]) == 2
+    assert "line 2" in capsys.readouterr().err
+
+
+def test_revoke_codes_and_list_devices(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--db", db, "add-village", V1, "东村"])
+    capsys.readouterr()
+    main(["--db", db, "enroll-code", V1])
+    spent, unused = capsys.readouterr().out.strip(), None
+    main(["--db", db, "enroll-code", V1])
+    unused = capsys.readouterr().out.strip()
+    store = Store(db)
+    try:
+        with embedded.start(store, migrate=False) as srv:
+            key = public_key_b64(Ed25519PrivateKey.generate())
+            ok = requests.post(
+                srv.url + "/api/v1/enroll", json={"code": spent, "public_key": key, "name": "甲"}, timeout=30
+            )
+            assert ok.status_code == 200
+            assert main(["--db", db, "revoke-codes", V1]) == 0
+            assert "1 unused codes revoked" in capsys.readouterr().out
+            refused = requests.post(
+                srv.url + "/api/v1/enroll", json={"code": unused, "public_key": key, "name": "乙"}, timeout=30
+            )
+            assert refused.status_code == 403
+        assert main(["--db", db, "list-devices", "--village", V1]) == 0
+        (line,) = capsys.readouterr().out.strip().splitlines()
+        assert line.split("\t") == [ok.json()["device_id"], V1, "active", "甲"]
+    finally:
+        store.close()
+
+
+def test_export_to_excel(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    from sync.ids import uuid7
+    from sync.protocol import Change
+
+    from .conftest import enroll_laptop, household_fields, person_fields
+
+    main(["--db", db, "add-village", V1, "东村"])
+    store = Store(db)
+    try:
+        with embedded.start(store, migrate=False) as srv:
+            lap = enroll_laptop(srv, V1)
+            hid = uuid7()
+            person = person_fields(hid, "head")
+            lap.push(
+                [
+                    Change("household", hid, V1, fields=household_fields()),
+                    Change("person", uuid7(), V1, fields=person),
+                ]
+            )
+    finally:
+        store.close()
+    out = tmp_path / "export.xlsx"
+    assert main(["--db", db, "export", str(out), "--year", "2024"]) == 0
+    assert "person 1" in capsys.readouterr().out
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == ["家庭户", "家庭成员", "家庭收入", "公共服务", "指标 indicators"]
+    people = list(book.worksheets[1].iter_rows(values_only=True))
+    assert len(people) == 2 and person["resident_id"] in people[1]
+    assert main(["--db", db, "export", str(out), "--village", "999999999999"]) == 2
+
+
+def test_serve_command(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sync.server.cli",
+            "--db",
+            str(tmp_path / "s.db"),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                reply = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.2)
+        assert reply.json()["status"] == "ok"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -16,15 +16,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop.storage import Store
 from desktop.storage.replica import StoreReplica
-from sync import client
 from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
 from sync.errors import AuthError, RejectedError, SyncError
+
+if TYPE_CHECKING:
+    from sync import client
+
+# ``sync.client`` (requests, urllib3, ssl: about 12 MB) is imported where it is used: it loads with
+# the first reachability check, enrollment or sync, and never on a laptop with no server set up.
 
 STATE_SERVER_URL = "server_url"
 STATE_CA_BUNDLE = "ca_bundle_pem"
@@ -50,6 +55,8 @@ RemoteFactory = Callable[[RemoteConfig], Remote]
 
 def http_remote(config: RemoteConfig) -> client.HttpRemote:
     """The default factory: HTTPS with the pinned county CA; retry waits end early on cancel."""
+    from sync import client
+
     retry = client.RetryPolicy(sleep=config.cancel.sleep)
     return client.HttpRemote(config.server_url, config.ca_bundle, config.device_id, config.key, retry=retry)
 
@@ -149,6 +156,8 @@ class SyncService:
 
     def enroll(self, code: str, name: str) -> EnrollmentInfo:
         """Register this laptop with a one-time code. The code must be for this store's village."""
+        from sync import client
+
         url = self._require_url()
         result = client.enroll(url, self.ca_bundle_path(), code, name)
         if result.village_code != self.store.village_code:
@@ -173,6 +182,8 @@ class SyncService:
         return url
 
     def _config(self, cancel: CancelToken) -> RemoteConfig:
+        from sync import client
+
         url = self._require_url()
         device = self.store.state_get(STATE_DEVICE_ID)
         key = self.store.state_get(STATE_DEVICE_KEY)
@@ -184,6 +195,8 @@ class SyncService:
 
     def check_reachable(self, timeout: float | None = None) -> Reachability:
         """GET /health with a short timeout, no retries. Never raises for network trouble."""
+        from sync import client
+
         try:
             client.check_health(
                 self._require_url(), self.ca_bundle_path(), timeout=timeout or self.health_timeout

@@ -5,8 +5,13 @@ Every figure comes from a fresh subprocess (offscreen Qt), the bare window and t
 
 * start: process start -> the first screen a person can type into is shown (the app's unlock
   screen; the bare window's table). Goal: app <= 2x bare. Median of ``--repeat`` runs.
-* memory: peak RSS with the main window open on 100,000 persons (rows on screen loaded), against
-  the bare window with a 100,000-row table. Goal: app <= 2x bare.
+* memory: peak RSS with the main window open on 100,000 persons, against the bare window with a
+  100,000-row table showing Chinese text as the app's lists do (so both load the CJK fonts). The
+  app's peak is taken over the main window's life: the high-water mark is reset (Linux:
+  ``/proc/self/clear_refs``) when the unlocked store arrives, so the key derivation's transient
+  64 MiB (Argon2id, by design) counts under unlock, not under the window. It runs until the persons
+  list shows its first rows (the headline, goal: app <= 2x bare), and again through filtering and
+  scrolling. The process's lifetime peak (key derivation included) is printed beside it.
 * unlock: Store.unlock with the KDF tuned at creation (about 0.5 s by design), reported on its own.
 * filter: ms from a keystroke in the persons filter box to the list showing the result. Goal <= 50.
 * scroll: longest event-loop stall while scrolling the persons list to the end. Goal <= 100 ms.
@@ -75,14 +80,59 @@ def _report(**values: object) -> None:
 
 
 def _peak_rss_mb() -> float:
+    """The process's peak RSS over its whole life."""
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
 
 
+def _reset_peak() -> bool:
+    """Reset the peak-RSS mark (Linux only: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _peak_since_reset_mb() -> float:
+    """Peak RSS since the last :func:`_reset_peak` (VmHWM); the lifetime peak where there is none."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return _peak_rss_mb()
+
+
+# A list of villagers like the app's persons list: name, resident ID, household number, relation,
+# sex, birth date, status (Chinese text, so the bare window renders CJK glyphs as the app does).
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+_GIVEN = "秀英华明丽强军平芳敏静伟红霞玉兰桂珍建国志勇海燕"
+_RELATIONS = ("户主", "配偶", "子", "女", "孙子", "父母")
+_STATUS = ("在册", "迁出", "死亡")
+
+
+def _bare_cell(row: int, column: int) -> str:
+    if column == 0:
+        return _SURNAMES[row % 20] + _GIVEN[(row * 7) % 24] + _GIVEN[(row * 13) % 24]
+    if column == 1:
+        return f"530102{1950 + row % 70}{1 + row % 12:02d}{1 + row % 28:02d}{row % 1000:03d}{row % 10}"
+    if column == 2:
+        return f"{row // 4 + 1:06d}"
+    if column == 3:
+        return _RELATIONS[row % 6]
+    if column == 4:
+        return "男" if row % 2 else "女"
+    if column == 5:
+        return f"{1950 + row % 70}-{1 + row % 12:02d}-{1 + row % 28:02d}"
+    return _STATUS[row % 3]
+
+
 def child_bare(rows: int) -> None:
-    """A bare PySide6 window with a QTableView over a plain model of ``rows`` rows."""
+    """A bare PySide6 window with a QTableView over a plain model of ``rows`` rows of Chinese text."""
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
@@ -91,10 +141,12 @@ def child_bare(rows: int) -> None:
             return 0 if parent.isValid() else rows
 
         def columnCount(self, parent=QModelIndex()):  # noqa: B008
-            return 0 if parent.isValid() else 6
+            return 0 if parent.isValid() else 7
 
         def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-            return f"{index.row()}-{index.column()}" if role == Qt.ItemDataRole.DisplayRole else None
+            if role != Qt.ItemDataRole.DisplayRole:
+                return None
+            return _bare_cell(index.row(), index.column())
 
     app = QApplication(sys.argv)
     window = QMainWindow()
@@ -166,6 +218,10 @@ def child_app_main(home: str) -> None:
             loop.exec()
 
     dialog = desk.start()
+    # The main window's peak starts when the unlocked store arrives: the key derivation is over.
+    dialog.unlocked.disconnect(desk.open_session)
+    peak_reset = []
+    dialog.unlocked.connect(lambda store: (peak_reset.append(_reset_peak()), desk.open_session(store)))
     dialog.passphrase.setText(PASSPHRASE)
     dialog.try_unlock()
     wait(lambda: desk.window is not None)
@@ -175,7 +231,7 @@ def child_app_main(home: str) -> None:
     wait(lambda: page.model.total() > 0)
     wait(lambda: page.model.cached(page.model.id_at(0)) is not None)
     persons = page.model.total()
-    rss_open = _peak_rss_mb()
+    rss_open = _peak_since_reset_mb()
 
     # Filter: one keystroke at a time, from the key press to the list showing the new result.
     latencies: list[float] = []
@@ -224,8 +280,10 @@ def child_app_main(home: str) -> None:
     stall = max(0.0, max(gaps) - 5) if gaps else 0.0
     _report(
         unlock_s=unlock_s,
-        rss_mb=_peak_rss_mb(),
+        rss_mb=_peak_since_reset_mb(),
         rss_open_mb=rss_open,
+        rss_lifetime_mb=_peak_rss_mb(),
+        peak_reset=all(peak_reset),
         persons=persons,
         filter_ms_median=statistics.median(latencies),
         filter_ms_max=max(latencies),
@@ -291,10 +349,15 @@ def main(argv: list[str] | None = None) -> int:
         f"start to first typeable screen: app {a * 1000:.0f} ms, bare {b * 1000:.0f} ms,"
         f" ratio {a / b:.2f}  (goal <= 2)"
     )
-    rb, ra = bare_big["rss_mb"], main_run["rss_open_mb"]
+    rb, ra, rs = bare_big["rss_mb"], main_run["rss_open_mb"], main_run["rss_mb"]
+    since = "since the store was unlocked" if main_run["peak_reset"] else "lifetime: no peak reset here"
     print(
-        f"peak RSS, main window on {main_run['persons']:,} persons: app {ra:.0f} MB, bare table {rb:.0f} MB,"
-        f" ratio {ra / rb:.2f}  (goal <= 2); app after filtering and scrolling {main_run['rss_mb']:.0f} MB"
+        f"peak RSS, main window on {main_run['persons']:,} persons ({since}): app {ra:.0f} MB,"
+        f" bare table {rb:.0f} MB, ratio {ra / rb:.2f}  (goal <= 2)"
+    )
+    print(
+        f"peak RSS through filtering and scrolling: app {rs:.0f} MB, ratio {rs / rb:.2f};"
+        f" app lifetime peak, key derivation included: {main_run['rss_lifetime_mb']:.0f} MB"
     )
     print(f"unlock (KDF tuned at creation): {main_run['unlock_s'] * 1000:.0f} ms")
     print(

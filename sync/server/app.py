@@ -75,6 +75,37 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class Guard:
+    """Answer an unexpected exception with a plain 500 and log only its type and where it happened.
+
+    Exception texts may hold request data (names, resident IDs); uvicorn would log them in full if
+    the exception reached it, so it never does.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error("internal error %s\n%s", type(exc).__name__, frames)
+            if not started:
+                await _send_error(send, ApiError("internal"))
+
+
 async def _send_error(send: Any, error: ApiError) -> None:
     response = JSONResponse(error.body(), status_code=error.status)
     await response({"type": "http"}, _no_receive, send)
@@ -158,6 +189,7 @@ def create_app(
     )
     app.state.store = store
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(Guard)  # outermost of ours: sees what every handler let through
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -175,13 +207,6 @@ def create_app(
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "malformed")
         error = ApiError(code, status=exc.status_code)
         return JSONResponse(error.body(), status_code=exc.status_code)
-
-    @app.exception_handler(Exception)
-    async def _internal(_request: Request, exc: Exception) -> JSONResponse:
-        # Exception texts may hold data; log the type and where it happened, not the message.
-        frames = "".join(traceback.format_tb(exc.__traceback__))
-        log.error("internal error %s\n%s", type(exc).__name__, frames)
-        return JSONResponse(ApiError("internal").body(), status_code=500)
 
     # ---------------------------------------------------------------------------------------------
     # Devices
@@ -231,7 +256,7 @@ def create_app(
     )
     async def pull_records(
         request: Request,
-        cursor: Annotated[int, Query(ge=0)] = 0,
+        cursor: Annotated[int, Query(ge=0, le=push.MAX_NUMBER)] = 0,
         limit: Annotated[int, Query(ge=1, le=pull.MAX_LIMIT)] = pull.DEFAULT_LIMIT,
     ) -> Response:
         body = await request.body()

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
@@ -74,7 +75,30 @@ def start(
     )
     if migrate:
         store.migrate()
-    app = create_app(store, forms=forms)
+    return serve(
+        create_app(store, forms=forms),
+        store,
+        host=host,
+        port=port,
+        certfile=certfile,
+        keyfile=keyfile,
+        log_level=log_level,
+        owns_store=owns_store,
+    )
+
+
+def serve(
+    app: Any,
+    store: Store,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    certfile: str | Path | None = None,
+    keyfile: str | Path | None = None,
+    log_level: str = "warning",
+    owns_store: bool = False,
+) -> EmbeddedServer:
+    """Serve an ASGI app made by ``create_app`` (``start`` makes one) until ``stop()``."""
     # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets that say so (else +40 ms per reply).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

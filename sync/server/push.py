@@ -28,6 +28,8 @@ from sync.server.tables import batches, conflicts
 from sync.server.writes import dumps, write_records
 
 log = logging.getLogger(__name__)
+MAX_NUMBER = 2**62
+"""Versions, record seqs and clock stamps above this cannot be stored (BIGINT) and are refused."""
 
 
 @dataclass(slots=True)
@@ -51,6 +53,11 @@ def _check_scope(changes: list[Change], village_code: str) -> None:
     for c in changes:
         if c.village_code != village_code or c.fields.get("village_code", village_code) != village_code:
             raise ApiError("out_of_village")
+        numbers = (c.hlc, c.base_seq, *c.base.values())
+        if any(abs(n) > MAX_NUMBER for n in numbers):
+            raise ApiError(
+                "malformed", "A change has a version or clock out of range.", "版本号或时钟超出范围。"
+            )
         if not is_uuid(c.id) or c.fields.get("id", c.id) != c.id:
             raise ApiError(
                 "malformed", "A change has a record id that is not a UUID.", "记录编号不是有效的 UUID。"

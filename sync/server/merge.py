@@ -55,25 +55,23 @@ class Merge:
 
     @property
     def status(self) -> str:
-        if self.create or self.delete:
+        if self.create:
             return "applied"
-        if self.writes:
+        if self.writes or self.delete:
             return "partial" if self.conflicts else "applied"
         return "conflict" if self.conflicts else "unchanged"
 
 
 def merge(current: Current | None, change: Change, fields: dict[str, Any]) -> Merge:
-    """What to do with ``change`` (whose field values are already normalized into ``fields``)."""
+    """What to do with ``change`` (whose field values are already normalized into ``fields``).
+
+    A delete may carry edits made just before it on the same laptop; they follow the field rules,
+    so the county's tombstone holds what the laptop's holds.
+    """
     if current is None:
         return Merge(writes=dict(fields), create=True, delete=change.deleted)
-    if current.deleted:
-        if change.deleted:
-            return Merge(equal=[DELETED])
+    if current.deleted and not change.deleted:
         return Merge(conflicts=[FieldConflict(DELETED, change.base_seq, False, False, True)])
-    if change.deleted:
-        if current.seq > change.base_seq:
-            return Merge(conflicts=[FieldConflict(DELETED, change.base_seq, False, True, False)])
-        return Merge(delete=True)
     out = Merge()
     for name, value in fields.items():
         county_value = current.data.get(name)
@@ -87,4 +85,11 @@ def merge(current: Current | None, change: Change, fields: dict[str, Any]) -> Me
                     name, change.base.get(name, 0), change.base_values.get(name), value, county_value
                 )
             )
+    if change.deleted:
+        if current.deleted:
+            out.equal.append(DELETED)
+        elif current.seq > change.base_seq:
+            out.conflicts.append(FieldConflict(DELETED, change.base_seq, False, True, False))
+        else:
+            out.delete = True
     return out

@@ -206,7 +206,8 @@ class _Batch:
                 "errors": [problem_dict(problem)],
             }
         m = merge(cur, c, fields)
-        if m.writes or (m.create and not m.delete):
+        stays_live = not m.delete and not (cur is not None and cur.deleted)
+        if stays_live and (m.writes or m.create):
             record = dict(cur.data) if cur else {}
             record.update(m.writes)
             record["id"], record["village_code"] = c.id, self.village
@@ -248,7 +249,7 @@ class _Batch:
             versions[name] = seq
         if m.delete:
             versions[DELETED] = seq
-        new = Current(c.entity, data, versions, seq, m.delete)
+        new = Current(c.entity, data, versions, seq, m.delete or (cur is not None and cur.deleted))
         self.touched[c.id] = new
         return new
 

@@ -70,3 +70,25 @@ def test_edit_against_a_deleted_record_conflicts() -> None:
 def test_delete_of_a_deleted_record_is_nothing() -> None:
     m = merge(_current(deleted=True), _change(deleted=True, base_seq=1), {})
     assert m.status == "unchanged" and not m.changes_record
+
+
+def test_edits_made_before_a_delete_follow_the_field_rules() -> None:
+    change = _change(
+        {"address": "B", "phone": "13800138000"}, base={"address": 3, "phone": 4}, deleted=True, base_seq=5
+    )
+    m = merge(_current(), change, dict(change.fields))
+    assert m.delete and m.writes == {"address": "B"}
+    assert [c.field for c in m.conflicts] == ["phone"] and m.status == "partial"
+
+
+def test_edits_with_a_conflicting_delete_still_merge() -> None:
+    change = _change({"address": "B"}, base={"address": 3}, deleted=True, base_seq=4)
+    m = merge(_current(), change, dict(change.fields))
+    assert not m.delete and m.writes == {"address": "B"}
+    assert [c.field for c in m.conflicts] == [DELETED] and m.status == "partial"
+
+
+def test_edits_of_a_deleted_record_deleted_again_apply_to_the_tombstone() -> None:
+    change = _change({"address": "B"}, base={"address": 3}, deleted=True, base_seq=5)
+    m = merge(_current(deleted=True), change, dict(change.fields))
+    assert m.writes == {"address": "B"} and DELETED in m.equal and not m.conflicts

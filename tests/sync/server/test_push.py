@@ -271,3 +271,20 @@ def test_concurrent_pushes_never_let_a_pull_skip(laptop: Laptop, laptop_b: Lapto
 def test_a_change_on_a_new_record_without_fields_is_rejected(laptop: Laptop) -> None:
     result = laptop.push([Change("household", uuid7(), V1, fields={})]).results[0]
     assert result.status == "rejected" and {p.code for p in result.errors} == {"required"}
+
+
+def test_an_edit_coalesced_into_a_delete_reaches_the_tombstone(laptop: Laptop, laptop_b: Laptop) -> None:
+    hid, _fields, versions = _household(laptop)
+    _, cursor = laptop_b.pull_all()
+    change = laptop.change(
+        "household",
+        hid,
+        {"address": "最后的地址"},
+        base={"address": versions["address"]},
+        deleted=True,
+        base_seq=1,
+    )
+    result = laptop.push([change]).results[0]
+    assert result.status == "applied" and result.versions == {"address": 2}
+    (record,) = laptop_b.pull(cursor).records
+    assert record.deleted and record.fields == {"address": "最后的地址"}

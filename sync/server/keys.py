@@ -104,9 +104,15 @@ class BatchLookup:
             self.queries += len(values) // CHUNK + 1
             rows = select_in(
                 self._conn,
-                "SELECT record_id, key_values FROM record_keys WHERE county_code = ? AND village_code = ?"
-                " AND entity = ? AND field = ? AND value {in}",
-                (self._county, self._village, entity, name),
+                "record_keys",
+                ("record_id", "key_values"),
+                (
+                    ("county_code", self._county),
+                    ("village_code", self._village),
+                    ("entity", entity),
+                    ("field", name),
+                ),
+                "value",
                 sorted(values),
             )
             for record_id, keys in rows:

@@ -69,9 +69,10 @@ def load_records(conn: Connection, county: str, village: str, ids: list[str]) ->
     found: dict[str, Current] = {}
     rows = select_in(
         conn,
-        "SELECT village_code, entity, id, data, versions, seq, deleted FROM records"
-        " WHERE county_code = ? AND id {in}",
-        (county,),
+        "records",
+        ("village_code", "entity", "id", "data", "versions", "seq", "deleted"),
+        (("county_code", county),),
+        "id",
         ids,
     )
     for row_village, entity, record_id, data, versions, seq, deleted in rows:

@@ -29,19 +29,36 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[i : i + size]
 
 
-def select_in(conn: Connection, sql: str, params: Sequence[Any], values: Sequence[Any]) -> list[Any]:
-    """Rows of ``sql`` (``?`` placeholders, and ``{in}`` after the column to match against
-    ``values``), straight through the driver: for batch reads that SQLAlchemy would spend longer
-    compiling than the database spends answering."""
+def select_in(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    where: Sequence[tuple[str, Any]],
+    column: str,
+    values: Sequence[str],
+) -> list[Any]:
+    """``SELECT columns FROM table WHERE <where equalities> AND column IN values``, straight through
+    the driver: batch reads that SQLAlchemy would spend longer compiling than the database answering.
+
+    PostgreSQL gets one index probe per value (a lateral join over ``unnest``): ``= ANY(array)`` is
+    applied as a filter after the other key columns, which scans the whole village.
+    """
     rows: list[Any] = []
-    sqlite = conn.dialect.name == "sqlite"
-    for part in chunks(values):
-        if sqlite:
-            text = sql.replace("{in}", "IN (" + ",".join("?" * len(part)) + ")")
-            rows.extend(conn.exec_driver_sql(text, (*params, *part)).all())
-        else:
-            text = sql.replace("{in}", "= ANY(?)").replace("?", "%s")
-            rows.extend(conn.exec_driver_sql(text, (*params, list(part))).all())
+    names = ", ".join(columns)
+    fixed = " AND ".join(f"{name} = ?" for name, _ in where)
+    params = [value for _, value in where]
+    if conn.dialect.name == "sqlite":
+        for part in chunks(values):
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT {names} FROM {table} WHERE {fixed} AND {column} IN ({marks})"
+            rows.extend(conn.exec_driver_sql(sql, (*params, *part)).all())
+        return rows
+    sql = (
+        f"SELECT k.* FROM unnest(%s::varchar[]) AS v(wanted) CROSS JOIN LATERAL"
+        f" (SELECT {names} FROM {table} WHERE {fixed} AND {column} = v.wanted OFFSET 0) AS k"
+    ).replace(" = ?", " = %s")
+    for part in chunks(values, 10 * CHUNK):
+        rows.extend(conn.exec_driver_sql(sql, (list(part), *params)).all())
     return rows
 
 

@@ -176,6 +176,7 @@ def create_app(
     """The ASGI app over a migrated store."""
     rules = push.Rules.from_forms(forms or load_forms())
     device_auth = DeviceAuth(store)
+    throttle = auth.LoginThrottle()
 
     def today() -> date:
         return datetime.fromtimestamp(store.clock(), CHINA).date()
@@ -290,7 +291,7 @@ def create_app(
 
     @app.post(f"{API}/staff/login")
     def staff_login(body: LoginRequest) -> dict[str, Any]:
-        token, expires, user = auth.sign_in(store, body.username, body.password, token_ttl)
+        token, expires, user = auth.sign_in(store, body.username, body.password, token_ttl, throttle)
         names = auth.staff_villages(store, user)
         return {
             "token": token,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -145,10 +146,50 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+class LoginThrottle:
+    """After ``limit`` failed sign-ins of one user name within ``window`` seconds, refuse that name
+    until the window has passed (in this process; the Argon2id cost slows guessing further)."""
+
+    def __init__(self, limit: int = 5, window: int = 15 * 60) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, list[int]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, username: str, now: int) -> None:
+        with self._lock:
+            recent = [t for t in self._failures.get(username, []) if now - t < self.window]
+            self._failures[username] = recent
+            if len(recent) >= self.limit:
+                raise ApiError("too_many_attempts")
+
+    def failed(self, username: str, now: int) -> None:
+        with self._lock:
+            self._failures.setdefault(username, []).append(now)
+            if len(self._failures) > 10_000:  # bound memory against sprays of made-up names
+                self._failures = {k: v for k, v in self._failures.items() if now - v[-1] < self.window}
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)
+
+
 def sign_in(
-    store: Store, username: str, password: str, ttl: int = TOKEN_TTL_SECONDS
+    store: Store,
+    username: str,
+    password: str,
+    ttl: int = TOKEN_TTL_SECONDS,
+    throttle: LoginThrottle | None = None,
 ) -> tuple[str, int, StaffUser]:
     """Check a password and issue a token. Raises ApiError("bad_login") without saying which was wrong."""
+    if throttle is not None:
+        throttle.check(username, store.now())
+        try:
+            result = sign_in(store, username, password, ttl)
+        except ApiError:
+            throttle.failed(username, store.now())
+            raise
+        throttle.succeeded(username)
+        return result
     with store.read() as conn:
         row = conn.execute(select(users).where(users.c.username == username)).first()
     if row is None or row.disabled:

@@ -48,6 +48,11 @@ _CATALOGUE: dict[str, tuple[int, str, str]] = {
     ),
     "unauthorized": (401, "Sign in first, or sign in again.", "请先登录或重新登录。"),
     "bad_login": (401, "Wrong user name or password.", "用户名或密码错误。"),
+    "too_many_attempts": (
+        429,
+        "Too many failed sign-ins with this user name; try again in 15 minutes.",
+        "该用户名登录失败次数过多，请15分钟后再试。",
+    ),
     "forbidden": (403, "You may not see or change this.", "您无权查看或修改此内容。"),
     "not_found": (404, "Not found.", "未找到。"),
     "already_resolved": (409, "This conflict is already resolved.", "该冲突已处理。"),

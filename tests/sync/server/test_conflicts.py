@@ -201,3 +201,13 @@ def test_duplicates_across_villages(staff: EmbeddedServer, laptop: Laptop) -> No
     assert set(by_village) == {V1, V2, V3}
     assert by_village[V1]["record_id"] == ids[V1] and by_village[V1]["name"] == person["name"]
     assert "name" not in by_village[V3]  # outside township1's villages: where, not who
+
+
+def test_repeated_wrong_passwords_lock_the_name_for_a_while(staff: EmbeddedServer, clock) -> None:
+    for _ in range(5):
+        assert _login(staff, "township1", "wrong password").status_code == 401
+    locked = _login(staff, "township1")  # even the right password
+    assert locked.status_code == 429 and locked.json()["error"] == "too_many_attempts"
+    assert _login(staff, "county").status_code == 200  # other names are not affected
+    clock.advance(15 * 60 + 1)
+    assert _login(staff, "township1").status_code == 200

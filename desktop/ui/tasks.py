@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -188,7 +189,10 @@ class TaskRunner(QObject):
             task.succeeded.connect(on_done)
         if on_error is not None:
             task.failed.connect(on_error)
-        task.finished.connect(lambda t=task: self._forget(t))
+        # Weakly: a slot holding the task itself would be a cycle through Qt that Python's collector
+        # cannot see, and every finished task would live on with its result.
+        ref = weakref.ref(task)
+        task.finished.connect(lambda: self._forget(ref()))
         with self._lock:
             if key is not None:
                 for other in self._live:
@@ -200,7 +204,7 @@ class TaskRunner(QObject):
             self.busy_changed.emit(True)
         return task
 
-    def _forget(self, task: Task) -> None:
+    def _forget(self, task: Task | None) -> None:
         with self._lock:
             self._live.discard(task)
             idle = not self._live
@@ -242,3 +246,4 @@ class TaskRunner(QObject):
             if task is _STOP:
                 return
             task._run()
+            del task  # not kept (with its result) while waiting for the next one

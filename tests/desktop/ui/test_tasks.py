@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
 import pytest
 
@@ -81,3 +83,24 @@ def test_shutdown_refuses_new_work(qapp) -> None:
     r.shutdown()
     with pytest.raises(RuntimeError):
         r.run_db(lambda: None)
+
+
+class _Rows:
+    """A result that can be watched with a weak reference."""
+
+
+def test_finished_task_and_its_result_are_freed(qtbot, runner: TaskRunner) -> None:
+    # A list view asks for a block of rows per page scrolled: a task kept alive after it finished
+    # would keep those rows, and a long scroll would grow the process by tens of MB.
+    got: list[weakref.ref[_Rows]] = []
+    tasks = [runner.run_db(_Rows, on_done=lambda rows: got.append(weakref.ref(rows))) for _ in range(3)]
+    tasks += [runner.run_network(_Rows, on_done=lambda rows: got.append(weakref.ref(rows)))]
+    watched = [weakref.ref(task) for task in tasks]
+    with qtbot.waitSignal(tasks[-1].finished):
+        pass
+    qtbot.waitUntil(lambda: len(got) == 4 and runner.pending() == 0)
+    del tasks
+    qtbot.wait(10)
+    gc.collect()
+    assert [ref() for ref in watched] == [None] * 4
+    assert [ref() for ref in got] == [None] * 4

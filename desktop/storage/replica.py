@@ -325,7 +325,8 @@ class StoreReplica:
             new_seq = max(seq, result.seq)
             shadow_key = f"{_SHADOW}{entity}/{sent.id}"
             pending_later = later.get((entity, sent.id), [])
-            if not result.conflicts and not pending_later and shadow_key not in shadows:
+            # A delete writes no field (result.versions is empty): it takes the careful path.
+            if result.versions and not result.conflicts and not pending_later and shadow_key not in shadows:
                 simple.append((_dumps(versions), new_seq, sent.id))  # the usual case
                 continue
             self._settle_one(conn, sent.change(), result, versions, new_seq, pending_later, shadow_key)
@@ -351,24 +352,23 @@ class StoreReplica:
             if name == DELETED:
                 kept = shadow.pop(DELETED, None)
                 sets["deleted"] = int(kept[1]) if kept else (0 if change.deleted else 1)
-                if not change.deleted:
-                    # An edit of a record the county deleted: none of it was written there, and no
-                    # pull will bring those fields back, so return them to what the edit started from.
-                    for field_name in change.fields:
-                        if field_name not in columns:
-                            continue
-                        if field_name in shadow:
-                            version, sets[field_name] = shadow.pop(field_name)
-                        else:
-                            version = change.base.get(field_name, 0)
-                            sets[field_name] = change.base_values.get(field_name)
-                        versions[field_name] = version
-                        if not version:
-                            versions.pop(field_name)
             elif name in shadow and name in columns:
                 version, value = shadow.pop(name)
                 sets[name] = value
                 versions[name] = version
+        for name in change.fields:
+            # Neither written nor in conflict (a delete, or an edit of a record the county deleted):
+            # the county kept its value and no pull will bring it, so go back to the edit's base.
+            if name in result.versions or name in result.conflicts or name not in columns:
+                continue
+            if name in shadow:
+                version, sets[name] = shadow.pop(name)
+            else:
+                version = change.base.get(name, 0)
+                sets[name] = change.base_values.get(name)
+            versions[name] = version
+            if not version:
+                versions.pop(name)
         for name in result.versions:
             shadow.pop(name, None)  # the server now holds our value for it
         sets["versions"] = _dumps(versions)

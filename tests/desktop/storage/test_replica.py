@@ -235,3 +235,20 @@ def test_pull_of_a_person_references_and_all_entities(store, replica):
     )
     assert store.person.get(p)["household_id"] == h
     assert store.person.ids(household_id=h) == [p]
+
+
+def test_edit_then_delete_keeps_the_county_values_on_the_tombstone(store, replica):
+    """The county writes a tombstone and ignores the fields of a deleted record's last edit; the
+    laptop's tombstone must hold the same values, or the two would differ for ever."""
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(
+        batch, answer(batch, ChangeResult(h, "applied", seq=1, versions=dict.fromkeys(household(), 1)))
+    )
+    store.household.update(h, {"address": "改过"})
+    store.household.delete(h)
+    batch, (c,) = freeze(replica)
+    assert c.deleted and c.fields == {"address": "改过"}
+    replica.apply_push(batch, answer(batch, ChangeResult(h, "applied", seq=2)))
+    row = store.household.get(h)
+    assert row["deleted"] is True and row["address"] == "一组12号" and row["seq"] == 2

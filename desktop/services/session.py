@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from desktop.services.entry import EntryService
+from desktop.services.idlist import IdList
 from desktop.services.search import SearchService
 from desktop.storage import Store
 from sync.schema import Forms
@@ -33,7 +34,7 @@ class Session:
         return self.store.village_code
 
     # -- reads ------------------------------------------------------------------------------------
-    def ids(self, entity: str, text: str = "", **where: Any) -> list[str]:
+    def ids(self, entity: str, text: str = "", **where: Any) -> IdList:
         return self.search.ids(entity, text, **where)
 
     def rows(self, entity: str, ids: list[str]) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """Table models for the lists: they hold ids and fetch rows lazily through the task runner.
 
-A model is given the full id list of a search (cheap: strings only) and exposes it to the view in
-chunks (``canFetchMore``/``fetchMore``), so a view over 100,000 persons starts with one chunk. Row
+A model is given the full id list of a search (an ``IdList``: packed, a string is made only for a
+row asked for; a plain list works too) and exposes it to the view in chunks
+(``canFetchMore``/``fetchMore``), so a view over 100,000 persons starts with one chunk. Row
 contents are fetched by id in blocks on the database thread when the view first asks for them and
 kept in a bounded cache; until a block arrives its cells are empty, so scrolling never waits on the
 database. Views never touch SQL.
@@ -97,14 +98,14 @@ class RecordTableModel(QAbstractTableModel):
         self._columns = list(columns)
         self._language = language
         self._name = name
-        self._ids: list[str] = []
+        self._ids: Sequence[str] = []
         self._shown = 0
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
 
     # -- ids --------------------------------------------------------------------------------------
-    def set_ids(self, ids: list[str]) -> None:
+    def set_ids(self, ids: Sequence[str]) -> None:
         self.beginResetModel()
         self._generation += 1
         self._ids = ids
@@ -209,7 +210,7 @@ class RecordTableModel(QAbstractTableModel):
         if start in self._pending:
             return
         self._pending.add(start)
-        ids = self._ids[start : min(start + self.BLOCK, self._shown)]
+        ids = list(self._ids[start : min(start + self.BLOCK, self._shown)])
         generation = self._generation
         self._runner.run_db(
             lambda: self._fetch_rows(ids),

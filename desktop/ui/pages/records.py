@@ -6,6 +6,7 @@ box, limited to one household) for the tabs of the household detail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
@@ -159,7 +160,7 @@ class RecordListPage(QWidget):
             self._show_ids
         ).run_in_background(self.ui.runner)
 
-    def _show_ids(self, ids: list[str]) -> None:
+    def _show_ids(self, ids: Sequence[str]) -> None:
         current = self.current_id()
         self.model.set_ids(ids)
         self.count_label.setText(self.tr("{count} records").format(count=f"{len(ids):,}"))

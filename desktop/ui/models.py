@@ -96,6 +96,7 @@ class RecordTableModel(QAbstractTableModel):
         self._runner = runner
         self._fetch_rows = fetch_rows
         self._columns = list(columns)
+        self._keep = ("id", *(c.name for c in self._columns))
         self._language = language
         self._name = name
         self._ids: Sequence[str] = []
@@ -132,6 +133,7 @@ class RecordTableModel(QAbstractTableModel):
             self.fetchMore(QModelIndex())
 
     def cached(self, record_id: str) -> dict[str, Any] | None:
+        """The cached row of ``record_id``: its id and the values its columns show."""
         return self._cache.get(record_id)
 
     def forget(self, ids: Sequence[str] | None = None) -> None:
@@ -212,8 +214,15 @@ class RecordTableModel(QAbstractTableModel):
         self._pending.add(start)
         ids = list(self._ids[start : min(start + self.BLOCK, self._shown)])
         generation = self._generation
+        fetch, keep = self._fetch_rows, self._keep
+
+        def fetch_block() -> list[dict[str, Any]]:
+            # On the database thread. The cache keeps what the columns show: a whole record is
+            # about three times that.
+            return [{name: row.get(name) for name in keep} for row in fetch(ids)]
+
         self._runner.run_db(
-            lambda: self._fetch_rows(ids),
+            fetch_block,
             name=f"{self._name}-rows",
             on_done=lambda rows: self._arrived(generation, start, ids, rows),
             on_error=lambda _exc: self._pending.discard(start),

@@ -41,6 +41,14 @@ class ProtocolError(ValueError):
     """A message that cannot be decoded or does not fit the protocol. Safe to show: no data in it."""
 
 
+class ProtocolVersionError(ProtocolError):
+    """The other end speaks another protocol version: one of the two needs updating."""
+
+
+class BodyTooLarge(ProtocolError):
+    """A body over MAX_BODY_BYTES, or over MAX_DECODED_BYTES once decompressed."""
+
+
 # --------------------------------------------------------------------------------------------------
 # Messages
 
@@ -157,12 +165,12 @@ def encode(message: Any) -> bytes:
 def decode_dict(body: bytes) -> dict[str, Any]:
     """Wire bytes -> plain dict, with size and shape checks. Raises ProtocolError."""
     if len(body) > MAX_BODY_BYTES:
-        raise ProtocolError("request body too large")
+        raise BodyTooLarge("request body too large")
     try:
         with zstandard.ZstdDecompressor().stream_reader(body) as reader:
             raw = reader.read(MAX_DECODED_BYTES + 1)
         if len(raw) > MAX_DECODED_BYTES:
-            raise ProtocolError("request body too large once decompressed")
+            raise BodyTooLarge("request body too large once decompressed")
         data = json.loads(raw.decode("utf-8"))
     except ProtocolError:
         raise
@@ -175,7 +183,7 @@ def decode_dict(body: bytes) -> dict[str, Any]:
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ProtocolError("body has a malformed table") from exc
     if data.get("v") != PROTOCOL_VERSION:
-        raise ProtocolError(f"unsupported protocol version (this end speaks {PROTOCOL_VERSION})")
+        raise ProtocolVersionError(f"unsupported protocol version (this end speaks {PROTOCOL_VERSION})")
     return data
 
 

@@ -24,7 +24,9 @@ from sync.protocol import (
     MAX_BODY_BYTES,
     MEDIA_TYPE,
     PROTOCOL_VERSION,
+    BodyTooLarge,
     ProtocolError,
+    ProtocolVersionError,
     body_digest,
     decode_push_request,
     encode,
@@ -124,12 +126,11 @@ def signed_path(request: Request) -> str:
 
 
 def _protocol_error(exc: ProtocolError) -> ApiError:
-    text = str(exc)
-    if "version" in text:
+    if isinstance(exc, ProtocolVersionError):
         return ApiError("protocol_version")
-    if "too large" in text:
+    if isinstance(exc, BodyTooLarge):
         return ApiError("too_large")
-    return ApiError("malformed", f"The request body is malformed: {text}.", "请求内容格式错误。")
+    return ApiError("malformed", f"The request body is malformed: {exc}.", "请求内容格式错误。")
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}

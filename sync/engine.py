@@ -151,10 +151,12 @@ class BatchSizer:
     fast_seconds: float = 1.5
     slow_seconds: float = 8.0
 
-    def observe(self, count: int, seconds: float) -> None:
+    def observe(self, count: int, seconds: float, asked: int | None = None) -> None:
+        """A round trip of ``count`` records took ``seconds``; ``asked`` is the size the batch was
+        made with (a batch that came out smaller, the outbox's last, says nothing about speed)."""
         if seconds >= self.slow_seconds:
             self.shrink()
-        elif seconds <= self.fast_seconds and count >= self.size:
+        elif seconds <= self.fast_seconds and count >= (asked or self.size):
             self.size = min(self.cap, self.size * 2)
 
     def shrink(self) -> None:
@@ -226,7 +228,7 @@ class SyncEngine:
                     break
                 batch = prepared.batch
                 self.replica.freeze(batch, prepared.pending)
-                settled, ahead = self._send(link, batch, report, prepare=True)
+                settled, ahead = self._send(link, batch, report, prepare=True, asked=prepared.limit)
                 if ahead is not None and ahead.ids & prepared.ids:
                     ahead = None  # prepared before this batch was settled and rebased: do it again
                 if settled is None:
@@ -251,7 +253,13 @@ class SyncEngine:
         return response, self.clock() - started
 
     def _send(
-        self, link: ThreadPoolExecutor, batch: FrozenBatch, report: SyncReport, *, prepare: bool = False
+        self,
+        link: ThreadPoolExecutor,
+        batch: FrozenBatch,
+        report: SyncReport,
+        *,
+        prepare: bool = False,
+        asked: int | None = None,
     ) -> tuple[int | None, _Prepared | None]:
         """Send a frozen batch until answered. Returns how many records it settled (None when the
         server refused it as too large and it was unfrozen to be split) and, with ``prepare``, the
@@ -286,15 +294,14 @@ class SyncEngine:
             outcome = self.replica.apply_push(batch, response)
             if timeouts == 0 and not response.replayed:
                 # A replayed answer costs the server nothing: it says nothing about speed.
-                self.push_sizer.observe(batch.count, elapsed)
+                self.push_sizer.observe(batch.count, elapsed, asked)
             report.batches += 1
             report.pushed += outcome.acknowledged
             report.conflicts.extend(outcome.conflicts)
             report.rejected.extend(outcome.rejected)
             report.server_seq = max(report.server_seq, response.server_seq)
-            size = self.push_sizer.size
-            if ahead is not None and (ahead.batch.count > size or ahead.batch.count == ahead.limit < size):
-                ahead = None  # the batch size changed meanwhile: make one of the new size
+            if ahead is not None and ahead.batch.count > self.push_sizer.size:
+                ahead = None  # the batch size shrank meanwhile (a grown size waits one batch)
             return outcome.acknowledged + len(outcome.rejected), ahead
 
     # ---------------------------------------------------------------------------------------- pull

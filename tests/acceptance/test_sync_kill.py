@@ -79,7 +79,11 @@ def test_killed_at_random_moments_then_rerun(tmp_path, county, laptops):
     for _ in range(4):
         child = spawn(a.path, "run")
         wait_for(child, "READY")
-        time.sleep(rng.uniform(0.05, 1.0))
+        assert child.stdout is not None
+        for _ in range(rng.randint(1, 3)):  # some progress lines in: a batch or two were settled
+            if child.stdout.readline().strip() in ("", "DONE"):
+                break
+        time.sleep(rng.uniform(0.0, 0.15))  # then anywhere in the next batch's round trip
         if child.poll() is None:
             kill(child)
             kills += 1

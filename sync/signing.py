@@ -24,9 +24,7 @@ MAX_SKEW_SECONDS = 300
 
 
 def signed_text(method: str, path: str, timestamp: int, nonce: str, body: bytes) -> bytes:
-    return "\n".join([method.upper(), path, str(timestamp), nonce, body_digest(body)]).encode(
-        "ascii"
-    )
+    return "\n".join([method.upper(), path, str(timestamp), nonce, body_digest(body)]).encode("ascii")
 
 
 def sign_headers(

@@ -22,7 +22,7 @@ from desktop.storage.keys import sqlcipher_key_pragma
 if TYPE_CHECKING:
     import sqlite_utils
 
-DatabaseError = (sqlcipher3.DatabaseError, sqlite3.DatabaseError)
+DatabaseError: tuple[type[Exception], ...] = (sqlcipher3.DatabaseError, sqlite3.DatabaseError)
 
 
 def _configure(conn: Any) -> None:
@@ -109,7 +109,7 @@ class Database:
     def close(self) -> None:
         with self._lock:
             if self.conn is not None:
-                with suppress(DatabaseError):
+                with suppress(*DatabaseError):
                     self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self.conn.close()
                 self.conn = None

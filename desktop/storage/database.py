@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlcipher3
 
-from desktop.storage.errors import StoreCorrupt
+from desktop.storage.errors import StoreCorrupt, StoreLocked
 from desktop.storage.keys import sqlcipher_key_pragma
 
 if TYPE_CHECKING:
@@ -74,9 +74,15 @@ class Database:
             self._utils = sqlite_utils.Database(self.conn)
         return self._utils
 
+    def _conn(self) -> Any:
+        if self.conn is None:
+            raise StoreLocked()
+        return self.conn
+
     @contextmanager
     def atomic(self) -> Iterator[Any]:
         with self._lock:
+            self._conn()
             if self._depth == 0:
                 self.conn.execute("BEGIN IMMEDIATE")
             else:
@@ -100,11 +106,11 @@ class Database:
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         with self._lock:
-            return self.conn.execute(sql, params)
+            return self._conn().execute(sql, params)
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+            return self._conn().execute(sql, params).fetchall()
 
     def close(self) -> None:
         with self._lock:

@@ -5,6 +5,7 @@ StoreError
 │   ├── WrongPassphrase         .delay_seconds until the next try is allowed
 │   ├── UnlockDelayed           tried again too soon; .delay_seconds left
 │   └── UnknownUser
+├── StoreLocked                 used after close (auto-lock): unlock again, then retry
 ├── RecoveryFailed              the county key does not open this store
 ├── StoreCorrupt                environment problem: the file or its key ring is damaged
 └── ValidationFailed            show .problems inline next to the fields; nothing was written
@@ -40,6 +41,11 @@ class UnlockDelayed(UnlockError):
 class UnknownUser(UnlockError):
     def __init__(self) -> None:
         super().__init__("no such local user on this laptop")
+
+
+class StoreLocked(StoreError):
+    def __init__(self) -> None:
+        super().__init__("the store is locked; unlock it first")
 
 
 class RecoveryFailed(StoreError):

@@ -111,12 +111,19 @@ class SyncController(QObject):
         self.state_changed.emit()
 
     def _auto_sync(self) -> None:
-        if self.ui.settings.get("auto_sync") and self.service.enrolled and self.task is None:
+        if (
+            self.service.store.is_open
+            and self.ui.settings.get("auto_sync")
+            and self.service.enrolled
+            and self.task is None
+        ):
             self.check_reachable(then_sync=True)
 
     # -- reachability and enrollment ----------------------------------------------------------------
     def check_reachable(self, then_sync: bool = False) -> None:
         service = self.service
+        if not service.store.is_open:  # locked since the timer was set: nothing to check for
+            return
         if not service.server_url:
             self.online = None
             self.reachability.emit(None)

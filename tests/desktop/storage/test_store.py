@@ -12,6 +12,7 @@ from desktop.storage import (
     RecoveryFailed,
     Store,
     StoreCorrupt,
+    StoreLocked,
     UnknownUser,
     UnlockDelayed,
     WeakPassphrase,
@@ -164,3 +165,13 @@ def test_no_personal_data_in_the_files_at_rest(store: Store, db_path: Path) -> N
             assert s.encode("utf-8") not in raw, f"{s!r} readable in {path.name}"
             assert s.encode("utf-16-le") not in raw
     assert not list(db_path.parent.glob("*.tmp")) and not list(db_path.parent.glob("etilqs_*"))
+
+
+def test_a_locked_store_says_so(store: Store) -> None:
+    hid = store.household.create(household())
+    store.close()
+    assert not store.is_open
+    with pytest.raises(StoreLocked):
+        store.household.get(hid)
+    with pytest.raises(StoreLocked):
+        store.household.create(household("002"))

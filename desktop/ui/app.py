@@ -195,8 +195,10 @@ class DeskApp(QObject):
     def _build_window(self) -> None:
         from desktop.ui.main_window import MainWindow
         from desktop.ui.pages.settings_page import SettingsPage
+        from desktop.ui.qtfix import forget_module_sources
         from desktop.ui.sync_wiring import attach_sync
 
+        forget_module_sources()
         assert self.ui is not None
         settings_page = SettingsPage(self.ui)
         settings_page.language_changed.connect(self.set_language)

@@ -1,4 +1,5 @@
-"""Work around a reference-count bug in PySide6 6.12.0 (seen with Python 3.11).
+"""Work around a reference-count bug in PySide6 6.12.0 (seen with Python 3.11), and drop the module
+sources PySide6's import hook leaves in memory (:func:`forget_module_sources`).
 
 ``SignalInstance.emit()`` there returns ``True`` without taking a reference, so every emit from Python
 code takes one reference away from ``True``; after a few thousand emits the interpreter aborts with
@@ -13,6 +14,7 @@ a signal to another signal (``a.connect(b)``), never to ``b.emit``.
 from __future__ import annotations
 
 import ctypes
+import linecache
 import sys
 from typing import Any
 
@@ -53,3 +55,14 @@ def install() -> bool:
 
 
 installed = install()
+
+
+def forget_module_sources() -> None:
+    """Drop the source lines of the modules imported so far from ``linecache``.
+
+    PySide6 replaces ``__import__``; for every ``.py`` module imported after it, it reads the
+    module's source with ``inspect.getsource`` (looking for ``from __feature__ import``), and
+    ``linecache`` keeps every line: about 4 MB once the main window's modules are in. Nothing
+    needs them kept; a traceback reads its lines again.
+    """
+    linecache.clearcache()

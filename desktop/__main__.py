@@ -3,6 +3,8 @@
 village-desk               first-run wizard, or the unlock screen
 village-desk --demo        a demo village and a local demo county server; opens straight in
 village-desk --self-test   smoke test of the install: encrypted store + form validators, no window
+village-desk --recover COUNTY_KEY.pem --user NAME
+                           county IT: set a new passphrase with the county recovery key
 --home DIR                 keep data and settings under DIR (also: VILLAGE_DESK_HOME)
 --lang zh_CN|en            interface language for this start (saved as the setting)
 """
@@ -22,7 +24,36 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="start with a demo village and demo server")
     parser.add_argument("--home", help="folder for data and settings (default: the user's app folders)")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="interface language")
+    parser.add_argument("--recover", metavar="COUNTY_KEY", help="county IT: reset a passphrase with this key")
+    parser.add_argument("--user", help="with --recover: the local user whose passphrase is set")
+    parser.add_argument("--key-passphrase-env", help="with --recover: read the key's passphrase from VAR")
+    parser.add_argument("--passphrase-env", help="with --recover: read the new passphrase from VAR")
     return parser
+
+
+def _recover(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.services.recovery import recover
+    from desktop.services.settings import AppPaths
+    from desktop.storage import RecoveryFailed
+
+    if not args.user:
+        print("village-desk: --recover needs --user NAME", file=sys.stderr)
+        return 2
+    try:
+        line = recover(
+            AppPaths.default(args.home).store_path,
+            Path(args.recover),
+            args.user,
+            key_passphrase_env=args.key_passphrase_env,
+            passphrase_env=args.passphrase_env,
+        )
+    except RecoveryFailed as exc:
+        print(f"village-desk: recovery failed: {exc}", file=sys.stderr)
+        return 1
+    print(line)
+    return 0
 
 
 def _self_test() -> int:
@@ -45,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.self_test:
         return _self_test()
+    if args.recover:
+        return _recover(args)
     from desktop.ui.launch import run_app
 
     return run_app(home=args.home, demo=args.demo, language=args.lang)

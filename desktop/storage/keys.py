@@ -19,11 +19,10 @@ import time
 from dataclasses import asdict, dataclass
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from sync import recovery
 
 KEY_BYTES = 32
 
@@ -104,46 +103,29 @@ def unwrap(kek: bytes, wrapped: Wrapped, associated: bytes) -> bytes | None:
 
 
 # --------------------------------------------------------------------------------------------------
-# County recovery
+# County recovery: the sealing itself is the county's contract (sync.recovery); the store keeps the
+# sealed key in its key ring as (ephemeral public key, Wrapped).
 
 
-def generate_recovery_keypair() -> tuple[bytes, bytes]:
+def generate_recovery_keypair(passphrase: bytes | None = None) -> tuple[bytes, bytes]:
     """(private PEM, public PEM) for a county. The private half never leaves the county."""
-    private = X25519PrivateKey.generate()
-    private_pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    public_pem = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private_pem, public_pem
-
-
-def _recovery_kek(shared: bytes, associated: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=associated).derive(shared)
+    return recovery.generate_recovery_keypair(passphrase)
 
 
 def seal_to_recovery_key(public_pem: bytes, secret: bytes, associated: bytes) -> tuple[bytes, Wrapped]:
     """(ephemeral public key, wrapped secret) that only the county private key opens."""
-    public = serialization.load_pem_public_key(public_pem)
-    if not isinstance(public, X25519PublicKey):
-        raise ValueError("the county recovery key must be an X25519 public key")
-    ephemeral = X25519PrivateKey.generate()
-    kek = _recovery_kek(ephemeral.exchange(public), associated)
-    ephemeral_public = ephemeral.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return ephemeral_public, wrap(kek, secret, associated)
+    sealed = recovery.seal(recovery.load_public_key(public_pem), secret, associated)
+    return sealed.ephemeral_public, Wrapped(sealed.nonce, sealed.ciphertext)
 
 
 def open_with_recovery_key(
-    private_pem: bytes, ephemeral_public: bytes, wrapped: Wrapped, associated: bytes
+    private_pem: bytes,
+    ephemeral_public: bytes,
+    wrapped: Wrapped,
+    associated: bytes,
+    passphrase: bytes | None = None,
 ) -> bytes | None:
-    try:
-        private = serialization.load_pem_private_key(private_pem, password=None)
-    except (ValueError, TypeError):
-        return None
-    if not isinstance(private, X25519PrivateKey):
-        return None
-    shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
-    return unwrap(_recovery_kek(shared, associated), wrapped, associated)
+    """The secret, or None when the key is not the county's; RecoveryKeyError for an unusable file."""
+    private = recovery.load_private_key(private_pem, passphrase)
+    sealed = recovery.Sealed(ephemeral_public, wrapped.nonce, wrapped.ciphertext)
+    return recovery.open_sealed(private, sealed, associated)

@@ -30,6 +30,7 @@ from desktop.storage.keys import (
 from desktop.storage.migrations import migrate
 from desktop.storage.repositories import Context, Repository
 from sync.hlc import HybridClock
+from sync.recovery import RecoveryKeyError
 from sync.schema import Forms, load_forms
 
 MIN_PASSPHRASE = 8
@@ -159,20 +160,28 @@ class Store:
         new_user: str,
         new_passphrase: str,
         *,
+        key_passphrase: bytes | None = None,
         kdf: KdfParams | None = None,
         forms: Forms | None = None,
     ) -> Store:
-        """County IT opens a laptop whose passphrase was lost and sets a new one for ``new_user``."""
+        """County IT opens a laptop whose passphrase was lost and sets a new one for ``new_user``.
+
+        ``key_passphrase`` opens the county's private key file when it is encrypted (it should be).
+        """
         path = Path(path)
         ring = KeyRing.load(keyring_path(path))
         if ring.recovery is None:
             raise RecoveryFailed("this store was made without a county recovery key")
-        key = open_with_recovery_key(
-            recovery_private_key_pem,
-            ring.recovery.ephemeral_public,
-            ring.recovery.wrapped,
-            ring.recovery_associated_data(),
-        )
+        try:
+            key = open_with_recovery_key(
+                recovery_private_key_pem,
+                ring.recovery.ephemeral_public,
+                ring.recovery.wrapped,
+                ring.recovery_associated_data(),
+                key_passphrase,
+            )
+        except RecoveryKeyError as exc:
+            raise RecoveryFailed(str(exc)) from exc
         if key is None:
             raise RecoveryFailed("the county key given does not open this store")
         ring.users[new_user] = _new_slot(ring, new_user, new_passphrase, key, kdf or KdfParams.tuned())

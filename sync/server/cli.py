@@ -10,6 +10,7 @@
     county-server list-devices [--village CODE]
     county-server revoke-device DEVICE_ID
     county-server export OUT.xlsx [--village CODE ...] [--year YEAR]
+    county-server recovery-keygen PRIVATE.pem PUBLIC.pem [--passphrase-env VAR]
 
 The database is SQLite at a file path (embedded default) or a PostgreSQL URL
 (``postgresql+psycopg://user@host/db``), from ``--db`` or ``COUNTY_SERVER_DB``.
@@ -68,7 +69,36 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--year", type=int, help="income and service year of the indicators")
     revoke = sub.add_parser("revoke-device", help="refuse every further request from a device")
     revoke.add_argument("device_id")
+    keygen = sub.add_parser(
+        "recovery-keygen",
+        help="make the county recovery key pair (public half goes in the provisioning file)",
+    )
+    keygen.add_argument("private_out", type=Path, help="private key, encrypted under a passphrase")
+    keygen.add_argument("public_out", type=Path)
+    keygen.add_argument("--passphrase-env", help="read the key passphrase from this environment variable")
     return p
+
+
+def _recovery_keygen(args: argparse.Namespace) -> None:
+    from sync.recovery import generate_recovery_keypair
+
+    for path in (args.private_out, args.public_out):
+        if path.exists():
+            raise admin.AdminError(f"{path} exists already; not overwriting a key")
+    if args.passphrase_env:
+        passphrase = os.environ.get(args.passphrase_env, "")
+    else:
+        passphrase = getpass.getpass("Passphrase for the private key: ")
+        if getpass.getpass("Again: ") != passphrase:
+            raise admin.AdminError("the two passphrases differ")
+    if len(passphrase) < 12:
+        raise admin.AdminError("the private key passphrase needs at least 12 characters")
+    private_pem, public_pem = generate_recovery_keypair(passphrase.encode("utf-8"))
+    fd = os.open(args.private_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(private_pem)
+    args.public_out.write_bytes(public_pem)
+    print(f"private key {args.private_out} (keep it offline), public key {args.public_out}")
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -123,6 +153,13 @@ def _export(args: argparse.Namespace, store: Store) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "recovery-keygen":  # needs no database
+        try:
+            _recovery_keygen(args)
+        except admin.AdminError as exc:
+            print(f"county-server: {exc}", file=sys.stderr)
+            return 2
+        return 0
     store = Store(args.db)
     try:
         if args.command == "init":

@@ -175,3 +175,16 @@ def test_a_locked_store_says_so(store: Store) -> None:
         store.household.get(hid)
     with pytest.raises(StoreLocked):
         store.household.create(household("002"))
+
+
+def test_recovery_with_a_passphrase_protected_county_key(db_path: Path, kdf) -> None:
+    private_pem, public_pem = generate_recovery_keypair(b"county vault phrase")
+    Store.create(db_path, "wang", PASS, VILLAGE, recovery_public_key=public_pem, kdf=kdf).close()
+    with pytest.raises(RecoveryFailed, match="passphrase"):
+        Store.recover(db_path, private_pem, "wang", "reset by county", key_passphrase=b"nope", kdf=kdf)
+    Store.unlock(db_path, "wang", PASS).close()  # a failed recovery changed nothing
+    with Store.recover(
+        db_path, private_pem, "wang", "reset by county", key_passphrase=b"county vault phrase", kdf=kdf
+    ):
+        pass
+    Store.unlock(db_path, "wang", "reset by county").close()

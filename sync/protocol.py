@@ -18,7 +18,6 @@ Model (see DESIGN.md, "Sync protocol"):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -189,6 +188,10 @@ def decode_dict(body: bytes) -> dict[str, Any]:
 
 def body_digest(body: bytes) -> str:
     """Hex SHA-256 of a body, as signed in request headers and stored with a pushed batch."""
+    # Imported here: hashlib loads OpenSSL's libcrypto (about 3.5 MB on a laptop), which the
+    # desktop app needs only once it syncs.
+    import hashlib
+
     return hashlib.sha256(body).hexdigest()
 
 

@@ -80,7 +80,8 @@ class RecordTableModel(QAbstractTableModel):
 
     CHUNK = 1000
     BLOCK = 100
-    CACHE_ROWS = 6000
+    CACHE_ROWS = 2000
+    """Rows kept: about 60 screens of a list, so scrolling back shows them at once."""
 
     def __init__(
         self,

@@ -187,7 +187,3 @@ class IdListBuilder:
         if self._strs is not None:
             return IdList(strs=tuple(self._strs))
         return IdList(bytes(self._packed))
-
-
-def as_id_list(ids: Sequence[str]) -> IdList:
-    return ids if isinstance(ids, IdList) else IdList.of(ids)

@@ -80,31 +80,28 @@ def _report(**values: object) -> None:
 
 
 def _peak_rss_mb() -> float:
-    """The process's peak RSS over its whole life."""
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
-
-
-def _reset_peak() -> bool:
-    """Reset the peak-RSS mark (Linux only: writing 5 to clear_refs resets VmHWM)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def _peak_since_reset_mb() -> float:
-    """Peak RSS since the last :func:`_reset_peak` (VmHWM); the lifetime peak where there is none."""
+    """The process's peak RSS: over its whole life, or since :func:`_reset_peak` (Linux)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return _peak_rss_mb()
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
+
+
+def _reset_peak() -> float | None:
+    """Reset the peak-RSS mark (Linux: writing 5 to clear_refs resets VmHWM, and ``ru_maxrss`` with
+    it). Returns the peak until now, or None where it cannot be reset."""
+    before = _peak_rss_mb()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return None
+    return before
 
 
 # A list of villagers like the app's persons list: name, resident ID, household number, relation,
@@ -220,8 +217,8 @@ def child_app_main(home: str) -> None:
     dialog = desk.start()
     # The main window's peak starts when the unlocked store arrives: the key derivation is over.
     dialog.unlocked.disconnect(desk.open_session)
-    peak_reset = []
-    dialog.unlocked.connect(lambda store: (peak_reset.append(_reset_peak()), desk.open_session(store)))
+    before: list[float | None] = []
+    dialog.unlocked.connect(lambda store: (before.append(_reset_peak()), desk.open_session(store)))
     dialog.passphrase.setText(PASSPHRASE)
     dialog.try_unlock()
     wait(lambda: desk.window is not None)
@@ -231,7 +228,7 @@ def child_app_main(home: str) -> None:
     wait(lambda: page.model.total() > 0)
     wait(lambda: page.model.cached(page.model.id_at(0)) is not None)
     persons = page.model.total()
-    rss_open = _peak_since_reset_mb()
+    rss_open = _peak_rss_mb()
 
     # Filter: one keystroke at a time, from the key press to the list showing the new result.
     latencies: list[float] = []
@@ -280,10 +277,10 @@ def child_app_main(home: str) -> None:
     stall = max(0.0, max(gaps) - 5) if gaps else 0.0
     _report(
         unlock_s=unlock_s,
-        rss_mb=_peak_since_reset_mb(),
+        rss_mb=_peak_rss_mb(),
         rss_open_mb=rss_open,
-        rss_lifetime_mb=_peak_rss_mb(),
-        peak_reset=all(peak_reset),
+        rss_lifetime_mb=max([_peak_rss_mb(), *(b for b in before if b is not None)]),
+        peak_reset=bool(before) and None not in before,
         persons=persons,
         filter_ms_median=statistics.median(latencies),
         filter_ms_max=max(latencies),

@@ -22,6 +22,8 @@ lists, equal to ``dataclasses.asdict`` of what was encoded.
 from __future__ import annotations
 
 import dataclasses
+from itertools import accumulate, islice
+from operator import attrgetter, itemgetter, sub
 from typing import Any
 
 TABLE_KEY = "\u0000c"
@@ -30,6 +32,8 @@ ESCAPE_KEY = "\u0000e"
 
 _SCALARS = (str, int, float, bool, type(None))
 _SCALAR_TYPES = frozenset(_SCALARS)
+_DICT_ONLY = frozenset({dict})
+_INT_ONLY = frozenset({int})
 _fields_cache: dict[type, tuple[str, ...]] = {}
 
 
@@ -67,14 +71,22 @@ def _columns(rows: list[Any]) -> tuple[list[str], dict[str, list[int]], dict[str
     """Column names in first-seen order, and per column the row numbers and values present."""
     first = rows[0]
     cls = type(first)
+    n = len(rows)
     if cls is not dict and all(type(r) is cls for r in rows):
         fixed = list(_field_names(cls))
-        every = list(range(len(rows)))
+        every = list(range(n))
         return (
             fixed,
             dict.fromkeys(fixed, every),
-            {k: [getattr(r, k) for r in rows] for k in fixed},
+            {k: list(map(attrgetter(k), rows)) for k in fixed},
         )
+    if cls is dict and all(type(r) is dict for r in rows):
+        keys = first.keys()
+        if all(r.keys() == keys for r in rows):
+            # Every row has every key (the usual case): one C-level pass per column.
+            same = list(keys)
+            every = list(range(n))
+            return same, dict.fromkeys(same, every), {k: list(map(itemgetter(k), rows)) for k in same}
     names: list[str] = []
     where: dict[str, list[int]] = {}
     values: dict[str, list[Any]] = {}
@@ -112,32 +124,22 @@ def _presence(rows_present: list[int], n: int) -> list[int] | None:
     return runs
 
 
-def _same(values: list[Any]) -> bool:
-    first = values[0]
-    t = type(first)
-    if t not in _SCALARS:
-        return False
-    return all(type(v) is t and v == first for v in values)
-
-
 def _table(rows: list[Any]) -> dict[str, Any]:
     n = len(rows)
     names, where, values = _columns(rows)
     cols: list[list[Any]] = []
     for name in names:
         vals = values[name]
-        if all(type(v) is dict for v in vals):
+        types = set(map(type, vals))
+        if types == _DICT_ONLY or not vals:
             col: list[Any] = [name, "d", _table(vals) if vals else []]
-        elif len(vals) >= 2 and _same(vals):
-            col = [name, "c", pack(vals[0])]
-        elif len(vals) >= 2 and all(type(v) is int for v in vals):
-            prev = 0
-            deltas = []
-            for v in vals:
-                deltas.append(v - prev)
-                prev = v
-            col = [name, "i", deltas]
-        elif all(type(v) in _SCALAR_TYPES for v in vals):
+        elif (
+            len(types) == 1 and len(vals) >= 2 and types <= _SCALAR_TYPES and vals.count(vals[0]) == len(vals)
+        ):
+            col = [name, "c", vals[0]]
+        elif types == _INT_ONLY and len(vals) >= 2:
+            col = [name, "i", [vals[0], *map(sub, islice(vals, 1, None), vals)]]
+        elif types <= _SCALAR_TYPES:
             col = [name, "v", vals]
         else:
             col = [name, "v", [pack(v) for v in vals]]
@@ -191,19 +193,17 @@ def _untable(table: dict[str, Any]) -> list[dict[str, Any]]:
                 raise ValueError("constant column must be a scalar")
             vals: Any = [v] * count
         elif kind == "i":
-            vals = []
-            acc = 0
-            for d in payload:
-                if type(d) is not int:
-                    raise ValueError("bad integer column")
-                acc += d
-                vals.append(acc)
+            if type(payload) is not list or not set(map(type, payload)) <= _INT_ONLY:
+                raise ValueError("bad integer column")
+            vals = list(accumulate(payload))
         elif kind == "d":
             vals = _untable(payload) if payload else []
         elif kind == "v":
             if type(payload) is not list:
                 raise ValueError("bad value column")
-            vals = [v if type(v) in _SCALAR_TYPES else unpack(v) for v in payload]
+            if not set(map(type, payload)) <= _SCALAR_TYPES:
+                payload = [v if type(v) in _SCALAR_TYPES else unpack(v) for v in payload]
+            vals = payload
         else:
             raise ValueError("unknown column kind")
         if len(vals) != count:

@@ -69,16 +69,21 @@ class LanguagePage(_Page):
         self.en = QRadioButton("English", self)
         self.en.setObjectName("language_en")
         (self.zh if language == "zh_CN" else self.en).setChecked(True)
-        self.zh.toggled.connect(lambda on: on and on_change("zh_CN"))
-        self.en.toggled.connect(lambda on: on and on_change("en"))
+        self._on_change = on_change
+        self.zh.toggled.connect(lambda on: self._chosen(on, "zh_CN"))
+        self.en.toggled.connect(lambda on: self._chosen(on, "en"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.zh)
         layout.addWidget(self.en)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setTitle(LanguagePage.tr("Welcome"))
-        self.setSubTitle(LanguagePage.tr("Choose the language of Village Data Desk."))
+        self.setTitle(self.tr("Welcome"))
+        self.setSubTitle(self.tr("Choose the language of Village Data Desk."))
+
+    def _chosen(self, on: bool, language: str) -> None:
+        if on:  # the button just checked; the other one's toggled(False) is ignored
+            self._on_change(language)
 
     def language(self) -> str:
         return "zh_CN" if self.zh.isChecked() else "en"
@@ -131,34 +136,34 @@ class ServerPage(_Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setTitle(ServerPage.tr("County server"))
+        self.setTitle(self.tr("County server"))
         self.setSubTitle(
-            ServerPage.tr("County IT gives each village a provisioning file. You can also set this up later.")
+            self.tr("County IT gives each village a provisioning file. You can also set this up later.")
         )
-        self.use_file.setText(ServerPage.tr("Use the provisioning file from county IT"))
-        self.browse.setText(ServerPage.tr("Browse…"))
-        self.use_url.setText(ServerPage.tr("Type the county server address"))
-        self.use_none.setText(ServerPage.tr("No server yet: work offline and set it up later"))
-        self.village_label.setText(ServerPage.tr("Village code (12 digits)"))
+        self.use_file.setText(self.tr("Use the provisioning file from county IT"))
+        self.browse.setText(self.tr("Browse…"))
+        self.use_url.setText(self.tr("Type the county server address"))
+        self.use_none.setText(self.tr("No server yet: work offline and set it up later"))
+        self.village_label.setText(self.tr("Village code (12 digits)"))
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, ServerPage.tr("Provisioning file"), "", ServerPage.tr("Provisioning file (*.json)")
+            self, self.tr("Provisioning file"), "", self.tr("Provisioning file (*.json)")
         )
         if path:
             self.file.setText(path)
 
     def _error(self, exc: ProvisioningError) -> str:
         return {
-            "unreadable": ServerPage.tr("The provisioning file cannot be read."),
-            "not_json": ServerPage.tr("This is not a provisioning file."),
-            "server_url": ServerPage.tr(
+            "unreadable": self.tr("The provisioning file cannot be read."),
+            "not_json": self.tr("This is not a provisioning file."),
+            "server_url": self.tr(
                 "The server address must start with https:// (http:// only for this computer)."
             ),
-            "ca_bundle": ServerPage.tr("The county certificate in the provisioning file is damaged."),
-            "recovery_key": ServerPage.tr("The county recovery key in the provisioning file is damaged."),
-            "village_code": ServerPage.tr("The village code must have 12 digits."),
-        }.get(exc.reason, ServerPage.tr("The provisioning file cannot be used."))
+            "ca_bundle": self.tr("The county certificate in the provisioning file is damaged."),
+            "recovery_key": self.tr("The county recovery key in the provisioning file is damaged."),
+            "village_code": self.tr("The village code must have 12 digits."),
+        }.get(exc.reason, self.tr("The provisioning file cannot be used."))
 
     def validatePage(self) -> bool:
         self.message.clear()
@@ -216,9 +221,9 @@ class UserPage(_Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setTitle(UserPage.tr("Your local user"))
+        self.setTitle(self.tr("Your local user"))
         self.setSubTitle(
-            UserPage.tr(
+            self.tr(
                 "The passphrase locks the village data on this laptop. Choose at least 8 characters; "
                 "a short sentence is easy to remember and hard to guess."
             )
@@ -226,10 +231,10 @@ class UserPage(_Page):
         for label, text in zip(
             self.labels,
             (
-                UserPage.tr("User name"),
-                UserPage.tr("Passphrase"),
-                UserPage.tr("Repeat"),
-                UserPage.tr("Strength"),
+                self.tr("User name"),
+                self.tr("Passphrase"),
+                self.tr("Repeat"),
+                self.tr("Strength"),
             ),
             strict=True,
         ):
@@ -239,11 +244,11 @@ class UserPage(_Page):
     def _show_strength(self, text: str) -> None:
         score = passphrase_strength(text)
         names = (
-            UserPage.tr("Very weak"),
-            UserPage.tr("Weak"),
-            UserPage.tr("Fair"),
-            UserPage.tr("Good"),
-            UserPage.tr("Strong"),
+            self.tr("Very weak"),
+            self.tr("Weak"),
+            self.tr("Fair"),
+            self.tr("Good"),
+            self.tr("Strong"),
         )
         colors = ("#b00020", "#b00020", "#c77700", "#4a8f00", "#1b7f2a")
         self.strength.setValue(score)
@@ -252,16 +257,16 @@ class UserPage(_Page):
 
     def validatePage(self) -> bool:
         if not self.user.text().strip():
-            self.message.setText(UserPage.tr("Enter a user name."))
+            self.message.setText(self.tr("Enter a user name."))
             return False
         if len(self.passphrase.text()) < MIN_PASSPHRASE:
-            self.message.setText(UserPage.tr("The passphrase must have at least 8 characters."))
+            self.message.setText(self.tr("The passphrase must have at least 8 characters."))
             return False
         if passphrase_strength(self.passphrase.text()) < 1:
-            self.message.setText(UserPage.tr("This passphrase is too easy to guess."))
+            self.message.setText(self.tr("This passphrase is too easy to guess."))
             return False
         if self.passphrase.text() != self.repeat.text():
-            self.message.setText(UserPage.tr("The two passphrases are not the same."))
+            self.message.setText(self.tr("The two passphrases are not the same."))
             return False
         self.message.clear()
         return True
@@ -285,10 +290,10 @@ class EnrollPage(_Page):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setTitle(EnrollPage.tr("Enroll this laptop"))
-        self.label.setText(EnrollPage.tr("Enrollment code"))
+        self.setTitle(self.tr("Enroll this laptop"))
+        self.label.setText(self.tr("Enrollment code"))
         self.note.setText(
-            EnrollPage.tr(
+            self.tr(
                 "If county IT gave you a one-time enrollment code, type it here. You can also leave it "
                 "empty and enroll later on the Sync page: you can start entering data right away."
             )

@@ -196,8 +196,8 @@ class RecordForm(QWidget):
         f = self.form.field(name)
         if f.type == "resident_id":
             derived = derive_fields(self.buffer.value(name))
-            for key, value in derived.items():
-                self.buffer.set_value(key, value)
+            for key, derived_value in derived.items():
+                self.buffer.set_value(key, derived_value)
                 self._show_field(key, [])
         value = self.forms.normalize(self.entity, {name: self.buffer.value(name)}).get(name)
         self._show_field(name, self.forms.validate_field(self.entity, name, value))

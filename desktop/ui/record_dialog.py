@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -66,7 +67,9 @@ class RecordDialog(QDialog):
 
     def _fit(self) -> None:
         """Grow (never shrink) so inline messages are not squeezed over the next row."""
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         needed = self.sizeHint().height()
         if needed > self.height():
             self.resize(self.width(), needed)
@@ -112,17 +115,18 @@ class RecordDialog(QDialog):
                 if not household:
                     continue
                 where["household_id"] = household
-            name = f.name
             load_options(self, self.session, f.ref or "", **where).success(
-                lambda options, n=name: self.form.set_ref_options(n, options)
+                partial(self.form.set_ref_options, f.name)
             ).run_in_background(self.runner)
         if self.entity == "service" and "household_id" not in self.context:
             combo = self.form.editors["household_id"]
             if isinstance(combo, QComboBox) and not getattr(self, "_wired", False):
                 self._wired = True
-                self.form.field_committed.connect(
-                    lambda name: name == "household_id" and self._load_references()
-                )
+                self.form.field_committed.connect(self._field_committed)
+
+    def _field_committed(self, name: str) -> None:
+        if name == "household_id":  # the person choices follow the household
+            self._load_references()
 
     # -- saving -----------------------------------------------------------------------------------
     def accept(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services.settings import AppPaths, Settings
@@ -186,10 +186,8 @@ class DeskApp(QObject):
         self._build_window()
         self.idle.set_minutes(self.settings.get("auto_lock_minutes"))
         self.idle.start()
-        if enrollment_code and self.window is not None:
-            enroll = getattr(self.window, "enroll", None)
-            if enroll is not None:
-                enroll(enrollment_code)
+        if enrollment_code and self.window is not None and self.window.enroll is not None:
+            self.window.enroll(enrollment_code)
         self.unlocked.emit()
 
     def _build_window(self) -> None:
@@ -204,7 +202,7 @@ class DeskApp(QObject):
         settings_page.language_changed.connect(self.set_language)
         settings_page.auto_lock_changed.connect(self.idle.set_minutes)
         window = MainWindow(self.ui, self.qsettings)
-        window.add_page(MainWindow.tr("Settings"), settings_page)
+        window.add_page(QCoreApplication.translate("MainWindow", "Settings"), settings_page)
         window.settings_page = settings_page
         window.lock_requested.connect(self.lock)
         (self.configure_session or attach_sync)(self, self.ui, window)

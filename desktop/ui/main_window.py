@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,6 +20,11 @@ from desktop.ui.context import UiContext
 from desktop.ui.pages.households import HouseholdsPage
 from desktop.ui.pages.records import RecordListPage
 from desktop.ui.status import StatusBar
+
+if TYPE_CHECKING:  # the sync parts load only when a session starts (attach_sync)
+    from desktop.ui.pages.settings_page import SettingsPage
+    from desktop.ui.pages.sync_page import SyncPage
+    from desktop.ui.sync_wiring import SyncController
 
 
 class MainWindow(QMainWindow):
@@ -45,9 +51,13 @@ class MainWindow(QMainWindow):
             (self.tr("Income"), self.income),
             (self.tr("Services"), self.services),
         ]
-        self.settings_page: QWidget | None = None
-        self.shutdown: Any = lambda: None
+        self.settings_page: SettingsPage | None = None
+        self.shutdown: Callable[[], None] = lambda: None
         """Set by the parts that plug in (sync), called when the window goes away."""
+        self.sync_page: SyncPage | None = None
+        self.sync_controller: SyncController | None = None
+        self.enroll: Callable[[str], None] | None = None
+        """Set by attach_sync: enroll this laptop with a one-time code."""
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
@@ -84,11 +94,11 @@ class MainWindow(QMainWindow):
             return action
 
         self.new_action = add(
-            self.tr("New record"), QKeySequence.StandardKey.New, self.new_record, "action_new"
+            self.tr("New record"), QKeySequence(QKeySequence.StandardKey.New), self.new_record, "action_new"
         )
         self.member_action = add(self.tr("Add member"), "Ctrl+M", self.add_member, "action_member")
         self.find_action = add(
-            self.tr("Search"), QKeySequence.StandardKey.Find, self.focus_search, "action_find"
+            self.tr("Search"), QKeySequence(QKeySequence.StandardKey.Find), self.focus_search, "action_find"
         )
         self.lock_action = add(self.tr("Lock"), "Ctrl+L", self.lock_requested, "action_lock")
         for i in range(9):
@@ -117,22 +127,22 @@ class MainWindow(QMainWindow):
             if focus is not None:
                 focus()
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     def new_record(self) -> None:
-        page = self.current_page()
-        if hasattr(page, "new_record"):
-            page.new_record()
+        new_record = getattr(self.current_page(), "new_record", None)
+        if new_record is not None:
+            new_record()
 
     def add_member(self) -> None:
         self.nav.setCurrentRow(0)
         self.households.add_member()
 
     def focus_search(self) -> None:
-        page = self.current_page()
-        if hasattr(page, "focus_search"):
-            page.focus_search()
+        focus = getattr(self.current_page(), "focus_search", None)
+        if focus is not None:
+            focus()
 
     def refresh_pending(self) -> None:
         session = self.ui.session

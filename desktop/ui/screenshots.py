@@ -18,13 +18,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from desktop.services import demo
 from desktop.services.settings import AppPaths
 from desktop.ui.app import DeskApp
 from desktop.ui.launch import make_qapp
 from desktop.ui.main_window import MainWindow
+from desktop.ui.unlock import UnlockDialog
+from desktop.ui.wizard import SetupWizard
 
 
 def _wait(ms: int = 300, until: Callable[[], bool] | None = None, timeout_ms: int = 20000) -> None:
@@ -67,6 +69,7 @@ def render(out: Path) -> list[Path]:
         first = DeskApp(AppPaths.default(Path(tmp) / "fresh"), kdf=None)
         first.settings.set("language", "zh_CN")
         wizard = first.start()
+        assert isinstance(wizard, SetupWizard)  # a fresh home: no data file yet
         wizard.resize(640, 480)
         shots.append(_grab(wizard, out, "01-first-run-language"))
         wizard.next()
@@ -90,6 +93,7 @@ def render(out: Path) -> list[Path]:
         desk = DeskApp(home)
         desk.settings.set("language", "zh_CN")
         unlock = desk.start()
+        assert isinstance(unlock, UnlockDialog)  # the demo data file exists
         shots.append(_grab(unlock, out, "05-unlock"))
         unlock.passphrase.setText("wrong passphrase")
         unlock.try_unlock()
@@ -115,6 +119,7 @@ def render(out: Path) -> list[Path]:
         dialog = page.members.dialog
         assert dialog is not None
         editor = dialog.form.editors["resident_id"]
+        assert isinstance(editor, QLineEdit)
         editor.setText(editor.text()[:-1] + ("0" if not editor.text().endswith("0") else "1"))
         dialog.form.commit()
         dialog.form.check(dialog.record_id)
@@ -131,11 +136,13 @@ def render(out: Path) -> list[Path]:
         _wait(800)
         shots.append(_grab(window, out, "10-income"))
 
-        sync_index = next(i for i, (_t, p) in enumerate(window.pages) if p is window.sync_page)
+        sync_page, controller = window.sync_page, window.sync_controller
+        assert sync_page is not None and controller is not None  # attach_sync ran at unlock
+        sync_index = next(i for i, (_t, p) in enumerate(window.pages) if p is sync_page)
         window.show_page(sync_index)
-        window.sync_page.code.setText(server.enrollment_code)
-        window.sync_controller.enroll(server.enrollment_code)
-        _wait(until=lambda: window.sync_page.progress.value() == 100, timeout_ms=60000)
+        sync_page.code.setText(server.enrollment_code)
+        controller.enroll(server.enrollment_code)
+        _wait(until=lambda: sync_page.progress.value() == 100, timeout_ms=60000)
         _wait(500)
         shots.append(_grab(window, out, "11-sync-done"))
 

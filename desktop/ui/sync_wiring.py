@@ -8,15 +8,18 @@ between network calls (the store serialises them), so typing goes on during a ru
 from __future__ import annotations
 
 import platform
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.services.sync_service import SyncService
 from desktop.ui.context import UiContext
 from desktop.ui.tasks import Task, TaskContext
 from sync.engine import CancelToken, SyncReport
 from sync.errors import OfflineError, SyncError
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
 
 
 class SyncController(QObject):
@@ -153,7 +156,7 @@ class SyncController(QObject):
                 self.check_reachable()
 
         self.ui.runner.run_network(
-            lambda: service.enroll(code, name), name="enroll", on_done=done, on_error=self.enroll_failed
+            lambda: service.enroll(code, name), name="enroll", on_done=done, on_error=self._enroll_error
         )
 
     def configure(self, server_url: str) -> None:
@@ -161,9 +164,18 @@ class SyncController(QObject):
         self.ui.runner.run_db(
             lambda: service.configure(server_url, None),
             name="configure",
-            on_done=lambda _r: (self.state_changed.emit(), self.check_reachable()),
-            on_error=self.enroll_failed,
+            on_done=self._configured,
+            on_error=self._enroll_error,
         )
+
+    def _configured(self, _result: Any) -> None:
+        self.state_changed.emit()
+        self.check_reachable()
+
+    def _enroll_error(self, exc: BaseException) -> None:
+        # TaskRunner takes a callable; a bound method of this QObject (not ``enroll_failed.emit``, see
+        # qtfix) is disconnected by Qt when the controller goes away.
+        self.enroll_failed.emit(exc)
 
 
 def _cancelled() -> SyncError:
@@ -172,7 +184,7 @@ def _cancelled() -> SyncError:
     return Cancelled()
 
 
-def attach_sync(desk: Any, ui: UiContext, window: Any) -> None:
+def attach_sync(desk: Any, ui: UiContext, window: MainWindow) -> None:
     """Give the main window its sync page and keep the status bar current (DeskApp's session hook)."""
     from desktop.ui.pages.sync_page import SyncPage
 
@@ -180,7 +192,7 @@ def attach_sync(desk: Any, ui: UiContext, window: Any) -> None:
     ui.session.sync = service
     controller = SyncController(ui, service, window)
     page = SyncPage(ui, controller, window)
-    window.add_page(SyncPage.tr("Sync"), page, before=window.settings_page)
+    window.add_page(QCoreApplication.translate("SyncPage", "Sync"), page, before=window.settings_page)
     window.sync_controller = controller
     window.sync_page = page
     status = window.status

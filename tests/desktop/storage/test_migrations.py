@@ -11,7 +11,7 @@ from desktop.storage.database import Database, open_encrypted
 from desktop.storage.keyring import KeyRing, keyring_path
 from desktop.storage.keys import derive_kek, unwrap
 from desktop.storage.migrations import MIGRATIONS, applied, migrate
-from tests.desktop.storage.conftest import PASS, household
+from tests.desktop.storage.conftest import PASS, VILLAGE
 
 
 def _raw_database(path: Path) -> Database:
@@ -29,19 +29,22 @@ def test_new_store_records_every_migration_in_order(store: Store) -> None:
     assert migrate(store.db) == []  # running again does nothing
 
 
-def test_older_file_is_migrated_forward_keeping_its_data(store: Store, db_path: Path) -> None:
-    hid = store.household.create(household())
-    store.close()
-    # Make it look like a file written by the first release: later tables gone, only 0001 recorded.
-    db = _raw_database(db_path)
+def test_older_file_is_migrated_forward_keeping_its_data(db_path: Path, kdf) -> None:
+    # A file as the first release wrote it: made with a key ring, but only migration 0001 applied.
+    Store.create(db_path, "wang", PASS, VILLAGE, kdf=kdf).close()
+    db_path.unlink()
+    db = _raw_database(db_path)  # same key ring, so the same key: a new, empty file
+    assert migrate(db, MIGRATIONS[:1]) == ["0001_initial"]
     with db.atomic() as conn:
-        conn.execute("DROP TABLE audit_log")
-        conn.execute("DROP TABLE rejection")
-        conn.execute("DELETE FROM _migrations WHERE name != '0001_initial'")
+        conn.execute(
+            "INSERT INTO household (id, village_code, household_no, head_name, address, category, status)"
+            " VALUES (?, ?, '001', '张三', '一组', 'ordinary', 'active')",
+            ("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", VILLAGE),
+        )
     db.close()
     with Store.unlock(db_path, "wang", PASS) as s:
         assert applied(s.db) == [name for name, _ in MIGRATIONS]
-        assert s.household.get(hid)["head_name"] == "张三"
+        assert s.household.get("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")["head_name"] == "张三"
         s.audit("export", "test")  # the table 0002 adds is there
 
 

@@ -9,13 +9,13 @@ and answers ``count`` from memory, with its own accepted changes laid over the s
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection
 
+from sync import jsontext
 from sync.schema import Forms
 from sync.server.store import CHUNK, select_in
 
@@ -117,7 +117,7 @@ class BatchLookup:
             )
             for record_id, keys in rows:
                 if record_id not in self._own and record_id not in self._keys:
-                    self._put(entity, record_id, json.loads(keys))
+                    self._put(entity, record_id, jsontext.loads(keys))
             self._loaded.update((entity, name, v) for v in values)
 
     def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int:

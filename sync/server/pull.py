@@ -7,11 +7,11 @@ laptop starts from.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
 
+from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
 from sync.server.auth import Device
 from sync.server.merge import DELETED
@@ -42,8 +42,8 @@ def pull(store: Store, device: Device, cursor: int, limit: int = DEFAULT_LIMIT) 
     out = []
     village = device.village_code
     for entity, record_id, data_text, versions_text, seq, deleted in rows:
-        data = json.loads(data_text)
-        versions = json.loads(versions_text)
+        data = jsontext.loads(data_text)
+        versions = jsontext.loads(versions_text)
         versions.pop(DELETED, None)
         if cursor > 0:
             versions = {k: v for k, v in versions.items() if v > cursor}

@@ -8,7 +8,6 @@ equals counter order.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from sync import jsontext
 from sync.ids import uuid7
 from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import META_FIELDS, Forms
@@ -81,7 +81,7 @@ def load_records(conn: Connection, county: str, village: str, ids: list[str]) ->
     for row_village, entity, record_id, data, versions, seq, deleted in rows:
         if row_village != village:
             raise ApiError("out_of_village")
-        found[record_id] = Current(entity, json.loads(data), json.loads(versions), seq, bool(deleted))
+        found[record_id] = Current(entity, jsontext.loads(data), jsontext.loads(versions), seq, bool(deleted))
     return found
 
 

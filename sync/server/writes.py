@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Connection, Table
 
+from sync import jsontext
 from sync.server.keys import KeySpec
 from sync.server.merge import Current
 from sync.server.tables import record_keys, records
@@ -21,7 +22,8 @@ _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_cir
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text as stored in the database."""
+    """Compact JSON text as stored in the database, exact for any JSON value (conflict values are
+    whatever a laptop sent); record data, versions and keys go through the faster ``jsontext``."""
     return _encoder.encode(value)
 
 
@@ -38,7 +40,7 @@ def _pg_rows(table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) 
     """``json_to_recordset(%s)`` over the rows as one JSON text: one placeholder, no per-value quoting."""
     spec = ", ".join(f"{c} {_pg_type(table, c)}" for c in columns)
     return f"json_to_recordset(%s::json) AS v({spec})", (
-        dumps([dict(zip(columns, r, strict=True)) for r in rows]),
+        jsontext.dumps([dict(zip(columns, r, strict=True)) for r in rows]),
     )
 
 
@@ -112,7 +114,7 @@ def write_records(
     key_drops: list[tuple[Any, ...]] = []
     key_adds: list[tuple[Any, ...]] = []
     for record_id, new in touched.items():
-        data, versions = dumps(new.data), dumps(new.versions)
+        data, versions = jsontext.dumps(new.data), jsontext.dumps(new.versions)
         old = original.get(record_id)
         if old is None:
             inserts.append(
@@ -131,7 +133,7 @@ def write_records(
         if old_keys != new_keys:
             for name, value in spec.rows(new.entity, old_keys):
                 key_drops.append((county, village, new.entity, name, value, record_id))
-            text = dumps(new_keys)
+            text = jsontext.dumps(new_keys)
             for name, value in spec.rows(new.entity, new_keys):
                 key_adds.append((county, village, new.entity, name, value, record_id, text))
     insert_rows(conn, records, RECORD_COLUMNS, inserts)

@@ -12,7 +12,13 @@ server's answer has been applied locally, every run starts by sending that froze
 byte for byte. The server keeps its answer under (device, batch id) and replays it, so a batch
 whose answer was lost (killed process, dropped link, timeout after commit) is applied exactly once.
 A frozen batch is dropped unanswered only when the server says it is too large (it stored nothing);
-it is then split.
+it is then split, or when it was never sent.
+
+Pipelining. While the server applies one batch, the engine prepares and freezes the next; when the
+answer comes, it sends that next batch at once and settles the answered one while the server is
+busy with it. So up to two batches are frozen; the replica never puts a record in both, and the
+server still receives them one after the other, in outbox order. A run that is cancelled, or
+fails, sends no batch that was frozen ahead: it is unfrozen and its records wait for the next run.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -110,11 +117,14 @@ class SyncReport:
 
 
 class LocalReplica(Protocol):
-    def frozen_batch(self) -> FrozenBatch | None: ...
+    def frozen_batches(self) -> list[FrozenBatch]:
+        """Every frozen batch, oldest first (at most two)."""
+        ...
 
     def pending_changes(self, limit: int) -> Pending:
         """Up to ``limit`` records' pending edits, each coalesced into one Change (not frozen ones,
-        not records whose only pending rows were rejected and not edited since)."""
+        not records whose only pending rows were rejected and not edited since), in outbox order
+        and stopping before the first record that also has rows in a frozen batch."""
         ...
 
     def freeze(self, batch: FrozenBatch, pending: Pending) -> None: ...
@@ -211,33 +221,67 @@ class SyncEngine:
     # ---------------------------------------------------------------------------------------- push
 
     def _push_all(self, cancel: CancelToken, report: SyncReport) -> None:
-        frozen = self.replica.frozen_batch()
+        resumed = self.replica.frozen_batches()
         total = self.replica.pending_count()
         done = 0
         self.progress("push", 0, total)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as link:
-            if frozen is not None:
+            for frozen in resumed:
+                # Unanswered batches of an interrupted run, byte for byte and in order.
                 report.resumed = True
-                done += self._send(link, frozen, report)[0] or 0
+                answer = self._await(link, frozen, link.submit(self._timed_push, frozen.body))
+                if answer is None:
+                    self._split(frozen)
+                    continue
+                self._observe(frozen, *answer)
+                done += self._settle(frozen, answer[0], report)
                 self.progress("push", done, max(total, done))
-            ahead: _Prepared | None = None
-            while True:
-                cancel.raise_if_cancelled()
-                prepared = ahead or self._prepare()
-                if not prepared.pending.changes:
-                    break
-                batch = prepared.batch
-                self.replica.freeze(batch, prepared.pending)
-                settled, ahead = self._send(link, batch, report, prepare=True, asked=prepared.limit)
-                if ahead is not None and ahead.ids & prepared.ids:
-                    ahead = None  # prepared before this batch was settled and rebased: do it again
-                if settled is None:
-                    ahead = None
-                    continue  # split: the same records go again in smaller batches
-                if settled == 0:
-                    raise ServerError(code="no_progress")  # answered, yet nothing settled: never loop
-                done += settled
-                self.progress("push", done, max(total, done))
+            ahead: _Prepared | None = None  # frozen, not sent
+            try:
+                sent: tuple[_Prepared, Future[tuple[protocol.PushResponse, float]]] | None = None
+                while True:
+                    if sent is None:
+                        cancel.raise_if_cancelled()
+                        first = self._prepare()
+                        if not first.pending.changes:
+                            break
+                        self.replica.freeze(first.batch, first.pending)
+                        sent = first, link.submit(self._timed_push, first.batch.body)
+                    current, future = sent
+                    if ahead is None:
+                        # While the server works on this batch: the next one, frozen but not sent.
+                        ahead = self._prepare()
+                        if ahead.pending.changes and not ahead.ids & current.ids:
+                            self.replica.freeze(ahead.batch, ahead.pending)
+                        else:
+                            ahead = None  # nothing left, or it must wait for this batch's answer
+                    batch = current.batch
+                    answer = self._await(link, batch, future)
+                    if answer is None:
+                        self._split(batch)
+                        self._unsent(ahead)  # keep the order: prepare anew
+                        sent = ahead = None
+                        continue
+                    if answer[0].batch_id != batch.batch_id:
+                        raise ServerError(code="batch_mismatch")
+                    self._observe(batch, *answer, asked=current.limit)
+                    answered = len({r.id for r in answer[0].results} & current.ids)
+                    self.progress("push", done + answered, max(total, done + answered))
+                    if ahead is not None and (cancel.cancelled or ahead.batch.count > self.push_sizer.size):
+                        self._unsent(ahead)  # cancelled, or the size shrank meanwhile
+                        ahead = None
+                    sent = None
+                    if ahead is not None:
+                        # Sent before this answer is settled: the server works while we do.
+                        sent, ahead = (ahead, link.submit(self._timed_push, ahead.batch.body)), None
+                    settled = self._settle(batch, answer[0], report)
+                    if settled == 0:
+                        raise ServerError(code="no_progress")  # answered, yet nothing settled: never loop
+                    done += settled
+            except BaseException:
+                with suppress(Exception):  # if this fails too, it stays frozen and is sent next run
+                    self._unsent(ahead)
+                raise
 
     def _prepare(self) -> _Prepared:
         limit = self.push_sizer.size
@@ -247,33 +291,31 @@ class SyncEngine:
         batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
         return _Prepared(pending, batch, limit)
 
+    def _unsent(self, prepared: _Prepared | None) -> None:
+        """Unfreeze a batch frozen ahead that was never sent: its records wait again, in order."""
+        if prepared is not None:
+            self.replica.unfreeze(prepared.batch.batch_id)
+
+    def _split(self, batch: FrozenBatch) -> None:
+        """The server refused the batch whole and stored nothing: its records go again, in halves."""
+        self.replica.unfreeze(batch.batch_id)
+        self.push_sizer.limit(batch.count // 2)
+
     def _timed_push(self, body: bytes) -> tuple[protocol.PushResponse, float]:
         started = self.clock()
         response = self.remote.push(body)
         return response, self.clock() - started
 
-    def _send(
+    def _await(
         self,
         link: ThreadPoolExecutor,
         batch: FrozenBatch,
-        report: SyncReport,
-        *,
-        prepare: bool = False,
-        asked: int | None = None,
-    ) -> tuple[int | None, _Prepared | None]:
-        """Send a frozen batch until answered. Returns how many records it settled (None when the
-        server refused it as too large and it was unfrozen to be split) and, with ``prepare``, the
-        next batch, encoded while the server was busy with this one (not frozen yet)."""
+        future: Future[tuple[protocol.PushResponse, float]],
+    ) -> tuple[protocol.PushResponse, float, int] | None:
+        """The answer to a sent batch, resending it byte for byte after a timeout: (response, seconds,
+        timeouts). None when the server refused it as too large."""
         timeouts = 0
-        ahead: _Prepared | None = None
         while True:
-            future = link.submit(self._timed_push, batch.body)
-            if prepare and ahead is None:
-                try:
-                    ahead = self._prepare()
-                except BaseException:
-                    future.cancel()
-                    raise
             try:
                 response, elapsed = future.result()
             except SyncTimeout:
@@ -281,28 +323,38 @@ class SyncEngine:
                 self.push_sizer.shrink()
                 if timeouts >= self.max_timeouts:
                     raise
+                future = link.submit(self._timed_push, batch.body)
                 continue
             except TooLargeError:
-                # The server refused it whole and stored nothing: split it up.
                 if batch.count <= 1:
                     raise
-                self.replica.unfreeze(batch.batch_id)
-                self.push_sizer.limit(batch.count // 2)
-                return None, None
-            if response.batch_id != batch.batch_id:
-                raise ServerError(code="batch_mismatch")
-            outcome = self.replica.apply_push(batch, response)
-            if timeouts == 0 and not response.replayed:
-                # A replayed answer costs the server nothing: it says nothing about speed.
-                self.push_sizer.observe(batch.count, elapsed, asked)
-            report.batches += 1
-            report.pushed += outcome.acknowledged
-            report.conflicts.extend(outcome.conflicts)
-            report.rejected.extend(outcome.rejected)
-            report.server_seq = max(report.server_seq, response.server_seq)
-            if ahead is not None and ahead.batch.count > self.push_sizer.size:
-                ahead = None  # the batch size shrank meanwhile (a grown size waits one batch)
-            return outcome.acknowledged + len(outcome.rejected), ahead
+                return None
+            return response, elapsed, timeouts
+
+    def _observe(
+        self,
+        batch: FrozenBatch,
+        response: protocol.PushResponse,
+        elapsed: float,
+        timeouts: int,
+        *,
+        asked: int | None = None,
+    ) -> None:
+        if timeouts == 0 and not response.replayed:
+            # A replayed answer costs the server nothing: it says nothing about speed.
+            self.push_sizer.observe(batch.count, elapsed, asked)
+
+    def _settle(self, batch: FrozenBatch, response: protocol.PushResponse, report: SyncReport) -> int:
+        """Apply an answer locally; returns how many records it settled."""
+        if response.batch_id != batch.batch_id:
+            raise ServerError(code="batch_mismatch")
+        outcome = self.replica.apply_push(batch, response)
+        report.batches += 1
+        report.pushed += outcome.acknowledged
+        report.conflicts.extend(outcome.conflicts)
+        report.rejected.extend(outcome.rejected)
+        report.server_seq = max(report.server_seq, response.server_seq)
+        return outcome.acknowledged + len(outcome.rejected)
 
     # ---------------------------------------------------------------------------------------- pull
 

@@ -10,6 +10,12 @@ Markers in ``outbox.batch_id``: NULL = waiting; a batch id = inside that frozen 
 ``REJECTED`` = the server refused the record (the problems are in the ``rejection`` table). A record
 whose rows are all rejected is not sent again until it is edited (or ``retry_rejected`` is called).
 
+Two batches may be frozen at once (``frozen_batch`` and ``frozen_batch/next``), so that the engine
+can send the next batch while it settles the one just answered. They never share a record: a
+record with rows in a frozen batch is not offered again until that batch is settled (and its later
+edits rebased), and nothing behind such a record in outbox order is offered before it either, so
+batches reach the server in the order a one-at-a-time run would send them.
+
 Pulled records are written with plain SQL, not through the repositories, so they never fire the
 outbox capture. A field with a pending local edit is not overwritten; the county's value for it is
 kept aside as a *shadow* (``sync_state`` key ``shadow/<entity>/<id>``) and put in place if the
@@ -19,33 +25,28 @@ to the server even when the county value arrived before the laptop's edit went u
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 import time
-from collections.abc import Iterable
 from typing import Any
 
+from desktop.storage import outbox
+from desktop.storage.outbox import FROZEN_KEY, FROZEN_NEXT_KEY, REJECTED
 from desktop.storage.store import ENTITIES, Store
-from sync import protocol
+from sync import jsontext, protocol
 from sync.engine import FrozenBatch, Pending, PushOutcome, RecordNote
 
-REJECTED = "!rejected"
+__all__ = ["CURSOR_KEY", "DELETED", "FROZEN_KEY", "FROZEN_NEXT_KEY", "REJECTED", "StoreReplica"]
+
+_chunks = outbox.chunks
 DELETED = "_deleted"
-FROZEN_KEY = "frozen_batch"
 CURSOR_KEY = "cursor"
 _SHADOW = "shadow/"
-_CHUNK = 500
 _ACKNOWLEDGED = ("applied", "partial", "conflict", "unchanged")
 
 
-def _chunks(items: list[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return jsontext.dumps(value)
 
 
 class _SentBatch:
@@ -100,10 +101,13 @@ class StoreReplica:
         return int(self._state(CURSOR_KEY, 0))
 
     def frozen_batch(self) -> FrozenBatch | None:
-        d = self._state(FROZEN_KEY)
-        if d is None:
-            return None
-        return FrozenBatch(d["batch_id"], base64.b64decode(d["body"]), d["digest"], int(d["count"]))
+        """The oldest frozen batch (the next to be sent), or None."""
+        frozen = self.frozen_batches()
+        return frozen[0] if frozen else None
+
+    def frozen_batches(self) -> list[FrozenBatch]:
+        """Every frozen batch, oldest first: the order they must be (re)sent in."""
+        return [outbox.frozen_batch(d) for d in outbox.frozen_states(self.db.query).values()]
 
     def pending_count(self) -> int:
         """Records with local changes the server has not acknowledged (rejected ones included)."""
@@ -134,100 +138,24 @@ class StoreReplica:
     # ------------------------------------------------------------------------------------- push
 
     def pending_changes(self, limit: int) -> Pending:
-        rows = self.db.query(
-            "SELECT seq, entity, record_id, batch_id FROM outbox"
-            " WHERE batch_id IS NULL OR batch_id = ? ORDER BY seq",
-            (REJECTED,),
-        )
-        order: list[tuple[str, str]] = []
-        seqs: dict[tuple[str, str], list[int]] = {}
-        live: set[tuple[str, str]] = set()
-        for seq, entity, record_id, batch_id in rows:
-            key = (entity, record_id)
-            if key not in seqs:
-                seqs[key] = []
-                order.append(key)
-            seqs[key].append(seq)
-            if batch_id is None:
-                live.add(key)
-        chosen = [k for k in order if k in live][:limit]
-        wanted = sorted(s for k in chosen for s in seqs[k])
-        full: dict[int, tuple[Any, ...]] = {}
-        for part in _chunks(wanted):
-            marks = ", ".join("?" * len(part))
-            for row in self.db.query(
-                f"SELECT seq, fields, base, base_seq, deleted, hlc, user FROM outbox WHERE seq IN ({marks})",
-                part,
-            ):
-                full[row[0]] = row
-        changes = [
-            self._coalesce(entity, record_id, [full[s] for s in seqs[(entity, record_id)]])
-            for entity, record_id in chosen
-        ]
-        return Pending(changes, wanted)
-
-    def _coalesce(self, entity: str, record_id: str, rows: list[tuple[Any, ...]]) -> protocol.Change:
-        fields: dict[str, Any] = {}
-        base: dict[str, int] = {}
-        base_values: dict[str, Any] = {}
-        seen_base: set[str] = set()
-        deleted = False
-        hlc = 0
-        user = ""
-        for _seq, fields_text, base_text, _base_seq, row_deleted, row_hlc, row_user in rows:
-            fields.update(json.loads(fields_text))
-            for name, (version, value) in (json.loads(base_text) if base_text != "{}" else {}).items():
-                if name not in seen_base:
-                    seen_base.add(name)
-                    if version:
-                        base[name] = version
-                        base_values[name] = value
-            deleted = deleted or bool(row_deleted)
-            hlc = max(hlc, row_hlc)
-            user = row_user
-        return protocol.Change(
-            entity=entity,
-            id=record_id,
-            village_code=self.village_code,
-            fields=fields,
-            base=base,
-            base_values=base_values,
-            base_seq=rows[0][3],
-            deleted=deleted,
-            hlc=hlc,
-            user=user,
-        )
+        """Records in outbox order (by their first waiting row); not frozen ones, and none from the
+        first record that has rows in a frozen batch on (it goes once that batch is settled)."""
+        records, marker = outbox.pending_rows(self.db.query, limit)
+        changes = [outbox.coalesce(self.village_code, *record) for record in records]
+        return Pending(changes, marker)
 
     def freeze(self, batch: FrozenBatch, pending: Pending) -> None:
-        seqs: list[int] = list(pending.marker or [])
+        seqs: list[int] = sorted(pending.marker or [])
+        if not seqs:
+            raise RuntimeError("an empty batch is never frozen")
         with self.db.atomic() as conn:
-            if self._state(FROZEN_KEY) is not None:
-                raise RuntimeError("a batch is already frozen")
-            marked = 0
-            for part in _chunks(seqs):
-                marks = ", ".join("?" * len(part))
-                marked += conn.execute(
-                    f"UPDATE outbox SET batch_id = ? WHERE seq IN ({marks})"
-                    " AND (batch_id IS NULL OR batch_id = ?)",
-                    (batch.batch_id, *part, REJECTED),
-                ).rowcount
-            if marked != len(seqs):
-                raise RuntimeError("the outbox changed under the batch being frozen")
-            self._set_state(
-                conn,
-                FROZEN_KEY,
-                {
-                    "batch_id": batch.batch_id,
-                    "body": base64.b64encode(batch.body).decode("ascii"),
-                    "digest": batch.digest,
-                    "count": batch.count,
-                },
-            )
+            outbox.freeze(conn, batch, seqs, getattr(pending.marker, "last_seq", None))
 
     def unfreeze(self, batch_id: str) -> None:
+        """Drop a frozen batch the server never stored (refused as too large, or never sent)."""
         with self.db.atomic() as conn:
             conn.execute("UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", (batch_id,))
-            conn.execute("DELETE FROM sync_state WHERE key = ?", (FROZEN_KEY,))
+            outbox.drop_frozen(conn, batch_id)
 
     def apply_push(self, batch: FrozenBatch, response: protocol.PushResponse) -> PushOutcome:
         """Apply the server's answer and drop the frozen batch, in one transaction, set-wise (the
@@ -235,17 +163,7 @@ class StoreReplica:
         outcome = PushOutcome()
         now = time.time()
         with self.db.atomic() as conn:
-            in_batch: dict[tuple[str, str], list[int]] = {}
-            later: dict[tuple[str, str], list[int]] = {}
-            entity_of: dict[str, str] = {}
-            for seq, entity, record_id, batch_id in conn.execute(
-                "SELECT seq, entity, record_id, batch_id FROM outbox"
-            ).fetchall():
-                if batch_id == batch.batch_id:
-                    in_batch.setdefault((entity, record_id), []).append(seq)
-                    entity_of[record_id] = entity
-                else:
-                    later.setdefault((entity, record_id), []).append(seq)
+            in_batch, later, entity_of = outbox.batch_rows(conn, batch.batch_id)
             settled: list[tuple[_Sent, protocol.ChangeResult]] = []
             rejected: list[tuple[_Sent, protocol.ChangeResult]] = []
             sent = _SentBatch(batch.body)
@@ -287,8 +205,13 @@ class StoreReplica:
             for entity, pairs in by_entity.items():
                 self._settle(conn, entity, pairs, later, shadows)
             # Anything the server did not answer for goes back to waiting (never stranded).
-            conn.execute("UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", (batch.batch_id,))
-            conn.execute("DELETE FROM sync_state WHERE key = ?", (FROZEN_KEY,))
+            answered = set(done) | set(refused)
+            unanswered = [s for seqs in in_batch.values() for s in seqs if s not in answered]
+            for part in _chunks(unanswered):
+                conn.execute(
+                    f"UPDATE outbox SET batch_id = NULL WHERE seq IN ({', '.join('?' * len(part))})", part
+                )
+            outbox.drop_frozen(conn, batch.batch_id)
         outcome.acknowledged = len(settled)
         outcome.conflicts = [
             RecordNote(c.entity, c.id, fields=tuple(r.conflicts)) for c, r in settled if r.conflicts
@@ -318,7 +241,7 @@ class StoreReplica:
             if sent.id not in rows:
                 continue
             versions_text, seq = rows[sent.id]
-            versions = json.loads(versions_text) if versions_text != "{}" else {}
+            versions = jsontext.loads(versions_text) if versions_text != "{}" else {}
             for name, version in result.versions.items():
                 if version > versions.get(name, 0):
                     versions[name] = version

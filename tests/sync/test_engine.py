@@ -4,6 +4,7 @@ in between is made unreliable (tests.sync_world.Link)."""
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,3 +191,55 @@ def test_pull_pages_resume_from_the_last_applied_cursor(tmp_path, laptop, county
         assert_laptop_equals_server(other, county)
     finally:
         other.close()
+
+
+class _Watched(StoreReplica):
+    """The real replica, noting how many batches were frozen and how many sent each time an answer
+    is settled, and stopping once while settling (as a crash would) when told to."""
+
+    def __init__(self, laptop: Laptop, fail_at: int = 0) -> None:
+        super().__init__(laptop.store)
+        self.link = laptop.link
+        self.frozen_when_settling: list[int] = []
+        self.sent_when_settling: list[int] = []
+        self.fail_at = fail_at
+
+    def apply_push(self, batch, response):
+        frozen = len(self.frozen_batches())
+        self.frozen_when_settling.append(frozen)
+        settling = len(self.frozen_when_settling)
+        deadline = time.monotonic() + 10
+        while frozen == 2 and len(self.link.pushes) <= settling and time.monotonic() < deadline:
+            time.sleep(0.01)  # the next batch was handed to the link thread: let it reach the server
+        self.sent_when_settling.append(len(self.link.pushes))
+        if settling == self.fail_at:
+            raise RuntimeError("stopped while settling")
+        return super().apply_push(batch, response)
+
+
+def test_the_next_batch_is_at_the_server_while_the_answered_one_is_settled(laptop, county):
+    fill(laptop.store, 600)
+    replica = _Watched(laptop)
+    remote = laptop.link(laptop.service._config(CancelToken()))
+    report = SyncEngine(replica, remote, clock=ticking(0.05)).run()
+    n = report.batches
+    assert n >= 3 and replica.frozen_when_settling == [2] * (n - 1) + [1]
+    assert replica.sent_when_settling == [*range(2, n + 1), n]  # batch k+1 sent before k settles
+    assert laptop.service.pending_count() == 0
+    assert_laptop_equals_server(laptop, county)
+
+
+def test_stopped_while_settling_with_two_batches_frozen_both_are_resent_in_order(laptop, county):
+    ids = fill(laptop.store, 600)
+    remote = laptop.link(laptop.service._config(CancelToken()))
+    with pytest.raises(RuntimeError):
+        SyncEngine(_Watched(laptop, fail_at=1), remote, clock=ticking(0.05)).run()
+    frozen = StoreReplica(laptop.store).frozen_batches()
+    assert [b.body for b in frozen] == laptop.link.pushes == laptop.link.pushes[:2]
+    laptop.reopen()
+    report = laptop.sync()
+    assert report.resumed and laptop.link.pushes[2:4] == [b.body for b in frozen]
+    assert laptop.link.answers[2].replayed and laptop.link.answers[3].replayed
+    assert report.server_seq == len(ids)  # one counter step per record: nothing applied twice
+    assert laptop.service.pending_count() == 0
+    assert_laptop_equals_server(laptop, county)

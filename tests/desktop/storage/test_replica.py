@@ -82,7 +82,7 @@ def test_freeze_marks_rows_and_keeps_the_exact_body(store, replica):
     assert {r[6] for r in outbox(store)} == {batch.batch_id}
     assert replica.pending_changes(10).changes == []  # frozen rows are not offered again
     with pytest.raises(RuntimeError):
-        freeze(replica)  # only one frozen batch at a time
+        freeze(replica)  # nothing is left to freeze (frozen rows are not offered again)
     replica.unfreeze(batch.batch_id)
     assert replica.frozen_batch() is None and {r[6] for r in outbox(store)} == {None}
 
@@ -252,3 +252,47 @@ def test_edit_then_delete_keeps_the_county_values_on_the_tombstone(store, replic
     replica.apply_push(batch, answer(batch, ChangeResult(h, "applied", seq=2)))
     row = store.household.get(h)
     assert row["deleted"] is True and row["address"] == "一组12号" and row["seq"] == 2
+
+
+def test_two_batches_frozen_at_once_never_share_a_record(store, replica):
+    h1, h2, h3 = (store.household.create(household(f"00{i}", "张三")) for i in (1, 2, 3))
+    first, _ = freeze(replica, limit=1)
+    store.household.update(h1, {"address": "二组"})  # saved while the first batch is in flight
+    second, changes = freeze(replica, limit=10)
+    # h2 and h3 were waiting before h1's new edit; h1 waits for its first batch to be settled.
+    assert [c.id for c in changes] == [h2, h3]
+    assert replica.frozen_batches() == [first, second] and replica.frozen_batch() == first
+    assert replica.pending_changes(10).changes == []
+    with pytest.raises(RuntimeError):
+        replica.freeze(first, replica.pending_changes(10))  # nothing to freeze, and no slot left
+    replica.apply_push(
+        first, answer(first, ChangeResult(h1, "applied", seq=1, versions=dict.fromkeys(household(), 1)))
+    )
+    assert replica.frozen_batches() == [second]  # the second moved up: it is sent first next run
+    (c,) = replica.pending_changes(10).changes
+    assert c.id == h1 and c.base == {"address": 1}  # rebased on what the server accepted
+
+
+def test_nothing_overtakes_a_record_whose_earlier_edits_are_in_flight(store, replica):
+    h1 = store.household.create(household("001", "张三"))
+    first, _ = freeze(replica)
+    store.household.update(h1, {"address": "二组"})
+    h2 = store.household.create(household("002", "李四"))  # made after h1's edit: not before it
+    assert replica.pending_changes(10).changes == []
+    replica.apply_push(
+        first, answer(first, ChangeResult(h1, "applied", seq=1, versions=dict.fromkeys(household(), 1)))
+    )
+    assert [c.id for c in replica.pending_changes(10).changes] == [h1, h2]
+
+
+def test_an_edit_saved_between_reading_and_freezing_is_rebased_too(store, replica):
+    h = store.household.create(household("001", "张三"))
+    pending = replica.pending_changes(10)
+    store.household.update(h, {"address": "二组"})  # not in the batch being made
+    body = protocol.encode(PushRequest("b1", pending.changes))
+    batch = FrozenBatch("b1", body, protocol.body_digest(body), len(pending.changes))
+    replica.freeze(batch, pending)
+    result = ChangeResult(h, "applied", seq=5, versions=dict.fromkeys(household(), 5))
+    assert replica.apply_push(batch, answer(batch, result)).acknowledged == 1
+    (c,) = replica.pending_changes(10).changes
+    assert c.fields == {"address": "二组"} and c.base == {"address": 5} and c.base_seq == 5

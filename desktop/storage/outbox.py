@@ -1,0 +1,220 @@
+"""The outbox as a sync reads it: waiting rows in order, coalesced per record, and frozen batches.
+
+Split out of :mod:`desktop.storage.replica`, which drives these in its transactions.
+
+Markers in ``outbox.batch_id``: NULL = waiting; a batch id = inside that frozen batch;
+``REJECTED`` = the server refused the record. Up to two batches are frozen at once, kept in
+``sync_state`` under ``frozen_batch`` (the oldest) and ``frozen_batch/next``; they never share a
+record.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sync import jsontext, protocol
+from sync.engine import FrozenBatch
+
+REJECTED = "!rejected"
+FROZEN_KEY = "frozen_batch"
+FROZEN_NEXT_KEY = "frozen_batch/next"
+"""A second frozen batch, frozen while the first was at the server; it moves up when that one settles."""
+FROZEN_KEYS = (FROZEN_KEY, FROZEN_NEXT_KEY)
+CHUNK = 500
+
+Query = Callable[[str, Any], list[Any]]
+"""``query(sql, params) -> rows``: ``Database.query``, or :func:`on` a connection in a transaction."""
+
+
+def chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def on(conn: Any) -> Query:
+    def query(sql: str, params: Any = ()) -> list[Any]:
+        return list(conn.execute(sql, params).fetchall())
+
+    return query
+
+
+class Rows(list[int]):
+    """The outbox seqs a batch was made from (``Pending.marker``), and the newest seq in the outbox
+    when they were read: every row of those records up to it is among them, and any row written
+    after it has a greater seq."""
+
+    def __init__(self, seqs: Iterable[int], last_seq: int) -> None:
+        super().__init__(seqs)
+        self.last_seq = last_seq
+
+
+PENDING_SQL = """
+WITH records AS (
+    SELECT entity, record_id,
+        min(CASE WHEN batch_id IS NULL OR batch_id = :rejected THEN seq END) AS first,
+        max(batch_id IS NULL) AS live,
+        max(batch_id IS NOT NULL AND batch_id != :rejected) AS frozen
+    FROM outbox GROUP BY entity, record_id
+),
+chosen AS (
+    SELECT entity, record_id, first FROM records
+    WHERE live AND first < coalesce((SELECT min(first) FROM records WHERE live AND frozen), 1 << 62)
+    ORDER BY first LIMIT :limit
+)
+SELECT (SELECT max(seq) FROM outbox), o.entity, o.record_id,
+    o.seq, o.fields, o.base, o.base_seq, o.deleted, o.hlc, o.user
+FROM chosen c JOIN outbox o ON o.entity = c.entity AND o.record_id = c.record_id
+WHERE o.batch_id IS NULL OR o.batch_id = :rejected
+ORDER BY c.first, o.seq
+"""
+"""The waiting rows of the first ``limit`` records in outbox order (by their first waiting row) that
+have a waiting edit, stopping before the first such record that also has rows in a frozen batch
+(its earlier edits are in flight: it, and all behind it, wait for them). Grouped in SQL over the
+covering index ``outbox_record``, so only the rows sent are read whole. Each row starts with the
+newest seq in the outbox, read in the same statement."""
+
+
+def pending_rows(query: Query, limit: int) -> tuple[list[tuple[str, str, list[tuple[Any, ...]]]], Rows]:
+    """``(entity, record_id, rows)`` of the records to send next, in order, and their marker."""
+    rows = query(PENDING_SQL, {"rejected": REJECTED, "limit": limit})
+    records: list[tuple[str, str, list[tuple[Any, ...]]]] = []
+    for row in rows:
+        if records and records[-1][1] == row[2] and records[-1][0] == row[1]:
+            records[-1][2].append(row[3:])
+        else:
+            records.append((row[1], row[2], [row[3:]]))
+    return records, Rows(sorted(row[3] for row in rows), rows[0][0] if rows else 0)
+
+
+def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[Any, ...]]) -> protocol.Change:
+    """One record's waiting rows as one Change: the latest value of each field, the earliest base."""
+    fields: dict[str, Any] = {}
+    base: dict[str, int] = {}
+    base_values: dict[str, Any] = {}
+    seen_base: set[str] = set()
+    deleted = False
+    hlc = 0
+    user = ""
+    for _seq, fields_text, base_text, _base_seq, row_deleted, row_hlc, row_user in rows:
+        fields.update(jsontext.loads(fields_text))
+        for name, (version, value) in (jsontext.loads(base_text) if base_text != "{}" else {}).items():
+            if name not in seen_base:
+                seen_base.add(name)
+                if version:
+                    base[name] = version
+                    base_values[name] = value
+        deleted = deleted or bool(row_deleted)
+        hlc = max(hlc, row_hlc)
+        user = row_user
+    return protocol.Change(
+        entity=entity,
+        id=record_id,
+        village_code=village_code,
+        fields=fields,
+        base=base,
+        base_values=base_values,
+        base_seq=rows[0][3],
+        deleted=deleted,
+        hlc=hlc,
+        user=user,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Frozen batches
+
+
+def frozen_states(query: Query) -> dict[str, dict[str, Any]]:
+    """Slot key -> stored state of each frozen batch, oldest first."""
+    rows = dict(query("SELECT key, value FROM sync_state WHERE key IN (?, ?)", FROZEN_KEYS))
+    return {key: jsontext.loads(rows[key]) for key in FROZEN_KEYS if key in rows}
+
+
+def frozen_batch(state: dict[str, Any]) -> FrozenBatch:
+    return FrozenBatch(
+        state["batch_id"], base64.b64decode(state["body"]), state["digest"], int(state["count"])
+    )
+
+
+def freeze(conn: Any, batch: FrozenBatch, seqs: list[int], last_seq: int | None) -> None:
+    """Mark the (sorted) outbox rows ``seqs`` with the batch id and keep the batch, in ``conn``'s
+    transaction. ``last_seq`` (see :class:`Rows`) lets its answer be settled without a scan."""
+    taken = frozen_states(on(conn))
+    slot = next((k for k in FROZEN_KEYS if k not in taken), None)
+    if slot is None:
+        raise RuntimeError("two batches are already frozen")
+    marked = 0
+    for part in chunks(seqs):
+        marks = ", ".join("?" * len(part))
+        marked += conn.execute(
+            f"UPDATE outbox SET batch_id = ? WHERE seq IN ({marks}) AND (batch_id IS NULL OR batch_id = ?)",
+            (batch.batch_id, *part, REJECTED),
+        ).rowcount
+    if marked != len(seqs):
+        raise RuntimeError("the outbox changed under the batch being frozen")
+    state: dict[str, Any] = {
+        "batch_id": batch.batch_id,
+        "body": base64.b64encode(batch.body).decode("ascii"),
+        "digest": batch.digest,
+        "count": batch.count,
+    }
+    if last_seq is not None:
+        state |= {"rows": _ranges(seqs), "last_seq": last_seq}
+    conn.execute("INSERT INTO sync_state (key, value) VALUES (?, ?)", (slot, jsontext.dumps(state)))
+
+
+def drop_frozen(conn: Any, batch_id: str) -> None:
+    """Forget the frozen batch ``batch_id``; a batch frozen after it becomes the oldest."""
+    states = frozen_states(on(conn))
+    key = next((k for k, d in states.items() if d["batch_id"] == batch_id), None)
+    if key is None:
+        return
+    conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+    if key == FROZEN_KEY and FROZEN_NEXT_KEY in states:
+        conn.execute("UPDATE sync_state SET key = ? WHERE key = ?", (FROZEN_KEY, FROZEN_NEXT_KEY))
+
+
+def batch_rows(
+    conn: Any, batch_id: str
+) -> tuple[dict[tuple[str, str], list[int]], dict[tuple[str, str], list[int]], dict[str, str]]:
+    """The outbox rows of a frozen batch and the later rows of its records (written after it was
+    made), by record; and the entity of each record id in it."""
+    state = next((d for d in frozen_states(on(conn)).values() if d["batch_id"] == batch_id), {})
+    if "rows" in state:
+        # Its rows by primary key; later ones can only be among the rows newer than the batch.
+        marked = [s for first, last in state["rows"] for s in range(first, last + 1)]
+        rows = []
+        for part in chunks(marked):
+            marks = ", ".join("?" * len(part))
+            rows += conn.execute(
+                f"SELECT seq, entity, record_id, batch_id FROM outbox WHERE seq IN ({marks})", part
+            ).fetchall()
+        rows += conn.execute(
+            "SELECT seq, entity, record_id, batch_id FROM outbox WHERE seq > ?", (state["last_seq"],)
+        ).fetchall()
+    else:  # frozen by an older version: one scan of the outbox
+        rows = conn.execute("SELECT seq, entity, record_id, batch_id FROM outbox").fetchall()
+    in_batch: dict[tuple[str, str], list[int]] = {}
+    later: dict[tuple[str, str], list[int]] = {}
+    entity_of: dict[str, str] = {}
+    for seq, entity, record_id, row_batch in rows:
+        if row_batch == batch_id:
+            in_batch.setdefault((entity, record_id), []).append(seq)
+            entity_of[record_id] = entity
+    for seq, entity, record_id, row_batch in rows:
+        if row_batch != batch_id and (entity, record_id) in in_batch:
+            later.setdefault((entity, record_id), []).append(seq)
+    return in_batch, later, entity_of
+
+
+def _ranges(seqs: list[int]) -> list[list[int]]:
+    """Sorted seqs as ``[first, last]`` runs (a batch's rows are mostly consecutive)."""
+    runs: list[list[int]] = []
+    for seq in seqs:
+        if runs and runs[-1][1] == seq - 1:
+            runs[-1][1] = seq
+        else:
+            runs.append([seq, seq])
+    return runs

@@ -7,7 +7,7 @@ per field at load, so validating a record does no JSON or pattern work.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -288,3 +288,51 @@ RULES: dict[str, Callable[..., list[Problem]]] = {
     "unique": _rule_unique,
     "resident_id_matches": _rule_resident_id_matches,
 }
+
+RuleCheck = Callable[[Mapping[str, Any], set[str], "Lookup | None", date], "Sequence[Problem]"]
+"""A rule compiled for one form: ``check(record, bad, lookup, today)`` -> its problems."""
+
+
+def compile_rule(form: FormDef, rule: Mapping[str, Any]) -> RuleCheck:
+    """One rule of ``form``, with what it reads from its JSON looked up once. A ``unique`` rule is
+    checked for every record the server is sent, so it gets its own closure; the others call the
+    rule functions above."""
+    if rule["rule"] != "unique":
+        kind = RULES[rule["rule"]]
+        return lambda record, bad, lookup, today: kind(form, rule, record, bad, lookup, today)
+    entity = form.entity
+    names = tuple(rule["fields"])
+    when = tuple(rule.get("when", {}).items())
+    problem: list[Problem] | None = None
+
+    def check_unique(
+        record: Mapping[str, Any], bad: set[str], lookup: Lookup | None, today: date
+    ) -> Sequence[Problem]:
+        nonlocal problem
+        if lookup is None or record.get("deleted"):
+            return ()
+        for name, value in when:
+            if record.get(name) != value:
+                return ()
+        where = {}
+        for name in names:
+            value = record.get(name)
+            if value is None or name in bad:
+                return ()
+            where[name] = value
+        for name, value in when:
+            where[name] = value
+        if lookup.count(entity, where, record.get("id")) == 0:
+            return ()
+        if problem is None:  # the message, built as the rule function builds it
+            problem = _rule_unique(form, rule, dict(where), set(), _Always(), today)
+        return [Problem(p.field, p.code, p.zh, p.en) for p in problem]
+
+    return check_unique
+
+
+class _Always:
+    """A lookup that finds a duplicate of anything: lets ``_rule_unique`` build its message."""
+
+    def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int:
+        return 1

@@ -200,30 +200,32 @@ def _problem(d: dict[str, Any]) -> Problem:
 
 
 def _change(d: dict[str, Any]) -> Change:
-    entity = d.get("entity")
+    get = d.get
+    entity = get("entity")
     if entity not in ENTITIES:
         raise ProtocolError("change names an unknown entity")
-    if not isinstance(d.get("id"), str) or not isinstance(d.get("village_code"), str):
+    record_id, village_code = get("id"), get("village_code")
+    if not isinstance(record_id, str) or not isinstance(village_code, str):
         raise ProtocolError("change without id or village_code")
-    fields, base, base_values = d.get("fields", {}), d.get("base", {}), d.get("base_values", {})
-    if not all(isinstance(x, dict) for x in (fields, base, base_values)):
+    fields, base, base_values = get("fields", {}), get("base", {}), get("base_values", {})
+    if not (isinstance(fields, dict) and isinstance(base, dict) and isinstance(base_values, dict)):
         raise ProtocolError("change fields, base and base_values must be objects")
-    if not all(type(v) is int and v >= 0 for v in base.values()):
+    if base and not all(type(v) is int and v >= 0 for v in base.values()):
         raise ProtocolError("base versions must be non-negative integers")
-    base_seq, hlc = d.get("base_seq", 0), d.get("hlc", 0)
+    base_seq, hlc = get("base_seq", 0), get("hlc", 0)
     if type(base_seq) is not int or type(hlc) is not int or base_seq < 0:
         raise ProtocolError("base_seq and hlc must be integers")
     return Change(
-        entity=entity,
-        id=d["id"],
-        village_code=d["village_code"],
-        fields=fields,
-        base=base,
-        base_values=base_values,
-        base_seq=base_seq,
-        deleted=bool(d.get("deleted", False)),
-        hlc=hlc,
-        user=str(d.get("user", "")),
+        entity,
+        record_id,
+        village_code,
+        fields,
+        base,
+        base_values,
+        base_seq,
+        bool(get("deleted", False)),
+        hlc,
+        str(get("user", "")),
     )
 
 

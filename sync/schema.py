@@ -22,7 +22,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from sync.form_rules import ISO_DATE, RULES, Check, FormError, check_meta, compile_field, field_problem
+from sync.form_rules import (
+    ISO_DATE,
+    Check,
+    FormError,
+    RuleCheck,
+    check_meta,
+    compile_field,
+    compile_rule,
+    field_problem,
+)
 from sync.protocol import ENTITIES, Problem
 from sync.resident_id import (
     InvalidResidentId,
@@ -154,6 +163,11 @@ class Forms:
         self._checks: dict[str, dict[str, tuple[FieldDef, Check]]] = {
             e: {f.name: (f, compile_field(f)) for f in form.fields} for e, form in self._forms.items()
         }
+        self._kinds = {e: {f.name: f.type for f in form.fields} for e, form in self._forms.items()}
+        self._known = {e: frozenset(checks) | META_FIELDS for e, checks in self._checks.items()}
+        self._rules: dict[str, list[RuleCheck]] = {
+            e: [compile_rule(form, rule) for rule in form.rules] for e, form in self._forms.items()
+        }
 
     def __getitem__(self, entity: str) -> FormDef:
         return self._forms[entity]
@@ -167,23 +181,24 @@ class Forms:
     def normalize(self, entity: str, record: Mapping[str, Any]) -> dict[str, Any]:
         """A cleaned copy: text stripped, ``""`` to ``None``, resident IDs and phones in ASCII, int/money
         given as a string of ASCII digits turned into ``int``. Unknown keys are copied unchanged."""
-        checks = self._checks[entity]
+        kinds = self._kinds[entity]
         out: dict[str, Any] = {}
         for name, value in record.items():
-            entry = checks.get(name)
-            if entry is None or not isinstance(value, str):
-                out[name] = value
-                continue
-            kind = entry[0].type
-            if kind == "resident_id":
-                value = normalize_resident_id(value)
-            elif kind in ("phone", "date"):
-                value = value.translate(_FULLWIDTH).strip()
-            else:
-                value = value.strip()
-                if kind in ("int", "money") and _ASCII_INT.fullmatch(value):
-                    value = int(value)
-            out[name] = None if value == "" else value
+            if isinstance(value, str):
+                kind = kinds.get(name)
+                if kind is None:
+                    pass
+                elif kind == "resident_id":
+                    value = normalize_resident_id(value) or None
+                elif kind == "phone" or kind == "date":
+                    value = value.translate(_FULLWIDTH).strip() or None
+                else:
+                    value = value.strip()
+                    if kind == "int" or kind == "money":
+                        value = int(value) if _ASCII_INT.fullmatch(value) else value or None
+                    else:
+                        value = value or None
+            out[name] = value
         return out
 
     def validate_field(
@@ -212,15 +227,20 @@ class Forms:
         checks = self._checks[entity]
         problems: list[Problem] = []
         bad: set[str] = set()
-        for name, value in record.items():
-            if name in checks:
-                continue
-            if name in META_FIELDS:
-                problem = check_meta(name, value)
-            else:
-                problem = Problem(name, "unknown_field", "表单中没有这一项", "This form has no such field")
-            if problem:
-                problems.append(problem)
+        if not record.keys() <= self._known[entity] or not all(
+            check_meta(name, record[name]) is None for name in META_FIELDS if name in record
+        ):  # a problem outside the form's fields: report them all, in the record's order
+            for name, value in record.items():
+                if name in checks:
+                    continue
+                if name in META_FIELDS:
+                    problem = check_meta(name, value)
+                else:
+                    problem = Problem(
+                        name, "unknown_field", "表单中没有这一项", "This form has no such field"
+                    )
+                if problem:
+                    problems.append(problem)
         for name, (fdef, check) in checks.items():
             value = record.get(name)
             if value is None:
@@ -232,8 +252,8 @@ class Forms:
             if problem:
                 problems.append(problem)
                 bad.add(name)
-        for rule in self._forms[entity].rules:
-            problems.extend(RULES[rule["rule"]](self._forms[entity], rule, record, bad, lookup, today))
+        for rule in self._rules[entity]:
+            problems.extend(rule(record, bad, lookup, today))
         return problems
 
 

@@ -82,6 +82,7 @@ class BatchLookup:
         self._index: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self._loaded: set[tuple[str, str, str]] = set()
         self._own: set[str] = set()
+        self._anchors: dict[tuple[str, ...], str] = {}
         self.queries = 0
 
     def own(self, entity: str, record_id: str, keys: dict[str, str] | None) -> None:
@@ -121,25 +122,35 @@ class BatchLookup:
             self._loaded.update((entity, name, v) for v in values)
 
     def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int:
-        fields = self._spec.fields.get(entity, ())
-        if not where or any(name not in fields for name in where):
-            raise LookupError("uniqueness lookup on a field the server does not index")
-        wanted = {name: str(value) for name, value in where.items()}
-        anchors = [name for name in self._spec.anchors.get(entity, ()) if name in wanted]
-        if not anchors:
-            raise LookupError("uniqueness lookup without an indexed field")
-        anchor = anchors[0]
-        key = (entity, anchor, wanted[anchor])
+        plan = (entity, *where)
+        anchor = self._anchors.get(plan)
+        if anchor is None:
+            anchor = self._anchors[plan] = self._anchor(entity, where)
+        key = (entity, anchor, str(where[anchor]))
         if key not in self._loaded:
             self.prefetch([key])
+        found = self._index.get(key)
+        if not found:
+            return 0
+        wanted = {name: str(value) for name, value in where.items()}
         n = 0
-        for record_id in self._index.get(key, ()):
+        for record_id in found:
             if record_id == exclude_id:
                 continue
             keys = self._keys[record_id][1]
             if all(keys.get(name) == value for name, value in wanted.items()):
                 n += 1
         return n
+
+    def _anchor(self, entity: str, where: Mapping[str, Any]) -> str:
+        """The indexed field a lookup on these fields starts from."""
+        fields = self._spec.fields.get(entity, ())
+        if not where or any(name not in fields for name in where):
+            raise LookupError("uniqueness lookup on a field the server does not index")
+        anchors = [name for name in self._spec.anchors.get(entity, ()) if name in where]
+        if not anchors:
+            raise LookupError("uniqueness lookup without an indexed field")
+        return anchors[0]
 
     def _put(self, entity: str, record_id: str, keys: dict[str, str]) -> None:
         self._keys[record_id] = (entity, keys)

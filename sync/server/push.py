@@ -231,9 +231,14 @@ class _Batch:
             if not cur.deleted:
                 cur.keys = self.rules.keys.values(c.entity, cur.data)
             lookup.own(c.entity, c.id, cur.keys)
-        self._conflicts(c, m)
+        if m.conflicts:
+            self._conflicts(c, m)
         assert cur is not None
-        versions = {name: cur.versions.get(name, 0) for name in (*m.writes, *m.equal) if name != DELETED}
+        # Fields written now are at the record's new seq (see _write); equal ones keep theirs.
+        versions = dict.fromkeys(m.writes, cur.seq)
+        for name in m.equal:
+            versions[name] = cur.versions.get(name, 0)
+        versions.pop(DELETED, None)
         return {
             "id": c.id,
             "status": m.status,
@@ -249,8 +254,7 @@ class _Batch:
         data = dict(cur.data) if cur else {}
         versions = dict(cur.versions) if cur else {}
         data.update(m.writes)
-        for name in m.writes:
-            versions[name] = seq
+        versions.update(dict.fromkeys(m.writes, seq))
         if m.delete:
             versions[DELETED] = seq
         new = Current(c.entity, data, versions, seq, m.delete or (cur is not None and cur.deleted))

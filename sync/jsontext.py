@@ -8,8 +8,8 @@ ensure_ascii=False, separators=(",", ":"))`` and reads back equal. Anything else
 is not exact: orjson writes NaN and infinities as ``null`` and reads an integer beyond 64 bits as a
 float, and what orjson refuses to write (such an integer, a key that is not a string) is written by
 the standard library. Validated record values are integers within range, text and None; only the
-fields of a pushed tombstone are stored unvalidated, and a client sending such values there gets
-``null`` or a float back.
+fields of a pushed tombstone are stored unvalidated, and those come through the protocol's strict
+decoding (no NaN; an integer beyond 64 bits is already a float there), so they are stored as read.
 """
 
 from __future__ import annotations

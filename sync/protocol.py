@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import zstandard
 
 from sync import codec
@@ -152,13 +153,22 @@ _json_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), chec
 _local = threading.local()  # a ZstdCompressor must not be used by two threads at once
 
 
+def _json(value: Any) -> bytes:
+    """Compact UTF-8 JSON: orjson, or the standard library for what orjson refuses (an integer
+    beyond 64 bits, a key that is not a string). Messages hold no floats (see ``decode_dict``)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return _json_encoder.encode(value).encode("utf-8")
+
+
 def encode(message: Any) -> bytes:
     """Message dataclass (or plain dict) -> compressed bytes for the wire."""
-    text = _json_encoder.encode(codec.pack(message))
+    text = _json(codec.pack(message))
     compressor = getattr(_local, "compressor", None)
     if compressor is None:
         compressor = _local.compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
-    return compressor.compress(text.encode("utf-8"))
+    return compressor.compress(text)
 
 
 def decode_dict(body: bytes) -> dict[str, Any]:
@@ -170,7 +180,9 @@ def decode_dict(body: bytes) -> dict[str, Any]:
             raw = reader.read(MAX_DECODED_BYTES + 1)
         if len(raw) > MAX_DECODED_BYTES:
             raise BodyTooLarge("request body too large once decompressed")
-        data = json.loads(raw.decode("utf-8"))
+        # Strict JSON: NaN, Infinity and lone surrogates are refused (the standard library would
+        # let them in); an integer beyond 64 bits reads as a float, which no integer check passes.
+        data = orjson.loads(raw)
     except ProtocolError:
         raise
     except Exception as exc:  # zstd, unicode and json errors all mean the same to the caller

@@ -287,7 +287,8 @@ class SyncEngine:
         limit = self.push_sizer.size
         pending = self.replica.pending_changes(limit)
         batch_id = uuid7()
-        body = protocol.encode(protocol.PushRequest(batch_id=batch_id, changes=pending.changes))
+        request = protocol.PushRequest(batch_id=batch_id, changes=pending.changes, compact=True)
+        body = protocol.encode(request)
         batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
         return _Prepared(pending, batch, limit)
 

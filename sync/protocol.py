@@ -109,6 +109,9 @@ class PushRequest:
     batch_id: str
     changes: list[Change]
     v: int = PROTOCOL_VERSION
+    compact: bool = False
+    """The sender reads compact results (see ``decode_push_response``). A server that does not
+    know the flag ignores it and answers in full, which every reader understands."""
 
 
 @dataclass(slots=True)
@@ -247,32 +250,43 @@ def decode_push_request(body: bytes) -> PushRequest:
     if not isinstance(d.get("batch_id"), str) or not isinstance(changes, list):
         raise ProtocolError("push needs batch_id and a list of changes")
     try:
-        return PushRequest(batch_id=d["batch_id"], changes=[_change(c) for c in changes])
+        return PushRequest(
+            batch_id=d["batch_id"], changes=[_change(c) for c in changes], compact=d.get("compact") is True
+        )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError("malformed change in push") from exc
 
 
 def decode_push_response(body: bytes) -> PushResponse:
+    """A compact answer (to a request with ``compact``) lists each distinct set of fields written
+    at a record's new seq once, in ``fieldsets``; a result names its set by number (``fieldset``)
+    and carries in ``versions`` only the fields at another version, and leaves out empty
+    ``conflicts`` and ``errors``. Decoded, both forms give the same ``ChangeResult``."""
     d = decode_dict(body)
     try:
-        results = [
-            ChangeResult(
-                id=r["id"],
-                status=r["status"],
-                seq=r.get("seq", 0),
-                versions=r.get("versions", {}),
-                conflicts=r.get("conflicts", []),
-                errors=[_problem(p) for p in r.get("errors", [])],
+        fieldsets = d.get("fieldsets", [])
+        results = []
+        for r in d["results"]:
+            versions = r.get("versions", {})
+            if "fieldset" in r:
+                versions = dict.fromkeys(fieldsets[r["fieldset"]], r["seq"]) | versions
+            results.append(
+                ChangeResult(
+                    id=r["id"],
+                    status=r["status"],
+                    seq=r.get("seq", 0),
+                    versions=versions,
+                    conflicts=r.get("conflicts", []),
+                    errors=[_problem(p) for p in r.get("errors", [])],
+                )
             )
-            for r in d["results"]
-        ]
         return PushResponse(
             batch_id=d["batch_id"],
             results=results,
             server_seq=d["server_seq"],
             replayed=d.get("replayed", False),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, IndexError) as exc:
         raise ProtocolError("malformed push response") from exc
 
 

@@ -131,17 +131,18 @@ def apply_batch(
         replay = stored_response(conn, device, request.batch_id, body_hash)
         if replay is not None:
             return replay
-        batch = _Batch(conn, rules, device, now, today, seq)
+        batch = _Batch(conn, rules, device, now, today, seq, compact=request.compact)
         results = batch.run(request.changes)
-        answer = encode(
-            {
-                "batch_id": request.batch_id,
-                "results": results,
-                "server_seq": batch.seq,
-                "replayed": False,
-                "v": 1,
-            }
-        )
+        message = {
+            "batch_id": request.batch_id,
+            "results": results,
+            "server_seq": batch.seq,
+            "replayed": False,
+            "v": 1,
+        }
+        if request.compact:
+            message["fieldsets"] = [list(names) for names in batch.fieldsets]
+        answer = encode(message)
         batch.write()
         conn.execute(
             insert(batches).values(
@@ -159,7 +160,15 @@ def apply_batch(
 
 class _Batch:
     def __init__(
-        self, conn: Connection, rules: Rules, device: Device, now: int, today: date, seq: int
+        self,
+        conn: Connection,
+        rules: Rules,
+        device: Device,
+        now: int,
+        today: date,
+        seq: int,
+        *,
+        compact: bool = False,
     ) -> None:
         self.conn, self.rules, self.device, self.now, self.today = conn, rules, device, now, today
         self.seq = seq
@@ -167,6 +176,9 @@ class _Batch:
         self.original: dict[str, Current] = {}
         self.touched: dict[str, Current] = {}
         self.conflict_rows: list[dict[str, Any]] = []
+        self.compact = compact
+        self.fieldsets: dict[tuple[str, ...], int] = {}
+        """Distinct sets of fields written at a record's new seq, numbered (compact answers)."""
 
     def run(self, changes: list[Change]) -> list[dict[str, Any]]:
         ids = list(dict.fromkeys(c.id for c in changes))
@@ -201,14 +213,7 @@ class _Batch:
                 "记录编号已被另一类记录使用",
                 "The record id belongs to another kind of record",
             )
-            return {
-                "id": c.id,
-                "status": "rejected",
-                "seq": 0,
-                "versions": {},
-                "conflicts": [],
-                "errors": [problem_dict(problem)],
-            }
+            return self._rejected(c, [problem])
         m = merge(cur, c, fields)
         stays_live = not m.delete and not (cur is not None and cur.deleted)
         if stays_live and (m.writes or m.create):
@@ -217,14 +222,7 @@ class _Batch:
             record["id"], record["village_code"] = c.id, self.village
             problems = self.rules.forms.validate(c.entity, record, lookup=lookup, today=self.today)
             if problems:
-                return {
-                    "id": c.id,
-                    "status": "rejected",
-                    "seq": 0,
-                    "versions": {},
-                    "conflicts": [],
-                    "errors": [problem_dict(p) for p in problems],
-                }
+                return self._rejected(c, problems)
         if m.changes_record:
             cur = self._write(c, m, cur)
             state[c.id] = cur
@@ -234,7 +232,23 @@ class _Batch:
         if m.conflicts:
             self._conflicts(c, m)
         assert cur is not None
-        # Fields written now are at the record's new seq (see _write); equal ones keep theirs.
+        conflicts = [x.field for x in m.conflicts]
+        if self.compact and DELETED not in m.writes:
+            # Fields written now are at the record's new seq (see _write): their names go once per
+            # batch (``fieldsets``); equal ones keep their versions.
+            written = tuple(m.writes)
+            result: dict[str, Any] = {
+                "id": c.id,
+                "status": m.status,
+                "seq": cur.seq,
+                "fieldset": self.fieldsets.setdefault(written, len(self.fieldsets)),
+            }
+            equal = {name: cur.versions.get(name, 0) for name in m.equal if name != DELETED}
+            if equal:
+                result["versions"] = equal
+            if conflicts:
+                result["conflicts"] = conflicts
+            return result
         versions = dict.fromkeys(m.writes, cur.seq)
         for name in m.equal:
             versions[name] = cur.versions.get(name, 0)
@@ -244,9 +258,15 @@ class _Batch:
             "status": m.status,
             "seq": cur.seq,
             "versions": versions,
-            "conflicts": [x.field for x in m.conflicts],
+            "conflicts": conflicts,
             "errors": [],
         }
+
+    def _rejected(self, c: Change, problems: list[Problem]) -> dict[str, Any]:
+        errors = [problem_dict(p) for p in problems]
+        if self.compact:
+            return {"id": c.id, "status": "rejected", "seq": 0, "errors": errors}
+        return {"id": c.id, "status": "rejected", "seq": 0, "versions": {}, "conflicts": [], "errors": errors}
 
     def _write(self, c: Change, m: Merge, cur: Current | None) -> Current:
         self.seq += 1

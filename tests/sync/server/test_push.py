@@ -8,11 +8,11 @@ import threading
 from sqlalchemy import func, select
 
 from sync.ids import uuid7
-from sync.protocol import Change, PushRequest, encode
+from sync.protocol import Change, PushRequest, decode_dict, decode_push_response, encode
 from sync.server.store import Store
 from sync.server.tables import conflicts, records
 
-from .conftest import V1, Laptop, household_fields, person_fields
+from .conftest import V1, V2, Laptop, enroll_laptop, household_fields, person_fields
 
 
 def _conflict_rows(store: Store) -> list[dict]:
@@ -288,3 +288,46 @@ def test_an_edit_coalesced_into_a_delete_reaches_the_tombstone(laptop: Laptop, l
     assert result.status == "applied" and result.versions == {"address": 2}
     (record,) = laptop_b.pull(cursor).records
     assert record.deleted and record.fields == {"address": "最后的地址"}
+
+
+def _mixed_batch(laptop: Laptop, compact: bool) -> tuple[list[tuple], bytes, bytes]:
+    """Creates, an edit with a field already equal, a stale edit (conflict), a delete and a rejected
+    record in one batch. Returns what the decoded answer says of each, the request and the answer."""
+    a, b, gone = uuid7(), uuid7(), uuid7()
+    first = laptop.push([laptop.change("household", i, household_fields()) for i in (a, b, gone)])
+    va = first.results[0].versions
+    changes = [
+        laptop.change(
+            "household",
+            a,
+            {"address": "东村二组9号", "head_name": "张三"},
+            base={"address": va["address"], "head_name": va["head_name"]},
+        ),
+        laptop.change("household", b, {"address": "东村三组1号"}),  # made on version 0: a conflict
+        laptop.change("household", gone, {}, deleted=True, base_seq=first.results[2].seq),
+        laptop.change("household", uuid7(), household_fields(household_no="no spaces!")),
+        laptop.change("person", uuid7(), person_fields(a, "head")),
+    ]
+    body = encode(PushRequest(uuid7(), changes, compact=compact))
+    reply = laptop.request("POST", "/api/v1/push", body)
+    assert reply.status == 200
+    seen = [
+        (r.status, r.seq, r.versions, r.conflicts, [e.code for e in r.errors])
+        for r in decode_push_response(reply.body).results
+    ]
+    return seen, body, reply.body
+
+
+def test_a_compact_answer_decodes_to_the_same_results(server, laptop: Laptop) -> None:
+    other = enroll_laptop(server, V2, "v2")  # a village of its own: the same counter values
+    full, _, full_body = _mixed_batch(laptop, compact=False)
+    compact, body, compact_body = _mixed_batch(other, compact=True)
+    assert [s[0] for s in full] == ["applied", "conflict", "applied", "rejected", "applied"]
+    assert full[0][2] == {"address": 4, "head_name": 1}  # written now, and already equal
+    assert compact == full
+    assert "fieldsets" in decode_dict(compact_body) and "fieldsets" not in decode_dict(full_body)
+    again = other.request("POST", "/api/v1/push", body)  # resent: the stored compact answer
+    replay = decode_push_response(again.body)
+    assert replay.replayed and [(r.status, r.seq, r.versions) for r in replay.results] == [
+        s[:3] for s in compact
+    ]

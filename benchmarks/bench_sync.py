@@ -98,8 +98,9 @@ class CountyProcess:
 
     def __init__(self, database: Path) -> None:
         code = (
-            "import sys; from sync.server import embedded; "
-            "s = embedded.start(sys.argv[1], migrate=False); print(s.url, flush=True); sys.stdin.read()"
+            "import sys; from sync.server import app, embedded; "
+            "s = embedded.start(sys.argv[1], migrate=False); app.freeze_startup_heap(); "  # as `serve`
+            "print(s.url, flush=True); sys.stdin.read()"
         )
         self.proc = subprocess.Popen(
             [sys.executable, "-c", code, str(database)],

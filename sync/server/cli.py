@@ -116,12 +116,14 @@ def _password(args: argparse.Namespace) -> str:
 def _serve(args: argparse.Namespace, store: Store) -> int:
     import uvicorn
 
-    from sync.server.app import create_app
+    from sync.server.app import create_app, freeze_startup_heap
 
     if bool(args.cert) != bool(args.key):
         raise admin.AdminError("--cert and --key go together")
+    app = create_app(store)
+    freeze_startup_heap()
     uvicorn.run(
-        create_app(store),
+        app,
         host=args.host,
         port=args.port,
         ssl_certfile=args.cert,

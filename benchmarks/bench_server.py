@@ -39,7 +39,7 @@ def measure(store: Store, persons: int, batch: int) -> dict[str, float]:
         times = []
         for k in range(0, len(changes), batch):
             part = changes[k : k + batch]
-            body = protocol.encode(protocol.PushRequest(ids.uuid7(), part))
+            body = protocol.encode(protocol.PushRequest(ids.uuid7(), part, compact=True))  # as laptops send
             started = time.perf_counter()
             request = protocol.decode_push_request(body)
             answer = push.apply_batch(

@@ -30,6 +30,7 @@ class KeySpec:
         anchors: dict[str, list[str]] = {}
         compared: dict[tuple[str, str], bool] = {}
         when_values: dict[tuple[str, str], set[str]] = {}
+        whens: dict[tuple[str, str], list[tuple[tuple[str, str], ...]]] = {}
         for form in forms:
             for rule in form.rules:
                 if rule.get("rule") != "unique":
@@ -44,6 +45,8 @@ class KeySpec:
                 first = anchors.setdefault(form.entity, [])
                 if rule["fields"][0] not in first:
                     first.append(rule["fields"][0])
+                when = tuple((name, str(value)) for name, value in rule.get("when", {}).items())
+                whens.setdefault((form.entity, rule["fields"][0]), []).append(when)
         self._only: dict[tuple[str, str], set[str]] = {
             key: values for key, values in when_values.items() if key not in compared
         }
@@ -53,9 +56,24 @@ class KeySpec:
         self.anchors = {e: tuple(v) for e, v in anchors.items()}
         """Entity -> the selective field of each rule: prefetching by these covers every question."""
         self._plan = {e: [(n, self._only.get((e, n))) for n in names] for e, names in self.fields.items()}
+        self._whens = whens
+        """(Entity, anchor) -> the ``when`` conditions of each rule starting from that anchor."""
 
     def rows(self, entity: str, keys: Mapping[str, str]) -> list[tuple[str, str]]:
-        """The (field, value) pairs a live record with these key values is found by."""
+        """The (field, value) pairs a live record with these key values is found by: one per anchor
+        that some rule may ask about it. A rule with ``when`` conditions asks only about records
+        meeting them (the head of a household), so a person who is not a head needs no row by
+        household."""
+        return [
+            (name, keys[name])
+            for name in self.anchors.get(entity, ())
+            if name in keys
+            and any(all(keys.get(f) == v for f, v in when) for when in self._whens[(entity, name)])
+        ]
+
+    def all_rows(self, entity: str, keys: Mapping[str, str]) -> list[tuple[str, str]]:
+        """Every (field, value) pair a record with these key values may be stored under (before
+        ``rows`` left out the ones no rule asks about, every anchor had one): what to delete."""
         return [(name, keys[name]) for name in self.anchors.get(entity, ()) if name in keys]
 
     def values(self, entity: str, data: Mapping[str, Any]) -> dict[str, str]:

@@ -131,7 +131,7 @@ def write_records(
         if not new.deleted:
             new_keys = new.keys if new.keys is not None else spec.values(new.entity, new.data)
         if old_keys != new_keys:
-            for name, value in spec.rows(new.entity, old_keys):
+            for name, value in spec.all_rows(new.entity, old_keys):
                 key_drops.append((county, village, new.entity, name, value, record_id))
             text = jsontext.dumps(new_keys)
             for name, value in spec.rows(new.entity, new_keys):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sync.ids import uuid7
 from sync.protocol import Change, PushRequest, decode_dict, decode_push_response, encode
 from sync.server.store import Store
-from sync.server.tables import conflicts, records
+from sync.server.tables import conflicts, record_keys, records
 
 from .conftest import V1, V2, Laptop, enroll_laptop, household_fields, person_fields
 
@@ -331,3 +331,61 @@ def test_a_compact_answer_decodes_to_the_same_results(server, laptop: Laptop) ->
     assert replay.replayed and [(r.status, r.seq, r.versions) for r in replay.results] == [
         s[:3] for s in compact
     ]
+
+
+def _key_rows(store: Store, record_id: str) -> set[tuple[str, str]]:
+    with store.read() as conn:
+        rows = conn.execute(
+            select(record_keys.c.field, record_keys.c.value).where(record_keys.c.record_id == record_id)
+        ).all()
+    return {(r.field, r.value) for r in rows}
+
+
+def test_only_a_head_is_kept_by_household_and_the_one_head_rule_holds(laptop: Laptop, store: Store) -> None:
+    hid, _, _ = _household(laptop)
+    head, child = uuid7(), uuid7()
+    head_fields, child_fields = person_fields(hid, "head"), person_fields(hid, "child")
+    first = laptop.push(
+        [laptop.change("person", head, head_fields), laptop.change("person", child, child_fields)]
+    ).results
+    assert _key_rows(store, head) == {("resident_id", head_fields["resident_id"]), ("household_id", hid)}
+    assert _key_rows(store, child) == {("resident_id", child_fields["resident_id"])}  # no rule asks
+    second = laptop.push([laptop.change("person", uuid7(), person_fields(hid, "head"))]).results[0]
+    assert {p.code for p in second.errors} == {"second_head"}
+    # The child becomes head in the same batch in which the head steps down: allowed, keys follow.
+    moved = laptop.push(
+        [
+            laptop.change("person", head, {"relation": "spouse"}, base={"relation": first[0].seq}),
+            laptop.change("person", child, {"relation": "head"}, base={"relation": first[1].seq}),
+        ]
+    ).results
+    assert [r.status for r in moved] == ["applied", "applied"]
+    assert ("household_id", hid) not in _key_rows(store, head)
+    assert ("household_id", hid) in _key_rows(store, child)
+    third = laptop.push([laptop.change("person", uuid7(), person_fields(hid, "head"))]).results[0]
+    assert {p.code for p in third.errors} == {"second_head"}
+
+
+def test_a_household_key_row_of_a_non_head_from_before_is_harmless(laptop: Laptop, store: Store) -> None:
+    hid, _, _ = _household(laptop)
+    child = uuid7()
+    child_fields = person_fields(hid, "child")
+    made = laptop.push([laptop.change("person", child, child_fields)]).results[0]
+    keys = json.dumps(
+        {"resident_id": child_fields["resident_id"], "household_id": hid}, separators=(",", ":")
+    )
+    with store.write() as conn:  # as stored by a server that kept a row for every anchor
+        conn.execute(
+            record_keys.insert().values(
+                county_code=V1[:6], village_code=V1, entity="person", field="household_id", value=hid,
+                record_id=child, key_values=keys,
+            )
+        )  # fmt: skip
+    head = laptop.push([laptop.change("person", uuid7(), person_fields(hid, "head"))]).results[0]
+    assert head.status == "applied"
+    promote = laptop.change("person", child, {"relation": "head"}, base={"relation": made.seq})
+    assert {p.code for p in laptop.push([promote]).results[0].errors} == {"second_head"}
+    laptop.push([laptop.change("person", head.id, {}, deleted=True, base_seq=head.seq)])
+    now = laptop.push([promote]).results[0]
+    assert now.status == "applied"  # the old row was replaced, not added twice
+    assert _key_rows(store, child) == {("resident_id", child_fields["resident_id"]), ("household_id", hid)}

@@ -189,10 +189,11 @@ class StoreReplica:
                     for c, r in rejected
                 ],
             )
-            conn.executemany(
-                "DELETE FROM rejection WHERE entity = ? AND record_id = ?",
-                [(c.entity, c.id) for c, _ in settled],
-            )
+            if conn.execute("SELECT 1 FROM rejection LIMIT 1").fetchone():  # usually none at all
+                conn.executemany(
+                    "DELETE FROM rejection WHERE entity = ? AND record_id = ?",
+                    [(c.entity, c.id) for c, _ in settled],
+                )
             shadows = {
                 k
                 for (k,) in conn.execute(

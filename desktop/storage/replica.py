@@ -158,8 +158,8 @@ class StoreReplica:
             outbox.drop_frozen(conn, batch_id)
 
     def apply_push(self, batch: FrozenBatch, response: protocol.PushResponse) -> PushOutcome:
-        """Apply the server's answer and drop the frozen batch, in one transaction, set-wise (the
-        outbox has no index: every step is one scan or primary-key lookups, never a scan per record)."""
+        """Apply the server's answer and drop the frozen batch, in one transaction, set-wise: the
+        batch's outbox rows by primary key (kept with the frozen batch), never a scan per record."""
         outcome = PushOutcome()
         now = time.time()
         with self.db.atomic() as conn:

@@ -112,6 +112,12 @@ class Database:
         with self._lock:
             return self._conn().execute(sql, params).fetchall()
 
+    def changes(self) -> int:
+        """Rows inserted, updated or deleted through this connection since it opened, in any
+        table: if it has not moved, nothing was written."""
+        with self._lock:
+            return int(self._conn().total_changes)
+
     def close(self) -> None:
         with self._lock:
             if self.conn is not None:

@@ -121,17 +121,10 @@ def _m0003_rejections(db: Any) -> None:
     )
 
 
-def _m0004_outbox_record_index(db: Any) -> None:
-    """The outbox's record and batch columns in a small covering index: a sync reads them for
-    every batch, and a scan of the index decrypts a sixth of the pages a scan of the rows does."""
-    db.execute("CREATE INDEX outbox_record ON outbox (entity, record_id, batch_id)")
-
-
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _m0001_initial),
     ("0002_audit_log", _m0002_audit_log),
     ("0003_rejections", _m0003_rejections),
-    ("0004_outbox_record_index", _m0004_outbox_record_index),
 ]
 
 

@@ -11,6 +11,7 @@ record.
 from __future__ import annotations
 
 import base64
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,42 +51,100 @@ class Rows(list[int]):
         self.last_seq = last_seq
 
 
-PENDING_SQL = """
-WITH records AS (
-    SELECT entity, record_id,
-        min(CASE WHEN batch_id IS NULL OR batch_id = :rejected THEN seq END) AS first,
-        max(batch_id IS NULL) AS live,
-        max(batch_id IS NOT NULL AND batch_id != :rejected) AS frozen
-    FROM outbox GROUP BY entity, record_id
-),
-chosen AS (
-    SELECT entity, record_id, first FROM records
-    WHERE live AND first < coalesce((SELECT min(first) FROM records WHERE live AND frozen), 1 << 62)
-    ORDER BY first LIMIT :limit
-)
-SELECT (SELECT max(seq) FROM outbox), o.entity, o.record_id,
-    o.seq, o.fields, o.base, o.base_seq, o.deleted, o.hlc, o.user
-FROM chosen c JOIN outbox o ON o.entity = c.entity AND o.record_id = c.record_id
-WHERE o.batch_id IS NULL OR o.batch_id = :rejected
-ORDER BY c.first, o.seq
-"""
-"""The waiting rows of the first ``limit`` records in outbox order (by their first waiting row) that
-have a waiting edit, stopping before the first such record that also has rows in a frozen batch
-(its earlier edits are in flight: it, and all behind it, wait for them). Grouped in SQL over the
-covering index ``outbox_record``, so only the rows sent are read whole. Each row starts with the
-newest seq in the outbox, read in the same statement."""
+class RowIndex:
+    """The ``(entity, record_id, batch_id)`` of every outbox row by seq, kept in memory by one
+    replica between batches while nothing but that replica writes to the database; any other
+    write (a save, a pull, another replica) is seen in the connection's total change count and
+    the outbox is read again. The outbox holds each edit's values, so reading even three of its
+    columns decrypts every page: once per sync run instead of once per batch. (An index on them
+    would do it too, but costs every save a page more to encrypt.)"""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[str, str, str | None]] | None = None
+        self._changes = -1
+        self._lock = threading.Lock()
+
+    def choose(self, db: Any, limit: int) -> tuple[list[tuple[str, str, list[int]]], int]:
+        """The first ``limit`` records in outbox order (by their first waiting row) that have a
+        waiting edit, with the seqs of their waiting rows; stopping before the first such record
+        that also has rows in a frozen batch (its earlier edits are in flight: it, and all behind
+        it, wait for them). And the newest seq in the outbox when it was read (see :class:`Rows`)."""
+        with self._lock:
+            changes = db.changes()
+            if self._rows is None or changes != self._changes:
+                scanned = db.query("SELECT seq, entity, record_id, batch_id FROM outbox ORDER BY seq")
+                # Tuples of text: the garbage collector stops tracking them, unlike lists.
+                self._rows = {
+                    seq: (entity, record_id, batch_id) for seq, entity, record_id, batch_id in scanned
+                }
+                self._changes = changes  # read before the scan: a write during it means a rescan
+            order: list[tuple[str, str]] = []
+            seqs: dict[tuple[str, str], list[int]] = {}
+            live: set[tuple[str, str]] = set()
+            frozen: set[tuple[str, str]] = set()
+            last_seq = 0
+            for seq, (entity, record_id, batch_id) in self._rows.items():
+                last_seq = seq
+                key = (entity, record_id)
+                if batch_id is not None and batch_id != REJECTED:
+                    frozen.add(key)
+                    continue
+                waiting = seqs.get(key)
+                if waiting is None:
+                    seqs[key] = waiting = []
+                    order.append(key)
+                waiting.append(seq)
+                if batch_id is None:
+                    live.add(key)
+        chosen: list[tuple[str, str, list[int]]] = []
+        for key in order:
+            if key not in live:
+                continue
+            if key in frozen:
+                break
+            chosen.append((key[0], key[1], seqs[key]))
+            if len(chosen) >= limit:
+                break
+        return chosen, last_seq
+
+    def mirror(
+        self, before: int, after: int, change: Callable[[dict[int, tuple[str, str, str | None]]], None]
+    ) -> None:
+        """This replica's own write took the change count from ``before`` to ``after``: apply it
+        to the rows in memory if they were in step just before it, else read them again next time."""
+        with self._lock:
+            if self._rows is not None and self._changes == before:
+                try:
+                    change(self._rows)
+                    self._changes = after
+                    return
+                except KeyError:  # not the rows it was made from after all
+                    pass
+            self._rows = None
+
+    def forget(self) -> None:
+        with self._lock:
+            self._rows = None
 
 
-def pending_rows(query: Query, limit: int) -> tuple[list[tuple[str, str, list[tuple[Any, ...]]]], Rows]:
+def pending_rows(
+    db: Any, index: RowIndex, limit: int
+) -> tuple[list[tuple[str, str, list[tuple[Any, ...]]]], Rows]:
     """``(entity, record_id, rows)`` of the records to send next, in order, and their marker."""
-    rows = query(PENDING_SQL, {"rejected": REJECTED, "limit": limit})
-    records: list[tuple[str, str, list[tuple[Any, ...]]]] = []
-    for row in rows:
-        if records and records[-1][1] == row[2] and records[-1][0] == row[1]:
-            records[-1][2].append(row[3:])
-        else:
-            records.append((row[1], row[2], [row[3:]]))
-    return records, Rows(sorted(row[3] for row in rows), rows[0][0] if rows else 0)
+    chosen, last_seq = index.choose(db, limit)
+    wanted = sorted(s for _, _, seqs in chosen for s in seqs)
+    full: dict[int, tuple[Any, ...]] = {}
+    for part in chunks(wanted):
+        marks = ", ".join("?" * len(part))
+        for row in db.query(
+            f"SELECT seq, fields, base, base_seq, deleted, hlc, user FROM outbox WHERE seq IN ({marks})", part
+        ):
+            full[row[0]] = row
+    if len(full) != len(wanted):  # rows gone since they were listed (another replica): read again
+        index.forget()
+        return pending_rows(db, index, limit)
+    records = [(entity, record_id, [full[s] for s in seqs]) for entity, record_id, seqs in chosen]
+    return records, Rows(wanted, last_seq)
 
 
 def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[Any, ...]]) -> protocol.Change:

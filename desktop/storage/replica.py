@@ -82,6 +82,7 @@ class StoreReplica:
         self.village_code = store.village_code
         self._columns = {e: set(store.repository(e).fields) for e in ENTITIES}
         self._table_columns = {e: [r[1] for r in self.db.query(f"PRAGMA table_info({e})")] for e in ENTITIES}
+        self._rows = outbox.RowIndex()
 
     # ------------------------------------------------------------------------------------ state
 
@@ -131,16 +132,16 @@ class StoreReplica:
     def retry_rejected(self) -> int:
         """Send rejected records again on the next run (e.g. after a duplicate was fixed elsewhere)."""
         with self.db.atomic() as conn:
-            return int(
-                conn.execute("UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", (REJECTED,)).rowcount
-            )
+            count = conn.execute("UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", (REJECTED,)).rowcount
+        self._rows.forget()
+        return int(count)
 
     # ------------------------------------------------------------------------------------- push
 
     def pending_changes(self, limit: int) -> Pending:
         """Records in outbox order (by their first waiting row); not frozen ones, and none from the
         first record that has rows in a frozen batch on (it goes once that batch is settled)."""
-        records, marker = outbox.pending_rows(self.db.query, limit)
+        records, marker = outbox.pending_rows(self.db, self._rows, limit)
         changes = [outbox.coalesce(self.village_code, *record) for record in records]
         return Pending(changes, marker)
 
@@ -149,13 +150,22 @@ class StoreReplica:
         if not seqs:
             raise RuntimeError("an empty batch is never frozen")
         with self.db.atomic() as conn:
+            before = conn.total_changes
             outbox.freeze(conn, batch, seqs, getattr(pending.marker, "last_seq", None))
+            after = conn.total_changes
+
+        def mark(rows: dict[int, tuple[str, str, str | None]]) -> None:
+            for seq in seqs:
+                rows[seq] = (*rows[seq][:2], batch.batch_id)
+
+        self._rows.mirror(before, after, mark)
 
     def unfreeze(self, batch_id: str) -> None:
         """Drop a frozen batch the server never stored (refused as too large, or never sent)."""
         with self.db.atomic() as conn:
             conn.execute("UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", (batch_id,))
             outbox.drop_frozen(conn, batch_id)
+        self._rows.forget()
 
     def apply_push(self, batch: FrozenBatch, response: protocol.PushResponse) -> PushOutcome:
         """Apply the server's answer and drop the frozen batch, in one transaction, set-wise: the
@@ -163,6 +173,7 @@ class StoreReplica:
         outcome = PushOutcome()
         now = time.time()
         with self.db.atomic() as conn:
+            before = conn.total_changes
             in_batch, later, entity_of = outbox.batch_rows(conn, batch.batch_id)
             settled: list[tuple[_Sent, protocol.ChangeResult]] = []
             rejected: list[tuple[_Sent, protocol.ChangeResult]] = []
@@ -213,6 +224,17 @@ class StoreReplica:
                     f"UPDATE outbox SET batch_id = NULL WHERE seq IN ({', '.join('?' * len(part))})", part
                 )
             outbox.drop_frozen(conn, batch.batch_id)
+            after = conn.total_changes
+
+        def settle(rows: dict[int, tuple[str, str, str | None]]) -> None:
+            for seq in done:
+                del rows[seq]
+            for seq in refused:
+                rows[seq] = (*rows[seq][:2], REJECTED)
+            for seq in unanswered:
+                rows[seq] = (*rows[seq][:2], None)
+
+        self._rows.mirror(before, after, settle)
         outcome.acknowledged = len(settled)
         outcome.conflicts = [
             RecordNote(c.entity, c.id, fields=tuple(r.conflicts)) for c, r in settled if r.conflicts

@@ -296,3 +296,17 @@ def test_an_edit_saved_between_reading_and_freezing_is_rebased_too(store, replic
     assert replica.apply_push(batch, answer(batch, result)).acknowledged == 1
     (c,) = replica.pending_changes(10).changes
     assert c.fields == {"address": "二组"} and c.base == {"address": 5} and c.base_seq == 5
+
+
+def test_the_outbox_kept_in_memory_follows_saves_and_other_replicas(store, replica):
+    h1, h2 = (store.household.create(household(f"00{i}", "张三")) for i in (1, 2))
+    first, _ = freeze(replica, limit=1)  # read once, then kept in step with this replica's writes
+    h3 = store.household.create(household("003", "王五"))  # a save between batches
+    assert [c.id for c in replica.pending_changes(10).changes] == [h2, h3]
+    other = StoreReplica(store)
+    second, _ = freeze(other, limit=1)  # another replica on the same store freezes h2
+    assert [c.id for c in replica.pending_changes(10).changes] == [h3]
+    replica.apply_push(first, answer(first, ChangeResult(h1, "applied", seq=1, versions={"household_no": 1})))
+    other.unfreeze(second.batch_id)
+    assert [c.id for c in replica.pending_changes(10).changes] == [h2, h3]
+    assert [c.id for c in StoreReplica(store).pending_changes(10).changes] == [h2, h3]  # as read fresh

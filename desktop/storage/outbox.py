@@ -78,33 +78,42 @@ class RowIndex:
                     seq: (entity, record_id, batch_id) for seq, entity, record_id, batch_id in scanned
                 }
                 self._changes = changes  # read before the scan: a write during it means a rescan
-            order: list[tuple[str, str]] = []
-            seqs: dict[tuple[str, str], list[int]] = {}
-            live: set[tuple[str, str]] = set()
-            frozen: set[tuple[str, str]] = set()
+            rows = self._rows
+            # Per row only text keys and ints (a list only for a record with several waiting rows):
+            # objects the garbage collector never has to walk, however many rows there are.
+            order: list[int] = []  # the first waiting seq of each record, in order
+            waiting: dict[str, int | list[int]] = {}
+            live: set[str] = set()
+            frozen: set[str] = set()
             last_seq = 0
-            for seq, (entity, record_id, batch_id) in self._rows.items():
+            for seq, (entity, record_id, batch_id) in rows.items():
                 last_seq = seq
-                key = (entity, record_id)
+                key = entity + "\0" + record_id
                 if batch_id is not None and batch_id != REJECTED:
                     frozen.add(key)
                     continue
-                waiting = seqs.get(key)
-                if waiting is None:
-                    seqs[key] = waiting = []
-                    order.append(key)
-                waiting.append(seq)
+                have = waiting.get(key)
+                if have is None:
+                    waiting[key] = seq
+                    order.append(seq)
+                elif isinstance(have, int):
+                    waiting[key] = [have, seq]
+                else:
+                    have.append(seq)
                 if batch_id is None:
                     live.add(key)
-        chosen: list[tuple[str, str, list[int]]] = []
-        for key in order:
-            if key not in live:
-                continue
-            if key in frozen:
-                break
-            chosen.append((key[0], key[1], seqs[key]))
-            if len(chosen) >= limit:
-                break
+            chosen: list[tuple[str, str, list[int]]] = []
+            for first in order:
+                entity, record_id, _ = rows[first]
+                key = entity + "\0" + record_id
+                if key not in live:
+                    continue
+                if key in frozen:
+                    break
+                have = waiting[key]
+                chosen.append((entity, record_id, [have] if isinstance(have, int) else have))
+                if len(chosen) >= limit:
+                    break
         return chosen, last_seq
 
     def mirror(

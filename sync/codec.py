@@ -22,6 +22,7 @@ lists, equal to ``dataclasses.asdict`` of what was encoded.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from itertools import accumulate, islice
 from operator import attrgetter, itemgetter, sub
 from typing import Any
@@ -176,10 +177,30 @@ def unpack(value: Any) -> Any:
     return value
 
 
+MAX_ROWS_PER_MESSAGE = 1_000_000
+"""Rows all the tables of one message may declare together. A table's row count is read before its
+columns, so without this budget a few bytes could make the decoder allocate gigabytes."""
+_budget = threading.local()
+
+
+def unpack_message(value: Any) -> Any:
+    """``unpack`` for a whole message from the wire, with the row budget enforced."""
+    _budget.rows = MAX_ROWS_PER_MESSAGE
+    try:
+        return unpack(value)
+    finally:
+        del _budget.rows
+
+
 def _untable(table: dict[str, Any]) -> list[dict[str, Any]]:
     n = table["n"]
     if type(n) is not int or n < 0:
         raise ValueError("bad table size")
+    left = getattr(_budget, "rows", MAX_ROWS_PER_MESSAGE) - n
+    if left < 0:
+        raise ValueError("tables declare more rows than a message may hold")
+    if hasattr(_budget, "rows"):
+        _budget.rows = left
     rows: list[dict[str, Any]] = [{} for _ in range(n)]
     for col in table[TABLE_KEY]:
         name, kind, payload = col[0], col[1], col[2]

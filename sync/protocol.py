@@ -193,7 +193,7 @@ def decode_dict(body: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ProtocolError("body is not a JSON object")
     try:
-        data = codec.unpack(data)
+        data = codec.unpack_message(data)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ProtocolError("body has a malformed table") from exc
     if data.get("v") != PROTOCOL_VERSION:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import QTimer
@@ -40,6 +41,9 @@ def run_app(home: str | None = None, *, demo: bool = False, language: str | None
         first.show()
     # Quit when the person closes the last window (a lock swaps windows without closing the last).
     qapp.lastWindowClosed.connect(lambda: QTimer.singleShot(0, _quit_if_idle))
+    # Everything made so far (modules, widgets, forms) lives as long as the app: keep it out of the
+    # collector's full passes, which otherwise walk it all and stall the UI for ~50 ms mid-sync.
+    gc.freeze()
     code = qapp.exec()
     desk.shutdown()
     if demo_server is not None:

@@ -228,3 +228,22 @@ def test_dataclass_and_asdict_encode_the_same():
     assert protocol.decode_dict(protocol.encode(req)) == protocol.decode_dict(
         protocol.encode(dataclasses.asdict(req))
     )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        # One table claiming a billion rows: refused before a single row is made.
+        {"v": 1, "t": {codec.TABLE_KEY: [], "n": 10**9}},
+        # Many small tables whose rows add up past the budget.
+        {"v": 1, "t": [{codec.TABLE_KEY: [], "n": codec.MAX_ROWS_PER_MESSAGE // 4}] * 5},
+    ],
+)
+def test_tables_cannot_declare_more_rows_than_a_message_holds(bad):
+    body = zstandard.ZstdCompressor().compress(json.dumps(bad).encode())
+    assert len(body) < 300
+    with pytest.raises(ProtocolError):
+        protocol.decode_dict(body)
+    # The budget is per message: a good message decodes fine right after.
+    pushed, _ = _realistic(20, spread_ids=False)
+    assert protocol.decode_push_request(protocol.encode(PushRequest("b", pushed))).changes

@@ -77,10 +77,10 @@ class AuthError(SyncError):
     default_zh = "县级服务器不再接受这台电脑，请使用新的注册码重新注册。"
 
 
-class RejectedError(SyncError):
-    code = "rejected"
-    default_en = "The county server refused the request."
-    default_zh = "县级服务器拒绝了该请求。"
+class _AnsweredError(SyncError):
+    """The server answered with an error status (kept in ``status``)."""
+
+    default_status = 400
 
     def __init__(
         self,
@@ -88,10 +88,16 @@ class RejectedError(SyncError):
         message_zh: str | None = None,
         *,
         code: str = "",
-        status: int = 400,
+        status: int | None = None,
     ) -> None:
         super().__init__(message_en, message_zh, code=code)
-        self.status = status
+        self.status = self.default_status if status is None else status
+
+
+class RejectedError(_AnsweredError):
+    code = "rejected"
+    default_en = "The county server refused the request."
+    default_zh = "县级服务器拒绝了该请求。"
 
 
 class ClockError(RejectedError):
@@ -106,22 +112,12 @@ class TooLargeError(RejectedError):
     default_zh = "本批数据超过服务器的上限。"
 
 
-class ServerError(SyncError):
+class ServerError(_AnsweredError):
     code = "server"
     retryable = True
+    default_status = 500
     default_en = "The county server had a problem. Your changes are kept; please try again later."
     default_zh = "县级服务器出现故障。您的修改已保存，请稍后再试。"
-
-    def __init__(
-        self,
-        message_en: str | None = None,
-        message_zh: str | None = None,
-        *,
-        code: str = "",
-        status: int = 500,
-    ) -> None:
-        super().__init__(message_en, message_zh, code=code)
-        self.status = status
 
 
 class Cancelled(SyncError):

@@ -7,9 +7,7 @@ PostgreSQL tests use a fresh database made for the session (dropped at the end) 
 
 from __future__ import annotations
 
-import os
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +15,6 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -40,8 +37,8 @@ from sync.server.embedded import EmbeddedServer
 from sync.server.store import Store
 from sync.server.tables import metadata
 from sync.signing import public_key_b64, sign_headers
+from tests.sync_world import postgres_database
 
-PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 V1 = "110105001001"
 V2 = "110105001002"  # same township as V1
 V3 = "110105002001"  # another township of the same county
@@ -63,18 +60,8 @@ class Clock:
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
-    name = f"vdd_server_{uuid.uuid4().hex[:10]}"
-    try:
-        admin_conn = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    with admin_conn:
-        admin_conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin_conn:
-            admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -226,13 +226,18 @@ class SyncEngine:
         done = 0
         self.progress("push", 0, total)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as link:
-            for frozen in resumed:
+            for k, frozen in enumerate(resumed):
                 # Unanswered batches of an interrupted run, byte for byte and in order.
                 report.resumed = True
                 answer = self._await(link, frozen, link.submit(self._timed_push, frozen.body))
                 if answer is None:
+                    # Refused whole, so the server never applied it, and a batch frozen after it is
+                    # sent only once its answer came: those were never sent either. Unfreeze them
+                    # too, so that no later record overtakes this batch's records.
                     self._split(frozen)
-                    continue
+                    for later in resumed[k + 1 :]:
+                        self.replica.unfreeze(later.batch_id)
+                    break
                 self._observe(frozen, *answer)
                 done += self._settle(frozen, answer[0], report)
                 self.progress("push", done, max(total, done))

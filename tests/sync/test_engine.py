@@ -243,3 +243,31 @@ def test_stopped_while_settling_with_two_batches_frozen_both_are_resent_in_order
     assert report.server_seq == len(ids)  # one counter step per record: nothing applied twice
     assert laptop.service.pending_count() == 0
     assert_laptop_equals_server(laptop, county)
+
+
+def _record_seqs(county: County) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from sync.server.tables import records
+
+    with county.store.read() as conn:
+        return {row.id: row.seq for row in conn.execute(select(records.c.id, records.c.seq))}
+
+
+def test_a_resumed_batch_refused_as_too_large_is_not_overtaken_by_the_one_frozen_after_it(laptop, county):
+    fill(laptop.store, 120)
+    replica = StoreReplica(laptop.store)
+    eng = engine(laptop, push_sizer=BatchSizer(size=100, cap=100))
+    first = eng._prepare()
+    replica.freeze(first.batch, first.pending)
+    eng.push_sizer.size = 20
+    second = eng._prepare()
+    replica.freeze(second.batch, second.pending)
+    assert [b.count for b in replica.frozen_batches()] == [100, 20]  # as a run stopped mid-push leaves them
+    laptop.reopen()
+    laptop.link.max_changes = 60  # the first is now refused whole; the second would pass
+    laptop.sync()
+    seqs = _record_seqs(county)
+    assert max(seqs[c.id] for c in first.pending.changes) < min(seqs[c.id] for c in second.pending.changes)
+    assert laptop.service.pending_count() == 0
+    assert_laptop_equals_server(laptop, county)

@@ -161,8 +161,9 @@ def county_server(link: Link, database: Path) -> Iterator[str]:
 
 def laptop_sync(link: Link, store_path: Path, url: str, code: str) -> dict[str, Any]:
     """Enroll (not timed) and run the first sync (timed) in a laptop process inside the namespace."""
+    command = [sys.executable, "-m", "benchmarks.bench_link", "--laptop", str(store_path), url, code]
     proc = subprocess.run(
-        [*link.prefix(), sys.executable, "-m", "benchmarks.bench_link", "--laptop", str(store_path), url, code],
+        [*link.prefix(), *command],
         check=True,
         capture_output=True,
         text=True,
@@ -293,8 +294,9 @@ def report(label: str, r: dict[str, Any], rate_kbit: int, goal: float) -> None:
     floor = r["sent"] * 8 / (rate_kbit * 1000)
     exact = r["county"] == r["expected"] == r["counts"]
     persons = r["expected"]["person"]
+    ratio = r["seconds"] / floor
     print(
-        f"{label:<14} {r['seconds']:7.1f} s (goal <= {goal:.0f})  ratio to the floor {r['seconds'] / floor:4.2f} "
+        f"{label:<14} {r['seconds']:7.1f} s (goal <= {goal:.0f})  ratio to the floor {ratio:4.2f} "
         f"(floor {floor:.1f} s, goal <= 1.3)"
     )
     print(
@@ -303,9 +305,7 @@ def report(label: str, r: dict[str, Any], rate_kbit: int, goal: float) -> None:
         f"{r['runs']} sync run(s), {r['failures']} failed, {r['cuts']} cut(s)"
     )
     verdict = "every record arrived exactly once" if exact else "MISMATCH"
-    print(
-        f"{'':<14} {verdict}: laptop {r['counts']}, county {r['county']}, entered {r['expected']}"
-    )
+    print(f"{'':<14} {verdict}: laptop {r['counts']}, county {r['county']}, entered {r['expected']}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -331,7 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = [("without cuts", first_sync(args.persons, args.rate_kbit, None, 0.0), 90.0)]
     if not args.no_cuts_only:
         label = f"cut {args.cut_seconds:g}s/{args.cut_every:g}s"
-        results.append((label, first_sync(args.persons, args.rate_kbit, args.cut_every, args.cut_seconds), 120.0))
+        cut = first_sync(args.persons, args.rate_kbit, args.cut_every, args.cut_seconds)
+        results.append((label, cut, 120.0))
     for label, result, goal in results:
         report(label, result, args.rate_kbit, goal)
     return 0 if all(r["county"] == r["expected"] for _l, r, _g in results) else 1

@@ -54,9 +54,11 @@ class MeteredRemote:
         self.meter.push_bytes += self.inner.stats.sent + self.inner.stats.received - before
         return answer
 
-    def pull(self, cursor: int, limit: int) -> protocol.PullResponse:
+    def pull(
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+    ) -> protocol.PullResponse:
         before, started = self.inner.stats.sent + self.inner.stats.received, time.perf_counter()
-        page = self.inner.pull(cursor, limit)
+        page = self.inner.pull(cursor, limit, since=since, own=own)
         self.meter.pull_seconds += time.perf_counter() - started
         self.meter.pull_bytes += self.inner.stats.sent + self.inner.stats.received - before
         self.meter.pulled_records += len(page.records)

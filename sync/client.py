@@ -365,12 +365,15 @@ class HttpRemote:
             idempotent=True,
             retry_timeouts=False,
         )
-        return _decode(protocol.decode_push_response, resp)
+        return _decode(lambda answer: protocol.decode_push_response(answer, body), resp)
 
-    def pull(self, cursor: int, limit: int) -> protocol.PullResponse:
-        resp = self.http.request(
-            "GET", f"/pull?cursor={int(cursor)}&limit={int(limit)}", retry_timeouts=False
-        )
+    def pull(
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+    ) -> protocol.PullResponse:
+        query = f"cursor={int(cursor)}&limit={int(limit)}"
+        query += "" if since is None else f"&since={int(since)}"
+        query += f"&own={int(own)}" if own > 0 else ""
+        resp = self.http.request("GET", f"/pull?{query}", retry_timeouts=False)
         return _decode(protocol.decode_pull_response, resp)
 
     def status(self) -> dict[str, Any]:

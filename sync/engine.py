@@ -3,7 +3,7 @@
 The engine knows nothing of SQL or HTTP. It drives two interfaces:
 
 * ``LocalReplica`` — the laptop's store: pending changes, the frozen batch, applying results/pages.
-* ``Remote`` — the county server: ``push(body)`` and ``pull(cursor, limit)``
+* ``Remote`` — the county server: ``push(body)`` and ``pull(cursor, limit, since=, own=)``
   (``sync.client.HttpRemote`` over HTTPS; tests may pass an in-process one).
 
 Crash safety. A batch is *frozen* in the local database before it is sent: its id, its exact encoded
@@ -139,6 +139,15 @@ class LocalReplica(Protocol):
 
     def cursor(self) -> int: ...
 
+    def pull_since(self) -> int:
+        """Where the pull under way began: the cursor of the last pull that completed."""
+        ...
+
+    def own_upto(self) -> int:
+        """The server counter up to which every field this laptop wrote is known here (from push
+        answers settled): a pull may leave those out."""
+        ...
+
     def apply_pull(self, page: protocol.PullResponse) -> int:
         """Apply a page and its cursor in one local transaction; returns records applied."""
         ...
@@ -147,7 +156,13 @@ class LocalReplica(Protocol):
 class Remote(Protocol):
     def push(self, body: bytes) -> protocol.PushResponse: ...
 
-    def pull(self, cursor: int, limit: int) -> protocol.PullResponse: ...
+    def pull(
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+    ) -> protocol.PullResponse:
+        """A page of records after ``cursor``, each with its fields changed after ``since`` (where
+        the whole pull began); with ``own``, without the fields this device wrote in batches
+        answered up to that counter value (the laptop has them already)."""
+        ...
 
 
 @dataclass
@@ -292,7 +307,7 @@ class SyncEngine:
         limit = self.push_sizer.size
         pending = self.replica.pending_changes(limit)
         batch_id = uuid7()
-        request = protocol.PushRequest(batch_id=batch_id, changes=pending.changes, compact=True)
+        request = protocol.PushRequest(batch_id=batch_id, changes=pending.changes, compact=True, elide=True)
         body = protocol.encode(request)
         batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
         return _Prepared(pending, batch, limit)
@@ -366,6 +381,7 @@ class SyncEngine:
 
     def _pull_all(self, cancel: CancelToken, report: SyncReport) -> None:
         start = cursor = self.replica.cursor()
+        since, own = self.replica.pull_since(), self.replica.own_upto()
         total = max(0, report.server_seq - start)
         self.progress("pull", 0, total)
         timeouts = 0
@@ -374,7 +390,7 @@ class SyncEngine:
             limit = self.pull_sizer.size
             started = self.clock()
             try:
-                page = self.remote.pull(cursor, limit)
+                page = self.remote.pull(cursor, limit, since=since, own=own)
             except SyncTimeout:
                 timeouts += 1
                 self.pull_sizer.shrink()

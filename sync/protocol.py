@@ -30,6 +30,8 @@ from sync import codec
 
 PROTOCOL_VERSION = 1
 ENTITIES: tuple[str, ...] = ("household", "person", "income", "service")
+META_FIELDS = frozenset({"id", "village_code", "deleted"})
+"""Keys every record may carry besides its form fields; never versioned as fields."""
 MEDIA_TYPE = "application/vnd.village-desk+json+zstd"
 MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest compressed request body the server accepts."""
@@ -112,6 +114,10 @@ class PushRequest:
     compact: bool = False
     """The sender reads compact results (see ``decode_push_response``). A server that does not
     know the flag ignores it and answers in full, which every reader understands."""
+    elide: bool = False
+    """The sender works out the result of a change the server applied whole (see
+    ``decode_push_response``): such results are left out of the answer. Ignored, like ``compact``,
+    by a server that does not know it."""
 
 
 @dataclass(slots=True)
@@ -251,17 +257,28 @@ def decode_push_request(body: bytes) -> PushRequest:
         raise ProtocolError("push needs batch_id and a list of changes")
     try:
         return PushRequest(
-            batch_id=d["batch_id"], changes=[_change(c) for c in changes], compact=d.get("compact") is True
+            batch_id=d["batch_id"],
+            changes=[_change(c) for c in changes],
+            compact=d.get("compact") is True,
+            elide=d.get("elide") is True,
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError("malformed change in push") from exc
 
 
-def decode_push_response(body: bytes) -> PushResponse:
+def decode_push_response(body: bytes, request: bytes | None = None) -> PushResponse:
     """A compact answer (to a request with ``compact``) lists each distinct set of fields written
     at a record's new seq once, in ``fieldsets``; a result names its set by number (``fieldset``)
     and carries in ``versions`` only the fields at another version, and leaves out empty
-    ``conflicts`` and ``errors``. Decoded, both forms give the same ``ChangeResult``."""
+    ``conflicts`` and ``errors``.
+
+    An answer to a request with ``elide`` leaves out the result of every change applied whole (every
+    field it sent written, no delete): it says only ``base_seq``, the counter before the batch. The
+    server numbers the records it writes one after the other, in the batch's order, so such a
+    change's seq is the next number after ``base_seq`` that no listed result took, and each of its
+    fields is at that seq. ``request`` (the body sent) is needed to work them out.
+
+    Decoded, every form gives the same ``ChangeResult``s."""
     d = decode_dict(body)
     try:
         fieldsets = d.get("fieldsets", [])
@@ -280,6 +297,10 @@ def decode_push_response(body: bytes) -> PushResponse:
                     errors=[_problem(p) for p in r.get("errors", [])],
                 )
             )
+        if "base_seq" in d:
+            if request is None:
+                raise ProtocolError("an elided push answer needs the request it answers")
+            results = _with_elided(results, d["base_seq"], d["server_seq"], decode_push_request(request))
         return PushResponse(
             batch_id=d["batch_id"],
             results=results,
@@ -288,6 +309,25 @@ def decode_push_response(body: bytes) -> PushResponse:
         )
     except (KeyError, TypeError, IndexError) as exc:
         raise ProtocolError("malformed push response") from exc
+
+
+def _with_elided(
+    listed: list[ChangeResult], base_seq: int, server_seq: int, request: PushRequest
+) -> list[ChangeResult]:
+    by_id = {r.id: r for r in listed}
+    taken = {r.seq for r in listed if r.seq > base_seq}
+    free = (s for s in range(base_seq + 1, server_seq + 1) if s not in taken)
+    results = []
+    for change in request.changes:
+        result = by_id.get(change.id)
+        if result is None:
+            seq = next(free, None)
+            if seq is None:
+                raise ProtocolError("an elided push answer has fewer numbers than changes")
+            names = [name for name in change.fields if name not in META_FIELDS]
+            result = ChangeResult(change.id, "applied", seq, dict.fromkeys(names, seq))
+        results.append(result)
+    return results
 
 
 def decode_pull_response(body: bytes) -> PullResponse:

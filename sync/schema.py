@@ -32,7 +32,7 @@ from sync.form_rules import (
     compile_rule,
     field_problem,
 )
-from sync.protocol import ENTITIES, Problem
+from sync.protocol import ENTITIES, META_FIELDS, Problem
 from sync.resident_id import (
     InvalidResidentId,
     ResidentId,
@@ -61,8 +61,6 @@ __all__ = [
 ]
 
 FIELD_TYPES = frozenset({"text", "int", "money", "date", "choice", "ref", "phone", "resident_id"})
-META_FIELDS = frozenset({"id", "village_code", "deleted"})
-"""Keys every record may carry besides its form fields; handled outside the forms."""
 RULE_KINDS = frozenset({"one_of_required", "unique", "resident_id_matches"})
 
 _ASCII_INT = re.compile(r"-?[0-9]+")

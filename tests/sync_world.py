@@ -276,11 +276,13 @@ class _LinkRemote:
             raise SyncTimeout()
         return answer
 
-    def pull(self, cursor: int, limit: int) -> protocol.PullResponse:
+    def pull(
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+    ) -> protocol.PullResponse:
         what = self.link.pull_script.pop(0) if self.link.pull_script else "ok"
         if what == "drop_request":
             raise OfflineError()
-        page = self.inner.pull(cursor, limit)
+        page = self.inner.pull(cursor, limit, since=since, own=own)
         if what == "drop_response":
             raise OfflineError()
         return page

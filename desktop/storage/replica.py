@@ -36,11 +36,26 @@ from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol
 from sync.engine import FrozenBatch, Pending, PushOutcome, RecordNote
 
-__all__ = ["CURSOR_KEY", "DELETED", "FROZEN_KEY", "FROZEN_NEXT_KEY", "REJECTED", "StoreReplica"]
+__all__ = [
+    "CURSOR_KEY",
+    "DELETED",
+    "FROZEN_KEY",
+    "FROZEN_NEXT_KEY",
+    "OWN_KEY",
+    "REJECTED",
+    "SINCE_KEY",
+    "StoreReplica",
+]
 
 _chunks = outbox.chunks
 DELETED = "_deleted"
 CURSOR_KEY = "cursor"
+SINCE_KEY = "pull_since"
+"""The cursor of the last pull that completed: a pull under way asks for fields changed after it
+(see ``sync.server.pull``). Absent on a laptop of an earlier release: 0, whole records once."""
+OWN_KEY = "own_upto"
+"""The village counter after the newest settled push answer: every field this laptop wrote at or
+below it is known here, so a pull need not bring it back (``sync.server.pull``)."""
 _SHADOW = "shadow/"
 _ACKNOWLEDGED = ("applied", "partial", "conflict", "unchanged")
 
@@ -100,6 +115,12 @@ class StoreReplica:
 
     def cursor(self) -> int:
         return int(self._state(CURSOR_KEY, 0))
+
+    def pull_since(self) -> int:
+        return int(self._state(SINCE_KEY, 0))
+
+    def own_upto(self) -> int:
+        return int(self._state(OWN_KEY, 0))
 
     def frozen_batch(self) -> FrozenBatch | None:
         """The oldest frozen batch (the next to be sent), or None."""
@@ -224,6 +245,9 @@ class StoreReplica:
                     f"UPDATE outbox SET batch_id = NULL WHERE seq IN ({', '.join('?' * len(part))})", part
                 )
             outbox.drop_frozen(conn, batch.batch_id)
+            own = conn.execute("SELECT value FROM sync_state WHERE key = ?", (OWN_KEY,)).fetchone()
+            if response.server_seq > (json.loads(own[0]) if own else 0):
+                self._set_state(conn, OWN_KEY, response.server_seq)
             after = conn.total_changes
 
         def settle(rows: dict[int, tuple[str, str, str | None]]) -> None:
@@ -364,7 +388,10 @@ class StoreReplica:
             pending = self._pending_fields({r.id for r in page.records})
             for entity, states in by_entity.items():
                 applied += self._apply_entity(conn, entity, states, pending)
-            self._set_state(conn, CURSOR_KEY, max(page.cursor, self.cursor()))
+            cursor = max(page.cursor, self.cursor())
+            self._set_state(conn, CURSOR_KEY, cursor)
+            if not page.more:
+                self._set_state(conn, SINCE_KEY, cursor)
         return applied
 
     def _apply_entity(

@@ -271,13 +271,29 @@ def create_app(
         request: Request,
         cursor: Annotated[int, Query(ge=0, le=push.MAX_NUMBER)] = 0,
         limit: Annotated[int, Query(ge=1, le=pull.MAX_LIMIT)] = pull.DEFAULT_LIMIT,
+        since: Annotated[
+            int | None,
+            Query(
+                ge=0,
+                le=push.MAX_NUMBER,
+                description="Fields changed after this counter (where the pull began); default: cursor",
+            ),
+        ] = None,
+        own: Annotated[
+            int,
+            Query(
+                ge=0,
+                le=push.MAX_NUMBER,
+                description="Leave out fields this device wrote in batches answered up to this counter",
+            ),
+        ] = 0,
     ) -> Response:
         body = await request.body()
         headers, path = request.headers, signed_path(request)
 
         def work() -> bytes:
             device = device_auth.authenticate("GET", path, headers, body)
-            return encode(pull.pull(store, device, cursor, limit))
+            return encode(pull.pull(store, device, cursor, limit, since=since, own=own))
 
         return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)
 

@@ -1,32 +1,87 @@
-"""Pull: pages of a village's records after a cursor, each with only the fields changed after it.
+"""Pull: pages of a village's records after a cursor, each with only the fields changed since the
+pull began.
 
 A record's ``seq`` is the counter value of its newest change and every change has its own number,
-so paging by ``seq`` never splits or skips a change. Cursor 0 returns every field: the snapshot a new
-laptop starts from.
+so paging by ``seq`` never splits or skips a change. A record is listed once, at its newest ``seq``,
+so a page after the first must still carry its fields changed since the *whole* pull began
+(``since``, which the laptop moves forward only when a pull completes), not only those after the
+page's cursor: a record made early and edited late would otherwise arrive without its early fields.
+``since`` 0 returns every field: the snapshot a new laptop starts from. Without ``since`` (laptops
+of an earlier release) it is the cursor.
+
+A laptop does not get back what it wrote itself: with ``own`` (the counter value of the newest push
+answer it has settled), every field whose version lies in the counter range of one of its own
+batches answered up to ``own`` is left out, and a record with nothing else new is not sent at all. A
+field that someone else wrote since has a newer version outside those ranges, so it still arrives.
+A laptop restored from a backup has an older ``own`` and so gets its later writes back.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
 from sync.server.auth import Device
 from sync.server.merge import DELETED
 from sync.server.store import Store
-from sync.server.tables import records
+from sync.server.tables import batches, records
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
 
 
-def pull(store: Store, device: Device, cursor: int, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-    """The PullResponse (as a plain dict) for records of the device's village after ``cursor``."""
+class OwnWrites:
+    """The counter ranges of a device's own batches: does a version belong to one of them?"""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        ranges.sort()
+        self.starts = [lo for lo, _ in ranges]
+        self.ends = [hi for _, hi in ranges]
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def __contains__(self, version: int) -> bool:
+        i = bisect_right(self.starts, version) - 1
+        return i >= 0 and version <= self.ends[i]
+
+    @classmethod
+    def load(cls, conn: Connection, device: Device, since: int, own: int) -> OwnWrites:
+        if own <= since:
+            return cls([])
+        bc = batches.c
+        rows = conn.execute(
+            select(bc.seq_lo, bc.seq_hi).where(
+                bc.county_code == device.county_code,
+                bc.village_code == device.village_code,
+                bc.device_id == device.device_id,
+                bc.seq_hi > since,
+                bc.seq_hi <= own,
+            )
+        ).all()
+        return cls([(int(lo), int(hi)) for lo, hi in rows])
+
+
+def pull(
+    store: Store,
+    device: Device,
+    cursor: int,
+    limit: int = DEFAULT_LIMIT,
+    *,
+    since: int | None = None,
+    own: int = 0,
+) -> dict[str, Any]:
+    """The PullResponse (as a plain dict) for records of the device's village after ``cursor``, with
+    their fields changed after ``since``, without the device's own writes up to ``own``."""
     limit = max(1, min(limit, MAX_LIMIT))
+    since = cursor if since is None else min(since, cursor)
     rc = records.c
     with store.read() as conn:
+        mine = OwnWrites.load(conn, device, since, own)
         rows = conn.execute(
             select(rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted)
             .where(
@@ -42,11 +97,15 @@ def pull(store: Store, device: Device, cursor: int, limit: int = DEFAULT_LIMIT) 
     out = []
     village = device.village_code
     for entity, record_id, data_text, versions_text, seq, deleted in rows:
-        data = jsontext.loads(data_text)
         versions = jsontext.loads(versions_text)
+        partial = since > 0 or bool(mine)
+        if partial:
+            versions = {k: v for k, v in versions.items() if v > since and v not in mine}
+            if not versions:
+                continue  # nothing new but what this laptop wrote itself
         versions.pop(DELETED, None)
-        if cursor > 0:
-            versions = {k: v for k, v in versions.items() if v > cursor}
+        data = jsontext.loads(data_text)
+        if partial:
             data = {k: data.get(k) for k in versions}
         out.append(
             {

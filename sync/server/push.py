@@ -93,6 +93,16 @@ def _fields(rules: Rules, change: Change) -> dict[str, Any]:
         return fields
 
 
+def _applied_whole(m: Merge, fields: dict[str, Any]) -> bool:
+    """Every field the change sent was written at the record's new seq, and nothing else happened."""
+    return (
+        (m.create or bool(m.writes))
+        and not (m.delete or m.conflicts or m.equal)
+        and DELETED not in m.writes
+        and m.writes.keys() == fields.keys()
+    )
+
+
 def stored_response(conn: Connection, device: Device, batch_id: str, body_hash: str) -> bytes | None:
     """The wire answer to a batch already applied (marked ``replayed``), or None."""
     bc = batches.c
@@ -131,19 +141,22 @@ def apply_batch(
         replay = stored_response(conn, device, request.batch_id, body_hash)
         if replay is not None:
             return replay
-        batch = _Batch(conn, rules, device, now, today, seq, compact=request.compact)
+        batch = _Batch(conn, rules, device, now, today, seq, compact=request.compact, elide=request.elide)
         results = batch.run(request.changes)
         message = {
             "batch_id": request.batch_id,
-            "results": results,
+            "results": [r for r in results if r is not None],
             "server_seq": batch.seq,
             "replayed": False,
             "v": 1,
         }
+        if request.elide:
+            message["base_seq"] = seq
         if request.compact:
             message["fieldsets"] = [list(names) for names in batch.fieldsets]
         answer = encode(message)
         batch.write()
+        wrote = batch.seq > seq
         conn.execute(
             insert(batches).values(
                 county_code=county,
@@ -153,6 +166,8 @@ def apply_batch(
                 body_hash=body_hash,
                 response=answer,
                 created_at=now,
+                seq_lo=seq + 1 if wrote else None,
+                seq_hi=batch.seq if wrote else None,
             )
         )
     return answer
@@ -169,8 +184,10 @@ class _Batch:
         seq: int,
         *,
         compact: bool = False,
+        elide: bool = False,
     ) -> None:
         self.conn, self.rules, self.device, self.now, self.today = conn, rules, device, now, today
+        self.elide = elide
         self.seq = seq
         self.county, self.village = device.county_code, device.village_code
         self.original: dict[str, Current] = {}
@@ -180,7 +197,7 @@ class _Batch:
         self.fieldsets: dict[tuple[str, ...], int] = {}
         """Distinct sets of fields written at a record's new seq, numbered (compact answers)."""
 
-    def run(self, changes: list[Change]) -> list[dict[str, Any]]:
+    def run(self, changes: list[Change]) -> list[dict[str, Any] | None]:
         ids = list(dict.fromkeys(c.id for c in changes))
         self.original = load_records(self.conn, self.county, self.village, ids)
         state = dict(self.original)
@@ -204,7 +221,8 @@ class _Batch:
 
     def _one(
         self, c: Change, fields: dict[str, Any], state: dict[str, Current], lookup: BatchLookup
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | None:
+        """The result of one change; None when it is elided (see ``decode_push_response``)."""
         cur = state.get(c.id)
         if cur is not None and cur.entity != c.entity:
             problem = Problem(
@@ -232,6 +250,8 @@ class _Batch:
         if m.conflicts:
             self._conflicts(c, m)
         assert cur is not None
+        if self.elide and _applied_whole(m, fields):
+            return None  # the laptop works it out: every field it sent, at the next number
         conflicts = [x.field for x in m.conflicts]
         if self.compact and DELETED not in m.writes:
             # Fields written now are at the record's new seq (see _write): their names go once per

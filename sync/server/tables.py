@@ -105,6 +105,11 @@ batches = Table(
     # The encoded PushResponse exactly as first sent.
     Column("response", LargeBinary, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    # The village counter values this batch's writes took (none when it wrote nothing): every field
+    # version in the range was written by this device, so a pull can leave them out for it.
+    Column("seq_lo", BigInteger),
+    Column("seq_hi", BigInteger),
+    Index("ix_batches_device_seq", "county_code", "village_code", "device_id", "seq_hi"),
 )
 """Stored push responses, replayed when a laptop resends a batch."""
 

@@ -271,3 +271,62 @@ def test_a_resumed_batch_refused_as_too_large_is_not_overtaken_by_the_one_frozen
     assert max(seqs[c.id] for c in first.pending.changes) < min(seqs[c.id] for c in second.pending.changes)
     assert laptop.service.pending_count() == 0
     assert_laptop_equals_server(laptop, county)
+
+
+def test_a_laptop_does_not_download_its_own_changes_back(tmp_path, laptop, county):
+    fill(laptop.store, 200)
+    first = laptop.sync()
+    assert first.pushed > 200 and first.pulled == 0  # the push answer told it every version
+    other = Laptop(tmp_path / "b.db", county, "b")
+    try:
+        assert other.sync().pulled == first.pushed  # another laptop gets everything
+        # Each edits a different person; each gets only the other's edit back.
+        a_id, b_id = list(laptop.records("person"))[:2]
+        laptop.store.person.update(a_id, {"occupation": "教师"})
+        other.store.person.update(b_id, {"occupation": "司机"})
+        assert other.sync().pulled == 0
+        report = laptop.sync()
+        assert report.pulled == 1
+        assert laptop.records("person")[b_id]["occupation"] == "司机"
+        assert other.sync().pulled == 1
+        for lap in (laptop, other):
+            assert_laptop_equals_server(lap, county)
+    finally:
+        other.close()
+
+
+def test_a_new_laptop_paging_its_first_pull_gets_records_edited_after_a_page_boundary_whole(
+    tmp_path, laptop, county
+):
+    ids = fill(laptop.store, 60)
+    laptop.sync()
+    early = [i for i in ids if i in laptop.records("person")][:5]
+    for record_id in early:  # made early, edited late: listed at the end, with old and new fields
+        laptop.store.person.update(record_id, {"occupation": "村干部"})
+    laptop.sync()
+    other = Laptop(tmp_path / "b.db", county, "b")
+    try:
+        report = engine(other, pull_sizer=BatchSizer(size=10, cap=10, minimum=10)).run()
+        assert report.pages > 5
+        assert_laptop_equals_server(other, county)
+    finally:
+        other.close()
+
+
+def test_a_first_pull_cut_short_resumes_and_still_gets_late_edited_records_whole(tmp_path, laptop, county):
+    ids = fill(laptop.store, 60)
+    laptop.sync()
+    for record_id in [i for i in ids if i in laptop.records("person")][:5]:
+        laptop.store.person.update(record_id, {"occupation": "村干部"})
+    laptop.sync()
+    other = Laptop(tmp_path / "b.db", county, "b")
+    try:
+        other.link.pull_script = ["ok", "ok", "drop_response"]
+        with pytest.raises(OfflineError):
+            engine(other, pull_sizer=BatchSizer(size=10, cap=10, minimum=10)).run()
+        assert StoreReplica(other.store).cursor() > 0 and StoreReplica(other.store).pull_since() == 0
+        other.reopen()
+        engine(other, pull_sizer=BatchSizer(size=10, cap=10, minimum=10)).run()
+        assert_laptop_equals_server(other, county)
+    finally:
+        other.close()

@@ -149,17 +149,23 @@ class Laptop:
         is_json = resp.headers.get("content-type", "").startswith("application/json")
         return Reply(resp.status_code, resp.content, resp.json() if is_json else None)
 
-    def push_raw(self, changes: list[Change], batch_id: str | None = None) -> Reply:
-        body = encode(PushRequest(batch_id or uuid7(), changes))
+    def push_raw(self, changes: list[Change], batch_id: str | None = None, **flags: bool) -> Reply:
+        body = encode(PushRequest(batch_id or uuid7(), changes, **flags))
         return self.request("POST", "/api/v1/push", body)
 
-    def push(self, changes: list[Change], batch_id: str | None = None) -> PushResponse:
-        reply = self.push_raw(changes, batch_id)
+    def push(self, changes: list[Change], batch_id: str | None = None, **flags: bool) -> PushResponse:
+        """Push; ``flags`` are the request's answer forms (``compact``, ``elide``)."""
+        body = encode(PushRequest(batch_id or uuid7(), changes, **flags))
+        reply = self.request("POST", "/api/v1/push", body)
         assert reply.status == 200, reply.json
-        return decode_push_response(reply.body)
+        return decode_push_response(reply.body, body)
 
-    def pull(self, cursor: int = 0, limit: int = 1000) -> PullResponse:
-        reply = self.request("GET", f"/api/v1/pull?cursor={cursor}&limit={limit}")
+    def pull(
+        self, cursor: int = 0, limit: int = 1000, own: int = 0, since: int | None = None
+    ) -> PullResponse:
+        query = f"cursor={cursor}&limit={limit}" + (f"&own={own}" if own else "")
+        query += "" if since is None else f"&since={since}"
+        reply = self.request("GET", f"/api/v1/pull?{query}")
         assert reply.status == 200, reply.json
         return decode_pull_response(reply.body)
 

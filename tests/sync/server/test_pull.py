@@ -83,3 +83,80 @@ def test_bad_pull_parameters(laptop: Laptop) -> None:
     for query in ("cursor=-1", "cursor=abc", "cursor=0&limit=0", "cursor=0&limit=999999"):
         reply = laptop.request("GET", f"/api/v1/pull?{query}")
         assert reply.status == 400 and reply.error == "malformed", query
+
+
+def test_a_laptop_does_not_get_back_what_it_wrote_itself(laptop: Laptop) -> None:
+    ids = [uuid7() for _ in range(5)]
+    answer = laptop.push([laptop.change("household", i, household_fields()) for i in ids])
+    page = laptop.pull(0, own=answer.server_seq)
+    assert page.records == [] and page.cursor == answer.server_seq and not page.more
+    assert [r.id for r in laptop.pull(0).records] == ids  # without ``own``: as before
+
+
+def test_a_change_by_another_laptop_in_between_still_arrives_and_only_its_fields(
+    laptop: Laptop, laptop_b: Laptop
+) -> None:
+    hid, other = uuid7(), uuid7()
+    mine = laptop.push([laptop.change("household", hid, household_fields(address="旧地址"))])
+    theirs = laptop_b.push(
+        [
+            laptop_b.change("household", hid, {"phone": "13900139000"}, base={"phone": 0}),
+            laptop_b.change("household", other, household_fields()),
+        ]
+    )
+    again = laptop.push(
+        [laptop.change("household", hid, {"address": "新地址"}, base={"address": mine.results[0].seq})]
+    )
+    records, cursor = {}, 0
+    while True:  # in small pages: the filter must not lose a page's place
+        page = laptop.pull(cursor, limit=1, own=again.server_seq, since=0)
+        records.update({r.id: r for r in page.records})
+        cursor = page.cursor
+        if not page.more:
+            break
+    assert set(records) == {hid, other} and cursor == again.server_seq
+    assert records[hid].fields == {"phone": "13900139000"}
+    assert records[hid].versions == {"phone": theirs.results[0].seq}
+    assert records[other].fields  # made by the other laptop: every field comes
+    assert set(records[other].versions) == set(records[other].fields)
+
+
+def test_own_writes_after_the_given_counter_still_come_back(laptop: Laptop) -> None:
+    """A laptop restored from a backup knows only the answers settled before the backup."""
+    first = laptop.push([laptop.change("household", uuid7(), household_fields())])
+    later_id = uuid7()
+    laptop.push([laptop.change("household", later_id, household_fields())])
+    page = laptop.pull(0, own=first.server_seq)
+    assert [r.id for r in page.records] == [later_id]
+
+
+def test_a_tombstone_by_another_laptop_arrives_for_a_record_i_made(laptop: Laptop, laptop_b: Laptop) -> None:
+    hid = uuid7()
+    made = laptop.push([laptop.change("household", hid, household_fields())])
+    laptop_b.pull_all()
+    gone = laptop_b.push([laptop_b.change("household", hid, {}, deleted=True, base_seq=made.results[0].seq)])
+    (record,) = laptop.pull(0, own=made.server_seq).records
+    assert record.deleted and record.fields == {} and record.seq == gone.results[0].seq
+
+
+def test_a_record_edited_after_the_page_boundary_arrives_whole_on_a_paged_first_pull(
+    laptop: Laptop, laptop_b: Laptop
+) -> None:
+    """A record is listed at its newest seq: pages after the first must still carry its older fields,
+    counted from where the whole pull started (``since``), not from the page's cursor."""
+    hid, other = uuid7(), uuid7()
+    fields = household_fields(address="旧地址")
+    made = laptop.push([laptop.change("household", hid, fields)])
+    laptop.push([laptop.change("household", other, household_fields())])
+    base = {"address": made.results[0].seq}
+    laptop.push([laptop.change("household", hid, {"address": "新地址"}, base=base)])
+    records: dict[str, dict] = {}
+    cursor = 0
+    while True:
+        page = laptop_b.pull(cursor, limit=1, since=0)
+        for r in page.records:
+            records.setdefault(r.id, {}).update(r.fields)
+        cursor = page.cursor
+        if not page.more:
+            break
+    assert records[hid] == fields | {"address": "新地址"}

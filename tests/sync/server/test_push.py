@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from sync.ids import uuid7
-from sync.protocol import Change, PushRequest, decode_dict, decode_push_response, encode
+from sync.protocol import Change, ProtocolError, PushRequest, decode_dict, decode_push_response, encode
 from sync.server.store import Store
 from sync.server.tables import conflicts, record_keys, records
 
@@ -290,13 +291,16 @@ def test_an_edit_coalesced_into_a_delete_reaches_the_tombstone(laptop: Laptop, l
     assert record.deleted and record.fields == {"address": "最后的地址"}
 
 
-def _mixed_batch(laptop: Laptop, compact: bool) -> tuple[list[tuple], bytes, bytes]:
-    """Creates, an edit with a field already equal, a stale edit (conflict), a delete and a rejected
-    record in one batch. Returns what the decoded answer says of each, the request and the answer."""
-    a, b, gone = uuid7(), uuid7(), uuid7()
-    first = laptop.push([laptop.change("household", i, household_fields()) for i in (a, b, gone)])
+def _mixed_batch(laptop: Laptop, compact: bool, elide: bool = False) -> tuple[list[tuple], bytes, bytes]:
+    """Creates, an edit applied whole, an edit with a field already equal, a stale edit (conflict), a
+    delete and a rejected record in one batch. Returns what the decoded answer says of each, the
+    request and the answer."""
+    a, b, gone, whole = uuid7(), uuid7(), uuid7(), uuid7()
+    first = laptop.push([laptop.change("household", i, household_fields()) for i in (a, b, gone, whole)])
     va = first.results[0].versions
     changes = [
+        laptop.change("household", uuid7(), household_fields()),
+        laptop.change("household", whole, {"phone": "13700137000"}, base={"phone": 0}),
         laptop.change(
             "household",
             a,
@@ -308,12 +312,12 @@ def _mixed_batch(laptop: Laptop, compact: bool) -> tuple[list[tuple], bytes, byt
         laptop.change("household", uuid7(), household_fields(household_no="no spaces!")),
         laptop.change("person", uuid7(), person_fields(a, "head")),
     ]
-    body = encode(PushRequest(uuid7(), changes, compact=compact))
+    body = encode(PushRequest(uuid7(), changes, compact=compact, elide=elide))
     reply = laptop.request("POST", "/api/v1/push", body)
     assert reply.status == 200
     seen = [
         (r.status, r.seq, r.versions, r.conflicts, [e.code for e in r.errors])
-        for r in decode_push_response(reply.body).results
+        for r in decode_push_response(reply.body, body).results
     ]
     return seen, body, reply.body
 
@@ -322,8 +326,8 @@ def test_a_compact_answer_decodes_to_the_same_results(server, laptop: Laptop) ->
     other = enroll_laptop(server, V2, "v2")  # a village of its own: the same counter values
     full, _, full_body = _mixed_batch(laptop, compact=False)
     compact, body, compact_body = _mixed_batch(other, compact=True)
-    assert [s[0] for s in full] == ["applied", "conflict", "applied", "rejected", "applied"]
-    assert full[0][2] == {"address": 4, "head_name": 1}  # written now, and already equal
+    assert [s[0] for s in full] == ["applied"] * 3 + ["conflict", "applied", "rejected", "applied"]
+    assert full[2][2] == {"address": 7, "head_name": 1}  # written now, and already equal
     assert compact == full
     assert "fieldsets" in decode_dict(compact_body) and "fieldsets" not in decode_dict(full_body)
     again = other.request("POST", "/api/v1/push", body)  # resent: the stored compact answer
@@ -331,6 +335,39 @@ def test_a_compact_answer_decodes_to_the_same_results(server, laptop: Laptop) ->
     assert replay.replayed and [(r.status, r.seq, r.versions) for r in replay.results] == [
         s[:3] for s in compact
     ]
+
+
+def test_an_elided_answer_leaves_out_changes_applied_whole_and_decodes_to_the_same_results(
+    server, laptop: Laptop
+) -> None:
+    other = enroll_laptop(server, V2, "v2")
+    full, _, _ = _mixed_batch(laptop, compact=True)
+    elided, body, elided_body = _mixed_batch(other, compact=True, elide=True)
+    assert elided == full
+    wire = decode_dict(elided_body)
+    assert len(wire["results"]) == 4 and wire["base_seq"] == 4  # three creates/edits applied whole
+    with pytest.raises(ProtocolError):
+        decode_push_response(elided_body)  # cannot be worked out without the request
+    replay = decode_push_response(other.request("POST", "/api/v1/push", body).body, body)
+    assert replay.replayed and [(r.status, r.seq, r.versions) for r in replay.results] == [
+        s[:3] for s in elided
+    ]
+
+
+def test_an_elided_answer_to_a_batch_of_creates_is_a_few_bytes(laptop: Laptop) -> None:
+    sizes = {}
+    for elide in (False, True):
+        changes = [laptop.change("household", uuid7(), household_fields()) for _ in range(500)]
+        body = encode(PushRequest(uuid7(), changes, compact=True, elide=elide))
+        reply = laptop.request("POST", "/api/v1/push", body)
+        answer = decode_push_response(reply.body, body)
+        first = 1 if not elide else 501
+        assert [r.seq for r in answer.results] == list(range(first, first + 500))
+        assert all(
+            r.status == "applied" and set(r.versions) == set(changes[0].fields) for r in answer.results
+        )
+        sizes[elide] = len(reply.body)
+    assert sizes[True] * 20 < sizes[False]  # about 120 bytes instead of several kB
 
 
 def _key_rows(store: Store, record_id: str) -> set[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """``county-server``: county IT's command line.
 
     county-server [--db PATH_OR_URL] init
-    county-server serve [--host H] [--port P] [--cert FILE --key FILE]
+    county-server serve [--host H] [--port P] [--cert FILE --key FILE] [--log-file FILE]
     county-server add-village CODE NAME
     county-server add-villages DIVISIONS.csv
     county-server add-user USERNAME --scope county|township --code CODE [--password-env VAR]
@@ -51,10 +51,28 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create or upgrade the database schema")
     serve = sub.add_parser("serve", help="run the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8443)
-    serve.add_argument("--cert", help="TLS certificate (PEM)")
-    serve.add_argument("--key", help="TLS private key (PEM)")
+    # Defaults from the environment, so a service unit needs only an EnvironmentFile
+    # (installer/server/county-server.env).
+    env = os.environ.get
+    serve.add_argument(
+        "--host", default=env("COUNTY_SERVER_HOST", "127.0.0.1"), help="env COUNTY_SERVER_HOST"
+    )
+    serve.add_argument(
+        "--port", type=int, default=int(env("COUNTY_SERVER_PORT", "8443")), help="env COUNTY_SERVER_PORT"
+    )
+    serve.add_argument(
+        "--cert",
+        default=env("COUNTY_SERVER_CERT") or None,
+        help="TLS certificate chain (PEM); env COUNTY_SERVER_CERT",
+    )
+    serve.add_argument(
+        "--key", default=env("COUNTY_SERVER_KEY") or None, help="TLS private key (PEM); env COUNTY_SERVER_KEY"
+    )
+    serve.add_argument(
+        "--log-file",
+        default=env("COUNTY_SERVER_LOG") or None,
+        help="append the log here, not stderr (reopened after logrotate); env COUNTY_SERVER_LOG",
+    )
     village = sub.add_parser("add-village", help="register a village by its 12-digit division code")
     village.add_argument("code")
     village.add_argument("name")
@@ -130,6 +148,11 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
 
     if bool(args.cert) != bool(args.key):
         raise admin.AdminError("--cert and --key go together")
+    for path in (args.cert, args.key):
+        if path and not os.access(path, os.R_OK):
+            raise admin.AdminError(f"cannot read {path} (TLS certificate or key)")
+    if args.log_file:
+        _log_to_file(args.log_file)
     app = create_app(store)
     freeze_startup_heap()
     uvicorn.run(
@@ -139,9 +162,26 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
         ssl_certfile=args.cert,
         ssl_keyfile=args.key,
         log_level="info",
+        # With a log file, uvicorn's records go to the root logger's file handler instead of stderr.
+        log_config=None if args.log_file else uvicorn.config.LOGGING_CONFIG,
         server_header=False,
     )
     return 0
+
+
+def _log_to_file(path: str) -> None:
+    from logging.handlers import WatchedFileHandler
+
+    try:
+        handler = WatchedFileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise admin.AdminError(f"cannot write the log file {path}") from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def _export(args: argparse.Namespace, store: Store) -> None:

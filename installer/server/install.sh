@@ -21,6 +21,7 @@ install -d -m 0750 -o county-server -g county-server /var/backups/county-server
 /opt/county-server/venv/bin/pip install --quiet --upgrade "${wheel}[server]"
 
 install -m 0755 "$here/backup.sh" "$here/restore.sh" /opt/county-server/
+install -m 0755 "$here/county-server-admin" /usr/local/sbin/county-server
 install -m 0644 "$here/README.md" /opt/county-server/README.md
 for f in county-server.env backup.env; do
     [ -e "/etc/county-server/$f" ] || install -m 0640 -o root -g county-server "$here/$f" "/etc/county-server/$f"

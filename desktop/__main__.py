@@ -68,8 +68,27 @@ def _self_test() -> int:
 
         catalog = i18n.translations_dir() / f"{i18n.CATALOG}_zh_CN.qm"
         print(f"ui modules: loaded; zh_CN catalogue {'present' if catalog.exists() else 'MISSING'}")
-        return 0 if catalog.exists() else 1
+        return (0 if catalog.exists() else 1) or _provisioning_check()
     return code
+
+
+def _provisioning_check() -> int:
+    """The provisioning file first run would use (a pre-seeded install is checked as deployed)."""
+    from desktop.services.provisioning import find_preseeded, search_paths
+
+    found = find_preseeded()
+    if found is None:
+        print("provisioning: none placed (looked in " + ", ".join(str(p) for p in search_paths()) + ")")
+        return 0
+    if found.provisioning is None:
+        assert found.error is not None
+        print(f"provisioning: {found.path} cannot be used: {found.error.message('en')}")
+        return 1
+    prov = found.provisioning
+    village = prov.village_code or "any village"
+    signed = f"signed by {prov.signing_key}" if prov.signing_key else "unsigned"
+    print(f"provisioning: {found.path} ({prov.server_url}, {village}, {signed})")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,8 +4,9 @@ village-desk               first-run wizard, or the unlock screen
 village-desk --demo        a demo village and a local demo county server; opens straight in
                            (needs the [server] extra; says what to install when it is missing)
 village-desk --self-test   smoke test of the install: encrypted store + form validators, no window
-village-desk --recover COUNTY_KEY.pem --user NAME
-                           county IT: set a new passphrase with the county recovery key
+village-desk --recover COUNTY_KEY.pem --user NAME [--provisioning FILE]
+                           county IT: set a new passphrase with the county recovery key (and import a
+                           provisioning file signed by a new county key, which becomes the pinned one)
 --home DIR                 keep data and settings under DIR (also: VILLAGE_DESK_HOME)
 --lang zh_CN|en            interface language for this start (saved as the setting)
 """
@@ -29,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", help="with --recover: the local user whose passphrase is set")
     parser.add_argument("--key-passphrase-env", help="with --recover: read the key's passphrase from VAR")
     parser.add_argument("--passphrase-env", help="with --recover: read the new passphrase from VAR")
+    parser.add_argument(
+        "--provisioning", help="with --recover: import this provisioning file and pin its signing key"
+    )
     return parser
 
 
@@ -49,6 +53,7 @@ def _recover(args: argparse.Namespace) -> int:
             args.user,
             key_passphrase_env=args.key_passphrase_env,
             passphrase_env=args.passphrase_env,
+            provisioning=Path(args.provisioning) if args.provisioning else None,
         )
     except RecoveryFailed as exc:
         print(f"village-desk: recovery failed: {exc}", file=sys.stderr)

@@ -147,6 +147,19 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> Non
     server = _run([bin_ / "county-server", "--db", tmp_path / "x.db", "init"], elsewhere, env)
     assert server.returncode == 3 and "village-data-desk[server]" in server.stderr
     assert not (tmp_path / "x.db").exists()
+    # Keys and provisioning files need no server stack (an offline key machine has only this).
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    key_env = {**env, "KEY_PW": "county key passphrase"}
+    for command in ("recovery-keygen", "provision-keygen"):
+        args = [keys / f"{command}.pem", keys / f"{command}.pub.pem", "--passphrase-env", "KEY_PW"]
+        _ok(_run([bin_ / "county-server", command, *args], elsewhere, key_env))
+    provision = [bin_ / "county-server", "provision-make", keys / "p.json", "--url", "https://c.example.cn"]
+    _ok(_run([*provision, "--recovery-key", keys / "recovery-keygen.pub.pem"], elsewhere, env))
+    sign = [bin_ / "county-server", "provision-sign", keys / "p.json", keys / "provisioning.json"]
+    sign += ["--key", keys / "provision-keygen.pem", "--passphrase-env", "KEY_PW"]
+    signed = _ok(_run(sign, elsewhere, key_env))
+    assert "signed by key" in signed
 
     # Upgrade in place: data made by this build, then a newer build (one more store migration)
     # installed over it keeps the data and migrates the store at the next unlock.

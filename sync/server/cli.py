@@ -18,7 +18,7 @@ The database is SQLite at a file path (embedded default) or a PostgreSQL URL
 
 Output is what county IT acts on (a code, a count, a path); Alembic's per-migration log lines are
 kept out of it. ``serve`` logs requests at INFO. Every command needs the ``[server]`` extra except
-the key and provisioning-file commands.
+the key and provisioning-file commands (``recovery-keygen``, ``provision-*``).
 """
 
 from __future__ import annotations
@@ -112,15 +112,15 @@ def _recovery_keygen(args: argparse.Namespace) -> None:
 
     for path in (args.private_out, args.public_out):
         if path.exists():
-            raise admin.AdminError(f"{path} exists already; not overwriting a key")
+            raise provision_cli.ProvisionCommandError(f"{path} exists already; not overwriting a key")
     if args.passphrase_env:
         passphrase = os.environ.get(args.passphrase_env, "")
     else:
         passphrase = getpass.getpass("Passphrase for the private key: ")
         if getpass.getpass("Again: ") != passphrase:
-            raise admin.AdminError("the two passphrases differ")
+            raise provision_cli.ProvisionCommandError("the two passphrases differ")
     if len(passphrase) < 12:
-        raise admin.AdminError("the private key passphrase needs at least 12 characters")
+        raise provision_cli.ProvisionCommandError("the private key passphrase needs at least 12 characters")
     private_pem, public_pem = generate_recovery_keypair(passphrase.encode("utf-8"))
     fd = os.open(args.private_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
@@ -219,9 +219,14 @@ def _logging(command: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _logging(args.command)
-    if args.command in provision_cli.COMMANDS:  # no database, no server stack
+    if args.command in (*provision_cli.COMMANDS, "recovery-keygen"):
+        # Keys and provisioning files: no database and no server stack, so an offline machine with
+        # only the laptop package can make and keep the county's keys.
         try:
-            print(provision_cli.run(args))
+            if args.command == "recovery-keygen":
+                _recovery_keygen(args)
+            else:
+                print(provision_cli.run(args))
         except provision_cli.ProvisionCommandError as exc:
             print(f"county-server: {exc}", file=sys.stderr)
             return 2
@@ -230,13 +235,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print(server_extra_message("server", missing), file=sys.stderr)
         return 3
-    if args.command == "recovery-keygen":  # needs no database
-        try:
-            _recovery_keygen(args)
-        except admin.AdminError as exc:
-            print(f"county-server: {exc}", file=sys.stderr)
-            return 2
-        return 0
     store = Store(args.db)
     try:
         if args.command == "init":

@@ -293,3 +293,33 @@ def test_recovery_with_a_bad_provisioning_file_changes_nothing(
     with pytest.raises(RecoveryFailed, match="signature"):
         recover(path, key_file, USER, ask=lambda _p: "new passphrase 42", kdf=KDF, provisioning=bad)
     assert keyring_path(path).read_bytes() == ring
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"{not json", "not_json"),
+        (b'{"server_url": "https://c.example.cn", "extra": 1}', "fields"),
+        (
+            b'{"server_url": "https://c.example.cn", "ca_bundle": "-----BEGIN CERTIFICATE-----\\nxx"}',
+            "ca_bundle",
+        ),
+        (b'{"server_url": "https://c.example.cn", "recovery_public_key": "x"}', "recovery_key"),
+    ],
+    ids=["not-json", "wrong-fields", "bad-ca", "bad-recovery-key"],
+)
+def test_a_bad_file_imported_into_an_unpinned_laptop_changes_nothing(
+    tmp_path: Path, raw: bytes, reason: str
+) -> None:
+    store = create_store(
+        tmp_path / "v.vdd", USER, PASS, VILLAGE, server_url="https://county.example.cn", kdf=KDF
+    )
+    try:
+        before = _snapshot(store)
+        path = tmp_path / "bad.json"
+        path.write_bytes(raw)
+        with pytest.raises(ProvisioningError) as err:
+            import_provisioning(store, path)
+        assert err.value.reason == reason and _snapshot(store) == before
+    finally:
+        store.close()

@@ -210,3 +210,28 @@ def test_backup_of_a_served_database_restores_with_records_and_devices(tmp_path:
             laptop.close()
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize("script", ["install.sh", "backup.sh", "restore.sh", "county-server-admin"])
+def test_the_scripts_parse_and_are_executable(script: str) -> None:
+    path = SERVER / script
+    assert os.access(path, os.X_OK)
+    shell = "sh" if path.read_text("utf-8").startswith("#!/bin/sh") else "bash"
+    assert subprocess.run([shell, "-n", str(path)], capture_output=True, timeout=30).returncode == 0
+
+
+def test_restore_refuses_to_run_without_its_arguments() -> None:
+    done = subprocess.run([SERVER / "restore.sh"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and "usage:" in done.stderr
+
+
+def test_backup_needs_a_database_name(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    done = subprocess.run(
+        [SERVER / "backup.sh"],
+        env={**env, "BACKUP_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode != 0 and "PGDATABASE" in done.stderr and not list(tmp_path.iterdir())

@@ -158,6 +158,10 @@ def import_provisioning(store: Store, path: str | Path, *, repin: bool = False) 
     )
     pinned = pinned_signing_key(store)
     newly_pinned = provisioning.signing_key is not None and provisioning.signing_key != pinned
+    if recovery_changed:
+        # Key ring first: if the transaction below then fails, the next import seals again.
+        assert provisioning.recovery_public_key is not None
+        store.set_recovery_key(provisioning.recovery_public_key.encode("ascii"))
     with store.atomic() as conn:
         if provisioning.server_url:
             service.configure(provisioning.server_url, provisioning.ca_bundle)
@@ -168,9 +172,6 @@ def import_provisioning(store: Store, path: str | Path, *, repin: bool = False) 
         if recovery_changed:
             assert provisioning.recovery_public_key is not None
             store.state_set(STATE_RECOVERY_KEY, provisioning.recovery_public_key)
-    if recovery_changed:
-        assert provisioning.recovery_public_key is not None
-        store.set_recovery_key(provisioning.recovery_public_key.encode("ascii"))
     store.audit("provisioning", "provisioning file imported" + (" with the recovery key" if repin else ""))
     server_changed = (old_url or "").rstrip("/") != (provisioning.server_url or "").rstrip("/")
     return ImportResult(server_changed, recovery_changed, newly_pinned)

@@ -160,9 +160,11 @@ class SyncController(QObject):
         )
 
     def configure(self, server_url: str) -> None:
-        service = self.service
+        from desktop.services.provisioning import set_server_by_hand
+
+        store = self.service.store
         self.ui.runner.run_db(
-            lambda: service.configure(server_url, None),
+            lambda: set_server_by_hand(store, server_url),
             name="configure",
             on_done=self._configured,
             on_error=self._enroll_error,
@@ -206,4 +208,6 @@ def attach_sync(desk: Any, ui: UiContext, window: MainWindow) -> None:
     settings_page = window.settings_page
     if settings_page is not None:
         settings_page.auto_sync_changed.connect(lambda _on: controller.apply_settings())
+        # A new provisioning file may move the laptop to another server: show it and check it.
+        settings_page.provisioning.imported.connect(lambda _r: controller._configured(None))
     QTimer.singleShot(0, controller.check_reachable)

@@ -1,7 +1,7 @@
 """``county-server``: county IT's command line.
 
     county-server [--db PATH_OR_URL] init
-    county-server serve [--host H] [--port P] [--cert FILE --key FILE]
+    county-server serve [--host H] [--port P] [--cert FILE --key FILE] [--log-file FILE]
     county-server add-village CODE NAME
     county-server add-villages DIVISIONS.csv
     county-server add-user USERNAME --scope county|township --code CODE [--password-env VAR]
@@ -11,9 +11,14 @@
     county-server revoke-device DEVICE_ID
     county-server export OUT.xlsx [--village CODE ...] [--year YEAR]
     county-server recovery-keygen PRIVATE.pem PUBLIC.pem [--passphrase-env VAR]
+    county-server provision-keygen | provision-make | provision-sign | provision-check   (see provision_cli)
 
 The database is SQLite at a file path (embedded default) or a PostgreSQL URL
 (``postgresql+psycopg://user@host/db``), from ``--db`` or ``COUNTY_SERVER_DB``.
+
+Output is what county IT acts on (a code, a count, a path); Alembic's per-migration log lines are
+kept out of it. ``serve`` logs requests at INFO. Every command needs the ``[server]`` extra except
+the key and provisioning-file commands (``recovery-keygen``, ``provision-*``).
 """
 
 from __future__ import annotations
@@ -26,8 +31,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sync.server import admin, enroll
-from sync.server.store import Store
+from sync.extras import missing_server_modules, server_extra_message
+from sync.server import provision_cli
+
+if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
+    from sync.server import admin, enroll
+    from sync.server.store import Store
 
 DEFAULT_DB = "county-server.db"
 
@@ -42,10 +51,28 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create or upgrade the database schema")
     serve = sub.add_parser("serve", help="run the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8443)
-    serve.add_argument("--cert", help="TLS certificate (PEM)")
-    serve.add_argument("--key", help="TLS private key (PEM)")
+    # Defaults from the environment, so a service unit needs only an EnvironmentFile
+    # (installer/server/county-server.env).
+    env = os.environ.get
+    serve.add_argument(
+        "--host", default=env("COUNTY_SERVER_HOST", "127.0.0.1"), help="env COUNTY_SERVER_HOST"
+    )
+    serve.add_argument(
+        "--port", type=int, default=env("COUNTY_SERVER_PORT", "8443"), help="env COUNTY_SERVER_PORT"
+    )
+    serve.add_argument(
+        "--cert",
+        default=env("COUNTY_SERVER_CERT") or None,
+        help="TLS certificate chain (PEM); env COUNTY_SERVER_CERT",
+    )
+    serve.add_argument(
+        "--key", default=env("COUNTY_SERVER_KEY") or None, help="TLS private key (PEM); env COUNTY_SERVER_KEY"
+    )
+    serve.add_argument(
+        "--log-file",
+        default=env("COUNTY_SERVER_LOG") or None,
+        help="append the log here, not stderr (reopened after logrotate); env COUNTY_SERVER_LOG",
+    )
     village = sub.add_parser("add-village", help="register a village by its 12-digit division code")
     village.add_argument("code")
     village.add_argument("name")
@@ -58,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--password-env", help="read the password from this environment variable")
     code = sub.add_parser("enroll-code", help="issue a one-time enrollment code for a village")
     code.add_argument("village")
-    code.add_argument("--hours", type=float, default=enroll.DEFAULT_CODE_HOURS)
+    code.add_argument("--hours", type=float, default=72.0, help="valid for this many hours (default 72)")
     codes = sub.add_parser("revoke-codes", help="expire every unused enrollment code of a village")
     codes.add_argument("village")
     listing = sub.add_parser("list-devices", help="enrolled devices (to find the one to revoke)")
@@ -76,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("private_out", type=Path, help="private key, encrypted under a passphrase")
     keygen.add_argument("public_out", type=Path)
     keygen.add_argument("--passphrase-env", help="read the key passphrase from this environment variable")
+    provision_cli.add_commands(sub)
     return p
 
 
@@ -84,15 +112,15 @@ def _recovery_keygen(args: argparse.Namespace) -> None:
 
     for path in (args.private_out, args.public_out):
         if path.exists():
-            raise admin.AdminError(f"{path} exists already; not overwriting a key")
+            raise provision_cli.ProvisionCommandError(f"{path} exists already; not overwriting a key")
     if args.passphrase_env:
         passphrase = os.environ.get(args.passphrase_env, "")
     else:
         passphrase = getpass.getpass("Passphrase for the private key: ")
         if getpass.getpass("Again: ") != passphrase:
-            raise admin.AdminError("the two passphrases differ")
+            raise provision_cli.ProvisionCommandError("the two passphrases differ")
     if len(passphrase) < 12:
-        raise admin.AdminError("the private key passphrase needs at least 12 characters")
+        raise provision_cli.ProvisionCommandError("the private key passphrase needs at least 12 characters")
     private_pem, public_pem = generate_recovery_keypair(passphrase.encode("utf-8"))
     fd = os.open(args.private_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
@@ -120,6 +148,11 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
 
     if bool(args.cert) != bool(args.key):
         raise admin.AdminError("--cert and --key go together")
+    for path in (args.cert, args.key):
+        if path and not os.access(path, os.R_OK):
+            raise admin.AdminError(f"cannot read {path} (TLS certificate or key)")
+    if args.log_file:
+        _log_to_file(args.log_file)
     app = create_app(store)
     freeze_startup_heap()
     uvicorn.run(
@@ -129,9 +162,26 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
         ssl_certfile=args.cert,
         ssl_keyfile=args.key,
         log_level="info",
+        # With a log file, uvicorn's records go to the root logger's file handler instead of stderr.
+        log_config=None if args.log_file else uvicorn.config.LOGGING_CONFIG,
         server_header=False,
     )
     return 0
+
+
+def _log_to_file(path: str) -> None:
+    from logging.handlers import WatchedFileHandler
+
+    try:
+        handler = WatchedFileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise admin.AdminError(f"cannot write the log file {path}") from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def _export(args: argparse.Namespace, store: Store) -> None:
@@ -152,21 +202,44 @@ def _export(args: argparse.Namespace, store: Store) -> None:
     print(f"written {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _logging(command: str) -> None:
+    level = logging.INFO if command == "serve" else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # "Context impl …", "Will assume …", "Running upgrade …": noise for county IT at every command.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "recovery-keygen":  # needs no database
+    _logging(args.command)
+    if args.command in (*provision_cli.COMMANDS, "recovery-keygen"):
+        # Keys and provisioning files: no database and no server stack, so an offline machine with
+        # only the laptop package can make and keep the county's keys.
         try:
-            _recovery_keygen(args)
-        except admin.AdminError as exc:
+            if args.command == "recovery-keygen":
+                _recovery_keygen(args)
+            else:
+                print(provision_cli.run(args))
+        except provision_cli.ProvisionCommandError as exc:
             print(f"county-server: {exc}", file=sys.stderr)
             return 2
         return 0
+    missing = missing_server_modules()
+    if missing:
+        print(server_extra_message("server", missing), file=sys.stderr)
+        return 3
     store = Store(args.db)
     try:
         if args.command == "init":
             store.migrate()
-            print("database ready")
+            print(f"database ready: {_safe_url(store.url)} (schema {store.schema_revision()})")
             return 0
         store.migrate()
         if args.command == "serve":
@@ -179,7 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"user {args.username} added")
         elif args.command == "enroll-code":
             code = enroll.issue_code(store, args.village, args.hours)
-            print(code)
+            print(code)  # alone on stdout, for scripts; the explanation goes to stderr
+            print(
+                f"one-time enrollment code for village {args.village}, valid {args.hours:g} hours",
+                file=sys.stderr,
+            )
         elif args.command == "add-villages":
             added, existing = admin.add_villages_from_table(store, args.table)
             print(f"{added} villages added, {existing} already there")

@@ -20,10 +20,14 @@ from desktop.ui.tasks import TaskRunner
 from desktop.ui.unlock import UnlockDialog
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop.services.session import Session
     from desktop.storage import KdfParams, Store
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.pages.settings_page import SettingsPage
+    from desktop.ui.parts import Part
     from desktop.ui.wizard import SetupChoices, SetupWizard
 
 # Only what the first screen needs is imported above; the main window, the store's libraries and
@@ -88,6 +92,13 @@ class IdleWatcher(QObject):
         return False
 
 
+def default_parts(desk: DeskApp, ui: UiContext, settings_page: SettingsPage) -> list[Part]:
+    """The village official's window: sync (page and status bar)."""
+    from desktop.ui.sync_wiring import SyncPart
+
+    return [SyncPart(ui, settings_page)]
+
+
 class DeskApp(QObject):
     unlocked = Signal()
     locked = Signal()
@@ -100,7 +111,7 @@ class DeskApp(QObject):
         kdf: KdfParams | None = None,
         runner: TaskRunner | None = None,
         qsettings: QSettings | None = None,
-        configure_session: Any = None,
+        parts: Callable[[DeskApp, UiContext, SettingsPage], list[Part]] | None = None,
     ) -> None:
         super().__init__()
         self.paths = paths.ensure()
@@ -108,8 +119,9 @@ class DeskApp(QObject):
         self.settings = Settings(self.qsettings)
         self.runner = runner or TaskRunner()
         self.kdf = kdf
-        self.configure_session = configure_session
-        """Optional hook ``(DeskApp, UiContext, MainWindow) -> None`` (the sync parts plug in here)."""
+        self.make_parts = parts or default_parts
+        """``(DeskApp, UiContext, SettingsPage) -> [Part]``: what fills the main window besides the
+        record pages and the settings (sync, records waiting on the township)."""
         self.session: Session | None = None
         self.ui: UiContext | None = None
         self.window: MainWindow | None = None
@@ -186,15 +198,18 @@ class DeskApp(QObject):
         self._build_window()
         self.idle.set_minutes(self.settings.get("auto_lock_minutes"))
         self.idle.start()
-        if enrollment_code and self.window is not None and self.window.enroll is not None:
-            self.window.enroll(enrollment_code)
+        from desktop.ui.sync_wiring import SyncPart
+
+        sync = self.window.part(SyncPart) if self.window is not None else None
+        if enrollment_code and sync is not None:
+            sync.enroll(enrollment_code)
         self.unlocked.emit()
 
     def _build_window(self) -> None:
         from desktop.ui.main_window import MainWindow
         from desktop.ui.pages.settings_page import SettingsPage
+        from desktop.ui.parts import Place
         from desktop.ui.qtfix import forget_module_sources
-        from desktop.ui.sync_wiring import attach_sync
 
         forget_module_sources()
         assert self.ui is not None
@@ -202,10 +217,13 @@ class DeskApp(QObject):
         settings_page.language_changed.connect(self.set_language)
         settings_page.auto_lock_changed.connect(self.idle.set_minutes)
         window = MainWindow(self.ui, self.qsettings)
-        window.add_page(QCoreApplication.translate("MainWindow", "Settings"), settings_page)
+        window.add_page(
+            QCoreApplication.translate("MainWindow", "Settings"), settings_page, place=Place.SETTINGS
+        )
         window.settings_page = settings_page
         window.lock_requested.connect(self.lock)
-        (self.configure_session or attach_sync)(self, self.ui, window)
+        for part in self.make_parts(self, self.ui, settings_page):
+            window.add_part(part)
         self.window = window
         window.show()
         window.focus_first()

@@ -25,6 +25,7 @@ from desktop.services.settings import AppPaths
 from desktop.ui.app import DeskApp
 from desktop.ui.launch import make_qapp
 from desktop.ui.main_window import MainWindow
+from desktop.ui.sync_wiring import SyncPart
 from desktop.ui.unlock import UnlockDialog
 from desktop.ui.wizard import SetupWizard
 
@@ -136,10 +137,10 @@ def render(out: Path) -> list[Path]:
         _wait(800)
         shots.append(_grab(window, out, "10-income"))
 
-        sync_page, controller = window.sync_page, window.sync_controller
-        assert sync_page is not None and controller is not None  # attach_sync ran at unlock
-        sync_index = next(i for i, (_t, p) in enumerate(window.pages) if p is sync_page)
-        window.show_page(sync_index)
+        sync = window.part(SyncPart)
+        assert sync is not None  # the default parts were added at unlock
+        sync_page, controller = sync.page, sync.controller
+        window.show_page(sync_page)
         sync_page.code.setText(server.enrollment_code)
         controller.enroll(server.enrollment_code)
         _wait(until=lambda: sync_page.progress.value() == 100, timeout_ms=60000)

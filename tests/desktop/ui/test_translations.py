@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QLineEdit, QLi
 from desktop.ui import translations
 from desktop.ui.context import UiContext
 from desktop.ui.pages.settings_page import SettingsPage
-from desktop.ui.sync_wiring import attach_sync
+from desktop.ui.sync_wiring import SyncPart
 from desktop.ui.unlock import UnlockDialog
 from desktop.ui.wizard import SetupWizard
 
@@ -47,8 +47,7 @@ def test_no_english_left_on_chinese_screens(qtbot, zh, ui: UiContext, runner, tm
     window = open_main_window(qtbot, ui, tmp_path)
     settings = SettingsPage(ui)
     window.add_page(window.tr("Settings"), settings)
-    window.settings_page = settings
-    attach_sync(None, ui, window)
+    window.add_part(SyncPart(ui, settings))
     wizard = SetupWizard(runner, lambda choices: None)
     qtbot.addWidget(wizard)
     unlock = UnlockDialog(runner, tmp_path / "x.vdd", ["clerk"])

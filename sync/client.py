@@ -184,7 +184,9 @@ def _error_from_response(resp: requests.Response) -> SyncError:
         return TooLargeError(en, zh, code="too_large", status=status)
     if code in _AUTH_CODES or status == 401:
         return AuthError(code=code or "unauthorized")
-    return RejectedError(en, zh, code=code or f"http_{status}", status=status)
+    rejected = RejectedError(en, zh, code=code or f"http_{status}", status=status)
+    rejected.payload = dict(payload)
+    return rejected
 
 
 @dataclass

@@ -385,14 +385,27 @@ class DeskApp(QObject):
 
 def default_staff_sign_in(url: str, ca_file: str | None, user: str, password: str) -> Any:
     """On the network pool: sign in to the county server as township/county staff."""
-    from desktop.services.township import sign_in
+    from pathlib import Path
 
-    return sign_in(url, ca_file, user, password)
+    from desktop.services.township import TownshipService
+    from desktop.ui.i18n import current_language
+
+    pem = Path(ca_file).read_text("ascii") if ca_file else None
+    desk = TownshipService(url, pem, language=current_language())
+    try:
+        desk.sign_in(user, password)
+    except BaseException:
+        desk.close()
+        raise
+    return desk
 
 
 def _sign_out(desk: Any) -> None:
     """End the sign-in at the server; offline or expired is fine (the token dies on its own)."""
     from sync.errors import SyncError
 
-    with contextlib.suppress(SyncError):
-        desk.sign_out()
+    try:
+        with contextlib.suppress(SyncError):
+            desk.sign_out()
+    finally:
+        desk.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QStatusBar
 
@@ -75,8 +75,12 @@ class StaffWindow(PagedWindow):
 
 
 def staff_who(desk: Any) -> str:
-    """ "wang (township 110105001)" from whatever the desk knows about the signed-in account."""
-    user = getattr(desk, "user", None)
-    name = getattr(user, "username", None) or getattr(desk, "username", "") or ""
-    scope = getattr(user, "scope_name", None) or getattr(user, "scope_code", None) or ""
-    return f"{name} ({scope})" if scope else str(name)
+    """ "wang, township 110105001" from the signed-in account."""
+    account = getattr(desk, "account", None)
+    if account is None:
+        return ""
+    if account.scope == "county":
+        scope = QCoreApplication.translate("StaffWindow", "county {code}")
+    else:
+        scope = QCoreApplication.translate("StaffWindow", "township {code}")
+    return f"{account.username}, {scope.format(code=account.scope_code)}"

@@ -96,10 +96,11 @@ class IdleWatcher(QObject):
 
 
 def default_parts(desk: DeskApp, ui: UiContext, settings_page: SettingsPage) -> list[Part]:
-    """The village official's window: sync (page and status bar)."""
+    """The village official's window: sync (page and status bar), records waiting on the township."""
+    from desktop.ui.pages.waiting import ReviewPart
     from desktop.ui.sync_wiring import SyncPart
 
-    return [SyncPart(ui, settings_page)]
+    return [SyncPart(ui, settings_page), ReviewPart(ui)]
 
 
 class DeskApp(QObject):

@@ -214,7 +214,6 @@ class SyncPart(Part):
         status = host.status_bar()
         assert isinstance(status, StatusBar)
         controller.reachability.connect(status.set_online)
-        controller.finished.connect(lambda report: status.set_conflicts(report.open_conflicts))
         controller.state_changed.connect(host.refresh_pending)
         controller.state_changed.connect(lambda: status.set_last_sync(service.last_sync))
         status.set_last_sync(service.last_sync)

@@ -170,13 +170,14 @@ class StaffSignInDialog(QDialog):
         self._say(self.tr("Signing in…"), error=False)
         sign_in = self._sign_in
         self.runner.run_network(
-            lambda: sign_in(url, ca, user, password),
+            lambda: (sign_in(url, ca, user, password), url, ca, user),
             name="staff-sign-in",
-            on_done=lambda desk: self._done(desk, url, ca, user),
+            on_done=self._done,
             on_error=self._error,
         )
 
-    def _done(self, desk: Any, url: str, ca: str | None, user: str) -> None:
+    def _done(self, answer: tuple[Any, str, str | None, str]) -> None:
+        desk, url, ca, user = answer
         self._busy = False
         self.password.clear()
         self.settings.set("staff_server_url", url)

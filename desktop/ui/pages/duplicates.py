@@ -128,14 +128,18 @@ class DuplicatesPage(QWidget):
         desk, status = self.staff.desk, self.status.currentData()
         current = select or self.current_group_id()
         self.staff.runner.run_network(
-            lambda: desk.duplicates(status),
+            lambda: (desk.duplicates(status), current),
             name="duplicates",
             key="duplicates",
-            on_done=lambda groups: self._show(groups, current),
-            on_error=lambda exc: self._say(describe(exc), error=True),
+            on_done=self._show,
+            on_error=self._failed,
         )
 
-    def _show(self, groups: list[Any], select: str | None) -> None:
+    def _failed(self, exc: BaseException) -> None:
+        self._say(describe(exc), error=True)
+
+    def _show(self, answer: tuple[list[Any], str | None]) -> None:
+        groups, select = answer
         self.groups = list(groups)
         self.list.setRowCount(len(self.groups))
         for row, group in enumerate(self.groups):

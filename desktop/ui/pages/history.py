@@ -82,8 +82,12 @@ class HistoryPage(QWidget):
             name="history",
             key="history",
             on_done=self._show,
-            on_error=lambda exc: self.message.setText(describe(exc)),
+            on_error=self._failed,
         )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setText(describe(exc))
 
     def _show(self, page: Any) -> None:
         # Newest decision first.

@@ -77,6 +77,7 @@ class ItemView(QWidget):
         self.compare.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.compare.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.compare.setWordWrap(True)
+        self.compare.setTabKeyNavigation(False)  # Tab leaves for the editor and the note
         self.compare.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.compare.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.compare.verticalHeader().setMinimumWidth(110)
@@ -306,15 +307,21 @@ class ItemView(QWidget):
     def _load_history(self, item: Any) -> None:
         self.history.clear()
         desk, record_id = self.staff.desk, item.record_id
+        item_id = item.id
         self.staff.runner.run_network(
-            lambda: desk.history(record_id),
+            lambda: (item_id, desk.history(record_id)),
             name="item-history",
             key="item-history",
-            on_done=lambda entries: self._show_history(item.id, entries),
-            on_error=lambda _exc: None,  # the history is context; the decision does not need it
+            on_done=self._show_history,
+            on_error=self._history_failed,
         )
 
-    def _show_history(self, item_id: str, entries: list[Any]) -> None:
+    def _history_failed(self, _exc: BaseException) -> None:
+        """The history is context; the decision does not need it."""
+        self.history.clear()
+
+    def _show_history(self, answer: tuple[str, list[Any]]) -> None:
+        item_id, entries = answer
         if self.item is None or self.item.id != item_id:
             return
         self.history.clear()

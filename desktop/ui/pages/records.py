@@ -178,13 +178,15 @@ class RecordListPage(QWidget):
         if review is None:
             return
         entity = self.entity
-        text = self.tr("A value of this record waits on the township's decision")
         self.ui.runner.run_db(
             lambda: review.under_review(entity),
             name=f"under-review-{entity}",
             key=f"under-review-{entity}-{id(self)}",
-            on_done=lambda ids: self.model.set_marked(ids, text),
+            on_done=self._marked,
         )
+
+    def _marked(self, ids: set[str]) -> None:
+        self.model.set_marked(ids, self.tr("A value of this record waits on the township's decision"))
 
     def select(self, record_id: str) -> bool:
         row = self.model.row_of(record_id)

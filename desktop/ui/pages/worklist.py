@@ -66,15 +66,17 @@ class WorkListModel(QAbstractTableModel):
         generation = self._generation
         desk, query = self.desk, dict(self.query)
         self._fetching = True
+        # Callbacks are bound methods (Qt drops them with the model); the answer carries its generation.
         self.runner.run_network(
-            lambda: desk.items(**query, offset=0, limit=PAGE),
+            lambda: (generation, 0, desk.items(**query, offset=0, limit=PAGE)),
             name="worklist",
             key="worklist",
-            on_done=lambda page: self._first(generation, page),
-            on_error=lambda exc: self._failed(generation, exc),
+            on_done=self._first,
+            on_error=self._failed,
         )
 
-    def _first(self, generation: int, page: Any) -> None:
+    def _first(self, answer: tuple[int, int, Any]) -> None:
+        generation, _offset, page = answer
         if generation != self._generation:
             return
         self._fetching = False
@@ -85,10 +87,9 @@ class WorkListModel(QAbstractTableModel):
         self.endResetModel()
         self.loaded.emit(self.total, self.counts)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self._fetching = False
-            self.load_failed.emit(exc)
+    def _failed(self, exc: BaseException) -> None:
+        self._fetching = False
+        self.load_failed.emit(exc)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._fetching and len(self.items) < self.total
@@ -100,13 +101,14 @@ class WorkListModel(QAbstractTableModel):
         desk, query, offset = self.desk, dict(self.query), len(self.items)
         self._fetching = True
         self.runner.run_network(
-            lambda: desk.items(**query, offset=offset, limit=PAGE),
+            lambda: (generation, offset, desk.items(**query, offset=offset, limit=PAGE)),
             name="worklist-more",
-            on_done=lambda page: self._more(generation, offset, page),
-            on_error=lambda exc: self._failed(generation, exc),
+            on_done=self._more,
+            on_error=self._failed,
         )
 
-    def _more(self, generation: int, offset: int, page: Any) -> None:
+    def _more(self, answer: tuple[int, int, Any]) -> None:
+        generation, offset, page = answer
         if generation != self._generation or offset != len(self.items):
             return
         self._fetching = False
@@ -241,6 +243,7 @@ class WorkListPage(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
@@ -279,6 +282,7 @@ class WorkListPage(QWidget):
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self._failed)
         self._select_after: str | None = None
+        self._keep_message = False
         self.refresh()
 
     # -- filters ----------------------------------------------------------------------------------
@@ -312,8 +316,9 @@ class WorkListPage(QWidget):
         if total == 0:
             self.message.setStyleSheet("color: #1b7f2a;")
             self.message.setText(self.tr("Nothing here: no item matches these filters."))
-        elif not self.message.styleSheet().startswith("color: #b00020"):
+        elif not self._keep_message:
             self.message.clear()
+        self._keep_message = False
         target = self._select_after
         self._select_after = None
         row = self.model.row_of(target) if target else -1
@@ -323,10 +328,11 @@ class WorkListPage(QWidget):
             self.view.selectRow(row)
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setText(describe(exc))
+        self.say(describe(exc), error=True)
 
     def say(self, text: str, *, error: bool = False) -> None:
+        """A message that stays over the next reload (what was just decided, or why not)."""
+        self._keep_message = True
         self.message.setStyleSheet("color: #b00020;" if error else "color: #1b7f2a;")
         self.message.setText(text)
 

@@ -382,6 +382,13 @@ class HttpRemote:
             raise ServerError(code="bad_response")
         return data
 
+    def review(self, record_ids: list[str]) -> list[dict[str, Any]]:
+        """Township review state of these records' items (``GET /review``, at most 100 ids)."""
+        data = self.http.json("GET", "/review?records=" + ",".join(record_ids))
+        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+            raise ServerError(code="bad_response")
+        return list(data["items"])
+
 
 def _decode(decoder: Callable[[bytes], Any], resp: requests.Response) -> Any:
     try:

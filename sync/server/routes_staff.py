@@ -49,7 +49,7 @@ class DecideRequest(BaseModel):
         description="county | village (with conflict_id) | typed (with value) | stay_deleted | restore",
     )
     version: int = Field(description="The county version the decision was made on (item.county.version)")
-    note: str = Field(min_length=1, max_length=1000, description="Why; kept with the decision")
+    note: str = Field(default="", max_length=1000, description="Why (required); kept with the decision")
     conflict_id: str | None = Field(default=None, max_length=36)
     value: Any = Field(default=None, description="typed: the value, as the form takes it")
     fields: dict[str, Any] | None = Field(default=None, description="restore: field -> value to restore")
@@ -58,7 +58,7 @@ class DecideRequest(BaseModel):
 class DuplicateDecision(BaseModel):
     keep: str | None = Field(default=None, max_length=36, description="The person record to keep")
     not_same: bool = Field(default=False, description="Two different people: keep both")
-    note: str = Field(min_length=1, max_length=1000)
+    note: str = Field(default="", max_length=1000, description="Why (required)")
 
 
 def staff_router(

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from desktop.services.settings import DictBackend, Settings
 from desktop.services.township import TownshipService
+from desktop.ui.pages.duplicates import DuplicatesPage
 from desktop.ui.pages.history import HistoryPage
 from desktop.ui.pages.township import WorkDeskPage
 from desktop.ui.pages.worklist import WorkListModel
@@ -235,3 +236,78 @@ def test_township_b_sees_nothing_of_a_and_is_told_so(qtbot, world: World, runner
     finally:
         other.desk.close()
         mine.desk.close()
+
+
+def test_duplicate_residents_keep_one_and_not_the_same_person_by_keyboard(
+    qtbot, staff, world: World, tmp_path
+) -> None:
+    from tests.sync_world import VILLAGE_2, Laptop
+
+    west = Laptop(tmp_path / "west.vdd", world.county, "西村电脑", village=VILLAGE_2)
+    try:
+        copies = {}
+        with west.store.atomic():
+            household = west.store.household.create(
+                {
+                    "household_no": "0099",
+                    "head_name": "孙七",
+                    "address": "西村一组",
+                    "category": "ordinary",
+                    "status": "active",
+                }
+            )
+            for source in _present_persons(world):
+                fields = {
+                    k: v
+                    for k, v in world.a.store.person.get(source).items()
+                    if k not in ("id", "village_code", "deleted", "seq", "household_id")
+                }
+                fields["relation"] = "child"
+                copies[source] = west.store.person.create({**fields, "household_id": household})
+        west.sync()
+        page = DuplicatesPage(staff)
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitUntil(lambda: page.list.rowCount() == 2, timeout=10000)
+        assert page.count.text() == "2 组重复人员"
+        assert "*" in page.list.item(0, 0).text()  # the resident ID is masked
+        villages = {page.holders.item(r, 1).text() for r in range(page.holders.rowCount())}
+        assert villages == {"东村", "西村"}
+
+        # Keep the east village's record of the first group.
+        page.list.setFocus()
+        qtbot.keyClick(page.list, Qt.Key.Key_Tab)
+        assert page.holders.hasFocus()
+        group = page.current_group()
+        east_row = next(r for r, h in enumerate(group.holders) if h.village_code == VILLAGE)
+        page.holders.setCurrentCell(east_row, 0)
+        qtbot.keyClick(page.holders, Qt.Key.Key_K, CTRL)
+        assert "说明" in page.message.text() and page.note.hasFocus()  # the note comes first
+        qtbot.keyClicks(page.note, "same person, moved")
+        with qtbot.waitSignal(page.decided, timeout=10000) as decided:
+            qtbot.keyClick(page.note, Qt.Key.Key_K, CTRL)
+        kept = group.holders[east_row].record_id
+        assert decided.args[0].decision == "keep" and decided.args[0].kept_record_id == kept
+        other = next(h.record_id for h in group.holders if h.record_id != kept)
+        assert server_records(world.county, VILLAGE_2)[other]["data"]["status"] == "moved_out"
+
+        # The other group: not the same person.
+        qtbot.waitUntil(lambda: page.list.rowCount() == 1, timeout=10000)
+        page.note.setFocus()
+        qtbot.keyClicks(page.note, "different birth place")
+        with qtbot.waitSignal(page.decided, timeout=10000) as decided:
+            qtbot.keyClick(page.note, Qt.Key.Key_D, CTRL)
+        assert decided.args[0].decision == "not_same"
+        qtbot.waitUntil(lambda: page.list.rowCount() == 0, timeout=10000)
+        assert "没有重复人员" in page.message.text()
+    finally:
+        west.close()
+
+
+def _present_persons(world: World) -> list[str]:
+    """Two persons of the east village who live there (only active records can be duplicates)."""
+    persons = [
+        r["id"] for r in world.a.store.person.iter_all() if r["status"] == "present" and r["id"] != world.gone
+    ]
+    assert len(persons) >= 2
+    return persons[:2]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -102,8 +103,17 @@ class StaffSignInDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.button)
         self.resize(520, self.sizeHint().height())
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        """The keyboard goes to the first field still empty (the password when the rest is known)."""
         first = next((e for e in (self.server, self.user) if not e.text()), self.password)
         first.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.activateWindow()
+        self.focus_first()
 
     # -- where the server is ---------------------------------------------------------------------------
     def _browse_ca(self) -> None:

@@ -83,4 +83,5 @@ def staff_who(desk: Any) -> str:
         scope = QCoreApplication.translate("StaffWindow", "county {code}")
     else:
         scope = QCoreApplication.translate("StaffWindow", "township {code}")
-    return f"{account.username}, {scope.format(code=account.scope_code)}"
+    who = QCoreApplication.translate("StaffWindow", "{user}, {scope}")
+    return who.format(user=account.username, scope=scope.format(code=account.scope_code))

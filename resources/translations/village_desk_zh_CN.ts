@@ -767,6 +767,10 @@
         <source>township {code}</source>
         <translation>乡镇 {code}</translation>
     </message>
+    <message>
+        <source>{user}, {scope}</source>
+        <translation>{user}，{scope}</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>

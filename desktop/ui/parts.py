@@ -85,6 +85,7 @@ class Part:
 
 
 P = TypeVar("P", bound=Part)
+W = TypeVar("W", bound=QWidget)
 
 
 class PagedWindow(QMainWindow):
@@ -133,6 +134,10 @@ class PagedWindow(QMainWindow):
     def part(self, kind: type[P]) -> P | None:
         """The first part of that type, for whoever assembled the window (and for tests)."""
         return next((p for p in self.parts if isinstance(p, kind)), None)
+
+    def part_page(self, kind: type[W]) -> W | None:
+        """The first page of that widget type, whichever part brought it."""
+        return next((p for _t, p in self.pages if isinstance(p, kind)), None)
 
     def shutdown(self) -> None:
         """Shut every part down (once), newest first."""

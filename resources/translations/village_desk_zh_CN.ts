@@ -68,6 +68,10 @@
         <translation>说明</translation>
     </message>
     <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
         <source>{count} duplicate residents</source>
         <translation>{count} 组重复人员</translation>
     </message>
@@ -78,6 +82,10 @@
     <message>
         <source>a record in {village} (outside your township)</source>
         <translation>{village}的一条记录（不属于您的乡镇）</translation>
+    </message>
+    <message>
+        <source>{name} ({village}, household {number})</source>
+        <translation>{name}（{village}，户号 {number}）</translation>
     </message>
     <message>
         <source>Kept {name}</source>
@@ -201,6 +209,18 @@
         <translation>无</translation>
     </message>
     <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{form}: {record}</source>
+        <translation>{form}：{record}</translation>
+    </message>
+    <message>
+        <source>{choice}: {value}</source>
+        <translation>{choice}：{value}</translation>
+    </message>
+    <message>
         <source>{count} decisions</source>
         <translation>{count} 条处理记录</translation>
     </message>
@@ -235,6 +255,14 @@
     <message>
         <source>field</source>
         <translation>字段</translation>
+    </message>
+    <message>
+        <source>{source}: {value} ({user}, {device})</source>
+        <translation>{source}：{value}（{user}，{device}）</translation>
+    </message>
+    <message>
+        <source>{source}: {value}</source>
+        <translation>{source}：{value}</translation>
     </message>
 </context>
 <context>
@@ -1074,6 +1102,14 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{field}: {value}</source>
+        <translation>{field}：{value}</translation>
+    </message>
+    <message>
         <source>Waiting on the township</source>
         <translation>等待乡镇处理</translation>
     </message>
@@ -1142,6 +1178,10 @@
     <message>
         <source>Deleted against edited</source>
         <translation>删除与修改冲突</translation>
+    </message>
+    <message>
+        <source>village: {values}  ⇄  county: {county}</source>
+        <translation>村：{values}  ⇄  县：{county}</translation>
     </message>
     <message>
         <source>Open</source>

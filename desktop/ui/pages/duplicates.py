@@ -143,9 +143,10 @@ class DuplicatesPage(QWidget):
         self.groups = list(groups)
         self.list.setRowCount(len(self.groups))
         for row, group in enumerate(self.groups):
-            names = "; ".join(self._holder_text(h) for h in group.holders)
+            names = self.tr("; ").join(self._holder_text(h) for h in group.holders)
             status = self.tr("Open") if group.status == "open" else self._decision_text(group)
-            for column, text in enumerate((group.resident_id_masked, names, group.age, status)):
+            age = group.age if group.created_at else "—"  # no time known: say nothing rather than 1970
+            for column, text in enumerate((group.resident_id_masked, names, age, status)):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 self.list.setItem(row, column, cell)
@@ -163,7 +164,9 @@ class DuplicatesPage(QWidget):
             return self.tr("a record in {village} (outside your township)").format(
                 village=holder.village_name or holder.village_code
             )
-        return f"{holder.name} ({holder.village_name}, {holder.household_no})"
+        return self.tr("{name} ({village}, household {number})").format(
+            name=holder.name, village=holder.village_name, number=holder.household_no
+        )
 
     def _decision_text(self, group: Any) -> str:
         if group.decision == "keep":

@@ -97,14 +97,14 @@ class HistoryPage(QWidget):
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
             d = item.decision
-            aside = "; ".join(self._aside(a) for a in d.set_aside) or self.tr("nothing")
+            aside = self.tr("; ").join(self._aside(a) for a in d.set_aside) or self.tr("nothing")
             cells = (
                 when(d.decided_at),
                 d.decided_by,
                 item.village_name or item.village_code,
-                f"{item.entity_label}: {item.record_title}",
+                self.tr("{form}: {record}").format(form=item.entity_label, record=item.record_title),
                 item.field_label,
-                f"{self._choice(d.choice)}: {d.display}",
+                self.tr("{choice}: {value}").format(choice=self._choice(d.choice), value=d.display),
                 d.note,
                 aside,
             )
@@ -126,13 +126,14 @@ class HistoryPage(QWidget):
         }.get(choice, choice)
 
     def _aside(self, aside: Any) -> str:
-        who = ""
-        if aside.user or aside.device_name:
-            who = f" ({aside.user}, {aside.device_name})" if aside.device_name else f" ({aside.user})"
         source = {"village": self.tr("village"), "county": self.tr("county"), "field": self.tr("field")}.get(
             aside.source, aside.source
         )
-        return f"{source}: {aside.display}{who}"
+        if aside.device_name or aside.user:
+            return self.tr("{source}: {value} ({user}, {device})").format(
+                source=source, value=aside.display, user=aside.user, device=aside.device_name or "—"
+            )
+        return self.tr("{source}: {value}").format(source=source, value=aside.display)
 
     def focus_search(self) -> None:
         self.table.setFocus()

@@ -130,13 +130,14 @@ class ItemView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.message)
-        layout.addWidget(self.compare, 1)
+        layout.addWidget(self.compare)
         layout.addWidget(self.help)
         layout.addLayout(form)
         layout.addLayout(buttons)
         self.history_label = QLabel(self.tr("Earlier decisions on this record"), self)
         layout.addWidget(self.history_label)
         layout.addWidget(self.history)
+        layout.addStretch(1)
 
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -152,7 +153,9 @@ class ItemView(QWidget):
         """The pseudo-column of the typed value: one past the county."""
         return self.compare.columnCount()
 
-    def show_item(self, item: Any, *, message: str = "", error: bool = False) -> None:
+    def show_item(self, item: Any, *, message: str = "", error: bool = False, choose: bool = True) -> None:
+        """Show ``item``; the county's column is chosen to start with unless ``choose`` is False (after
+        a refusal the person chooses again, on the fresh values)."""
         self.item = item
         self._busy = False
         self.decide_button.setEnabled(item.is_open)
@@ -191,7 +194,11 @@ class ItemView(QWidget):
                     "Tab to the note, Ctrl+Enter decides."
                 ).format(n=count + 1)
             )
-        self._choose(count + 1 if item.is_open else -1)
+        self.column = -1
+        if choose and item.is_open:
+            self._choose(count + 1)
+        else:
+            self.typed_label.setStyleSheet("")
         self.compare.setFocus()
         self._load_history(item)
 
@@ -245,6 +252,11 @@ class ItemView(QWidget):
                 cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 table.setItem(r, c, cell)
         table.blockSignals(False)
+        # As tall as its rows: the editor and the note stay close under the values.
+        table.resizeRowsToContents()
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + 4
+        height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(min(height, 360))
 
     def _make_typed(self, item: Any) -> None:
         if self.typed is not None:
@@ -496,7 +508,7 @@ class ItemView(QWidget):
                 "Not saved: the values changed since you opened this item. The current values are shown "
                 "now; look again and decide."
             )
-            self.show_item(exc.item, message=text, error=True)
+            self.show_item(exc.item, message=text, error=True, choose=False)
         elif isinstance(exc, AlreadyDecided) and exc.item is not None:
             self.show_item(exc.item, message=text, error=True)
             self.staff.bus.decided.emit(exc.item.id)

@@ -95,7 +95,10 @@ class WaitingPage(QWidget):
         for r, row in enumerate(self.rows):
             mine = row.my_display
             if row.my_fields:
-                mine = "; ".join(f"{label}: {value}" for label, value in row.my_fields.items())
+                mine = self.tr("; ").join(
+                    self.tr("{field}: {value}").format(field=label, value=value)
+                    for label, value in row.my_fields.items()
+                )
             if row.status == "waiting":
                 waiting += 1
                 outcome = self.tr("Waiting on the township")

@@ -185,7 +185,9 @@ class WorkListModel(QAbstractTableModel):
         if column == "values":
             if item.kind == "delete":
                 return self.tr("Deleted against edited")
-            return " / ".join(v.display for v in item.village_values) + "  ⇄  " + item.county.display
+            return self.tr("village: {values}  ⇄  county: {county}").format(
+                values=" / ".join(v.display for v in item.village_values), county=item.county.display
+            )
         if column == "age":
             return item.age
         return self.tr("Open") if item.is_open else self.tr("Decided")
@@ -248,7 +250,7 @@ class WorkListPage(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
-        for column, width in zip(range(7), (90, 220, 70, 120, 330, 80, 70), strict=True):
+        for column, width in zip(range(7), (90, 220, 80, 170, 330, 80, 70), strict=True):
             header.resizeSection(column, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.view.activated.connect(lambda index: self._open(index.row()))

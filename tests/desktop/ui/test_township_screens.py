@@ -85,7 +85,7 @@ def test_work_list_model_holds_labelled_items_with_counts_and_filters(qtbot, qtm
     occupation = next(i for i in model.items if i.field == "occupation")
     row = model.row_of(occupation.id)
     # Both laptops' values and the county's:
-    assert model.data(model.index(row, 4)) == "务农 / 个体经营  ⇄  务工"
+    assert model.data(model.index(row, 4)) == "村：务农 / 个体经营  ⇄  县：务工"
     assert "·" in model.data(model.index(row, 1))  # name · household number · head
     assert not any(t and ("senior" in t or "college" in t) for t in texts)  # labels, never codes
 
@@ -186,6 +186,9 @@ def test_a_stale_decision_is_refused_and_the_fresh_values_are_shown(qtbot, staff
     county_column = view.compare.columnCount() - 1
     assert view.compare.item(0, county_column).text() == "13700000009"  # the fresh value is shown
     assert view.note.text() == "village office confirmed"  # the note is kept for the second try
+    assert view.column == -1  # asked again: nothing chosen on the fresh values
+    qtbot.keyClick(view.compare, Qt.Key.Key_Return, CTRL)
+    assert "请先选择一列" in view.message.text()
 
     qtbot.keyClick(view.compare, Qt.Key.Key_1)
     with qtbot.waitSignal(view.decided, timeout=10000):

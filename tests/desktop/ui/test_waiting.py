@@ -48,7 +48,7 @@ def test_waiting_list_markers_and_form_note_for_laptop_b(
     }
     assert rows["职业"][3:6] == ["务农", "务工", "等待乡镇处理"]  # mine beside the county's
     assert rows["文化程度"][3:5] == ["初中", "大专"]  # choice labels, not codes
-    assert rows["记录存续（删除/保留）"][3] == "职业: 外出务工"  # my edit of the deleted person is kept
+    assert rows["记录存续（删除/保留）"][3] == "职业：外出务工"  # my edit of the deleted person is kept
     assert "·" in rows["职业"][0]
 
     # The persons list marks the record under review; its form says what waits.

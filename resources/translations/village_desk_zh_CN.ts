@@ -2,6 +2,23 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CompareTable</name>
+    <message>
+        <source>Base (before the edits)</source>
+        <translation>原值（修改前）</translation>
+    </message>
+    <message>
+        <source>{n} · village: {user}
+{device} · {time}</source>
+        <translation>{n} · 村级：{user}
+{device} · {time}</translation>
+    </message>
+    <message>
+        <source>{n} · county now</source>
+        <translation>{n} · 县级现值</translation>
+    </message>
+</context>
+<context>
     <name>DuplicatesPage</name>
     <message>
         <source>Open</source>
@@ -337,20 +354,6 @@
     <message>
         <source>Keys: 1–{n} choose a column ({n} = county), ← → move, 0 types a new value, Tab to the note, Ctrl+Enter decides.</source>
         <translation>按键：1–{n} 选择一列（{n} = 县级），← → 切换，0 录入新数值，Tab 到说明，Ctrl+Enter 确定。</translation>
-    </message>
-    <message>
-        <source>Base (before the edits)</source>
-        <translation>原值（修改前）</translation>
-    </message>
-    <message>
-        <source>{n} · village: {user}
-{device} · {time}</source>
-        <translation>{n} · 村级：{user}
-{device} · {time}</translation>
-    </message>
-    <message>
-        <source>{n} · county now</source>
-        <translation>{n} · 县级现值</translation>
     </message>
     <message>
         <source>{n} · type a new value</source>

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.errors import describe
-from desktop.ui.pages.item_view import when
+from desktop.ui.pages.compare import when
 from desktop.ui.staff_window import StaffContext
 
 LIMIT = 500

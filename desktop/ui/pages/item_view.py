@@ -9,24 +9,19 @@ field moved since (409) shows the fresh values with a clear message, and asks ag
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -35,15 +30,10 @@ from desktop.ui.editors import FieldDelegate, make_editor
 from desktop.ui.errors import describe
 from desktop.ui.forms import RecordBuffer
 from desktop.ui.i18n import current_language
+from desktop.ui.pages.compare import CompareTable, when
 from desktop.ui.staff_window import StaffContext
 
-DIFFERS = QColor("#fff3c4")
-CHOSEN = QColor("#cfe8ff")
-DELETED_FIELD = "_deleted"
-
-
-def when(unix: float) -> str:
-    return datetime.fromtimestamp(unix).strftime("%m-%d %H:%M") if unix else ""
+__all__ = ["ItemView", "when"]
 
 
 class ItemView(QWidget):
@@ -72,15 +62,7 @@ class ItemView(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("item_message")
         self.message.setWordWrap(True)
-        self.compare = QTableWidget(self)
-        self.compare.setObjectName("item_compare")
-        self.compare.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.compare.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.compare.setWordWrap(True)
-        self.compare.setTabKeyNavigation(False)  # Tab leaves for the editor and the note
-        self.compare.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.compare.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.compare.verticalHeader().setMinimumWidth(110)
+        self.compare = CompareTable(self)
         self.compare.installEventFilter(self)
         self.compare.currentCellChanged.connect(lambda _r, c, _pr, _pc: self._choose(c, from_table=True))
         self.help = QLabel(self)
@@ -168,7 +150,7 @@ class ItemView(QWidget):
                 age=item.age,
             )
         )
-        self._fill_table(item)
+        self.compare.fill(item)
         self._make_typed(item)
         self._fill_restore(item)
         if not item.is_open and item.decision is not None:
@@ -179,6 +161,7 @@ class ItemView(QWidget):
         self.message.setStyleSheet("color: #b00020;" if error else "color: #1b5e9e;")
         self.message.setText(message)
         self.typed_problem.clear()
+        self.typed_problem.hide()
         count = len(item.village_values)
         if item.kind == "delete":
             self.help.setText(
@@ -202,62 +185,6 @@ class ItemView(QWidget):
         self.compare.setFocus()
         self._load_history(item)
 
-    def _columns(self, item: Any) -> list[tuple[str, dict[str, Any]]]:
-        """(header, {row field: FieldValue-like}) for base, each village value, county."""
-        rows = self._row_fields(item)
-        base: dict[str, Any] = {item.field: item.base}
-        county: dict[str, Any] = {item.field: item.county}
-        for edited in item.edited_fields:
-            county[edited.field] = edited.county
-        out = [(self.tr("Base (before the edits)"), base)]
-        for i, value in enumerate(item.village_values, start=1):
-            cells: dict[str, Any] = {item.field: value}
-            cells.update(value.fields)
-            header = self.tr("{n} · village: {user}\n{device} · {time}").format(
-                n=i,
-                user=value.user,
-                device=value.device_name or value.device_id[:8],
-                time=when(value.sent_at),
-            )
-            out.append((header, cells))
-        out.append((self.tr("{n} · county now").format(n=len(item.village_values) + 1), county))
-        del rows
-        return out
-
-    @staticmethod
-    def _row_fields(item: Any) -> list[tuple[str, str]]:
-        rows = [(item.field, item.field_label)]
-        rows += [(e.field, e.label) for e in item.edited_fields if e.field != item.field]
-        return rows
-
-    def _fill_table(self, item: Any) -> None:
-        rows = self._row_fields(item)
-        columns = self._columns(item)
-        table = self.compare
-        table.blockSignals(True)
-        table.clear()
-        table.setRowCount(len(rows))
-        table.setColumnCount(len(columns))
-        table.setHorizontalHeaderLabels([header for header, _cells in columns])
-        table.setVerticalHeaderLabels([label for _name, label in rows])
-        for r, (name, _label) in enumerate(rows):
-            base = columns[0][1].get(name)
-            for c, (_header, cells) in enumerate(columns):
-                value = cells.get(name)
-                cell = QTableWidgetItem("" if value is None else value.display)
-                cell.setData(Qt.ItemDataRole.UserRole, None if value is None else value.value)
-                if c > 0 and value is not None and (base is None or value.value != base.value):
-                    cell.setBackground(QBrush(DIFFERS))
-                    cell.setData(Qt.ItemDataRole.UserRole + 1, True)
-                cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                table.setItem(r, c, cell)
-        table.blockSignals(False)
-        # As tall as its rows: the editor and the note stay close under the values.
-        table.resizeRowsToContents()
-        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth() + 4
-        height += sum(table.rowHeight(r) for r in range(table.rowCount()))
-        table.setFixedHeight(min(height, 360))
-
     def _make_typed(self, item: Any) -> None:
         if self.typed is not None:
             self.typed_holder.removeWidget(self.typed)
@@ -271,7 +198,7 @@ class ItemView(QWidget):
             except KeyError:
                 field_def = None
         self.typed_label.setVisible(field_def is not None)
-        self.typed_problem.setVisible(field_def is not None)
+        self.typed_problem.hide()
         if field_def is None:
             self.typed_label.setText("")
             return
@@ -355,33 +282,12 @@ class ItemView(QWidget):
         if self.item is None or not self.item.is_open:
             self.column = -1
             return
-        last = self.compare.columnCount() - 1
         if column == self.typed_column and self.typed is None:
             return
-        if column != self.typed_column and not 1 <= column <= last:
+        if column != self.typed_column and not 1 <= column <= self.compare.columnCount() - 1:
             return
         self.column = column
-        for r in range(self.compare.rowCount()):
-            for c in range(self.compare.columnCount()):
-                cell = self.compare.item(r, c)
-                if cell is None:
-                    continue
-                if c == column:
-                    cell.setBackground(QBrush(CHOSEN))
-                elif cell.data(Qt.ItemDataRole.UserRole + 1):
-                    cell.setBackground(QBrush(DIFFERS))
-                else:
-                    cell.setBackground(QBrush())
-        for c in range(self.compare.columnCount()):
-            header = self.compare.horizontalHeaderItem(c)
-            if header is not None:
-                font = header.font()
-                font.setBold(c == column)
-                header.setFont(font)
-        if not from_table and column != self.typed_column and self.compare.currentColumn() != column:
-            self.compare.blockSignals(True)
-            self.compare.setCurrentCell(max(0, self.compare.currentRow()), column)
-            self.compare.blockSignals(False)
+        self.compare.highlight(column, move=not from_table)
         self.typed_label.setStyleSheet("font-weight: bold;" if column == self.typed_column else "")
 
     def chosen_text(self) -> str:
@@ -462,8 +368,10 @@ class ItemView(QWidget):
             lang = current_language()
             text = "; ".join(p.zh if lang.startswith("zh") else p.en for p in problems)
             self.typed_problem.setText(text)
+            self.typed_problem.show()
             return "\0" + text
         self.typed_problem.clear()
+        self.typed_problem.hide()
         return value
 
     def decide(self) -> None:

@@ -25,7 +25,7 @@ from desktop.ui.pages.waiting import ReviewPart
 from desktop.ui.staff_sign_in import StaffSignInDialog
 from desktop.ui.staff_window import StaffWindow
 from desktop.ui.tasks import TaskRunner
-from tests.sync_world import assert_laptop_equals_server, server_records
+from tests.sync_world import assert_laptop_equals_server, postgres_database, server_records
 
 from .conftest import FAST_KDF
 from .helpers import focused, type_text
@@ -34,9 +34,13 @@ from .township_world import STAFF_PASSWORD, STAFF_USER, World, conflict_world
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture
-def world(tmp_path) -> Iterator[World]:
-    with conflict_world(tmp_path) as w:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path) -> Iterator[World]:
+    if request.param == "sqlite":
+        with conflict_world(tmp_path) as w:
+            yield w
+        return
+    with postgres_database() as url, conflict_world(tmp_path, url) as w:
         yield w
 
 

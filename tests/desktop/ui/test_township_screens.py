@@ -101,6 +101,25 @@ def test_work_list_model_holds_labelled_items_with_counts_and_filters(qtbot, qtm
     assert model.rowCount() == 0  # every item is minutes old
 
 
+def test_the_list_fetches_further_pages_when_scrolled_to_the_end(
+    qtbot, qtmodeltester, staff, monkeypatch
+) -> None:
+    from desktop.ui.pages import worklist
+
+    monkeypatch.setattr(worklist, "PAGE", 2)
+    model = WorkListModel(staff.runner, staff.desk)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.set_query(status="open", sort="age")
+    assert (model.rowCount(), model.total) == (2, 5) and model.canFetchMore()
+    while model.canFetchMore():
+        with qtbot.waitSignal(model.more_loaded, timeout=10000):
+            model.fetchMore()
+    qtmodeltester.check(model)
+    assert model.rowCount() == 5 and len({i.id for i in model.items}) == 5
+    ages = [i.created_at for i in model.items]
+    assert ages == sorted(ages)  # oldest first, across pages
+
+
 def test_the_page_filters_show_counts_per_village(qtbot, staff) -> None:
     page = _desk_page(qtbot, staff)
     villages = [page.list.village.itemText(i) for i in range(page.list.village.count())]

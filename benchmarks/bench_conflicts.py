@@ -47,13 +47,14 @@ VALUES = {
 }
 
 
-def _value(rng: random.Random, field: str, avoid: Any = None) -> Any:
+def _value(rng: random.Random, field: str, *avoid: Any) -> Any:
+    """A new value for ``field``, different from every value in ``avoid`` (an edit changes something)."""
     while True:
         if field == "phone":
             value: Any = f"139{rng.randrange(10**8):08d}"
         else:
             value = rng.choice(VALUES[field])
-        if value != avoid:
+        if value not in avoid:
             return value
 
 
@@ -103,7 +104,7 @@ def merge_share(root: Path, url: str, county: CountyStore, records: int, seed: i
             if pid in same_field:
                 fb = fa
             va = _value(rng, fa, a.person.get(pid)[fa])
-            vb = _value(rng, fb, va if fa == fb else b.person.get(pid)[fb])
+            vb = _value(rng, fb, va, b.person.get(pid)[fb])
             a.person.update(pid, {fa: va})
             b.person.update(pid, {fb: vb})
             edits += 2

@@ -273,7 +273,11 @@ class DeskApp(QObject):
         window.deleteLater()
 
     def lock(self) -> None:
-        """Close every window, close the store (dropping the key) and ask for the passphrase again."""
+        """Close every window, close the store (dropping the key) and ask for the passphrase again.
+        In staff mode: sign out (the same idle time applies)."""
+        if self.staff_window is not None:
+            self.sign_out()
+            return
         if self.session is None:
             return
         self.idle.stop()
@@ -342,7 +346,10 @@ class DeskApp(QObject):
         for part in self.make_staff_parts(context):
             window.add_part(part)
         window.sign_out_requested.connect(self.sign_out)
+        context.bus.sign_in_required.connect(self._staff_expired)
         self.staff_window = window
+        self.idle.set_minutes(self.settings.get("auto_lock_minutes"))
+        self.idle.start()
         window.show()
         window.focus_first()
         self.window_shown.emit(window)
@@ -352,11 +359,28 @@ class DeskApp(QObject):
 
         return staff_parts(staff)
 
+    def _staff_expired(self) -> None:
+        """The server forgot the sign-in (expired): back to the sign-in, where the rest is filled in."""
+        if self.staff_window is None:
+            return
+        QTimer.singleShot(0, self._sign_in_again)
+
+    def _sign_in_again(self) -> None:
+        from desktop.ui.errors import describe
+        from sync.staff_client import SignInRequired
+
+        if self.staff_window is None:
+            return
+        self.sign_out()
+        dialog = self.show_staff_sign_in()
+        dialog.say(describe(SignInRequired()), error=True)
+
     def sign_out(self) -> None:
         """Close the township desk, end the sign-in at the server, and show the first screen again."""
         window, self.staff_window = self.staff_window, None
         if window is None:
             return
+        self.idle.stop()
         window.save_geometry()
         window.shutdown()
         desk = window.staff.desk

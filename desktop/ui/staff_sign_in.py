@@ -135,13 +135,13 @@ class StaffSignInDialog(QDialog):
         try:
             provisioning = load_provisioning(path)
         except ProvisioningError:
-            self._say(self.tr("This provisioning file cannot be used."), error=True)
+            self.say(self.tr("This provisioning file cannot be used."), error=True)
             return False
         if provisioning.server_url:
             self.server.setText(provisioning.server_url)
         if provisioning.ca_bundle:
             self.ca_file.setText(str(self.save_ca(provisioning.ca_bundle)))
-        self._say(self.tr("Server address and certificate taken from the provisioning file."), error=False)
+        self.say(self.tr("Server address and certificate taken from the provisioning file."), error=False)
         self.user.setFocus()
         return True
 
@@ -159,7 +159,7 @@ class StaffSignInDialog(QDialog):
         try:
             url = check_server_url(self.server.text())
         except ProvisioningError:
-            self._say(
+            self.say(
                 self.tr("The server address must start with https:// (http:// only for this computer)."),
                 error=True,
             )
@@ -167,17 +167,17 @@ class StaffSignInDialog(QDialog):
             return
         ca = self.ca_file.text().strip() or None
         if ca is not None and not Path(ca).is_file():
-            self._say(self.tr("The certificate file does not exist."), error=True)
+            self.say(self.tr("The certificate file does not exist."), error=True)
             self.ca_file.setFocus()
             return
         user, password = self.user.text().strip(), self.password.text()
         if not user or not password:
-            self._say(self.tr("Enter your staff account and password."), error=True)
+            self.say(self.tr("Enter your staff account and password."), error=True)
             (self.user if not user else self.password).setFocus()
             return
         self._busy = True
         self.button.setEnabled(False)
-        self._say(self.tr("Signing in…"), error=False)
+        self.say(self.tr("Signing in…"), error=False)
         sign_in = self._sign_in
         self.runner.run_network(
             lambda: (sign_in(url, ca, user, password), url, ca, user),
@@ -204,9 +204,9 @@ class StaffSignInDialog(QDialog):
         self.button.setEnabled(True)
         self.password.clear()
         self.password.setFocus()
-        self._say(describe(exc), error=True)
+        self.say(describe(exc), error=True)
 
-    def _say(self, text: str, *, error: bool) -> None:
+    def say(self, text: str, *, error: bool) -> None:
         self.message.setStyleSheet("color: #b00020;" if error else "color: #444444;")
         self.message.setText(text)
         if error:

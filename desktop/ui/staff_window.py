@@ -19,10 +19,22 @@ from desktop.ui.tasks import TaskRunner
 
 
 class StaffBus(QObject):
-    """Tells every staff screen that review items changed (a decision was made)."""
+    """Tells every staff screen that review items changed; tells the app the sign-in ran out."""
 
     decided = Signal(str)
     """The id of the item (or duplicate group) that was decided."""
+    sign_in_required = Signal()
+    """The server no longer knows the token (expired, signed out elsewhere): sign in again."""
+
+
+def report(staff: StaffContext, exc: BaseException) -> str:
+    """The error in plain words; an expired sign-in also sends the person back to the sign-in."""
+    from desktop.ui.errors import describe
+    from sync.staff_client import SignInRequired
+
+    if isinstance(exc, SignInRequired):
+        staff.bus.sign_in_required.emit()
+    return describe(exc)
 
 
 @dataclass

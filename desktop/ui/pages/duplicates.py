@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.errors import describe
-from desktop.ui.staff_window import StaffContext
+from desktop.ui.staff_window import StaffContext, report
 
 
 class DuplicatesPage(QWidget):
@@ -136,7 +135,7 @@ class DuplicatesPage(QWidget):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        self._say(describe(exc), error=True)
+        self._say(report(self.staff, exc), error=True)
 
     def _show(self, answer: tuple[list[Any], str | None]) -> None:
         groups, select = answer
@@ -268,7 +267,7 @@ class DuplicatesPage(QWidget):
 
     def _refused(self, exc: BaseException) -> None:
         self._busy = False
-        self._say(describe(exc), error=True)
+        self._say(report(self.staff, exc), error=True)
         self.refresh()
 
     def _say(self, text: str, *, error: bool) -> None:

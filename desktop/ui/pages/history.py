@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.errors import describe
 from desktop.ui.pages.compare import when
-from desktop.ui.staff_window import StaffContext
+from desktop.ui.staff_window import StaffContext, report
 
 LIMIT = 500
 
@@ -87,7 +86,7 @@ class HistoryPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.message.setStyleSheet("color: #b00020;")
-        self.message.setText(describe(exc))
+        self.message.setText(report(self.staff, exc))
 
     def _show(self, page: Any) -> None:
         # Newest decision first.

@@ -27,11 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.editors import FieldDelegate, make_editor
-from desktop.ui.errors import describe
 from desktop.ui.forms import RecordBuffer
 from desktop.ui.i18n import current_language
 from desktop.ui.pages.compare import CompareTable, when
-from desktop.ui.staff_window import StaffContext
+from desktop.ui.staff_window import StaffContext, report
 
 __all__ = ["ItemView", "when"]
 
@@ -410,7 +409,7 @@ class ItemView(QWidget):
 
         self._busy = False
         self.decide_button.setEnabled(True)
-        text = describe(exc)
+        text = report(self.staff, exc)
         if isinstance(exc, StaleDecision):
             text = self.tr(
                 "Not saved: the values changed since you opened this item. The current values are shown "

@@ -11,13 +11,12 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.ui.errors import describe
 from desktop.ui.pages.duplicates import DuplicatesPage
 from desktop.ui.pages.history import HistoryPage
 from desktop.ui.pages.item_view import ItemView
 from desktop.ui.pages.worklist import WorkListPage
 from desktop.ui.parts import Page, Part, Place
-from desktop.ui.staff_window import StaffContext
+from desktop.ui.staff_window import StaffContext, report
 
 
 class WorkDeskPage(QWidget):
@@ -98,7 +97,7 @@ class WorkDeskPage(QWidget):
 
     def _goto_failed(self, exc: BaseException) -> None:
         self.show_list()
-        self.list.say(describe(exc), error=True)
+        self.list.say(report(self.staff, exc), error=True)
         self.goto.setFocus()
 
     def focus_search(self) -> None:

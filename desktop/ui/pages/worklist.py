@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.errors import describe
 from desktop.ui.i18n import current_language
-from desktop.ui.staff_window import StaffContext
+from desktop.ui.staff_window import StaffContext, report
 from desktop.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -330,7 +329,7 @@ class WorkListPage(QWidget):
             self.view.selectRow(row)
 
     def _failed(self, exc: BaseException) -> None:
-        self.say(describe(exc), error=True)
+        self.say(report(self.staff, exc), error=True)
 
     def say(self, text: str, *, error: bool = False) -> None:
         """A message that stays over the next reload (what was just decided, or why not)."""

@@ -132,3 +132,34 @@ def test_a_wrong_password_is_said_plainly(qtbot, zh, desk: DeskApp, tls_county: 
         dialog.try_sign_in()
     assert failed.args[0] == "用户名或密码错误。"
     assert desk.staff_window is None and dialog.isVisible() and dialog.button.isEnabled()
+
+
+def test_an_expired_sign_in_and_idle_time_lead_back_to_the_sign_in(
+    qtbot, zh, desk: DeskApp, tls_county: County, tmp_path
+) -> None:
+    dialog = desk.start(staff=True)
+    assert isinstance(dialog, StaffSignInDialog)
+    dialog.use_provisioning(_provisioning(tmp_path, tls_county))
+    dialog.user.setText(STAFF_USER)
+    dialog.password.setText(STAFF_PASSWORD)
+    with qtbot.waitSignal(desk.window_shown, timeout=15000) as shown:
+        dialog.try_sign_in()
+    window = shown.args[0]
+    page = window.part(WorkListPart).page
+    qtbot.waitUntil(lambda: page.list.count.text() == "0 项", timeout=10000)
+
+    # The server forgets the token (signed out elsewhere); the next call sends the person back.
+    window.staff.desk.client.logout()
+    page.list.refresh()
+    qtbot.waitUntil(lambda: desk.staff_window is None and desk.staff_dialog is not None, timeout=10000)
+    again = desk.staff_dialog
+    assert again.message.text() == "请（重新）登录县级服务器。"
+    assert again.server.text() == tls_county.url and again.user.text() == STAFF_USER
+
+    # Idle: the same auto-lock time signs staff out.
+    again.password.setText(STAFF_PASSWORD)
+    with qtbot.waitSignal(desk.window_shown, timeout=15000):
+        again.try_sign_in()
+    assert desk.staff_window is not None
+    desk.idle.set_interval_ms(50)
+    qtbot.waitUntil(lambda: desk.staff_window is None, timeout=5000)

@@ -352,21 +352,33 @@ def open_item_count(conn: Connection, county: str, village: str) -> int:
 
 
 def device_states(
-    conn: Connection, county: str, village: str, record_ids: Sequence[str]
+    conn: Connection, county: str, village: str, device_id: str, record_ids: Sequence[str]
 ) -> list[dict[str, Any]]:
-    """For a laptop: the newest item of each (record, field) among ``record_ids`` of its own village,
-    with the county value and, once decided, the decision (no other laptop's values)."""
-    ic = review_items.c
-    newest: dict[tuple[str, str], Row[Any]] = {}
+    """For a laptop: per (record, field) among ``record_ids`` of its own village, the newest item
+    holding a value this device sent, with the county value and, once decided, the decision (no
+    other laptop's values). An item opened later by another laptop does not hide this one's outcome."""
+    cc, ic = conflicts.c, review_items.c
+    item_ids: set[str] = set()
     for part in chunks(list(record_ids)):
+        item_ids.update(
+            conn.execute(
+                select(cc.item_id).where(
+                    cc.county_code == county,
+                    cc.village_code == village,
+                    cc.record_id.in_(part),
+                    cc.device_id == device_id,
+                    cc.item_id.is_not(None),
+                )
+            ).scalars()
+        )
+    newest: dict[tuple[str, str], Row[Any]] = {}
+    for part in chunks(sorted(item_ids)):
         for r in conn.execute(
             select(review_items)
-            .where(ic.county_code == county, ic.village_code == village, ic.record_id.in_(part))
+            .where(ic.county_code == county, ic.village_code == village, ic.id.in_(part))
             .order_by(ic.created_at, ic.id)
         ):
-            key = (r.record_id, r.field)
-            if key not in newest or newest[key].status != "open":
-                newest[key] = r
+            newest[(r.record_id, r.field)] = r
     states = _record_states(conn, county, {r.record_id for r in newest.values()})
     out = []
     for r in newest.values():

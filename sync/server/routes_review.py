@@ -1,8 +1,8 @@
 """The laptop's view of township review: ``GET /api/v1/review`` (signed by the device).
 
 A laptop asks about the records whose values wait on the township; it gets, per (record, field),
-the newest item of its own village: the county value while open, the decision once decided. The
-village comes from the device record, never from the request.
+the newest item of its own village holding a value it sent: the county value while open, the
+decision once decided. Village and device come from the signature, never from the request.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ def review_router(store: Store, device_auth: DeviceAuth) -> APIRouter:
         def work() -> dict[str, Any]:
             device = device_auth.authenticate("GET", path, headers, body)
             with store.read() as conn:
-                items = review.device_states(conn, device.county_code, device.village_code, ids)
+                items = review.device_states(
+                    conn, device.county_code, device.village_code, device.device_id, ids
+                )
             return {"items": items}
 
         return await run_in_threadpool(work)

@@ -282,6 +282,13 @@ def test_a_laptop_learns_the_outcome_of_its_village_items(
     (state,) = laptop_b.request("GET", f"/api/v1/review?records={hid}").json["items"]
     assert state["status"] == "decided" and state["decision"]["value"] == "村"
     assert state["decision"]["note"] == "以村里为准" and "village_values" not in state
+    # Laptop A's later edit on an old base opens a new item: B still sees the outcome of its own.
+    laptop.push([laptop.change("household", hid, {"address": "又改"}, base={"address": 1})])
+    assert desk.items()["total"] == 1
+    (state,) = laptop_b.request("GET", f"/api/v1/review?records={hid}").json["items"]
+    assert state["status"] == "decided"
+    (state,) = laptop.request("GET", f"/api/v1/review?records={hid}").json["items"]
+    assert state["status"] == "open"
     other = enroll_laptop(server, V2, "west")
     assert other.request("GET", f"/api/v1/review?records={hid}").json["items"] == []
     assert laptop.request("GET", f"/api/v1/review?records={hid}", sign=False).status == 401

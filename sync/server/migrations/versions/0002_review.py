@@ -92,6 +92,50 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("county_code", "group_id"),
     )
 
+    _items_for_open_conflicts()
+
+
+def _items_for_open_conflicts() -> None:
+    """Open conflicts made before this revision become items (one per record and field)."""
+    import uuid
+
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.text(
+            "SELECT county_code, village_code, id, entity, record_id, field, base_version, base_value,"
+            " created_at FROM conflicts WHERE status = 'open' ORDER BY created_at, id"
+        )
+    ).all()
+    items: dict[tuple[str, str, str, str], str] = {}
+    for county, village, conflict_id, entity, record_id, field, base_version, base_value, created in rows:
+        key = (county, village, record_id, field)
+        if key not in items:
+            items[key] = str(uuid.uuid4())
+            conn.execute(
+                sa.text(
+                    "INSERT INTO review_items (county_code, village_code, id, entity, record_id, field,"
+                    " status, base_version, base_value, created_at, updated_at)"
+                    " VALUES (:c, :v, :id, :e, :r, :f, 'open', :bv, :bval, :t, :t)"
+                ),
+                {
+                    "c": county,
+                    "v": village,
+                    "id": items[key],
+                    "e": entity,
+                    "r": record_id,
+                    "f": field,
+                    "bv": base_version,
+                    "bval": base_value,
+                    "t": created,
+                },
+            )
+        conn.execute(
+            sa.text(
+                "UPDATE conflicts SET item_id = :i WHERE county_code = :c AND village_code = :v AND id = :id"
+            ),
+            {"i": items[key], "c": county, "v": village, "id": conflict_id},
+        )
+
 
 def downgrade() -> None:
     op.drop_table("duplicate_decisions")

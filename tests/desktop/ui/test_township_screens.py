@@ -130,6 +130,13 @@ def test_the_page_filters_show_counts_per_village(qtbot, staff) -> None:
         form.setCurrentIndex(form.findData("household"))
         form.activated.emit(form.currentIndex())
     assert page.list.model.rowCount() == 1
+    village = page.list.village
+    with qtbot.waitSignal(page.list.model.loaded, timeout=10000):
+        village.setCurrentIndex(village.findData("110105001002"))
+        village.activated.emit(village.currentIndex())
+    assert page.list.model.rowCount() == 0
+    assert page.list.message.text() == "没有符合筛选条件的事项。"
+    assert village.currentText() == "西村 (0)"  # the choice stays, with the counts refreshed
 
 
 def test_side_by_side_then_take_one_village_value_by_keyboard(qtbot, staff, world: World) -> None:
@@ -333,3 +340,30 @@ def _present_persons(world: World) -> list[str]:
     ]
     assert len(persons) >= 2
     return persons[:2]
+
+
+def test_a_village_delete_against_a_county_edit_can_stay_deleted(qtbot, staff, world: World) -> None:
+    a, b, _c = world.laptops
+    target = _present_persons(world)[0]
+    a.store.person.update(target, {"occupation": "保安"})
+    a.sync()
+    b.store.person.delete(target)
+    b.sync()
+    page = _desk_page(qtbot, staff)
+    qtbot.waitUntil(lambda: page.list.model.rowCount() == 6, timeout=10000)
+    model = page.list.model
+    row = next(r for r in range(model.rowCount()) if model.item_at(r).record_id == target)
+    page.list.view.setFocus()
+    page.list.view.selectRow(row)
+    qtbot.keyClick(page.list.view, Qt.Key.Key_Return)
+    view = page.view
+    cells = [view.compare.item(0, c).text() for c in range(3)]
+    assert cells == ["保留（未删除）", "已删除", "保留（未删除）"]  # base | laptop B | county
+    assert not view.restore.isVisible()  # nothing of the village's to restore: the village deleted
+    qtbot.keyClick(view.compare, Qt.Key.Key_1)
+    view.note.setFocus()
+    qtbot.keyClicks(view.note, "moved to the city")
+    with qtbot.waitSignal(view.decided, timeout=10000) as decided:
+        qtbot.keyClick(view.note, Qt.Key.Key_Return, CTRL)
+    assert decided.args[0].decision.choice == "stay_deleted"
+    assert _county(world, target)["deleted"] is True

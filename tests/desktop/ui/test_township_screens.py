@@ -367,3 +367,21 @@ def test_a_village_delete_against_a_county_edit_can_stay_deleted(qtbot, staff, w
         qtbot.keyClick(view.note, Qt.Key.Key_Return, CTRL)
     assert decided.args[0].decision.choice == "stay_deleted"
     assert _county(world, target)["deleted"] is True
+
+
+def test_the_english_interface_shows_english_labels(qtbot, world: World, runner) -> None:
+    desk = TownshipService(world.county.url, None, language="en")
+    desk.sign_in(STAFF_USER, STAFF_PASSWORD)
+    try:
+        staff = StaffContext(desk, runner, Settings(DictBackend()))
+        page = _desk_page(qtbot, staff)
+        model = page.list.model
+        texts = {model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(7)}
+        assert "Occupation" in texts and "Open" in texts
+        assert model.headerData(3, Qt.Orientation.Horizontal) == "Field"
+        education = next(r for r in range(model.rowCount()) if model.item_at(r).field == "education")
+        values = model.data(model.index(education, 4))
+        assert values.startswith("village: ") and "county: " in values
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in values)  # choice labels in English too
+    finally:
+        desk.close()

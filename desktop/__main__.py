@@ -1,6 +1,7 @@
 """``village-desk``: the village app.
 
 village-desk               first-run wizard, or the unlock screen
+village-desk --staff       township/county staff: sign in to the county server (no village data file)
 village-desk --demo        a demo village and a local demo county server; opens straight in
                            (needs the [server] extra; says what to install when it is missing)
 village-desk --self-test   smoke test of the install: encrypted store + form validators, no window
@@ -23,6 +24,9 @@ from collections.abc import Sequence
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="village-desk", description="Village Data Desk")
     parser.add_argument("--self-test", action="store_true", help="check the install and exit (no window)")
+    parser.add_argument(
+        "--staff", action="store_true", help="township/county staff: sign in to the county server"
+    )
     parser.add_argument("--demo", action="store_true", help="start with a demo village and demo server")
     parser.add_argument("--home", help="folder for data and settings (default: the user's app folders)")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="interface language")
@@ -112,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 3
     from desktop.ui.launch import run_app
 
-    return run_app(home=args.home, demo=args.demo, language=args.lang)
+    return run_app(home=args.home, demo=args.demo, language=args.lang, staff=args.staff)
 
 
 if __name__ == "__main__":

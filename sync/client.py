@@ -184,7 +184,9 @@ def _error_from_response(resp: requests.Response) -> SyncError:
         return TooLargeError(en, zh, code="too_large", status=status)
     if code in _AUTH_CODES or status == 401:
         return AuthError(code=code or "unauthorized")
-    return RejectedError(en, zh, code=code or f"http_{status}", status=status)
+    rejected = RejectedError(en, zh, code=code or f"http_{status}", status=status)
+    rejected.payload = dict(payload)
+    return rejected
 
 
 @dataclass
@@ -382,6 +384,13 @@ class HttpRemote:
         if not isinstance(data, dict):
             raise ServerError(code="bad_response")
         return data
+
+    def review(self, record_ids: list[str]) -> list[dict[str, Any]]:
+        """Township review state of these records' items (``GET /review``, at most 100 ids)."""
+        data = self.http.json("GET", "/review?records=" + ",".join(record_ids))
+        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+            raise ServerError(code="bad_response")
+        return list(data["items"])
 
 
 def _decode(decoder: Callable[[bytes], Any], resp: requests.Response) -> Any:

@@ -24,6 +24,8 @@ same rule) but cut to a sane length.
 
 from __future__ import annotations
 
+from typing import Any
+
 _MAX_SERVER_MESSAGE = 300
 
 
@@ -92,6 +94,8 @@ class _AnsweredError(SyncError):
     ) -> None:
         super().__init__(message_en, message_zh, code=code)
         self.status = self.default_status if status is None else status
+        self.payload: dict[str, Any] = {}
+        """The server's JSON error body (e.g. the current item of a ``stale`` decision)."""
 
 
 class RejectedError(_AnsweredError):

@@ -213,19 +213,6 @@ class StaffClient:
         r.raise_for_status()
         return list(r.json()["conflicts"])
 
-    def resolve(self, conflict_id: str, value: Any, note: str = "核实后确定") -> dict[str, Any]:
-        if not self.token:
-            self.login()
-        r = self._session().post(
-            f"{self.url}/api/v1/staff/conflicts/{conflict_id}/resolve",
-            json={"value": value, "note": note},
-            headers={"Authorization": f"Bearer {self.token}"},
-            verify=self.verify,
-            timeout=30,
-        )
-        r.raise_for_status()
-        return dict(r.json())
-
 
 # --------------------------------------------------------------------------------------------------
 # Unreliable links: wrappers around the real HTTP Remote
@@ -289,6 +276,9 @@ class _LinkRemote:
 
     def status(self) -> dict[str, Any]:
         return dict(self.inner.status())
+
+    def review(self, record_ids: list[str]) -> list[dict[str, Any]]:
+        return list(self.inner.review(record_ids))
 
     def close(self) -> None:
         self.inner.close()

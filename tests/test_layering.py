@@ -70,9 +70,10 @@ def test_the_checker_catches_a_violation(tmp_path: Path) -> None:
     assert _offenders([bad], QT) == [f"{bad} imports PySide6.QtCore"]
 
 
-DEMO_MODULES = ("desktop/services/demo.py",)
-"""The only desktop modules that may start a county server (``village-desk --demo``); the server
-stack is the optional ``[server]`` extra, so nothing else in the app may need it."""
+DEMO_MODULES = ("desktop/services/demo.py", "desktop/services/demo_review.py")
+"""The only desktop modules that may start a county server (``village-desk --demo``, and the made-up
+township scene the screenshots show); the server stack is the optional ``[server]`` extra, so nothing
+else in the app may need it."""
 
 
 def test_desktop_imports_the_server_only_in_the_demo() -> None:

@@ -82,6 +82,9 @@ REGISTRY: dict[str, Setting] = {
             maximum=3600,
         ),
         Setting("last_user", str, "", "Local user who unlocked last; offered first on the unlock screen."),
+        Setting("staff_server_url", str, "", "Township staff: the county server address last signed in to."),
+        Setting("staff_ca_file", str, "", "Township staff: the county CA certificate file (PEM) to trust."),
+        Setting("staff_user", str, "", "Township staff: the staff account that signed in last."),
     )
 }
 

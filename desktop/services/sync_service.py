@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop.storage import Store
+from desktop.storage import review as review_store
 from desktop.storage.replica import StoreReplica
 from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
 from sync.errors import AuthError, RejectedError, SyncError
@@ -237,12 +238,29 @@ class SyncService:
                     report.open_conflicts = int(status().get("open_conflicts", 0))
                 except (SyncError, TypeError, ValueError):
                     report.open_conflicts = None
+            self._refresh_review(remote)
         finally:
             close = getattr(remote, "close", None)
             if callable(close):
                 close()
         self.store.state_set(STATE_LAST_SYNC, self.clock())
         return report
+
+    def _refresh_review(self, remote: Any) -> None:
+        """Ask the server how the township decided the official's waiting values (issue 7). An older
+        server without ``/review``, or a network hiccup, leaves them waiting until the next run."""
+        ask = getattr(remote, "review", None)
+        ids = review_store.waiting_record_ids(self.store.db)
+        if not callable(ask) or not ids:
+            return
+        states: list[dict[str, Any]] = []
+        try:
+            for i in range(0, len(ids), 100):
+                states.extend(ask(ids[i : i + 100]))
+        except SyncError:
+            return
+        with self.store.atomic() as conn:
+            review_store.apply_states(conn, states, self.clock())
 
 
 def describe(report: SyncReport, lang: str = "zh") -> str:

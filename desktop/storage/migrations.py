@@ -121,10 +121,28 @@ def _m0003_rejections(db: Any) -> None:
     )
 
 
+def _i7_review(db: Any) -> None:
+    """The official's values the county did not take: waiting on the township, then its decision.
+
+    One row per (record, field) in conflict (``_deleted`` for delete against edit, with the edited
+    fields in ``my_fields``). Values are JSON; the file is encrypted like the rest of the store.
+    """
+    db.execute(
+        "CREATE TABLE review_wait (entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,"
+        " my_value TEXT NOT NULL, my_fields TEXT NOT NULL DEFAULT '{}', county_value TEXT,"
+        " base_value TEXT, user TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'waiting',"
+        " item_id TEXT, choice TEXT, decided_value TEXT, note TEXT, decided_by TEXT, decided_at REAL,"
+        " created_at REAL NOT NULL, updated_at REAL NOT NULL, seen INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (entity, record_id, field))"
+    )
+    db.execute("CREATE INDEX ix_review_wait_status ON review_wait (status, entity)")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _m0001_initial),
     ("0002_audit_log", _m0002_audit_log),
     ("0003_rejections", _m0003_rejections),
+    ("i7_review", _i7_review),
 ]
 
 

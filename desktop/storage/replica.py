@@ -30,7 +30,7 @@ import json
 import time
 from typing import Any
 
-from desktop.storage import outbox
+from desktop.storage import outbox, review
 from desktop.storage.outbox import FROZEN_KEY, FROZEN_NEXT_KEY, REJECTED
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol
@@ -319,13 +319,39 @@ class StoreReplica:
         shadow: dict[str, Any] = self._state(shadow_key, {})
         for name in result.conflicts:
             # The server kept the county value: take it if we have seen it (else a pull brings it).
+            # The official's own value waits on the township in ``review_wait`` (never dropped).
             if name == DELETED:
                 kept = shadow.pop(DELETED, None)
                 sets["deleted"] = int(kept[1]) if kept else (0 if change.deleted else 1)
-            elif name in shadow and name in columns:
+                edited = {k: v for k, v in change.fields.items() if k in columns}
+                review.hold(
+                    conn,
+                    entity,
+                    change.id,
+                    DELETED,
+                    bool(change.deleted),
+                    county_value=bool(sets["deleted"]),
+                    base_value=False,
+                    my_fields={} if change.deleted else edited,
+                    user=change.user,
+                )
+                continue
+            county: Any = None
+            if name in shadow and name in columns:
                 version, value = shadow.pop(name)
                 sets[name] = value
                 versions[name] = version
+                county = value
+            review.hold(
+                conn,
+                entity,
+                change.id,
+                name,
+                change.fields.get(name),
+                county_value=county,
+                base_value=change.base_values.get(name),
+                user=change.user,
+            )
         for name in change.fields:
             # Neither written nor in conflict (a delete, or an edit of a record the county deleted):
             # the county kept its value and no pull will bring it, so go back to the edit's base.

@@ -7,6 +7,7 @@ key) and shows the unlock screen again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,10 +22,16 @@ from desktop.ui.tasks import TaskRunner
 from desktop.ui.unlock import UnlockDialog
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop.services.session import Session
     from desktop.storage import KdfParams, Store
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.pages.settings_page import SettingsPage
+    from desktop.ui.parts import Part
+    from desktop.ui.staff_sign_in import SignIn, StaffSignInDialog
+    from desktop.ui.staff_window import StaffContext, StaffWindow
     from desktop.ui.wizard import SetupChoices, SetupWizard
 
 # Only what the first screen needs is imported above; the main window, the store's libraries and
@@ -89,6 +96,14 @@ class IdleWatcher(QObject):
         return False
 
 
+def default_parts(desk: DeskApp, ui: UiContext, settings_page: SettingsPage) -> list[Part]:
+    """The village official's window: sync (page and status bar), records waiting on the township."""
+    from desktop.ui.pages.waiting import ReviewPart
+    from desktop.ui.sync_wiring import SyncPart
+
+    return [SyncPart(ui, settings_page), ReviewPart(ui)]
+
+
 class DeskApp(QObject):
     unlocked = Signal()
     locked = Signal()
@@ -101,7 +116,7 @@ class DeskApp(QObject):
         kdf: KdfParams | None = None,
         runner: TaskRunner | None = None,
         qsettings: QSettings | None = None,
-        configure_session: Any = None,
+        parts: Callable[[DeskApp, UiContext, SettingsPage], list[Part]] | None = None,
         provisioning_paths: list[Path] | None = None,
     ) -> None:
         super().__init__()
@@ -110,13 +125,18 @@ class DeskApp(QObject):
         self.settings = Settings(self.qsettings)
         self.runner = runner or TaskRunner()
         self.kdf = kdf
-        self.configure_session = configure_session
+        self.make_parts = parts or default_parts
+        """``(DeskApp, UiContext, SettingsPage) -> [Part]``: what fills the main window besides the
+        record pages and the settings (sync, records waiting on the township)."""
         self.provisioning_paths = provisioning_paths
         """Where first run looks for county IT's provisioning file (default: the search list)."""
-        """Optional hook ``(DeskApp, UiContext, MainWindow) -> None`` (the sync parts plug in here)."""
         self.session: Session | None = None
         self.ui: UiContext | None = None
         self.window: MainWindow | None = None
+        self.staff_window: StaffWindow | None = None
+        self.staff_dialog: StaffSignInDialog | None = None
+        self.staff_sign_in: SignIn | None = None
+        """How staff sign in (``(url, ca, user, password) -> desk``); default: the township service."""
         self.unlock_dialog: UnlockDialog | None = None
         self.wizard: SetupWizard | None = None
         self.idle = IdleWatcher(self)
@@ -127,9 +147,12 @@ class DeskApp(QObject):
         return self.paths.store_path
 
     # -- start ----------------------------------------------------------------------------------------
-    def start(self) -> QWidget:
-        """Show the first screen: the first-run wizard, or the unlock screen."""
+    def start(self, *, staff: bool = False) -> QWidget:
+        """Show the first screen: the first-run wizard, or the unlock screen (``staff``: the township
+        staff sign-in)."""
         install_language(self.settings.get("language"))
+        if staff:
+            return self.show_staff_sign_in()
         if store_exists(self.store_path):
             return self.show_unlock()
         return self.show_wizard()
@@ -147,6 +170,7 @@ class DeskApp(QObject):
         wizard.language_chosen.connect(self._wizard_language)
         wizard.created.connect(self._store_created)
         wizard.rejected.connect(self._quit_if_nothing_open)
+        wizard.staff_requested.connect(self.show_staff_sign_in)
         self.wizard = wizard
         wizard.show()
         return wizard
@@ -171,6 +195,14 @@ class DeskApp(QObject):
 
     def _store_created(self, store: Store, choices: SetupChoices) -> None:
         self.settings.set("last_user", choices.user)
+        if choices.server_url and not self.settings.get("staff_server_url"):
+            # Township staff signing in on this laptop later find the county server already set.
+            self.settings.set("staff_server_url", choices.server_url)
+            pem = choices.provisioning.ca_bundle if choices.provisioning else None
+            if pem:
+                path = self.paths.data_dir / "county-ca.pem"
+                path.write_text(pem, encoding="ascii")
+                self.settings.set("staff_ca_file", str(path))
         self.wizard = None
         self.open_session(store, enrollment_code=choices.enrollment_code)
 
@@ -179,6 +211,7 @@ class DeskApp(QObject):
         dialog = UnlockDialog(self.runner, self.store_path, users, last_user=self.settings.get("last_user"))
         dialog.unlocked.connect(self.open_session)
         dialog.rejected.connect(self._quit_if_nothing_open)
+        dialog.staff_requested.connect(self.show_staff_sign_in)
         self.unlock_dialog = dialog
         dialog.show()
         dialog.passphrase.setFocus()
@@ -196,15 +229,18 @@ class DeskApp(QObject):
         self._build_window()
         self.idle.set_minutes(self.settings.get("auto_lock_minutes"))
         self.idle.start()
-        if enrollment_code and self.window is not None and self.window.enroll is not None:
-            self.window.enroll(enrollment_code)
+        from desktop.ui.sync_wiring import SyncPart
+
+        sync = self.window.part(SyncPart) if self.window is not None else None
+        if enrollment_code and sync is not None:
+            sync.enroll(enrollment_code)
         self.unlocked.emit()
 
     def _build_window(self) -> None:
         from desktop.ui.main_window import MainWindow
         from desktop.ui.pages.settings_page import SettingsPage
+        from desktop.ui.parts import Place
         from desktop.ui.qtfix import forget_module_sources
-        from desktop.ui.sync_wiring import attach_sync
 
         forget_module_sources()
         assert self.ui is not None
@@ -212,10 +248,13 @@ class DeskApp(QObject):
         settings_page.language_changed.connect(self.set_language)
         settings_page.auto_lock_changed.connect(self.idle.set_minutes)
         window = MainWindow(self.ui, self.qsettings)
-        window.add_page(QCoreApplication.translate("MainWindow", "Settings"), settings_page)
+        window.add_page(
+            QCoreApplication.translate("MainWindow", "Settings"), settings_page, place=Place.SETTINGS
+        )
         window.settings_page = settings_page
         window.lock_requested.connect(self.lock)
-        (self.configure_session or attach_sync)(self, self.ui, window)
+        for part in self.make_parts(self, self.ui, settings_page):
+            window.add_part(part)
         self.window = window
         window.show()
         window.focus_first()
@@ -244,7 +283,11 @@ class DeskApp(QObject):
         window.deleteLater()
 
     def lock(self) -> None:
-        """Close every window, close the store (dropping the key) and ask for the passphrase again."""
+        """Close every window, close the store (dropping the key) and ask for the passphrase again.
+        In staff mode: sign out (the same idle time applies)."""
+        if self.staff_window is not None:
+            self.sign_out()
+            return
         if self.session is None:
             return
         self.idle.stop()
@@ -259,18 +302,145 @@ class DeskApp(QObject):
         self.show_unlock()
 
     def _quit_if_nothing_open(self) -> None:
-        if self.session is None:
+        nothing_open = self.session is None and self.staff_window is None and self.staff_dialog is None
+        if nothing_open and not any(
+            d is not None and d.isVisible() for d in (self.wizard, self.unlock_dialog)
+        ):
             QTimer.singleShot(0, QApplication.quit)
 
-    def shutdown(self) -> None:
-        self.idle.stop()
+    # -- township staff -----------------------------------------------------------------------------
+    def show_staff_sign_in(self) -> StaffSignInDialog:
+        """The staff sign-in, over the unlock screen or the wizard when one is open."""
+        from desktop.ui.staff_sign_in import StaffSignInDialog
+
+        if self.staff_dialog is not None:
+            self.staff_dialog.raise_()
+            return self.staff_dialog
+        parent = self.unlock_dialog or self.wizard
+        dialog = StaffSignInDialog(
+            self.runner,
+            self.settings,
+            self.staff_sign_in or default_staff_sign_in,
+            ca_dir=self.paths.data_dir,
+            parent=parent,
+        )
+        dialog.signed_in.connect(self.open_staff)
+        dialog.finished.connect(self._staff_dialog_closed)
+        self.staff_dialog = dialog
+        if parent is not None:
+            dialog.open()
+        else:
+            dialog.show()
+        return dialog
+
+    def _staff_dialog_closed(self, _result: int) -> None:
+        dialog, self.staff_dialog = self.staff_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+        self._quit_if_nothing_open()
+
+    def open_staff(self, desk: Any) -> None:
+        """Signed in: close the village screens and open the township desk."""
+        from desktop.ui.qtfix import forget_module_sources
+        from desktop.ui.staff_window import StaffContext, StaffWindow
+
+        forget_module_sources()
         for dialog in (self.wizard, self.unlock_dialog):
             if dialog is not None:
                 dialog.blockSignals(True)
                 dialog.close()
+                dialog.deleteLater()
         self.wizard = self.unlock_dialog = None
+        context = StaffContext(desk, self.runner, self.settings)
+        window = StaffWindow(context, self.qsettings)
+        for part in self.make_staff_parts(context):
+            window.add_part(part)
+        window.sign_out_requested.connect(self.sign_out)
+        context.bus.sign_in_required.connect(self._staff_expired)
+        self.staff_window = window
+        self.idle.set_minutes(self.settings.get("auto_lock_minutes"))
+        self.idle.start()
+        window.show()
+        window.focus_first()
+        self.window_shown.emit(window)
+
+    def make_staff_parts(self, staff: StaffContext) -> list[Part]:
+        from desktop.ui.pages.township import staff_parts
+
+        return staff_parts(staff)
+
+    def _staff_expired(self) -> None:
+        """The server forgot the sign-in (expired): back to the sign-in, where the rest is filled in."""
+        if self.staff_window is None:
+            return
+        QTimer.singleShot(0, self._sign_in_again)
+
+    def _sign_in_again(self) -> None:
+        from desktop.ui.errors import describe
+        from sync.staff_client import SignInRequired
+
+        if self.staff_window is None:
+            return
+        self.sign_out()
+        dialog = self.show_staff_sign_in()
+        dialog.say(describe(SignInRequired()), error=True)
+
+    def sign_out(self) -> None:
+        """Close the township desk, end the sign-in at the server, and show the first screen again."""
+        window, self.staff_window = self.staff_window, None
+        if window is None:
+            return
+        self.idle.stop()
+        window.save_geometry()
+        window.shutdown()
+        desk = window.staff.desk
+        self.runner.run_network(lambda: _sign_out(desk), name="staff-sign-out")
+        window.close()
+        window.deleteLater()
+        self.start()
+
+    def shutdown(self) -> None:
+        self.idle.stop()
+        if self.staff_window is not None:
+            window, self.staff_window = self.staff_window, None
+            window.shutdown()
+            window.close()
+            self.runner.run_network(lambda: _sign_out(window.staff.desk), name="staff-sign-out")
+        for dialog in (self.wizard, self.unlock_dialog, self.staff_dialog):
+            if dialog is not None:
+                dialog.blockSignals(True)
+                dialog.close()
+        self.wizard = self.unlock_dialog = self.staff_dialog = None
         self._close_window()
         if self.session is not None:
             session, self.session = self.session, None
             self.runner.run_db(session.close, name="close")
         self.runner.shutdown()
+
+
+def default_staff_sign_in(url: str, ca_file: str | None, user: str, password: str) -> Any:
+    """On the network pool: sign in to the county server as township/county staff."""
+    from pathlib import Path
+
+    from desktop.services.township import TownshipService
+    from desktop.ui.i18n import current_language
+
+    pem = Path(ca_file).read_text("ascii") if ca_file else None
+    desk = TownshipService(url, pem, language=current_language())
+    try:
+        desk.sign_in(user, password)
+    except BaseException:
+        desk.close()
+        raise
+    return desk
+
+
+def _sign_out(desk: Any) -> None:
+    """End the sign-in at the server; offline or expired is fine (the token dies on its own)."""
+    from sync.errors import SyncError
+
+    try:
+        with contextlib.suppress(SyncError):
+            desk.sign_out()
+    finally:
+        desk.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -24,3 +25,6 @@ class UiContext:
     runner: TaskRunner
     settings: Settings
     bus: DataBus = field(default_factory=DataBus)
+    review: Any = None
+    """The official's review service (``desktop.services.review``) once the review part is added:
+    lists and forms mark records waiting on the township."""

@@ -21,7 +21,9 @@ def make_qapp() -> QApplication:
     return app
 
 
-def run_app(home: str | None = None, *, demo: bool = False, language: str | None = None) -> int:
+def run_app(
+    home: str | None = None, *, demo: bool = False, language: str | None = None, staff: bool = False
+) -> int:
     qapp = make_qapp()
     paths = AppPaths.default(home)
     demo_server = None
@@ -37,7 +39,7 @@ def run_app(home: str | None = None, *, demo: bool = False, language: str | None
 
         open_demo(desk, demo_server)
     else:
-        first = desk.start()
+        first = desk.start(staff=staff)
         first.show()
     # Quit when the person closes the last window (a lock swaps windows without closing the last).
     qapp.lastWindowClosed.connect(lambda: QTimer.singleShot(0, _quit_if_idle))

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QStackedWidget,
-    QWidget,
-)
 
 from desktop.ui.context import UiContext
 from desktop.ui.pages.households import HouseholdsPage
 from desktop.ui.pages.records import RecordListPage
+from desktop.ui.parts import PagedWindow, Place
 from desktop.ui.status import StatusBar
 
-if TYPE_CHECKING:  # the sync parts load only when a session starts (attach_sync)
+if TYPE_CHECKING:
     from desktop.ui.pages.settings_page import SettingsPage
-    from desktop.ui.pages.sync_page import SyncPage
-    from desktop.ui.sync_wiring import SyncController
 
 
-class MainWindow(QMainWindow):
+class MainWindow(PagedWindow):
+    """The village official's window: the record pages here; sync, review and settings come as parts
+    (``desktop.ui.parts``), assembled by ``DeskApp``."""
+
     lock_requested = Signal()
     language_changed = Signal(str)
 
@@ -45,36 +38,15 @@ class MainWindow(QMainWindow):
         self.persons = RecordListPage(ui, "person", parent=self)
         self.income = RecordListPage(ui, "income", parent=self)
         self.services = RecordListPage(ui, "service", parent=self)
-        self.pages: list[tuple[str, QWidget]] = [
+        for title, page in (
             (self.tr("Households"), self.households),
             (self.tr("Persons"), self.persons),
             (self.tr("Income"), self.income),
             (self.tr("Services"), self.services),
-        ]
+        ):
+            self.add_page(title, page, place=Place.RECORDS)
         self.settings_page: SettingsPage | None = None
-        self.shutdown: Callable[[], None] = lambda: None
-        """Set by the parts that plug in (sync), called when the window goes away."""
-        self.sync_page: SyncPage | None = None
-        self.sync_controller: SyncController | None = None
-        self.enroll: Callable[[str], None] | None = None
-        """Set by attach_sync: enroll this laptop with a one-time code."""
-
-        self.nav = QListWidget(self)
-        self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(150)
-        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.stack = QStackedWidget(self)
-        for title, page in self.pages:
-            self.nav.addItem(QListWidgetItem(title))
-            self.stack.addWidget(page)
-        self.nav.currentRowChanged.connect(self.show_page)
-
-        central = QWidget(self)
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        """The settings page once the app added it (other parts add their sections to it)."""
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._actions()
@@ -101,35 +73,8 @@ class MainWindow(QMainWindow):
             self.tr("Search"), QKeySequence(QKeySequence.StandardKey.Find), self.focus_search, "action_find"
         )
         self.lock_action = add(self.tr("Lock"), "Ctrl+L", self.lock_requested, "action_lock")
-        for i in range(9):
-            add(f"page {i + 1}", f"Ctrl+{i + 1}", lambda _c=False, n=i: self.show_page(n), f"page{i}")
 
-    # -- pages ----------------------------------------------------------------------------------------
-    def add_page(self, title: str, page: QWidget, *, before: QWidget | None = None) -> None:
-        """Add a page to the navigation (at the end, or in front of ``before``)."""
-        index = len(self.pages)
-        for i, (_t, existing) in enumerate(self.pages):
-            if existing is before:
-                index = i
-        self.pages.insert(index, (title, page))
-        self.nav.insertItem(index, QListWidgetItem(title))
-        self.stack.insertWidget(index, page)
-        for i in range(self.nav.count()):
-            self.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
-
-    def show_page(self, row: int) -> None:
-        if 0 <= row < len(self.pages):
-            self.stack.setCurrentIndex(row)
-            if self.nav.currentRow() != row:
-                self.nav.setCurrentRow(row)
-            page = self.pages[row][1]
-            focus = getattr(page, "focus_search", None)
-            if focus is not None:
-                focus()
-
-    def current_page(self) -> QWidget | None:
-        return self.stack.currentWidget()
-
+    # -- actions ---------------------------------------------------------------------------------------
     def new_record(self) -> None:
         new_record = getattr(self.current_page(), "new_record", None)
         if new_record is not None:

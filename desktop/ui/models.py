@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 
 from desktop.ui.tasks import TaskRunner
 from sync.schema import FieldDef, FormDef
@@ -105,6 +106,9 @@ class RecordTableModel(QAbstractTableModel):
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
+        self._marked: frozenset[str] = frozenset()
+        self.mark_text = ""
+        """Tooltip of a marked row (records waiting on the township)."""
 
     # -- ids --------------------------------------------------------------------------------------
     def set_ids(self, ids: Sequence[str]) -> None:
@@ -118,6 +122,20 @@ class RecordTableModel(QAbstractTableModel):
 
     def total(self) -> int:
         return len(self._ids)
+
+    def set_marked(self, ids: set[str] | frozenset[str], text: str = "") -> None:
+        """Mark rows (records under township review): a sign in the first column and a tooltip."""
+        marked = frozenset(ids)
+        if marked == self._marked:
+            return
+        self._marked = marked
+        self.mark_text = text or self.mark_text
+        if self._shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(self._columns) - 1))
+
+    def is_marked(self, row: int) -> bool:
+        record_id = self.id_at(row)
+        return record_id is not None and record_id in self._marked
 
     def id_at(self, row: int) -> str | None:
         return self._ids[row] if 0 <= row < self._shown else None
@@ -199,13 +217,21 @@ class RecordTableModel(QAbstractTableModel):
             if column.align_right:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
+        marked = bool(self._marked) and self._ids[index.row()] in self._marked
+        if role == Qt.ItemDataRole.ForegroundRole and marked:
+            return QBrush(QColor("#a15c00"))
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._cache.get(self._ids[index.row()])
         if row is None:
             self._request(index.row())
             return None
-        return column.display(row, self._language)
+        text = column.display(row, self._language)
+        if marked and index.column() == 0:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.mark_text
+            return "⚑ " + text
+        return text
 
     # -- lazy rows ----------------------------------------------------------------------------------
     def _request(self, row: int) -> None:

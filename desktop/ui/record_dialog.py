@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.services.session import Session
 from desktop.storage import ValidationFailed
@@ -31,6 +31,7 @@ class RecordDialog(QDialog):
         record_id: str | None = None,
         *,
         context: dict[str, Any] | None = None,
+        review: Any = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -47,6 +48,12 @@ class RecordDialog(QDialog):
         self.setWindowTitle(title.format(form=label))
         self.setObjectName(f"dialog_{entity}")
         self.form = RecordForm(session.forms, entity, lang, hidden=self.context.keys(), parent=self)
+        self.review = review
+        self.under_review = QLabel(self)
+        self.under_review.setObjectName("under_review")
+        self.under_review.setWordWrap(True)
+        self.under_review.setStyleSheet("color: #a15c00;")
+        self.under_review.hide()
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -55,6 +62,7 @@ class RecordDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.under_review)
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
@@ -102,7 +110,36 @@ class RecordDialog(QDialog):
         if first is not None:
             first.setFocus()
         self._load_references()
+        self._load_review()
         self.ready.emit()
+
+    def _load_review(self) -> None:
+        review, entity, record_id = self.review, self.entity, self.record_id
+        if review is None or not record_id:
+            return
+        self.runner.run_db(
+            lambda: review.fields_under_review(entity, record_id),
+            name="fields-under-review",
+            on_done=self._show_review,
+        )
+
+    def _show_review(self, fields: dict[str, Any]) -> None:
+        if not fields:
+            return
+        lines = [self.tr("Waiting on the township's decision (the county's value applies until then):")]
+        for row in fields.values():
+            lines.append(
+                self.tr("{field}: yours {mine}, county {county}").format(
+                    field=row.field_label, mine=row.my_display, county=row.county_display
+                )
+            )
+            editor = self.form.editors.get(row.field)
+            if editor is not None:
+                editor.setToolTip(lines[-1])
+                editor.setStyleSheet("background: #fff3c4;")
+        self.under_review.setText("\n".join(lines))
+        self.under_review.show()
+        self._fit()
 
     def _load_references(self) -> None:
         form = self.session.forms[self.entity]

@@ -25,6 +25,8 @@ from desktop.services.settings import AppPaths
 from desktop.ui.app import DeskApp
 from desktop.ui.launch import make_qapp
 from desktop.ui.main_window import MainWindow
+from desktop.ui.sync_wiring import SyncPart
+from desktop.ui.tasks import TaskRunner
 from desktop.ui.unlock import UnlockDialog
 from desktop.ui.wizard import SetupWizard
 
@@ -105,7 +107,7 @@ def render(out: Path) -> list[Path]:
         _wait(until=lambda: desk.window is not None)
         window = desk.window
         assert isinstance(window, MainWindow)
-        window.resize(1280, 800)
+        window.resize(1366, 768)
         page = window.households
         _wait(until=lambda: page.list.model.total() > 0)
         page.list.select(page.list.model.id_at(2) or "")
@@ -136,10 +138,10 @@ def render(out: Path) -> list[Path]:
         _wait(800)
         shots.append(_grab(window, out, "10-income"))
 
-        sync_page, controller = window.sync_page, window.sync_controller
-        assert sync_page is not None and controller is not None  # attach_sync ran at unlock
-        sync_index = next(i for i, (_t, p) in enumerate(window.pages) if p is sync_page)
-        window.show_page(sync_index)
+        sync = window.part(SyncPart)
+        assert sync is not None  # the default parts were added at unlock
+        sync_page, controller = sync.page, sync.controller
+        window.show_page(sync_page)
         sync_page.code.setText(server.enrollment_code)
         controller.enroll(server.enrollment_code)
         _wait(until=lambda: sync_page.progress.value() == 100, timeout_ms=60000)
@@ -150,6 +152,109 @@ def render(out: Path) -> list[Path]:
         shots.append(_grab(window, out, "12-settings"))
         desk.shutdown()
         server.stop()
+        shots += render_township(out, Path(tmp) / "township")
+    return shots
+
+
+def render_township(out: Path, folder: Path) -> list[Path]:
+    """The township desk (sign-in, work list, side by side, a stale refusal, history, duplicates)
+    and the official's "waiting on township" list, on a made-up review scene."""
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+
+    from desktop.services.demo_review import STAFF_PASSWORD, STAFF_USER, make_review_demo
+    from desktop.services.session import Session
+    from desktop.services.settings import DictBackend, Settings
+    from desktop.ui.context import DataBus, UiContext
+    from desktop.ui.pages.duplicates import DuplicatesPage
+    from desktop.ui.pages.history import HistoryPage
+    from desktop.ui.pages.township import WorkListPart
+    from desktop.ui.pages.waiting import ReviewPart
+    from desktop.ui.staff_sign_in import StaffSignInDialog
+    from desktop.ui.staff_window import StaffWindow
+
+    shots: list[Path] = []
+    scene = make_review_demo(folder)
+    desk = DeskApp(AppPaths.default(folder / "staff-home"))
+    desk.settings.set("language", "zh_CN")
+    dialog = desk.start(staff=True)
+    assert isinstance(dialog, StaffSignInDialog)
+    dialog.server.setText(scene.url)
+    dialog.user.setText(STAFF_USER)
+    dialog.password.setText(STAFF_PASSWORD)
+    shots.append(_grab(dialog, out, "13-staff-sign-in"))
+    dialog.try_sign_in()
+    _wait(until=lambda: desk.staff_window is not None)
+    window = desk.staff_window
+    assert isinstance(window, StaffWindow)
+    window.resize(1366, 768)
+    part = window.part(WorkListPart)
+    assert part is not None
+    page = part.page
+    _wait(until=lambda: page.list.model.rowCount() > 0)
+    _wait(300)
+    shots.append(_grab(window, out, "14-work-list"))
+
+    model = page.list.model
+    row = next(r for r in range(model.rowCount()) if model.item_at(r).field == "occupation")
+    page.open_item(model.item_at(row))
+    view = page.view
+    _wait(until=lambda: view.history.count() > 0)
+    QTest.keyClick(view.compare, Qt.Key.Key_2)
+    view.note.setText("入户核实，本人现在个体经营")
+    shots.append(_grab(window, out, "15-side-by-side"))
+    view.decide()
+    _wait(until=lambda: page.stack.currentWidget() is page.list and model.rowCount() == 4)
+
+    # A stale decision: the first laptop changes the household category while staff look at it.
+    row = next(r for r in range(model.rowCount()) if model.item_at(r).entity == "household")
+    page.open_item(model.item_at(row))
+    store_a, service_a = scene.laptops[0]
+    household = model.item_at(row).record_id
+    store_a.household.update(household, {"category": "extreme_poverty"})
+    service_a.run_sync()
+    QTest.keyClick(view.compare, Qt.Key.Key_1)
+    view.note.setText("村里核实为监测户")
+    view.decide()
+    _wait(until=lambda: "变化" in view.message.text())
+    _wait(300)
+    shots.append(_grab(window, out, "16-side-by-side-stale"))
+    QTest.keyClick(view.compare, Qt.Key.Key_1)
+    view.decide()
+    _wait(until=lambda: page.stack.currentWidget() is page.list and model.rowCount() == 3)
+
+    history = window.part_page(HistoryPage)
+    assert history is not None
+    window.show_page(history)
+    _wait(until=lambda: history.table.rowCount() == 2)
+    _wait(300)
+    shots.append(_grab(window, out, "17-history"))
+    duplicates = window.part_page(DuplicatesPage)
+    assert duplicates is not None
+    window.show_page(duplicates)
+    _wait(until=lambda: duplicates.list.rowCount() > 0)
+    _wait(300)
+    shots.append(_grab(window, out, "18-duplicates"))
+    desk.shutdown()
+
+    # The official of the second laptop after the next sync: decisions in, others still waiting.
+    scene.sync_all()
+    store_b = scene.laptops[1][0]
+    runner = TaskRunner()
+    ui = UiContext(Session(store_b), runner, Settings(DictBackend()), DataBus())
+    official = MainWindow(ui, QSettings(str(folder / "official.ini"), QSettings.Format.IniFormat))
+    review = official.add_part(ReviewPart(ui))
+    official.resize(1366, 768)
+    official.show()
+    _wait(until=official.status.conflicts.isVisible)
+    review.open()
+    _wait(until=lambda: review.page.table.rowCount() > 0)
+    _wait(300)
+    shots.append(_grab(official, out, "19-official-waiting-on-township"))
+    official.shutdown()
+    official.close()
+    runner.shutdown()
+    scene.close()
     return shots
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 
 class StatusBar(QStatusBar):
+    conflicts_clicked = Signal()
+    """The official clicked the count of records waiting on the township."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.connection = QLabel(self)
@@ -16,15 +20,19 @@ class StatusBar(QStatusBar):
         self.pending.setObjectName("status_pending")
         self.last_sync = QLabel(self)
         self.last_sync.setObjectName("status_last_sync")
-        self.conflicts = QLabel(self)
+        self.conflicts = QPushButton(self)
         self.conflicts.setObjectName("status_conflicts")
-        for label in (self.connection, self.pending, self.last_sync, self.conflicts):
+        self.conflicts.setFlat(True)
+        self.conflicts.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.conflicts.clicked.connect(self.conflicts_clicked)
+        for label in (self.connection, self.pending, self.last_sync):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
+        self.addPermanentWidget(self.conflicts)
         self.set_online(None)
         self.set_pending(0)
         self.set_last_sync(None)
-        self.set_conflicts(None)
+        self.conflicts.hide()
 
     def set_online(self, online: bool | None) -> None:
         """True/False: the county server answered or not; None: no server set up yet."""
@@ -50,11 +58,16 @@ class StatusBar(QStatusBar):
             stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M")
             self.last_sync.setText(self.tr("Last sync: {time}").format(time=stamp))
 
-    def set_conflicts(self, count: int | None) -> None:
-        if count is None:
-            self.conflicts.setText("")
+    def set_review(self, waiting: int, decided: int) -> None:
+        """The official's records waiting on the township, and decisions not looked at yet; a click
+        opens the list."""
+        if not waiting and not decided:
             self.conflicts.hide()
             return
         self.conflicts.show()
-        self.conflicts.setText(self.tr("{count} open conflicts").format(count=count))
-        self.conflicts.setStyleSheet("color: #b00020;" if count else "")
+        text = self.tr("{count} waiting on township").format(count=waiting)
+        if decided:
+            text += self.tr(", {count} decided").format(count=decided)
+        self.conflicts.setText(text)
+        self.conflicts.setToolTip(self.tr("Open the list of your records waiting on the township"))
+        self.conflicts.setStyleSheet("color: #b00020;" if waiting else "color: #1b7f2a;")

@@ -1,5 +1,6 @@
-"""The sync controller: runs sync, enrollment and reachability checks on the task runner and keeps the
-status bar and the sync page current. Automatic sync (a setting) runs when the server is reachable.
+"""The sync part (page + status bar) and its controller, which runs sync, enrollment and reachability
+checks on the task runner and keeps the status bar and the sync page current. Automatic sync (a
+setting) runs when the server is reachable.
 
 A sync run uses the network pool; the sync service touches the store only in short transactions
 between network calls (the store serialises them), so typing goes on during a run.
@@ -14,12 +15,14 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.services.sync_service import SyncService
 from desktop.ui.context import UiContext
+from desktop.ui.parts import Host, Page, Part, Place
+from desktop.ui.status import StatusBar
 from desktop.ui.tasks import Task, TaskContext
 from sync.engine import CancelToken, SyncReport
 from sync.errors import OfflineError, SyncError
 
 if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.pages.settings_page import SettingsPage
 
 
 class SyncController(QObject):
@@ -186,28 +189,48 @@ def _cancelled() -> SyncError:
     return Cancelled()
 
 
-def attach_sync(desk: Any, ui: UiContext, window: MainWindow) -> None:
-    """Give the main window its sync page and keep the status bar current (DeskApp's session hook)."""
-    from desktop.ui.pages.sync_page import SyncPage
+class SyncPart(Part):
+    """The sync page, and the status bar kept current: online, last sync, open conflicts.
 
-    service = SyncService(ui.session.store)
-    ui.session.sync = service
-    controller = SyncController(ui, service, window)
-    page = SyncPage(ui, controller, window)
-    window.add_page(QCoreApplication.translate("SyncPage", "Sync"), page, before=window.settings_page)
-    window.sync_controller = controller
-    window.sync_page = page
-    status = window.status
-    controller.reachability.connect(status.set_online)
-    controller.finished.connect(lambda report: status.set_conflicts(report.open_conflicts))
-    controller.state_changed.connect(window.refresh_pending)
-    controller.state_changed.connect(lambda: status.set_last_sync(service.last_sync))
-    window.enroll = controller.enroll
-    window.shutdown = controller.shutdown
-    status.set_last_sync(service.last_sync)
-    settings_page = window.settings_page
-    if settings_page is not None:
-        settings_page.auto_sync_changed.connect(lambda _on: controller.apply_settings())
-        # A new provisioning file may move the laptop to another server: show it and check it.
-        settings_page.provisioning.imported.connect(lambda _r: controller._configured(None))
-    QTimer.singleShot(0, controller.check_reachable)
+    ``settings_page``: when given, its automatic-sync switch takes effect at once.
+    """
+
+    def __init__(self, ui: UiContext, settings_page: SettingsPage | None = None) -> None:
+        from desktop.ui.pages.sync_page import SyncPage
+
+        self.ui = ui
+        self.service = SyncService(ui.session.store)
+        ui.session.sync = self.service
+        self.controller = SyncController(ui, self.service)
+        self.page = SyncPage(ui, self.controller)
+        self.controller.setParent(self.page)
+        if settings_page is not None:
+            settings_page.auto_sync_changed.connect(self._settings_changed)
+            # A new provisioning file may move the laptop to another server: show it and check it.
+            settings_page.provisioning.imported.connect(self._provisioning_imported)
+
+    def pages(self) -> list[Page]:
+        return [Page(QCoreApplication.translate("SyncPage", "Sync"), self.page, Place.TOOLS)]
+
+    def attach(self, host: Host) -> None:
+        super().attach(host)
+        controller, service = self.controller, self.service
+        status = host.status_bar()
+        assert isinstance(status, StatusBar)
+        controller.reachability.connect(status.set_online)
+        controller.state_changed.connect(host.refresh_pending)
+        controller.state_changed.connect(lambda: status.set_last_sync(service.last_sync))
+        status.set_last_sync(service.last_sync)
+        QTimer.singleShot(0, controller.check_reachable)
+
+    def _settings_changed(self, _on: bool) -> None:
+        self.controller.apply_settings()
+
+    def _provisioning_imported(self, _result: object) -> None:
+        self.controller._configured(None)
+
+    def enroll(self, code: str) -> None:
+        self.controller.enroll(code)
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()

@@ -34,6 +34,8 @@ class UnlockDialog(QDialog):
     """The open Store."""
     failed = Signal(str)
     """A try failed; the argument is the message shown."""
+    staff_requested = Signal()
+    """Township staff want to sign in to the county server instead (no village data file)."""
 
     def __init__(
         self,
@@ -72,6 +74,11 @@ class UnlockDialog(QDialog):
         self.button.setObjectName("unlock_button")
         self.button.setDefault(True)
         self.button.clicked.connect(self.try_unlock)
+        self.staff_button = QPushButton(self.tr("Township staff sign-in"), self)
+        self.staff_button.setObjectName("unlock_staff")
+        self.staff_button.setAutoDefault(False)
+        self.staff_button.setFlat(True)
+        self.staff_button.clicked.connect(self.staff_requested)
         form = QFormLayout()
         form.addRow(self.tr("User"), self.user)
         form.addRow(self.tr("Passphrase"), self.passphrase)
@@ -80,6 +87,7 @@ class UnlockDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.button)
+        layout.addWidget(self.staff_button)
         self.timer = QTimer(self)
         self.timer.setInterval(250)
         self.timer.timeout.connect(self._tick)

@@ -74,7 +74,9 @@ class _Page(QWizardPage):
 
 
 class LanguagePage(_Page):
-    def __init__(self, language: str, on_change: Callable[[str], None]) -> None:
+    def __init__(
+        self, language: str, on_change: Callable[[str], None], on_staff: Callable[[], None] | None = None
+    ) -> None:
         super().__init__()
         self.zh = QRadioButton("中文（简体）", self)
         self.zh.setObjectName("language_zh")
@@ -84,14 +86,33 @@ class LanguagePage(_Page):
         self._on_change = on_change
         self.zh.toggled.connect(lambda on: self._chosen(on, "zh_CN"))
         self.en.toggled.connect(lambda on: self._chosen(on, "en"))
+        self.staff_note = QLabel(self)
+        self.staff_note.setWordWrap(True)
+        self.staff = QPushButton(self)
+        self.staff.setObjectName("wizard_staff")
+        self.staff.setAutoDefault(False)
+        if on_staff is not None:
+            self.staff.clicked.connect(on_staff)
         layout = QVBoxLayout(self)
         layout.addWidget(self.zh)
         layout.addWidget(self.en)
+        layout.addStretch(1)
+        layout.addWidget(self.staff_note)
+        staff_row = QHBoxLayout()
+        staff_row.addWidget(self.staff)
+        staff_row.addStretch(1)
+        layout.addLayout(staff_row)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Welcome"))
         self.setSubTitle(self.tr("Choose the language of Village Data Desk."))
+        self.staff_note.setText(
+            self.tr(
+                "Township or county staff do not set up a village here: they sign in to the county server."
+            )
+        )
+        self.staff.setText(self.tr("Township staff sign-in"))
 
     def _chosen(self, on: bool, language: str) -> None:
         if on:  # the button just checked; the other one's toggled(False) is ignored
@@ -348,6 +369,8 @@ class SetupWizard(QWizard):
     created = Signal(object, object)
     """(the new open Store, SetupChoices)."""
     language_chosen = Signal(str)
+    staff_requested = Signal()
+    """Township staff want to sign in to the county server instead of setting up a village."""
 
     def __init__(
         self,
@@ -364,7 +387,7 @@ class SetupWizard(QWizard):
         self._busy = False
         self.setObjectName("setup_wizard")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
-        self.language_page = LanguagePage(language, self.language_chosen.emit)
+        self.language_page = LanguagePage(language, self.language_chosen.emit, self._staff)
         self.server_page = ServerPage()
         self.user_page = UserPage()
         self.enroll_page = EnrollPage()
@@ -390,6 +413,9 @@ class SetupWizard(QWizard):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def _staff(self) -> None:
+        self.staff_requested.emit()
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Village Data Desk — first start"))

@@ -2,6 +2,146 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CompareTable</name>
+    <message>
+        <source>Base (before the edits)</source>
+        <translation>原值（修改前）</translation>
+    </message>
+    <message>
+        <source>{n} · village: {user}
+{device} · {time}</source>
+        <translation>{n} · 村级：{user}
+{device} · {time}</translation>
+    </message>
+    <message>
+        <source>{n} · county now</source>
+        <translation>{n} · 县级现值</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesPage</name>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>Open and decided</source>
+        <translation>待处理和已处理</translation>
+    </message>
+    <message>
+        <source>Resident ID</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>已等待</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Why? (required, kept in the history)</source>
+        <translation>处理理由（必填，记入处理记录）</translation>
+    </message>
+    <message>
+        <source>Keep the chosen record (Ctrl+K)</source>
+        <translation>保留所选记录 (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>Not the same person (Ctrl+D)</source>
+        <translation>不是同一人 (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{count} duplicate residents</source>
+        <translation>{count} 组重复人员</translation>
+    </message>
+    <message>
+        <source>No duplicate residents here.</source>
+        <translation>这里没有重复人员。</translation>
+    </message>
+    <message>
+        <source>a record in {village} (outside your township)</source>
+        <translation>{village}的一条记录（不属于您的乡镇）</translation>
+    </message>
+    <message>
+        <source>{name} ({village}, household {number})</source>
+        <translation>{name}（{village}，户号 {number}）</translation>
+    </message>
+    <message>
+        <source>Kept {name}</source>
+        <translation>保留了{name}</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>不是同一人</translation>
+    </message>
+    <message>
+        <source>(outside your township)</source>
+        <translation>（不属于您的乡镇）</translation>
+    </message>
+    <message>
+        <source>Resident ID {rid} is active in {n} person records. Keep one (the others become moved out, linked to it), or mark them as different people.</source>
+        <translation>身份证号 {rid} 同时出现在 {n} 条在册人员记录中。请保留其中一条（其余记为迁出并关联到保留的记录），或标记为不是同一人。</translation>
+    </message>
+    <message>
+        <source>{decision}, by {user} on {time}. Note: {note}</source>
+        <translation>{decision}，处理人 {user}，时间 {time}。说明：{note}</translation>
+    </message>
+    <message>
+        <source>Choose the record to keep (one of your township&apos;s).</source>
+        <translation>请选择要保留的记录（须属于您的乡镇）。</translation>
+    </message>
+    <message>
+        <source>A note is required: say why (it is kept in the history).</source>
+        <translation>必须填写说明：写明处理理由（记入处理记录）。</translation>
+    </message>
+    <message>
+        <source>Sending the decision…</source>
+        <translation>正在提交处理结果…</translation>
+    </message>
+    <message>
+        <source> — saved.</source>
+        <translation> — 已保存。</translation>
+    </message>
+</context>
+<context>
     <name>EnrollPage</name>
     <message>
         <source>Enroll this laptop</source>
@@ -44,6 +184,105 @@
     </message>
 </context>
 <context>
+    <name>HistoryPage</name>
+    <message>
+        <source>Decided</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Set aside</source>
+        <translation>未采用的数值</translation>
+    </message>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{form}: {record}</source>
+        <translation>{form}：{record}</translation>
+    </message>
+    <message>
+        <source>{choice}: {value}</source>
+        <translation>{choice}：{value}</translation>
+    </message>
+    <message>
+        <source>{count} decisions</source>
+        <translation>{count} 条处理记录</translation>
+    </message>
+    <message>
+        <source>county value kept</source>
+        <translation>保留县级数值</translation>
+    </message>
+    <message>
+        <source>village value taken</source>
+        <translation>采用村级数值</translation>
+    </message>
+    <message>
+        <source>new value typed</source>
+        <translation>录入新数值</translation>
+    </message>
+    <message>
+        <source>stays deleted</source>
+        <translation>维持删除</translation>
+    </message>
+    <message>
+        <source>restored</source>
+        <translation>恢复记录</translation>
+    </message>
+    <message>
+        <source>village</source>
+        <translation>村级</translation>
+    </message>
+    <message>
+        <source>county</source>
+        <translation>县级</translation>
+    </message>
+    <message>
+        <source>field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>{source}: {value} ({user}, {device})</source>
+        <translation>{source}：{value}（{user}，{device}）</translation>
+    </message>
+    <message>
+        <source>{source}: {value}</source>
+        <translation>{source}：{value}</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdsPage</name>
     <message>
         <source>Choose a household on the left</source>
@@ -75,6 +314,93 @@
     </message>
 </context>
 <context>
+    <name>ItemView</name>
+    <message>
+        <source>Restore with the village&apos;s value of (Space ticks):</source>
+        <translation>恢复时采用村级数值的字段（空格键勾选）：</translation>
+    </message>
+    <message>
+        <source>Why? (required, kept in the history)</source>
+        <translation>处理理由（必填，记入处理记录）</translation>
+    </message>
+    <message>
+        <source>Decide (Ctrl+Enter)</source>
+        <translation>确定处理 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Back to the list (Esc)</source>
+        <translation>返回清单 (Esc)</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Earlier decisions on this record</source>
+        <translation>该记录以前的处理</translation>
+    </message>
+    <message>
+        <source>{village} · {form} · {field} · waiting {age}</source>
+        <translation>{village} · {form} · {field} · 已等待 {age}</translation>
+    </message>
+    <message>
+        <source>Decided by {user} on {time}: {value}. Note: {note}</source>
+        <translation>已由 {user} 于 {time} 处理：{value}。说明：{note}</translation>
+    </message>
+    <message>
+        <source>Keys: 1–{n} choose a column (a deleted column keeps the record deleted, a kept one restores it with the ticked fields), ← → move, Tab to the note, Ctrl+Enter decides.</source>
+        <translation>按键：1–{n} 选择一列（选“已删除”的列即维持删除，选“保留”的列即按勾选的字段恢复记录），← → 切换，Tab 到说明，Ctrl+Enter 确定。</translation>
+    </message>
+    <message>
+        <source>Keys: 1–{n} choose a column ({n} = county), ← → move, 0 types a new value, Tab to the note, Ctrl+Enter decides.</source>
+        <translation>按键：1–{n} 选择一列（{n} = 县级），← → 切换，0 录入新数值，Tab 到说明，Ctrl+Enter 确定。</translation>
+    </message>
+    <message>
+        <source>{n} · type a new value</source>
+        <translation>{n} · 录入新数值</translation>
+    </message>
+    <message>
+        <source>{field}: {village} (county: {county})</source>
+        <translation>{field}：{village}（县级：{county}）</translation>
+    </message>
+    <message>
+        <source>{time} {user}: {field} → {value} ({note})</source>
+        <translation>{time} {user}：{field} → {value}（{note}）</translation>
+    </message>
+    <message>
+        <source>No earlier decisions.</source>
+        <translation>以前没有处理记录。</translation>
+    </message>
+    <message>
+        <source>typed value</source>
+        <translation>录入的数值</translation>
+    </message>
+    <message>
+        <source>This item is already decided.</source>
+        <translation>此项已处理。</translation>
+    </message>
+    <message>
+        <source>Choose a column first (1–{n}).</source>
+        <translation>请先选择一列（1–{n}）。</translation>
+    </message>
+    <message>
+        <source>Type a value, or choose a column.</source>
+        <translation>请录入数值，或选择一列。</translation>
+    </message>
+    <message>
+        <source>A note is required: say why (it is kept in the history).</source>
+        <translation>必须填写说明：写明处理理由（记入处理记录）。</translation>
+    </message>
+    <message>
+        <source>Sending the decision…</source>
+        <translation>正在提交处理结果…</translation>
+    </message>
+    <message>
+        <source>Not saved: the values changed since you opened this item. The current values are shown now; look again and decide.</source>
+        <translation>未保存：打开此项后数值已发生变化。现在显示的是最新数值，请重新查看后再处理。</translation>
+    </message>
+</context>
+<context>
     <name>LanguagePage</name>
     <message>
         <source>Welcome</source>
@@ -83,6 +409,14 @@
     <message>
         <source>Choose the language of Village Data Desk.</source>
         <translation>请选择界面语言。</translation>
+    </message>
+    <message>
+        <source>Township or county staff do not set up a village here: they sign in to the county server.</source>
+        <translation>乡镇或县级工作人员无需设置村数据，直接登录县级服务器即可。</translation>
+    </message>
+    <message>
+        <source>Township staff sign-in</source>
+        <translation>乡镇工作人员登录</translation>
     </message>
 </context>
 <context>
@@ -228,6 +562,14 @@
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>Waiting on the township&apos;s decision (the county&apos;s value applies until then):</source>
+        <translation>等待乡镇处理（处理前以县级数值为准）：</translation>
+    </message>
+    <message>
+        <source>{field}: yours {mine}, county {county}</source>
+        <translation>{field}：您的数值 {mine}，县级 {county}</translation>
+    </message>
 </context>
 <context>
     <name>RecordListPage</name>
@@ -282,6 +624,10 @@
     <message>
         <source>Delete this {form}? It is marked as deleted here and at the county after the next sync.</source>
         <translation>删除这条{form}记录吗？它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
+    </message>
+    <message>
+        <source>A value of this record waits on the township&apos;s decision</source>
+        <translation>该记录有数值正等待乡镇处理</translation>
     </message>
 </context>
 <context>
@@ -406,6 +752,116 @@
     </message>
 </context>
 <context>
+    <name>StaffSignInDialog</name>
+    <message>
+        <source>Village Data Desk — township staff sign-in</source>
+        <translation>村级数据台 — 乡镇工作人员登录</translation>
+    </message>
+    <message>
+        <source>Township and county staff: sign in to the county server with your staff account to settle conflicts and duplicate residents. No village data file is needed.</source>
+        <translation>乡镇和县级工作人员：用工作人员账号登录县级服务器，处理数据冲突和重复人员。不需要村数据文件。</translation>
+    </message>
+    <message>
+        <source>County certificate (PEM); empty: the system&apos;s</source>
+        <translation>县级证书（PEM）；留空则使用系统证书</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>From provisioning file…</source>
+        <translation>从配置文件读取…</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>County server</source>
+        <translation>县级服务器</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>Staff account</source>
+        <translation>工作人员账号</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>County certificate</source>
+        <translation>县级证书</translation>
+    </message>
+    <message>
+        <source>Certificate (*.pem *.crt)</source>
+        <translation>证书 (*.pem *.crt)</translation>
+    </message>
+    <message>
+        <source>Provisioning file</source>
+        <translation>配置文件</translation>
+    </message>
+    <message>
+        <source>Provisioning file (*.json)</source>
+        <translation>配置文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>This provisioning file cannot be used.</source>
+        <translation>无法使用此配置文件。</translation>
+    </message>
+    <message>
+        <source>Server address and certificate taken from the provisioning file.</source>
+        <translation>已从配置文件读取服务器地址和证书。</translation>
+    </message>
+    <message>
+        <source>The server address must start with https:// (http:// only for this computer).</source>
+        <translation>服务器地址必须以 https:// 开头（http:// 仅限本机）。</translation>
+    </message>
+    <message>
+        <source>The certificate file does not exist.</source>
+        <translation>证书文件不存在。</translation>
+    </message>
+    <message>
+        <source>Enter your staff account and password.</source>
+        <translation>请输入工作人员账号和密码。</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+</context>
+<context>
+    <name>StaffWindow</name>
+    <message>
+        <source>Village Data Desk — township desk, {who}</source>
+        <translation>村级数据台 — 乡镇工作台，{who}</translation>
+    </message>
+    <message>
+        <source>Signed in: {who}</source>
+        <translation>已登录：{who}</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>county {code}</source>
+        <translation>县 {code}</translation>
+    </message>
+    <message>
+        <source>township {code}</source>
+        <translation>乡镇 {code}</translation>
+    </message>
+    <message>
+        <source>{user}, {scope}</source>
+        <translation>{user}，{scope}</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>No county server set</source>
@@ -436,8 +892,16 @@
         <translation>上次同步：{time}</translation>
     </message>
     <message>
-        <source>{count} open conflicts</source>
-        <translation>{count} 条冲突待处理</translation>
+        <source>{count} waiting on township</source>
+        <translation>{count} 项等待乡镇处理</translation>
+    </message>
+    <message>
+        <source>, {count} decided</source>
+        <translation>，{count} 项已处理</translation>
+    </message>
+    <message>
+        <source>Open the list of your records waiting on the township</source>
+        <translation>打开等待乡镇处理的记录清单</translation>
     </message>
 </context>
 <context>
@@ -532,6 +996,21 @@
     </message>
 </context>
 <context>
+    <name>Township</name>
+    <message>
+        <source>Work list</source>
+        <translation>工作清单</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>处理记录</translation>
+    </message>
+    <message>
+        <source>Duplicate residents</source>
+        <translation>重复人员</translation>
+    </message>
+</context>
+<context>
     <name>UnlockDialog</name>
     <message>
         <source>Village Data Desk — unlock</source>
@@ -576,6 +1055,10 @@
     <message>
         <source>Try again in {seconds} s</source>
         <translation>{seconds} 秒后可重试</translation>
+    </message>
+    <message>
+        <source>Township staff sign-in</source>
+        <translation>乡镇工作人员登录</translation>
     </message>
 </context>
 <context>
@@ -643,6 +1126,206 @@
     <message>
         <source>The two passphrases are not the same.</source>
         <translation>两次输入的口令不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingPage</name>
+    <message>
+        <source>Your values below differ from the county&apos;s, so the township decides which one stays. Until then the county&apos;s value is in force; the decision arrives with the next sync.</source>
+        <translation>下列数值与县级数据不一致，由乡镇决定采用哪一个。处理前以县级数值为准；处理结果在下次同步时送达。</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Your value</source>
+        <translation>您的数值</translation>
+    </message>
+    <message>
+        <source>County value</source>
+        <translation>县级数值</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>Township note</source>
+        <translation>乡镇说明</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>{field}: {value}</source>
+        <translation>{field}：{value}</translation>
+    </message>
+    <message>
+        <source>Waiting on the township</source>
+        <translation>等待乡镇处理</translation>
+    </message>
+    <message>
+        <source>{choice}: {value} ({user}, {time})</source>
+        <translation>{choice}：{value}（{user}，{time}）</translation>
+    </message>
+    <message>
+        <source>{waiting} waiting on the township, {decided} decided</source>
+        <translation>{waiting} 项等待乡镇处理，{decided} 项已处理</translation>
+    </message>
+    <message>
+        <source>Waiting on township</source>
+        <translation>等待乡镇处理</translation>
+    </message>
+</context>
+<context>
+    <name>WorkDeskPage</name>
+    <message>
+        <source>Item number (Ctrl+G)</source>
+        <translation>事项编号 (Ctrl+G)</translation>
+    </message>
+    <message>
+        <source>Open item</source>
+        <translation>打开事项</translation>
+    </message>
+    <message>
+        <source>Decided: {record}, {field} → {value}</source>
+        <translation>已处理：{record}，{field} → {value}</translation>
+    </message>
+</context>
+<context>
+    <name>WorkListModel</name>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Competing values</source>
+        <translation>各方数值</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>已等待</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（无名称）</translation>
+    </message>
+    <message>
+        <source>Deleted against edited</source>
+        <translation>删除与修改冲突</translation>
+    </message>
+    <message>
+        <source>village: {values}  ⇄  county: {county}</source>
+        <translation>村：{values}  ⇄  县：{county}</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>已处理</translation>
+    </message>
+</context>
+<context>
+    <name>WorkListPage</name>
+    <message>
+        <source>All forms</source>
+        <translation>全部表单</translation>
+    </message>
+    <message>
+        <source>Any age</source>
+        <translation>不限时间</translation>
+    </message>
+    <message>
+        <source>Older than {days} days</source>
+        <translation>超过 {days} 天</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>Open and decided</source>
+        <translation>待处理和已处理</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早的在前</translation>
+    </message>
+    <message>
+        <source>By village</source>
+        <translation>按村</translation>
+    </message>
+    <message>
+        <source>By form</source>
+        <translation>按表单</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>等待时间</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>All villages ({count})</source>
+        <translation>全部村 ({count})</translation>
+    </message>
+    <message>
+        <source>{count} items</source>
+        <translation>{count} 项</translation>
+    </message>
+    <message>
+        <source>Nothing here: no item matches these filters.</source>
+        <translation>没有符合筛选条件的事项。</translation>
     </message>
 </context>
 </TS>

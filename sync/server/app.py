@@ -13,10 +13,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -33,8 +32,8 @@ from sync.protocol import (
     encode,
 )
 from sync.schema import Forms, load_forms
-from sync.server import auth, conflicts, enroll, indicators, pull, push
-from sync.server.auth import DeviceAuth, StaffUser
+from sync.server import auth, conflicts, enroll, pull, push, routes_review, routes_staff
+from sync.server.auth import DeviceAuth
 from sync.server.errors import ApiError
 from sync.server.store import Store, village_seq
 
@@ -140,19 +139,6 @@ _SIGNED = {
 }
 
 
-_bearer = HTTPBearer(auto_error=False)
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-
-
-def _staff_user(request: Request, credentials: Credentials) -> StaffUser:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError("unauthorized")
-    return auth.staff_from_token(request.app.state.store, credentials.credentials)
-
-
-Staff = Annotated[StaffUser, Depends(_staff_user)]
-
-
 class EnrollRequest(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     public_key: str = Field(min_length=1, max_length=100, description="Raw Ed25519 public key, base64")
@@ -160,16 +146,6 @@ class EnrollRequest(BaseModel):
     village_code: str | None = Field(
         default=None, max_length=12, description="Refuse a code of another village"
     )
-
-
-class LoginRequest(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
-
-
-class ResolveRequest(BaseModel):
-    value: Any = Field(description="The value to keep (any JSON; for _deleted true or false)")
-    note: str = Field(min_length=1, max_length=1000, description="Why; kept with the resolution")
 
 
 def freeze_startup_heap() -> None:
@@ -314,70 +290,9 @@ def create_app(
 
         return await run_in_threadpool(work)
 
-    # ---------------------------------------------------------------------------------------------
-    # Staff
-
-    @app.post(f"{API}/staff/login")
-    def staff_login(body: LoginRequest) -> dict[str, Any]:
-        token, expires, user = auth.sign_in(store, body.username, body.password, token_ttl, throttle)
-        names = auth.staff_villages(store, user)
-        return {
-            "token": token,
-            "expires_at": expires,
-            "username": user.username,
-            "scope": user.scope,
-            "scope_code": user.scope_code,
-            "villages": list(names),
-            "village_names": names,
-        }
-
-    @app.post(f"{API}/staff/logout")
-    def staff_logout(user: Staff, credentials: Credentials) -> dict[str, str]:
-        assert credentials is not None
-        auth.sign_out(store, credentials.credentials)
-        return {"status": "ok"}
-
-    @app.get(f"{API}/staff/conflicts")
-    def staff_conflicts(
-        user: Staff,
-        status: Annotated[str, Query(pattern="^(open|resolved|all)$")] = "open",
-        village: Annotated[str | None, Query(pattern=r"^\d{12}$")] = None,
-    ) -> dict[str, Any]:
-        return {"conflicts": conflicts.list_conflicts(store, user, status, village)}
-
-    @app.post(f"{API}/staff/conflicts/{{conflict_id}}/resolve")
-    def staff_resolve(conflict_id: str, body: ResolveRequest, user: Staff) -> dict[str, Any]:
-        conflict, seq = conflicts.resolve(
-            store, rules, user, conflict_id, body.value, body.note, today=today()
-        )
-        return {"conflict": conflict, "seq": seq}
-
-    @app.get(f"{API}/staff/indicators")
-    def staff_indicators(
-        user: Staff,
-        village: Annotated[
-            str | None, Query(pattern=r"^\d{12}$", description="One village; all of yours if absent")
-        ] = None,
-        year: Annotated[
-            int | None, Query(ge=1990, le=2100, description="Income/service year; last year if absent")
-        ] = None,
-        threshold_fen: Annotated[int, Query(ge=0, le=10_000_000_000)] = indicators.DEFAULT_THRESHOLD_FEN,
-    ) -> dict[str, Any]:
-        allowed = list(auth.staff_villages(store, user))
-        if village is not None and village not in allowed:
-            raise ApiError("forbidden")
-        day = today()
-        return indicators.for_villages(
-            store,
-            user.county_code,
-            [village] if village else allowed,
-            year=year or day.year - 1,
-            today=day,
-            threshold_fen=threshold_fen,
-        )
-
-    @app.get(f"{API}/staff/duplicates")
-    def staff_duplicates(user: Staff) -> dict[str, Any]:
-        return {"duplicates": conflicts.duplicates(store, user)}
+    app.include_router(
+        routes_staff.staff_router(store, rules, today=today, token_ttl=token_ttl, throttle=throttle)
+    )
+    app.include_router(routes_review.review_router(store, device_auth))
 
     return app

@@ -56,6 +56,18 @@ _CATALOGUE: dict[str, tuple[int, str, str]] = {
     "forbidden": (403, "You may not see or change this.", "您无权查看或修改此内容。"),
     "not_found": (404, "Not found.", "未找到。"),
     "already_resolved": (409, "This conflict is already resolved.", "该冲突已处理。"),
+    "already_decided": (
+        409,
+        "This item has already been decided; nothing was changed.",
+        "该事项已经处理过，未做任何更改。",
+    ),
+    "stale": (
+        409,
+        "The value changed since you opened this item; nothing was changed. Look at the current values "
+        "and decide again.",
+        "打开此项后数据已发生变化，未做任何更改。请查看最新数值后重新处理。",
+    ),
+    "note_required": (422, "Write a note saying why.", "请填写处理说明。"),
     "invalid": (422, "The value is not valid.", "数值无效。"),
     "method_not_allowed": (405, "Method not allowed.", "不支持该请求方法。"),
     "internal": (500, "Internal server error.", "服务器内部错误。"),

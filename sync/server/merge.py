@@ -3,7 +3,8 @@
 Per field: the value already equal -> nothing to do; the laptop's base version equal to the county's
 current version -> write; otherwise -> a conflict, the county value kept. A delete made on top of an
 older record seq than the county's, or an edit of a record the county has deleted, is a conflict on
-the pseudo-field ``_deleted``: never a silent resurrection, never a silent loss.
+the pseudo-field ``_deleted``: never a silent resurrection, never a silent loss (the edit's fields
+travel with the conflict).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class FieldConflict:
     base_value: Any
     village_value: Any
     county_value: Any
+    fields: dict[str, Any] | None = None
+    """``_deleted`` conflicts of an edit against a county delete: the village's edited fields, kept
+    in the conflict so that no value is lost (staff may restore the record with them)."""
 
 
 @dataclass(slots=True)
@@ -71,7 +75,7 @@ def merge(current: Current | None, change: Change, fields: dict[str, Any]) -> Me
     if current is None:
         return Merge(writes=dict(fields), create=True, delete=change.deleted)
     if current.deleted and not change.deleted:
-        return Merge(conflicts=[FieldConflict(DELETED, change.base_seq, False, False, True)])
+        return Merge(conflicts=[FieldConflict(DELETED, change.base_seq, False, False, True, dict(fields))])
     out = Merge()
     for name, value in fields.items():
         county_value = current.data.get(name)

@@ -20,6 +20,7 @@ from sync import jsontext
 from sync.ids import uuid7
 from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import META_FIELDS, Forms
+from sync.server import review
 from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
@@ -320,6 +321,7 @@ class _Batch:
                     "hlc": c.hlc,
                     "created_at": self.now,
                     "status": "open",
+                    "fields": None if x.fields is None else dumps(x.fields),
                 }
             )
 
@@ -328,5 +330,6 @@ class _Batch:
             self.conn, self.rules.keys, self.county, self.village, self.original, self.touched, self.now
         )
         if self.conflict_rows:
+            review.attach(self.conn, self.county, self.village, self.conflict_rows, self.now)
             self.conn.execute(insert(conflicts), self.conflict_rows)
         set_village_seq(self.conn, self.county, self.village, self.seq)

@@ -90,9 +90,91 @@ conflicts = Table(
     Column("resolution", Text),
     Column("note", Text),
     Column("resolved_seq", BigInteger),
+    # The review item this value is part of (migration 0002).
+    Column("item_id", String(36)),
+    # ``_deleted`` conflicts of an edit against a county delete: JSON object of the fields the village
+    # edited (field -> value), kept until staff decide (migration 0002).
+    Column("fields", Text),
     Index("ix_conflicts_status", "county_code", "village_code", "status"),
     Index("ix_conflicts_id", "id"),
+    Index("ix_conflicts_item", "county_code", "village_code", "item_id"),
 )
+
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("entity", String(16), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    # A form field, or ``_deleted`` for delete against edit.
+    Column("field", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("base_version", BigInteger, nullable=False),
+    Column("base_value", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("decided_by", Text),
+    Column("decided_at", BigInteger),
+    Column("choice", String(16)),
+    # JSON: the value the decision left in the record (``_deleted``: true/false).
+    Column("value", Text),
+    # JSON object: ``restore`` fields written with the decision.
+    Column("fields", Text),
+    Column("note", Text),
+    Column("decided_seq", BigInteger),
+    Column("decided_version", BigInteger),
+    Index("ix_review_items_list", "county_code", "status", "village_code", "created_at"),
+    Index("ix_review_items_record", "county_code", "village_code", "record_id", "field", "status"),
+    Index("ix_review_items_id", "id"),
+)
+"""One item per (record, field) with open conflicts: every competing value is a conflict row of it."""
+
+review_history = Table(
+    "review_history",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("item_id", String(36), nullable=False),
+    # ``conflict`` or ``duplicate``.
+    Column("kind", String(16), nullable=False),
+    Column("entity", String(16), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("choice", String(16), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("decided_by", Text, nullable=False),
+    Column("decided_at", BigInteger, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    # JSON list: every value the decision did not keep, with who sent it from which device and when.
+    Column("set_aside", Text, nullable=False),
+    Index("ix_review_history_record", "county_code", "village_code", "record_id"),
+    Index("ix_review_history_item", "county_code", "item_id"),
+)
+"""The audit of every staff decision: who, when, why, what was kept and what was set aside."""
+
+duplicate_decisions = Table(
+    "duplicate_decisions",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    # Stable id of the group: a digest of the county and the resident ID (never the ID itself).
+    Column("group_id", String(64), primary_key=True),
+    Column("resident_id", String(64), nullable=False),
+    # ``keep`` or ``not_same``.
+    Column("decision", String(16), nullable=False),
+    Column("kept_record_id", String(36)),
+    # JSON list of [village_code, record_id]: the records the decision covered.
+    Column("holders", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("decided_by", Text, nullable=False),
+    Column("decided_at", BigInteger, nullable=False),
+    Column("first_seen", BigInteger, nullable=False),
+)
+"""Staff decisions on a resident ID held by several live persons; one row per group, replaced
+when a group that gained a new holder is decided again."""
 
 batches = Table(
     "batches",

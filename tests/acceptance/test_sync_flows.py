@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
+from desktop.services.township import TownshipService
 from sync.errors import OfflineError
 from sync.resident_id import make_resident_id
-from tests.sync_world import assert_laptop_equals_server, fill, server_records
+from tests.sync_world import STAFF_PASSWORD, STAFF_USER, assert_laptop_equals_server, fill, server_records
 
 HOUSEHOLD = {
     "household_no": "0007",
@@ -83,8 +84,11 @@ def test_same_field_edited_on_both_makes_one_conflict_row_and_keeps_the_county_v
         assert lap.store.person.get(p)["occupation"] == "教师"  # county value kept everywhere
         assert lap.store.person.get(p)["phone"] == "13900139000"  # the other field merged
         assert_laptop_equals_server(lap, county)
-    # The township resolves it; the resolution reaches both laptops by pull.
-    county.staff().resolve(row["id"], "司机", "村里核实：开车")
+    # The township decides it; the decision reaches both laptops by pull.
+    with TownshipService(county.url, county.ca_pem) as desk:
+        desk.sign_in(STAFF_USER, STAFF_PASSWORD)
+        (item,) = desk.items().items
+        desk.decide(item, "village", conflict_id=item.village_values[0].conflict_id, note="村里核实：开车")
     a.sync()
     b.sync()
     assert a.store.person.get(p)["occupation"] == b.store.person.get(p)["occupation"] == "司机"

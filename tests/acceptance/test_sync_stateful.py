@@ -9,7 +9,8 @@ Checked after everyone has synced cleanly at the end:
 * every change is applied exactly once: the village counter equals the number of writes the
   server reported across distinct batches;
 * every laptop equals the server;
-* every collision (two changes of one field from the same base, different values) is a conflict row.
+* every collision (two changes of one field from the same base, different values) is a conflict row;
+* no value is lost: an edit of a record the county deleted keeps its values in the conflict.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sync.engine import CancelToken
 from sync.errors import OfflineError
 from sync.resident_id import make_resident_id
 from sync.server.store import village_seq
+from tests.no_value_lost import Sent, where_is
 from tests.sync_world import (
     COUNTY,
     VILLAGE,
@@ -220,6 +222,13 @@ class SyncMachine(RuleBasedStateMachine):
                         assert (change.id, "_deleted") in conflict_fields
                     else:
                         assert server[change.id]["deleted"]
+                if "_deleted" in r.conflicts and not change.deleted:
+                    # An edit of a record the county deleted: its values wait in the conflict.
+                    for name, value in change.fields.items():
+                        sent = Sent(VILLAGE, change.entity, change.id, name, value)
+                        assert where_is(self.county.store, sent) is not None, (
+                            "an edit against a delete was lost"
+                        )
                 for name, value in change.fields.items():
                     if not change.deleted and "_deleted" not in r.conflicts:  # else no field was weighed
                         written.setdefault((change.id, name), []).append((change.base.get(name, 0), value))

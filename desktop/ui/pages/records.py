@@ -163,6 +163,7 @@ class RecordListPage(QWidget):
     def _show_ids(self, ids: Sequence[str]) -> None:
         current = self.current_id()
         self.model.set_ids(ids)
+        self._mark_under_review()
         self.count_label.setText(self.tr("{count} records").format(count=f"{len(ids):,}"))
         target = self._select_after or current
         self._select_after = None
@@ -170,6 +171,22 @@ class RecordListPage(QWidget):
             self.select(target)
         self._update_buttons()
         self.refreshed.emit(len(ids))
+
+    def _mark_under_review(self) -> None:
+        """Records with a value waiting on the township get a sign (the review part is optional)."""
+        review = self.ui.review
+        if review is None:
+            return
+        entity = self.entity
+        self.ui.runner.run_db(
+            lambda: review.under_review(entity),
+            name=f"under-review-{entity}",
+            key=f"under-review-{entity}-{id(self)}",
+            on_done=self._marked,
+        )
+
+    def _marked(self, ids: set[str]) -> None:
+        self.model.set_marked(ids, self.tr("A value of this record waits on the township's decision"))
 
     def select(self, record_id: str) -> bool:
         row = self.model.row_of(record_id)
@@ -236,7 +253,13 @@ class RecordListPage(QWidget):
 
     def _open_dialog(self, record_id: str | None) -> None:
         dialog = RecordDialog(
-            self.ui.session, self.ui.runner, self.entity, record_id, context=self.where, parent=self.window()
+            self.ui.session,
+            self.ui.runner,
+            self.entity,
+            record_id,
+            context=self.where,
+            review=self.ui.review,
+            parent=self.window(),
         )
         dialog.saved.connect(self._saved)
         dialog.finished.connect(self._dialog_closed)

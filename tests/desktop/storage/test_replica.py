@@ -310,3 +310,80 @@ def test_the_outbox_kept_in_memory_follows_saves_and_other_replicas(store, repli
     other.unfreeze(second.batch_id)
     assert [c.id for c in replica.pending_changes(10).changes] == [h2, h3]
     assert [c.id for c in StoreReplica(store).pending_changes(10).changes] == [h2, h3]  # as read fresh
+
+
+def test_a_value_the_county_did_not_take_waits_on_the_township_beside_the_county_value(store, replica):
+    from desktop.services.review import ReviewService
+    from desktop.storage import review
+
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(
+        batch, answer(batch, ChangeResult(h, "applied", seq=1, versions=dict.fromkeys(household(), 1)))
+    )
+    store.household.update(h, {"address": "村里改的"})
+    replica.apply_pull(PullResponse([state(h, 2, {"address": "县里改的"})], 2, False))
+    batch, _ = freeze(replica)
+    replica.apply_push(batch, answer(batch, ChangeResult(h, "conflict", seq=2, conflicts=["address"])))
+    assert store.household.get(h)["address"] == "县里改的"
+    (row,) = ReviewService(store).records()
+    assert (row.field, row.my_display, row.county_display, row.status) == (
+        "address",
+        "村里改的",
+        "县里改的",
+        "waiting",
+    )
+    assert row.record_title == "001 · 张三" and row.field_label == "家庭住址"
+    assert ReviewService(store).under_review("household") == {h} and ReviewService(store).waiting_count() == 1
+    assert review.waiting_record_ids(store.db) == [h]
+    decision = {
+        "choice": "village",
+        "value": "村里改的",
+        "note": "入户核实",
+        "decided_by": "township",
+        "decided_at": 5,
+    }
+    with store.atomic() as conn:
+        assert (
+            review.apply_states(
+                conn,
+                [
+                    {
+                        "id": "i1",
+                        "entity": "household",
+                        "record_id": h,
+                        "field": "address",
+                        "status": "decided",
+                        "county": {"value": "村里改的"},
+                        "decision": decision,
+                    }
+                ],
+            )
+            == 1
+        )
+    (done,) = ReviewService(store, language="en").records()
+    assert (done.status, done.choice_label, done.decided_display, done.note) == (
+        "decided",
+        "Village value taken",
+        "村里改的",
+        "入户核实",
+    )
+    assert not ReviewService(store).is_under_review("household", h)
+    assert ReviewService(store).unseen_decided_count() == 1 and ReviewService(store).mark_seen() == 1
+
+
+def test_an_edit_against_a_county_delete_keeps_the_officials_fields(store, replica):
+    from desktop.services.review import ReviewService
+
+    h = store.household.create(household("001", "张三"))
+    batch, _ = freeze(replica)
+    replica.apply_push(
+        batch, answer(batch, ChangeResult(h, "applied", seq=1, versions=dict.fromkeys(household(), 1)))
+    )
+    store.household.update(h, {"address": "村里改的"})
+    batch, _ = freeze(replica)
+    replica.apply_push(batch, answer(batch, ChangeResult(h, "conflict", seq=2, conflicts=["_deleted"])))
+    assert store.household.get(h)["deleted"] is True
+    (row,) = ReviewService(store).records("waiting")
+    assert row.field == "_deleted" and row.my_display == "保留（未删除）" and row.county_display == "已删除"
+    assert list(row.my_fields.values()) == ["村里改的"]

@@ -8,7 +8,7 @@ import pytest
 
 from desktop.services import demo
 from desktop.ui.context import UiContext
-from desktop.ui.sync_wiring import attach_sync
+from desktop.ui.sync_wiring import SyncPart
 from sync.server import admin, embedded, enroll
 
 from .conftest import VILLAGE
@@ -29,9 +29,8 @@ def test_sync_reaches_100_percent_against_the_real_server(qtbot, zh, ui: UiConte
     demo.populate(ui.session.store, 40)
     ui.session.store.state_set("server_url", url)
     window = open_main_window(qtbot, ui, tmp_path)
-    window.settings_page = None
-    attach_sync(None, ui, window)
-    controller, page = window.sync_controller, window.sync_page
+    part = window.add_part(SyncPart(ui))
+    controller, page = part.controller, part.page
     qtbot.waitUntil(lambda: window.status.connection.text() != "" and controller.online is True, timeout=5000)
     assert not page.sync_button.isEnabled()  # not enrolled yet
 
@@ -66,9 +65,8 @@ def test_no_server_is_said_in_plain_words(qtbot, zh, ui: UiContext, tmp_path) ->
     ui.session.store.state_set("device_id", "x")
     ui.session.store.state_set("device_key", "A" * 43 + "=")
     window = open_main_window(qtbot, ui, tmp_path)
-    window.settings_page = None
-    attach_sync(None, ui, window)
-    controller, page = window.sync_controller, window.sync_page
+    part = window.add_part(SyncPart(ui))
+    controller, page = part.controller, part.page
     controller.service.remote_factory = _no_retry_remote
     with qtbot.waitSignal(controller.failed, timeout=20000):
         controller.sync_now()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from desktop.ui.context import UiContext
-from desktop.ui.sync_wiring import attach_sync
+from desktop.ui.sync_wiring import SyncPart
 from sync.server import admin, embedded
 
 from .conftest import VILLAGE
@@ -26,9 +26,7 @@ def test_a_wrong_code_reports_enroll_failed_and_configure_reports_state(
     qtbot, ui: UiContext, county_url, tmp_path
 ) -> None:
     window = open_main_window(qtbot, ui, tmp_path)
-    window.settings_page = None
-    attach_sync(None, ui, window)
-    controller = window.sync_controller
+    controller = window.add_part(SyncPart(ui)).controller
     assert controller is not None
 
     with qtbot.waitSignal(controller.state_changed, timeout=5000):

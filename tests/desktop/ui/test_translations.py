@@ -7,7 +7,9 @@ from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QLineEdit, QLi
 from desktop.ui import translations
 from desktop.ui.context import UiContext
 from desktop.ui.pages.settings_page import SettingsPage
-from desktop.ui.sync_wiring import attach_sync
+from desktop.ui.pages.waiting import ReviewPart
+from desktop.ui.staff_sign_in import StaffSignInDialog
+from desktop.ui.sync_wiring import SyncPart
 from desktop.ui.unlock import UnlockDialog
 from desktop.ui.wizard import SetupWizard
 
@@ -47,14 +49,16 @@ def test_no_english_left_on_chinese_screens(qtbot, zh, ui: UiContext, runner, tm
     window = open_main_window(qtbot, ui, tmp_path)
     settings = SettingsPage(ui)
     window.add_page(window.tr("Settings"), settings)
-    window.settings_page = settings
-    attach_sync(None, ui, window)
+    window.add_part(SyncPart(ui, settings))
+    window.add_part(ReviewPart(ui))
+    sign_in = StaffSignInDialog(runner, ui.settings, lambda *_a: None, ca_dir=tmp_path)
+    qtbot.addWidget(sign_in)
     wizard = SetupWizard(runner, lambda choices: None)
     qtbot.addWidget(wizard)
     unlock = UnlockDialog(runner, tmp_path / "x.vdd", ["clerk"])
     qtbot.addWidget(unlock)
     left = {}
-    for root in (window, wizard, unlock):
+    for root in (window, wizard, unlock, sign_in):
         for text in _texts(root):
             if text in english:
                 left[text] = type(root).__name__

@@ -74,7 +74,7 @@ def test_openapi_describes_the_binary_sync_bodies(server: EmbeddedServer) -> Non
     assert push["requestBody"]["content"][MEDIA_TYPE]["schema"]["format"] == "binary"
     assert MEDIA_TYPE in push["responses"]["200"]["content"]
     assert MEDIA_TYPE in spec["paths"]["/api/v1/pull"]["get"]["responses"]["200"]["content"]
-    for path in ("/api/v1/enroll", "/api/v1/staff/login", "/api/v1/staff/conflicts/{conflict_id}/resolve"):
+    for path in ("/api/v1/enroll", "/api/v1/staff/login", "/api/v1/staff/items/{item_id}/decide"):
         assert path in spec["paths"]
 
 

@@ -60,11 +60,11 @@ def test_delete_against_a_later_edit_conflicts() -> None:
     assert m.status == "conflict"
 
 
-def test_edit_against_a_deleted_record_conflicts() -> None:
+def test_edit_against_a_deleted_record_conflicts_and_keeps_the_edit() -> None:
     m = merge(
         _current(deleted=True), _change({"address": "B"}, base={"address": 3}, base_seq=5), {"address": "B"}
     )
-    assert m.conflicts == [FieldConflict(DELETED, 5, False, False, True)] and not m.writes
+    assert m.conflicts == [FieldConflict(DELETED, 5, False, False, True, {"address": "B"})] and not m.writes
 
 
 def test_delete_of_a_deleted_record_is_nothing() -> None:

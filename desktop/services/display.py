@@ -1,0 +1,109 @@
+"""Values as people read them: form labels, choice labels, yuan, yes/no, ages. No Qt.
+
+Shared by the township desk (``township``) and the official's "waiting on township" list
+(``review``). Values come in normalized form (``sync.schema``): choices are codes, amounts are
+whole fen, dates ISO text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.schema import Forms
+
+DELETED = "_deleted"
+EMPTY = "—"
+
+
+def zh(lang: str) -> bool:
+    return lang.lower().startswith("zh")
+
+
+def entity_label(forms: Forms, entity: str, lang: str) -> str:
+    return forms[entity].label(lang) if entity in forms else entity
+
+
+def field_label(forms: Forms, entity: str, field: str, lang: str) -> str:
+    """The form's label for ``field``; the record's existence for the pseudo-field ``_deleted``."""
+    if field == DELETED:
+        return "记录存续（删除/保留）" if zh(lang) else "Record kept or deleted"
+    if entity in forms:
+        try:
+            return forms[entity].field(field).label(lang)
+        except KeyError:
+            pass
+    return field
+
+
+def yuan(fen: int, lang: str) -> str:
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    text = f"{sign}{whole:,}.{cents:02d}"
+    return f"{text} 元" if zh(lang) else f"¥{text}"
+
+
+def display(forms: Forms, entity: str, field: str, value: Any, lang: str) -> str:
+    """``value`` of ``entity.field`` as a person reads it, in ``lang`` (zh_CN or en)."""
+    if field == DELETED:
+        if value is None:
+            return EMPTY
+        if zh(lang):
+            return "已删除" if value else "保留（未删除）"
+        return "Deleted" if value else "Kept (not deleted)"
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return ("是" if value else "否") if zh(lang) else ("Yes" if value else "No")
+    kind = None
+    fdef = None
+    if entity in forms:
+        try:
+            fdef = forms[entity].field(field)
+            kind = fdef.type
+        except KeyError:
+            pass
+    if fdef is not None and kind == "choice":
+        label = fdef.choice_label(str(value), lang)
+        return label or str(value)
+    if kind == "money" and isinstance(value, int):
+        return yuan(value, lang)
+    if kind == "date" and isinstance(value, str):
+        return value[:10]
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def age_text(seconds: float, lang: str) -> str:
+    """How old something is: "刚刚", "5 小时", "3 天" / "just now", "5 hours", "3 days"."""
+    seconds = max(0.0, seconds)
+    minutes, hours, days = int(seconds // 60), int(seconds // 3600), int(seconds // 86400)
+    if zh(lang):
+        if minutes < 1:
+            return "刚刚"
+        if hours < 1:
+            return f"{minutes} 分钟"
+        if days < 1:
+            return f"{hours} 小时"
+        return f"{days} 天"
+    if minutes < 1:
+        return "just now"
+    if hours < 1:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if days < 1:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def record_title(entity: str, context: dict[str, Any] | None) -> str:
+    """ "name · household number · head" for a person; "number · head" for the other forms."""
+    context = context or {}
+    parts: list[str] = []
+    if entity == "person" and context.get("name"):
+        parts.append(str(context["name"]))
+    for key in ("household_no", "head_name"):
+        if context.get(key):
+            parts.append(str(context[key]))
+    return " · ".join(parts)

@@ -1,0 +1,135 @@
+"""The township desk's parts: the work list with its side-by-side view, the history, duplicates.
+
+``staff_parts`` is what ``DeskApp`` puts into the staff window.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+
+from desktop.ui.pages.duplicates import DuplicatesPage
+from desktop.ui.pages.history import HistoryPage
+from desktop.ui.pages.item_view import ItemView
+from desktop.ui.pages.worklist import WorkListPage
+from desktop.ui.parts import Page, Part, Place
+from desktop.ui.staff_window import StaffContext, report
+
+
+class WorkDeskPage(QWidget):
+    """The work list; Enter opens an item side by side, Esc (or a decision) comes back."""
+
+    def __init__(self, staff: StaffContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.staff = staff
+        self.setObjectName("page_workdesk")
+        self.list = WorkListPage(staff, self)
+        self.view = ItemView(staff, self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.view)
+        self.goto = QLineEdit(self)
+        self.goto.setObjectName("goto_item")
+        self.goto.setPlaceholderText(self.tr("Item number (Ctrl+G)"))
+        self.goto.setMaximumWidth(260)
+        self.goto.returnPressed.connect(self._goto)
+        goto_row = QHBoxLayout()
+        goto_row.addStretch(1)
+        goto_row.addWidget(QLabel(self.tr("Open item"), self))
+        goto_row.addWidget(self.goto)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(goto_row)
+        layout.addWidget(self.stack, 1)
+        shortcut = QShortcut(QKeySequence("Ctrl+G"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self._focus_goto)
+        self.list.open_item.connect(self.open_item)
+        self.view.back.connect(self.show_list)
+        self.view.decided.connect(self._decided)
+
+    def open_item(self, item: Any) -> None:
+        self.view.note.clear()
+        self.view.show_item(item)
+        self.stack.setCurrentWidget(self.view)
+        self.view.compare.setFocus()
+
+    def show_list(self) -> None:
+        self.stack.setCurrentWidget(self.list)
+        self.list.focus_search()
+
+    def _decided(self, item: Any) -> None:
+        self.list.model.replace(item)
+        decision = item.decision
+        text = self.tr("Decided: {record}, {field} → {value}").format(
+            record=item.record_title or item.entity_label,
+            field=item.field_label,
+            value=decision.display if decision is not None else "",
+        )
+        # The next open item is selected: the list is fetched again without the decided one.
+        model = self.list.model
+        row = model.row_of(item.id)
+        following = next(
+            (model.item_at(r).id for r in range(row + 1, model.rowCount()) if model.item_at(r).is_open), None
+        )
+        self.list.refresh(select=following)
+        self.list.say(text)
+        self.show_list()
+
+    def _focus_goto(self) -> None:
+        self.goto.setFocus()
+        self.goto.selectAll()
+
+    def _goto(self) -> None:
+        item_id = self.goto.text().strip()
+        if not item_id:
+            return
+        desk = self.staff.desk
+        self.staff.runner.run_network(
+            lambda: desk.item(item_id),
+            name="goto-item",
+            on_done=self.open_item,
+            on_error=self._goto_failed,
+        )
+
+    def _goto_failed(self, exc: BaseException) -> None:
+        self.show_list()
+        self.list.say(report(self.staff, exc), error=True)
+        self.goto.setFocus()
+
+    def focus_search(self) -> None:
+        if self.stack.currentWidget() is self.view:
+            self.view.focus_search()
+        else:
+            self.list.focus_search()
+
+
+class WorkListPart(Part):
+    def __init__(self, staff: StaffContext) -> None:
+        self.page = WorkDeskPage(staff)
+
+    def pages(self) -> list[Page]:
+        return [Page(QCoreApplication.translate("Township", "Work list"), self.page, Place.REVIEW)]
+
+
+class HistoryPart(Part):
+    def __init__(self, staff: StaffContext) -> None:
+        self.page = HistoryPage(staff)
+
+    def pages(self) -> list[Page]:
+        return [Page(QCoreApplication.translate("Township", "History"), self.page, Place.REVIEW)]
+
+
+class DuplicatesPart(Part):
+    def __init__(self, staff: StaffContext) -> None:
+        self.page = DuplicatesPage(staff)
+
+    def pages(self) -> list[Page]:
+        return [Page(QCoreApplication.translate("Township", "Duplicate residents"), self.page, Place.REVIEW)]
+
+
+def staff_parts(staff: StaffContext) -> list[Part]:
+    return [WorkListPart(staff), HistoryPart(staff), DuplicatesPart(staff)]

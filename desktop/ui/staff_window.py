@@ -1,0 +1,99 @@
+"""The township staff window: the same app, signed in to the county server, no village data file.
+
+Its pages come as parts (``desktop.ui.parts``) from ``desktop.ui.pages.township``: the work list with
+the side-by-side view, the history of decisions and the duplicate residents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from desktop.services.settings import Settings
+from desktop.ui.parts import PagedWindow
+from desktop.ui.tasks import TaskRunner
+
+
+class StaffBus(QObject):
+    """Tells every staff screen that review items changed; tells the app the sign-in ran out."""
+
+    decided = Signal(str)
+    """The id of the item (or duplicate group) that was decided."""
+    sign_in_required = Signal()
+    """The server no longer knows the token (expired, signed out elsewhere): sign in again."""
+
+
+def report(staff: StaffContext, exc: BaseException) -> str:
+    """The error in plain words; an expired sign-in also sends the person back to the sign-in."""
+    from desktop.ui.errors import describe
+    from sync.staff_client import SignInRequired
+
+    if isinstance(exc, SignInRequired):
+        staff.bus.sign_in_required.emit()
+    return describe(exc)
+
+
+@dataclass
+class StaffContext:
+    """What the screens of one staff sign-in share."""
+
+    desk: Any
+    """The signed-in township desk (``desktop.services.township``); every call goes through the runner."""
+    runner: TaskRunner
+    settings: Settings
+    bus: StaffBus = field(default_factory=StaffBus)
+
+
+class StaffWindow(PagedWindow):
+    sign_out_requested = Signal()
+
+    def __init__(self, staff: StaffContext, qsettings: QSettings) -> None:
+        super().__init__()
+        self.staff = staff
+        self.qsettings = qsettings
+        self.setObjectName("staff_window")
+        who = staff_who(staff.desk)
+        self.setWindowTitle(self.tr("Village Data Desk — township desk, {who}").format(who=who))
+        status = QStatusBar(self)
+        self.setStatusBar(status)
+        self.signed_in = QLabel(self.tr("Signed in: {who}").format(who=who), self)
+        self.signed_in.setObjectName("staff_signed_in")
+        self.signed_in.setContentsMargins(8, 0, 8, 0)
+        status.addPermanentWidget(self.signed_in)
+        self.sign_out_action = QAction(self.tr("Sign out"), self)
+        self.sign_out_action.setObjectName("action_sign_out")
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.sign_out_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.addAction(self.sign_out_action)
+        geometry = qsettings.value("staff_window/geometry")
+        if not (isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))):
+            self.resize(1280, 780)
+
+    def save_geometry(self) -> None:
+        self.qsettings.setValue("staff_window/geometry", self.saveGeometry())
+        self.qsettings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        super().closeEvent(event)
+
+    def focus_first(self) -> None:
+        QTimer.singleShot(0, lambda: self.show_page(0))
+
+
+def staff_who(desk: Any) -> str:
+    """ "wang, township 110105001" from the signed-in account."""
+    account = getattr(desk, "account", None)
+    if account is None:
+        return ""
+    if account.scope == "county":
+        scope = QCoreApplication.translate("StaffWindow", "county {code}")
+    else:
+        scope = QCoreApplication.translate("StaffWindow", "township {code}")
+    who = QCoreApplication.translate("StaffWindow", "{user}, {scope}")
+    return who.format(user=account.username, scope=scope.format(code=account.scope_code))

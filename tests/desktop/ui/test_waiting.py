@@ -1,0 +1,72 @@
+"""The village official's side: the status bar count opens the records waiting on the township;
+records under review are marked in the lists and in the form. Real laptops and server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from desktop.services.session import Session
+from desktop.services.settings import DictBackend, Settings
+from desktop.ui.context import DataBus, UiContext
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.waiting import ReviewPart
+from desktop.ui.tasks import TaskRunner
+
+from .township_world import World, conflict_world
+
+
+@pytest.fixture
+def world(tmp_path) -> Iterator[World]:
+    with conflict_world(tmp_path) as w:
+        yield w
+
+
+def test_waiting_list_markers_and_form_note_for_laptop_b(
+    qtbot, zh, world: World, runner: TaskRunner, tmp_path
+):
+    b = world.laptops[1]
+    ui = UiContext(Session(b.store), runner, Settings(DictBackend()), DataBus())
+    window = MainWindow(ui, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    review = window.add_part(ReviewPart(ui))
+    window.show()
+    qtbot.waitExposed(window)
+
+    status = window.status.conflicts
+    qtbot.waitUntil(status.isVisible, timeout=5000)
+    assert status.text() == "3 项等待乡镇处理"  # occupation, education, the deleted person's edit
+    with qtbot.waitSignal(review.page.refreshed, timeout=5000) as shown:
+        status.click()
+    assert shown.args == [3, 0]
+    assert window.current_page() is review.page
+    table = review.page.table
+    rows = {
+        table.item(r, 2).text(): [table.item(r, c).text() for c in range(7)] for r in range(table.rowCount())
+    }
+    assert rows["职业"][3:6] == ["务农", "务工", "等待乡镇处理"]  # mine beside the county's
+    assert rows["文化程度"][3:5] == ["初中", "大专"]  # choice labels, not codes
+    assert rows["记录存续（删除/保留）"][3] == "职业：外出务工"  # my edit of the deleted person is kept
+    assert "·" in rows["职业"][0]
+
+    # The persons list marks the record under review; its form says what waits.
+    window.show_page(window.persons)
+    model = window.persons.model
+    qtbot.waitUntil(lambda: model.total() > 0, timeout=5000)
+    row = model.row_of(world.person)
+    qtbot.waitUntil(lambda: model.is_marked(row), timeout=5000)
+    qtbot.waitUntil(lambda: (model.data(model.index(row, 0)) or "").startswith("⚑"), timeout=5000)
+    assert model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == "该记录有数值正等待乡镇处理"
+    other = next(r for r in range(model.total()) if model.id_at(r) != world.person)
+    assert not model.is_marked(other)
+    window.persons.select(world.person)
+    window.persons.edit_current()
+    dialog = window.persons.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.under_review.isVisible(), timeout=5000)
+    assert "职业：您的数值 务农，县级 务工" in dialog.under_review.text()
+    assert "文化程度：您的数值 初中，县级 大专" in dialog.under_review.text()
+    dialog.reject()
+    window.shutdown()

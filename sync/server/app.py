@@ -347,7 +347,8 @@ def create_app(
         ] = None,
         threshold_fen: Annotated[int, Query(ge=0, le=10_000_000_000)] = indicators.DEFAULT_THRESHOLD_FEN,
     ) -> dict[str, Any]:
-        allowed = list(auth.staff_villages(store, user))
+        names = auth.staff_villages(store, user)
+        allowed = list(names)
         if village is not None and village not in allowed:
             raise ApiError("forbidden")
         day = today()
@@ -358,6 +359,7 @@ def create_app(
             year=year or day.year - 1,
             today=day,
             threshold_fen=threshold_fen,
+            names=names,
         )
 
     @app.get(f"{API}/staff/duplicates")

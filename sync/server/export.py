@@ -25,6 +25,12 @@ log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8))
 
 
+def _when(epoch: int | None) -> str:
+    return (
+        datetime.fromtimestamp(epoch, CHINA).strftime("%Y-%m-%d %H:%M") if epoch else format_value((None, ""))
+    )
+
+
 def village_table(result: Mapping[str, Any]) -> Table:
     """One row per village: who is behind on what, side by side."""
     columns = [
@@ -43,7 +49,7 @@ def village_table(result: Mapping[str, Any]) -> Table:
             v["income"]["mean_fen"], v["income"]["under_line_person_share"], v["income"]["gini"],
             v["coverage"]["medical"]["share"], v["coverage"]["pension"]["share"],
             sum(v["quality"]["required_missing"].values()), v["quality"]["open_conflicts"],
-            datetime.fromtimestamp(last, CHINA).strftime("%Y-%m-%d %H:%M") if last else format_value((None, "")),
+            _when(last),
         ])  # fmt: skip
     return Table("各村对比", columns, rows)
 

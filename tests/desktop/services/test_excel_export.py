@@ -37,10 +37,10 @@ def _fill(store: Store) -> tuple[str, str]:
                                "medical_insurance": "resident", "status": "present",
                                "occupation": "=cmd|' /C calc'!A0"})  # fmt: skip
     for i, note in enumerate(TRICKY[:5]):
-        store.income.create({"household_id": hid, "year": 2024, "source": "wages", "amount_fen": 1_000_001 + i,
-                             "note": note})  # fmt: skip
-    store.service.create({"household_id": hid, "person_id": pid, "type": "education_aid", "date": "2024-09-01",
-                          "amount_fen": 50_000})  # fmt: skip
+        store.income.create({"household_id": hid, "year": 2024, "source": "wages",
+                             "amount_fen": 1_000_001 + i, "note": note})  # fmt: skip
+    store.service.create({"household_id": hid, "person_id": pid, "type": "education_aid",
+                          "date": "2024-09-01", "amount_fen": 50_000})  # fmt: skip
     return rid, hid
 
 

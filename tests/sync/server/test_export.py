@@ -35,8 +35,9 @@ def test_export_is_readable_and_safe(server: EmbeddedServer, laptop: Laptop, tmp
             Change("person", pid, V1, fields=person),
             Change("income", uuid7(), V1, fields={"household_id": hid, "year": 2024, "source": "business",
                                                   "amount_fen": 4_465_900, "note": "+86 sold pigs"}),
-            Change("service", uuid7(), V1, fields={"person_id": pid, "household_id": hid, "type": "subsidy",
-                                                   "date": "2024-05-01", "amount_fen": 12_345, "note": "@home"}),
+            Change("service", uuid7(), V1, fields={"person_id": pid, "household_id": hid,
+                                                   "type": "subsidy", "date": "2024-05-01",
+                                                   "amount_fen": 12_345, "note": "@home"}),
         ]
     )  # fmt: skip
     out = tmp_path / "county.xlsx"

@@ -26,8 +26,9 @@ def rid(n: int, year: int = 1970) -> str:
 
 
 def row(no: str, head: str, name: str, n: int, relation: str = "户主", **over: Any) -> list[Any]:
-    values = {"户号*": no, "户主姓名*": head, "家庭住址*": "一组1号", "家庭类别*": "一般户", "姓名*": name,
-              "公民身份号码*": rid(n), "与户主关系*": relation, "民族*": "汉族", "医疗保险": "城乡居民医保"}  # fmt: skip
+    values = {"户号*": no, "户主姓名*": head, "家庭住址*": "一组1号", "家庭类别*": "一般户",
+              "姓名*": name, "公民身份号码*": rid(n), "与户主关系*": relation, "民族*": "汉族",
+              "医疗保险": "城乡居民医保"}  # fmt: skip
     values.update({(k + "*" if k + "*" in values else k): v for k, v in over.items()})
     return [values[h] for h in HEADERS]
 
@@ -148,7 +149,8 @@ def test_formula_cells_are_refused(store: Store, tmp_path: Path) -> None:
 
 def test_mapping_by_english_headers_in_another_order(store: Store, tmp_path: Path) -> None:
     headers = ["Name", "Resident ID number", "Household number", "Name of household head", "address",
-               "Household category", "Relation to household head", "Ethnic group", "Unrelated column"]  # fmt: skip
+               "Household category", "Relation to household head", "Ethnic group",
+               "Unrelated column"]  # fmt: skip
     path = workbook(tmp_path / "en.xlsx", [["Ma Li", rid(1), "0001", "Ma Li", "Lane 3", "ordinary",
                                             "Head of household", "Han", "x"]], headers)  # fmt: skip
     roster = ri.read_roster(path)

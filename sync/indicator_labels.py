@@ -75,6 +75,8 @@ class Figure:
     value: int | float | None
     kind: str
     """``count``, ``fen`` (money in fen), ``share`` (0..1), ``ratio`` or ``index`` (Gini)."""
+    key: str = ""
+    """``section.name`` of the figure (e.g. ``income.gini``), the same in every language."""
 
 
 def format_value(figure: Figure | tuple[Any, str], lang: str = "zh_CN") -> str:
@@ -99,7 +101,7 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
     out: list[Figure] = []
 
     def add(section: str, key: str, value: Any, kind: str, **params: Any) -> None:
-        out.append(Figure(text(section, lang), text(key, lang, **params), value, kind))
+        out.append(Figure(text(section, lang), text(key, lang, **params), value, kind, f"{section}.{key}"))
 
     pop = result["population"]
     add("population", "persons", pop["total"], "count")

@@ -27,10 +27,6 @@ from sync.indicator_labels import age_label, choice_label, figures, format_value
 from sync.schema import Forms, load_forms
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("IndicatorsView", text)
-
-
 def _yuan(fen: int | None, lang: str) -> str:
     return format_value((fen, "fen"), lang)
 
@@ -38,7 +34,7 @@ def _yuan(fen: int | None, lang: str) -> str:
 def chart_painters(result: dict[str, Any], lang: str, forms: Forms | None = None) -> list[Painter]:
     """The four charts of a result, in reading order."""
     forms = forms or load_forms()
-    empty = _t("No data yet")
+    empty = QCoreApplication.translate("IndicatorsView", "No data yet")
     pyramid = [
         (age_label(g, lang), v.get("male", 0), v.get("female", 0))
         for g, v in result["population"]["pyramid"].items()
@@ -50,7 +46,13 @@ def chart_painters(result: dict[str, Any], lang: str, forms: Forms | None = None
     ]
     if not inc["households"]:
         sources = []
-    groups = [_t("Low"), _t("Lower middle"), _t("Middle"), _t("Upper middle"), _t("High")]
+    groups = [
+        QCoreApplication.translate("IndicatorsView", "Low"),
+        QCoreApplication.translate("IndicatorsView", "Lower middle"),
+        QCoreApplication.translate("IndicatorsView", "Middle"),
+        QCoreApplication.translate("IndicatorsView", "Upper middle"),
+        QCoreApplication.translate("IndicatorsView", "High"),
+    ]
     quint = inc["quintile_means_fen"] or []
     columns = [Bar(g, q / 100, f"{q / 100:,.0f}") for g, q in zip(groups, quint, strict=False)]
     cov = result["coverage"]
@@ -60,36 +62,58 @@ def chart_painters(result: dict[str, Any], lang: str, forms: Forms | None = None
         return Bar(label, part["share"] or 0.0, text)
 
     coverage = [
-        cover(_t("Medical (everyone)"), cov["medical"]),
-        cover(_t("Pension (aged {age}+)").format(age=cov["pension_age"]), cov["pension"]),
+        cover(QCoreApplication.translate("IndicatorsView", "Medical (everyone)"), cov["medical"]),
+        cover(
+            QCoreApplication.translate("IndicatorsView", "Pension (aged {age}+)").format(
+                age=cov["pension_age"]
+            ),
+            cov["pension"],
+        ),
     ]
     if not cov["medical"]["eligible"]:
         coverage = []
     year = result["year"]
-    line = (inc["line_fen"] / 100, _t("Line {amount}").format(amount=_yuan(inc["line_fen"], lang)))
+    line = (
+        inc["line_fen"] / 100,
+        QCoreApplication.translate("IndicatorsView", "Line {amount}").format(
+            amount=_yuan(inc["line_fen"], lang)
+        ),
+    )
 
     def pyramid_chart(p: QPainter, r: QRectF) -> None:
         paint_pyramid(
             p,
             r,
             pyramid,
-            title=_t("Population by age and sex"),
-            male=_t("Men"),
-            female=_t("Women"),
+            title=QCoreApplication.translate("IndicatorsView", "Population by age and sex"),
+            male=QCoreApplication.translate("IndicatorsView", "Men"),
+            female=QCoreApplication.translate("IndicatorsView", "Women"),
             empty=empty,
         )
 
+    sources_title = QCoreApplication.translate("IndicatorsView", "Income by source, {year}").format(year=year)
+    sources_note = QCoreApplication.translate("IndicatorsView", "{n} households").format(n=inc["households"])
+    fifths_title = QCoreApplication.translate("IndicatorsView", "Per-capita income by fifths (yuan)")
+    gini = format_value((inc["gini"], "index"), lang)
+    fifths_note = QCoreApplication.translate("IndicatorsView", "Gini {gini}").format(gini=gini)
+
     def sources_chart(p: QPainter, r: QRectF) -> None:
-        paint_bars(p, r, sources, title=_t("Income by source, {year}").format(year=year), empty=empty,
-                   note=_t("{n} households").format(n=inc["households"]))  # fmt: skip
+        paint_bars(p, r, sources, title=sources_title, empty=empty, note=sources_note)
 
     def distribution_chart(p: QPainter, r: QRectF) -> None:
-        paint_columns(p, r, columns, title=_t("Per-capita income by fifths (yuan)"), empty=empty,
-                      note=_t("Gini {gini}").format(gini=format_value((inc["gini"], "index"), lang)),
-                      line=line if columns else None)  # fmt: skip
+        paint_columns(
+            p, r, columns, title=fifths_title, empty=empty, note=fifths_note, line=line if columns else None
+        )
 
     def coverage_chart(p: QPainter, r: QRectF) -> None:
-        paint_bars(p, r, coverage, title=_t("Insurance coverage"), empty=empty, full_scale=1.0)
+        paint_bars(
+            p,
+            r,
+            coverage,
+            title=QCoreApplication.translate("IndicatorsView", "Insurance coverage"),
+            empty=empty,
+            full_scale=1.0,
+        )
 
     return [pyramid_chart, sources_chart, distribution_chart, coverage_chart]
 
@@ -100,7 +124,12 @@ class FiguresTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 2, parent)
         self.setObjectName("indicator_figures")
-        self.setHorizontalHeaderLabels([_t("Indicator"), _t("Value")])
+        self.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("IndicatorsView", "Indicator"),
+                QCoreApplication.translate("IndicatorsView", "Value"),
+            ]
+        )
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)

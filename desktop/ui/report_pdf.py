@@ -27,10 +27,6 @@ HEADLINE = (
 """The figures at the top of the first page, in this order."""
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("VillageReport", text)
-
-
 def write_report(
     path: Path | str,
     result: dict[str, Any],
@@ -45,7 +41,7 @@ def write_report(
     printed = printed or date.today()
     writer = QPdfWriter(str(path))
     writer.setResolution(200)
-    writer.setTitle(_t("Village indicators report"))
+    writer.setTitle(QCoreApplication.translate("VillageReport", "Village indicators report"))
     writer.setCreator("Village Data Desk")
     writer.setPageLayout(
         QPageLayout(
@@ -68,12 +64,16 @@ def write_report(
     p.setFont(big)
     y = page.top()
     heading = QRectF(page.left(), y, page.width(), p.fontMetrics().height() * 1.4)
-    p.drawText(heading, Qt.AlignmentFlag.AlignLeft, _t("Village indicators report"))
+    p.drawText(
+        heading,
+        Qt.AlignmentFlag.AlignLeft,
+        QCoreApplication.translate("VillageReport", "Village indicators report"),
+    )
     y += p.fontMetrics().height() * 1.6
     p.setFont(font)
-    subtitle = _t("Village {village} · income year {year} · ages on {day} · printed {printed}").format(
-        village=village, year=result["year"], day=result["date"], printed=printed.isoformat()
-    )
+    subtitle = QCoreApplication.translate(
+        "VillageReport", "Village {village} · income year {year} · ages on {day} · printed {printed}"
+    ).format(village=village, year=result["year"], day=result["date"], printed=printed.isoformat())
     p.drawText(QRectF(page.left(), y, page.width(), line), Qt.AlignmentFlag.AlignLeft, subtitle)
     y += line * 1.5
 
@@ -112,7 +112,9 @@ def write_report(
     y = page.top()
     p.setFont(big)
     heading = QRectF(page.left(), y, page.width(), p.fontMetrics().height() * 1.4)
-    p.drawText(heading, Qt.AlignmentFlag.AlignLeft, _t("All figures"))
+    p.drawText(
+        heading, Qt.AlignmentFlag.AlignLeft, QCoreApplication.translate("VillageReport", "All figures")
+    )
     y += p.fontMetrics().height() * 1.6
     p.setFont(font)
     top = y

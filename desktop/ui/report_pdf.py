@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, Qt
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui.indicators_view import chart_painters
@@ -27,6 +27,34 @@ HEADLINE = (
 """The figures at the top of the first page, in this order."""
 
 
+class _RecordingPainter(QPainter):
+    """A QPainter that also keeps every text it draws (charts included), so a test can prove that
+    no personal data reached the page without depending on a PDF text extractor."""
+
+    def __init__(self, device: QPdfWriter, texts: list[str]) -> None:
+        super().__init__(device)
+        self.texts = texts
+
+    def drawText(self, *args: Any) -> None:  # type: ignore[override]
+        self.texts.extend(a for a in args if isinstance(a, str))
+        super().drawText(*args)
+
+
+REPORT_FONTS = ("Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
+"""Simplified-Chinese fonts tried in order for the report (the first one installed is used)."""
+
+
+def report_font() -> QFont:
+    font = QFont(QApplication.font())
+    families = set(QFontDatabase.families())
+    for name in REPORT_FONTS:
+        if name in families:
+            font.setFamily(name)
+            break
+    font.setPointSizeF(9.5)
+    return font
+
+
 def write_report(
     path: Path | str,
     result: dict[str, Any],
@@ -35,8 +63,10 @@ def write_report(
     lang: str,
     printed: date | None = None,
     forms: Forms | None = None,
+    texts: list[str] | None = None,
 ) -> int:
-    """Write the report to ``path`` (.pdf); returns the number of pages."""
+    """Write the report to ``path`` (.pdf); returns the number of pages. ``texts`` (if given)
+    receives every string drawn."""
     forms = forms or load_forms()
     printed = printed or date.today()
     writer = QPdfWriter(str(path))
@@ -48,9 +78,8 @@ def write_report(
             QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15)
         )
     )
-    p = QPainter(writer)
-    font = QFont(QApplication.font())
-    font.setPointSizeF(9.5)
+    p = _RecordingPainter(writer, texts if texts is not None else [])
+    font = report_font()
     p.setFont(font)
     page = QRectF(0, 0, writer.width(), writer.height())
     fm = p.fontMetrics()

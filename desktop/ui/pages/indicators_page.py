@@ -137,14 +137,17 @@ class IndicatorsPage(QWidget):
         if path:
             self.write_pdf(Path(path))
 
-    def write_pdf(self, path: Path) -> int:
-        """The printable report of the figures shown (no personal data on it). Returns pages."""
+    def write_pdf(self, path: Path, texts: list[str] | None = None) -> int:
+        """The printable report of the figures shown (no personal data on it). Returns pages;
+        ``texts`` receives every string drawn on it."""
         from desktop.ui.report_pdf import write_report
 
         assert self.result is not None
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
-        pages = write_report(path, self.result, village=self.ui.session.village_code, lang=current_language())
+        pages = write_report(
+            path, self.result, village=self.ui.session.village_code, lang=current_language(), texts=texts
+        )
         self.status.setText(self.tr("Report saved: {name}").format(name=path.name))
         return pages
 

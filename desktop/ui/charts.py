@@ -217,9 +217,11 @@ def paint_columns(
         pen.setStyle(Qt.PenStyle.DashLine)
         p.setPen(pen)
         p.drawLine(QPointF(body.left(), y), QPointF(body.right(), y))
+        width = fm.horizontalAdvance(line[1]) + fm.height() * 0.4
+        label = QRectF(body.right() - width, y - fm.height() * 1.15, width, fm.height() * 1.05)
+        p.fillRect(label, QColor(255, 255, 255, 225))  # readable over a column
         p.setPen(LINE)
-        p.drawText(QRectF(body.left(), y - fm.height() * 1.1, body.width(), fm.height()),
-                   Qt.AlignmentFlag.AlignRight, line[1])  # fmt: skip
+        p.drawText(label, Qt.AlignmentFlag.AlignCenter, line[1])
 
 
 class ChartWidget(QWidget):

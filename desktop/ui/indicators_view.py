@@ -41,7 +41,11 @@ def chart_painters(result: dict[str, Any], lang: str, forms: Forms | None = None
     ]
     inc = result["income"]
     sources = [
-        Bar(choice_label(forms, "income", "source", s, lang), v / 100, _yuan(v, lang))
+        Bar(
+            choice_label(forms, "income", "source", s, lang),
+            v / 100,
+            f"{_yuan(v, lang)}  {format_value((inc['by_source_share'].get(s, 0.0), 'share'), lang)}",
+        )
         for s, v in inc["by_source_fen"].items()
     ]
     if not inc["households"]:

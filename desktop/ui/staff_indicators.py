@@ -140,7 +140,9 @@ class VillageTableModel(QAbstractTableModel):
                 else ", ".join(self._short(k) for k in row["why"])
             )
         if name == "last_sync":
-            return self.tr("never") if value is None else self.tr("{n} days ago").format(n=value)
+            if value is None:
+                return self.tr("never")
+            return self.tr("today") if value <= 0 else self.tr("{n} days ago").format(n=value)
         if value is None:
             return format_value((None, ""), lang)
         if name == "mean":
@@ -282,13 +284,19 @@ class StaffIndicatorsWidget(QWidget):
         self.table.sortByColumn(VillageTableModel.COLUMNS.index("behind"), Qt.SortOrder.DescendingOrder)
         lang = current_language()
         behind = sum(1 for r in self.model.rows if r["why"])
+        text = self.tr(
+            "{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; "
+            "{behind} villages behind on something (marked). Double-click a village for its charts."
+        )
         self.summary.setText(
-            self.tr("{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; "
-                    "{behind} villages behind on something (marked).").format(
-                n=len(self.model.rows), persons=answer["population"]["total"],
+            text.format(
+                n=len(self.model.rows),
+                persons=answer["population"]["total"],
                 mean=format_value((answer["income"]["mean_fen"], "fen"), lang),
-                gini=format_value((answer["income"]["gini"], "index"), lang), behind=behind)
-        )  # fmt: skip
+                gini=format_value((answer["income"]["gini"], "index"), lang),
+                behind=behind,
+            )
+        )
         self.stack.setCurrentIndex(0)
         self.loaded.emit()
 

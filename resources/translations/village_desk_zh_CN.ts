@@ -710,8 +710,8 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <source>{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; {behind} villages behind on something (marked).</source>
-        <translation>{n} 个村，{persons} 人；人均可支配收入 {mean}，基尼系数 {gini}；{behind} 个村有落后项（已标出）。</translation>
+        <source>{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; {behind} villages behind on something (marked). Double-click a village for its charts.</source>
+        <translation>{n} 个村，{persons} 人；人均可支配收入 {mean}，基尼系数 {gini}；{behind} 个村有落后项（已标出）。双击一个村查看其图表。</translation>
     </message>
 </context>
 <context>
@@ -1054,6 +1054,10 @@
     <message>
         <source>{n} days ago</source>
         <translation>{n} 天前</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今天</translation>
     </message>
     <message>
         <source>medical</source>

@@ -149,7 +149,7 @@ def write_report(
     top = y
     column = 0
     section = None
-    for f in figs:
+    for f in (f for f in figs if not f.key.startswith("quality.")):  # data quality is for the office
         rows = [("section", f.section)] if f.section != section else []
         section = f.section
         rows.append(("figure", f.label))

@@ -17,9 +17,10 @@ match the wizard's pages, and nothing is written before :func:`commit`:
    cancel or an error rolls everything back. A roster with any bad row is not imported at all: fix
    the rows in Excel and choose the file again (a half-imported file could not simply be re-imported).
 
-A household number already in the store adds the row's person to that household. Sex and birth date
-left empty are filled from a valid resident ID; person status defaults to present, household status
-to active. Run on the task runner's database thread. No Qt here.
+A household number already in the store adds the row's person to that household (its household
+columns are not used). Rows of one new household must agree on its head, address and category. Sex
+and birth date left empty are filled from a valid resident ID; person status defaults to present,
+household status to active. Run on the task runner's database thread. No Qt here.
 """
 
 from __future__ import annotations
@@ -265,6 +266,7 @@ def check(
     lookup = _Lookup(store)
     existing: dict[str, str | None] = {}  # household number -> store id (None: not in the store)
     in_file: dict[str, str] = {}  # household number -> placeholder id of a household made by the file
+    first_of: dict[str, tuple[int, dict[str, Any]]] = {}  # ... and the row that made it
     for done, (number, cells) in enumerate(roster.rows, start=1):
         if cancelled():
             raise ImportCancelled
@@ -299,6 +301,14 @@ def check(
             plan.existing_households += 1
         elif number_text in in_file:
             household_id = in_file[number_text]
+            first_row, first = first_of[number_text]
+            for name in ("head_name", "address", "category"):
+                label = labels[("household", name)]
+                if household.get(name) != first.get(name) and label not in bad_fields:
+                    zh = f"与同一户号的第 {first_row} 行不一致"
+                    problems.append(
+                        RowProblem(number, label, zh, f"Differs from row {first_row} of this household")
+                    )
         else:
             household_id = uuid7()
             new_household = household
@@ -321,6 +331,7 @@ def check(
             continue
         if new_household is not None:
             in_file[number_text] = str(household_id)
+            first_of[number_text] = (number, household)
             lookup.add("household", household_no=number_text)
         lookup.add("person", resident_id=person.get("resident_id"))
         if person.get("relation") == "head":

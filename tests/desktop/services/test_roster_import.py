@@ -124,6 +124,17 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(store: Store, tmp_pat
     assert _counts(store) == before
 
 
+def test_rows_of_one_household_must_agree(store: Store, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "agree.xlsx", [
+        row("0001", "张三", "张三", 1),
+        row("0001", "张三", "李梅", 2, "配偶", 家庭住址="二组9号"),
+        row("0001", "张叁", "张小", 3, "子女"),
+    ])  # fmt: skip
+    plan = _plan(store, path)
+    assert [(p.row, p.column) for p in plan.problems] == [(3, "家庭住址*"), (4, "户主姓名*")]
+    assert "第 2 行" in plan.problems[0].zh and "row 2 " in plan.problems[0].en
+
+
 def test_resident_ids_stored_as_numbers_are_refused_with_the_reason(store: Store, tmp_path: Path) -> None:
     path = workbook(tmp_path / "n.xlsx", [
         row("0001", "张三", "张三", 1, 公民身份号码=int(rid(1).replace("X", "0"))),

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from sync.indicator_labels import age_label, figures
-from sync.indicators import ENTITIES
-from sync.schema import FieldDef, Forms
+from sync.indicators import ENTITIES, MONTHS
+from sync.schema import FieldDef, Forms, load_forms
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -198,4 +198,22 @@ def indicator_tables(
         ],
         [[age_label(g, lang), v.get("male", 0), v.get("female", 0)] for g, v in pyramid.items()],
     )
-    return [table, ages]
+    forms = forms or load_forms()
+    months = result["services"]["by_type_month"]
+    services = Table(
+        "服务按月" if zh else "Services by month",
+        [
+            Column("服务类型" if zh else "Type of service", "text", 16),
+            *(Column(f"{int(m)}月" if zh else m, "int", 6) for m in MONTHS),
+            Column("合计" if zh else "Total", "int", 8),
+        ],
+        [
+            [
+                forms["service"].field("type").choice_label(kind, lang) or kind,
+                *counts.values(),
+                sum(counts.values()),
+            ]
+            for kind, counts in months.items()
+        ],
+    )
+    return [table, ages, services]

@@ -52,7 +52,15 @@ def test_every_list_and_the_indicators(store: Store, tmp_path: Path) -> None:
     assert sorted(p.name for p in out.parent.iterdir()) == ["村数据.xlsx"]  # no temp or side files
 
     book = load_workbook(out)
-    assert book.sheetnames == ["家庭户", "家庭成员", "家庭收入", "公共服务", "指标", "人口年龄结构"]
+    assert book.sheetnames == [
+        "家庭户",
+        "家庭成员",
+        "家庭收入",
+        "公共服务",
+        "指标",
+        "人口年龄结构",
+        "服务按月",
+    ]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         for row in sheet.iter_rows():
@@ -91,6 +99,8 @@ def test_every_list_and_the_indicators(store: Store, tmp_path: Path) -> None:
     assert figures["监测户"][2] == 1
     ages = list(book["人口年龄结构"].iter_rows(values_only=True))
     assert ages[0] == ("年龄组", "男", "女") and ("40-44岁", 1, 0) in ages
+    months = list(book["服务按月"].iter_rows(values_only=True))
+    assert months[0][:2] == ("服务类型", "1月") and months[1] == ("教育资助", *([0] * 8), 1, 0, 0, 0, 1)
 
 
 def test_the_export_is_logged_without_personal_data(store: Store, tmp_path: Path) -> None:

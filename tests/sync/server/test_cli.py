@@ -172,6 +172,7 @@ def test_export_to_excel(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[
         "公共服务",
         "指标",
         "人口年龄结构",
+        "服务按月",
         "各村对比",
     ]
     people = list(book.worksheets[1].iter_rows(values_only=True))

@@ -52,6 +52,7 @@ def test_export_is_readable_and_safe(server: EmbeddedServer, laptop: Laptop, tmp
         "公共服务",
         "指标",
         "人口年龄结构",
+        "服务按月",
         "各村对比",
     ]
     for sheet in book.worksheets:

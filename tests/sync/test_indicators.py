@@ -7,6 +7,8 @@ from fractions import Fraction
 from itertools import product
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sync.indicator_labels import figures, format_value
 from sync.indicators import (
@@ -230,3 +232,54 @@ def test_figures_are_labelled_in_both_languages(result: dict) -> None:
     assert format_value(en["Gini coefficient"], "en") == "0.5063"
     assert en["Minimum-living-allowance household"].value == 1
     assert zh["低保户"].value == 1 and zh["监测户"].value == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# Properties that must hold on any data (hypothesis)
+
+households_st = st.lists(
+    st.tuples(st.integers(-5_000_000, 50_000_000), st.integers(1, 8)), min_size=1, max_size=40
+)
+
+
+def _pairs(raw: list[tuple[int, int]]) -> list[tuple[Fraction, int]]:
+    return [(Fraction(total, n), n) for total, n in raw]
+
+
+@given(households_st)
+def test_quintiles_split_every_person_exactly_once(raw: list[tuple[int, int]]) -> None:
+    pairs = _pairs(raw)
+    people = sum(n for _, n in pairs)
+    q = quintile_means(pairs)
+    if people < 5:
+        assert q is None
+        return
+    assert q is not None and q == sorted(q)
+    assert sum(q) * Fraction(people, 5) == sum(v * n for v, n in pairs)
+
+
+@given(households_st)
+def test_gini_matches_the_pairwise_definition(raw: list[tuple[int, int]]) -> None:
+    pairs = _pairs(raw)
+    g = gini(pairs)
+    total = sum(v * n for v, n in pairs)
+    if total <= 0:
+        assert g is None
+        return
+    people = [v for v, n in pairs for _ in range(n)]
+    assert g == sum(abs(a - b) for a, b in product(people, people)) / (2 * len(people) * total)
+    if all(v >= 0 for v, _ in pairs):
+        assert 0 <= g < 1
+
+
+@given(households_st, st.integers(1, 1000))
+def test_gini_does_not_depend_on_the_currency_unit(raw: list[tuple[int, int]], k: int) -> None:
+    pairs = _pairs(raw)
+    assert gini(pairs) == gini([(v * k, n) for v, n in pairs])
+
+
+@given(households_st)
+def test_the_median_lies_between_the_lowest_and_highest_income(raw: list[tuple[int, int]]) -> None:
+    pairs = _pairs(raw)
+    m = median(pairs)
+    assert m is not None and min(v for v, _ in pairs) <= m <= max(v for v, _ in pairs)

@@ -18,7 +18,7 @@ copy of personal data. openpyxl is imported when a workbook is made, not when th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,8 @@ class Column:
 class Table:
     title: str
     columns: list[Column]
-    rows: list[list[Any]]
+    rows: Iterable[list[Any]]
+    """Written once, in order; a generator keeps a big list out of memory."""
 
 
 def _cell(sheet: Any, value: Any, kind: str) -> Any:
@@ -86,9 +87,11 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> dict[str, int]:
         for i, column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = column.width
         sheet.append([_cell(sheet, c.header, "text") for c in table.columns])
+        count = 0
         for row in table.rows:
             sheet.append([_cell(sheet, v, c.kind) for v, c in zip(row, table.columns, strict=True)])
-        counts[table.title] = len(table.rows)
+            count += 1
+        counts[table.title] = count
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     book.save(str(path))
     return counts
@@ -129,6 +132,23 @@ def record_tables(
     zh = lang.lower().startswith("zh")
     households = {h["id"]: h for h in data.get("household", [])}
     persons = {p["id"]: p for p in data.get("person", [])}
+
+    def _rows(
+        records: Sequence[Mapping[str, Any]], refs: list[str], fields: list[FieldDef]
+    ) -> Iterator[list[Any]]:
+        for record in records:  # one row at a time: a big village is never held twice
+            row: list[Any] = []
+            if village_names is not None:
+                code = record.get("village_code") or ""
+                row += [code, village_names.get(code, "")]
+            if "household_id" in refs:
+                h = households.get(record.get("household_id") or "") or {}
+                row += [h.get("household_no"), h.get("head_name")]
+            if "person_id" in refs:
+                row.append((persons.get(record.get("person_id") or "") or {}).get("name"))
+            row += [_value(f, record, lang) for f in fields]
+            yield row
+
     tables = []
     for entity in ENTITIES:
         form = forms[entity]
@@ -146,20 +166,7 @@ def record_tables(
         if "person_id" in refs:
             columns.append(Column(form.field("person_id").label(lang), "text", 10))
         columns += [_field_column(f, lang) for f in fields]
-        rows = []
-        for record in data.get(entity, []):
-            row: list[Any] = []
-            if village_names is not None:
-                code = record.get("village_code") or ""
-                row += [code, village_names.get(code, "")]
-            if "household_id" in refs:
-                h = households.get(record.get("household_id") or "") or {}
-                row += [h.get("household_no"), h.get("head_name")]
-            if "person_id" in refs:
-                row.append((persons.get(record.get("person_id") or "") or {}).get("name"))
-            row += [_value(f, record, lang) for f in fields]
-            rows.append(row)
-        tables.append(Table(form.label(lang), columns, rows))
+        tables.append(Table(form.label(lang), columns, _rows(data.get(entity, []), refs, fields)))
     return tables
 
 

@@ -35,17 +35,8 @@ def _roster(path: Path, rows: list[list[Any]]) -> Path:
     return path
 
 
-def _person(no: str, name: str, n: int, relation: str = "户主") -> list[Any]:
-    return [
-        no,
-        name if relation == "户主" else "户主" + no,
-        "一组",
-        "一般户",
-        name,
-        _rid(n),
-        relation,
-        "汉族",
-    ]
+def _person(no: str, name: str, n: int, relation: str = "户主", head: str | None = None) -> list[Any]:
+    return [no, head or name, "一组", "一般户", name, _rid(n), relation, "汉族"]
 
 
 def _dialog(qtbot, ui: UiContext) -> RosterImportDialog:
@@ -69,8 +60,12 @@ def _to_report(qtbot, dialog: RosterImportDialog, path: Path) -> ri.Plan:
 
 
 def test_a_good_roster_is_imported_after_confirming(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
-    path = _roster(tmp_path / "good.xlsx", [_person("0001", "陈一", 1), _person("0001", "陈二", 2, "配偶"),
-                                            _person("0002", "林三", 3)])  # fmt: skip
+    rows = [
+        _person("0001", "陈一", 1),
+        _person("0001", "陈二", 2, "配偶", "陈一"),
+        _person("0002", "林三", 3),
+    ]
+    path = _roster(tmp_path / "good.xlsx", rows)
     changed: list[str] = []
     ui.bus.changed.connect(changed.append)
     dialog = _dialog(qtbot, ui)

@@ -198,19 +198,21 @@ def paint_columns(
     plot_h = max(1.0, body.height() - label_h - fm.height() * 1.3)
     zero_y = top + plot_h * (hi / extent)
     slot = body.width() / len(columns)
+    values_at: list[tuple[QRectF, str]] = []
     for i, c in enumerate(columns):
         x = body.left() + i * slot
         h = plot_h * abs(c.value) / extent
         bar = QRectF(x + slot * 0.18, zero_y - h if c.value >= 0 else zero_y, slot * 0.64, h)
         p.fillRect(bar, NEGATIVE if c.value < 0 else BAR)
-        p.setPen(TEXT)
         text_y = bar.top() - fm.height() * 1.2 if c.value >= 0 else bar.bottom()
-        p.drawText(QRectF(x, text_y, slot, fm.height() * 1.2), Qt.AlignmentFlag.AlignCenter, c.text)
+        values_at.append((QRectF(x, text_y, slot, fm.height() * 1.2), c.text))
+        p.setPen(TEXT)
         p.drawText(
             QRectF(x, top + plot_h + fm.height() * 0.2, slot, label_h), Qt.AlignmentFlag.AlignHCenter, c.label
         )
     p.setPen(QPen(MUTED, 1))
     p.drawLine(QPointF(body.left(), zero_y), QPointF(body.right(), zero_y))
+    paper = QColor(255, 255, 255, 225)  # labels stay readable over a column or the line
     if line is not None:
         y = zero_y - plot_h * line[0] / extent
         pen = QPen(LINE, max(1.0, fm.height() / 10))
@@ -219,9 +221,14 @@ def paint_columns(
         p.drawLine(QPointF(body.left(), y), QPointF(body.right(), y))
         width = fm.horizontalAdvance(line[1]) + fm.height() * 0.4
         label = QRectF(body.right() - width, y - fm.height() * 1.15, width, fm.height() * 1.05)
-        p.fillRect(label, QColor(255, 255, 255, 225))  # readable over a column
+        p.fillRect(label, paper)
         p.setPen(LINE)
         p.drawText(label, Qt.AlignmentFlag.AlignCenter, line[1])
+    p.setPen(TEXT)
+    for rect, text in values_at:  # last, so nothing is drawn over a value
+        width = fm.horizontalAdvance(text) + fm.height() * 0.3
+        p.fillRect(QRectF(rect.center().x() - width / 2, rect.top(), width, rect.height()), paper)
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
 class ChartWidget(QWidget):

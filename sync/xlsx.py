@@ -11,8 +11,9 @@ Rules (the same at both ends):
   quote prefix, never as a formula (no formula injection from a value typed on a laptop); characters
   XML cannot hold are dropped.
 
-The workbook is streamed (openpyxl write-only) and saved straight to the path asked for: no temporary
-copy of personal data. openpyxl is imported when a workbook is made, not when this module loads.
+The workbook is built with openpyxl (write-only) and saved straight to the path asked for, each sheet
+assembled in memory (:func:`save`): openpyxl's own save would pass every sheet through a plaintext
+file in the temp folder. openpyxl is imported when a workbook is made, not when this module loads.
 """
 
 from __future__ import annotations
@@ -86,15 +87,61 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> dict[str, int]:
         sheet.freeze_panes = "A2"
         for i, column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = column.width
+        _in_memory(sheet)  # after the view and the widths: the writer puts them first
         sheet.append([_cell(sheet, c.header, "text") for c in table.columns])
         count = 0
         for row in table.rows:
             sheet.append([_cell(sheet, v, c.kind) for v, c in zip(row, table.columns, strict=True)])
             count += 1
         counts[table.title] = count
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    book.save(str(path))
+    save(book, path)
     return counts
+
+
+def _in_memory(sheet: Any) -> None:
+    """Give a write-only sheet an in-memory writer before its first row. openpyxl would otherwise
+    stream the sheet's XML, personal data and all, into a plaintext file in the temp folder."""
+    from io import BytesIO
+
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    sheet._writer = WorksheetWriter(sheet, out=BytesIO())
+    sheet._writer.write_top()
+
+
+def save(book: Any, path: Path | str) -> None:
+    """Save an openpyxl workbook straight into ``path``: every part is assembled in memory and
+    written into the zip, no temporary file (openpyxl's own save puts each sheet in one)."""
+    from io import BytesIO
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    class MemoryWriter(ExcelWriter):  # type: ignore[misc]
+        def write_worksheet(self, ws: Any) -> None:  # ExcelWriter.write_worksheet, minus the temp file
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            if self.workbook.write_only:
+                if not isinstance(getattr(ws, "_writer", None), WorksheetWriter):
+                    _in_memory(ws)  # a sheet that never had a row
+                if not ws.closed:
+                    ws.close()
+                writer = ws._writer
+            else:
+                writer = WorksheetWriter(ws, out=BytesIO())
+                writer.write()
+            if not isinstance(writer.out, BytesIO):
+                raise RuntimeError("a worksheet was about to go through a temporary file")
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], writer.out.getvalue())
+            self.manifest.append(ws)
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with ZipFile(str(path), "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        MemoryWriter(book, archive).write_data()
 
 
 # --------------------------------------------------------------------------------------------------

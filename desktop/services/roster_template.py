@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop.services.roster_import import header_label, roster_fields
 from sync.schema import Forms, load_forms
+from sync.xlsx import save
 
 EXAMPLE = {
     "household_no": "0001", "head_name": "张三", "address": "一组1号", "category": "一般户",
@@ -69,6 +70,5 @@ def write_template(path: Path | str, forms: Forms | None = None) -> Path:
     ):
         help_sheet.append([line])
     help_sheet.column_dimensions["A"].width = 100
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(str(path))
+    save(book, path)
     return path

@@ -188,6 +188,13 @@ class RosterImportDialog(QDialog):
             return
         self.reject()
 
+    def reject(self) -> None:
+        """Closing the dialog stops any work in progress (an import then writes nothing)."""
+        if self._busy():
+            assert self.task is not None
+            self.task.cancel()
+        super().reject()
+
     def _run(self, fn: Any, on_done: Any, text: str) -> Task:
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)

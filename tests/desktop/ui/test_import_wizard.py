@@ -137,3 +137,15 @@ def test_the_template_is_saved_from_the_dialog(qtbot, zh, ui: UiContext, tmp_pat
     task = dialog.save_template(tmp_path / "模板.xlsx")
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert (tmp_path / "模板.xlsx").exists() and "模板已保存" in dialog.file_message.text()
+
+
+def test_closing_the_dialog_while_importing_writes_nothing(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    path = _roster(tmp_path / "big.xlsx", [_person(f"{i:04d}", f"户{i}", i) for i in range(1, 801)])
+    dialog = _dialog(qtbot, ui)
+    assert _to_report(qtbot, dialog, path).ok
+    dialog.next_button.click()  # Import
+    task = dialog.task
+    assert task is not None
+    task.progressed.connect(lambda *_: dialog.close())
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert not dialog.isVisible() and ui.session.store.household.count() == 0

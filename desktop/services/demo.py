@@ -150,3 +150,30 @@ def start_demo_server(folder: Path) -> DemoServer:
         admin.add_village(server.store, DEMO_VILLAGE, DEMO_VILLAGE_NAME)
     code = enroll.issue_code(server.store, DEMO_VILLAGE)
     return DemoServer(server.url, code, server)
+
+
+def add_staff_scene(server: DemoServer, folder: Path) -> None:
+    """Three more villages of the demo township synced to the demo county (with gaps in insurance),
+    and a township user ``town`` (password ``town passphrase 1``): what the staff screenshots show."""
+    from desktop.services.sync_service import SyncService
+    from sync.server import admin, enroll
+
+    county = server.server.store
+    township = DEMO_VILLAGE[:9]
+    for n, (name, persons, uninsured) in enumerate(
+        (("南村", 90, 0), ("北村", 60, 15), ("中村", 40, 4)), start=2
+    ):
+        code = f"{township}{n:03d}"
+        admin.add_village(county, code, name)
+        store = Store.create(
+            folder / f"{code}.vdd", "clerk", "a passphrase 1", code, kdf=KdfParams.fast_for_tests()
+        )
+        populate(store, persons, seed=n)
+        for person in list(store.person.iter_all())[:uninsured]:
+            store.person.update(person["id"], {"medical_insurance": "none"})
+        service = SyncService(store)
+        service.configure(server.url, None)
+        service.enroll(enroll.issue_code(county, code), name)
+        service.run_sync()
+        store.close()
+    admin.add_user(county, "town", "town passphrase 1", "township", township)

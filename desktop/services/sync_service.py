@@ -238,6 +238,8 @@ class SyncService:
                     report.open_conflicts = int(status().get("open_conflicts", 0))
                 except (SyncError, TypeError, ValueError):
                     report.open_conflicts = None
+                if report.open_conflicts is not None:  # for the village's data-quality figures
+                    self.store.state_set("open_conflicts", report.open_conflicts)
             self._refresh_review(remote)
         finally:
             close = getattr(remote, "close", None)

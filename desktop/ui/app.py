@@ -238,6 +238,7 @@ class DeskApp(QObject):
 
     def _build_window(self) -> None:
         from desktop.ui.main_window import MainWindow
+        from desktop.ui.pages.indicators_page import attach_pages
         from desktop.ui.pages.settings_page import SettingsPage
         from desktop.ui.parts import Place
         from desktop.ui.qtfix import forget_module_sources
@@ -248,6 +249,7 @@ class DeskApp(QObject):
         settings_page.language_changed.connect(self.set_language)
         settings_page.auto_lock_changed.connect(self.idle.set_minutes)
         window = MainWindow(self.ui, self.qsettings)
+        attach_pages(self.ui, window)  # indicators and Excel (issue 9)
         window.add_page(
             QCoreApplication.translate("MainWindow", "Settings"), settings_page, place=Place.SETTINGS
         )

@@ -150,6 +150,8 @@ def render(out: Path) -> list[Path]:
 
         window.show_page(len(window.pages) - 1)
         shots.append(_grab(window, out, "12-settings"))
+        shots += _indicator_shots(window, out, Path(tmp))
+        shots += _staff_shots(server, out, Path(tmp))
         desk.shutdown()
         server.stop()
         shots += render_township(out, Path(tmp) / "township")
@@ -255,6 +257,116 @@ def render_township(out: Path, folder: Path) -> list[Path]:
     official.close()
     runner.shutdown()
     scene.close()
+    return shots
+
+
+def _indicator_shots(window: MainWindow, out: Path, tmp: Path) -> list[Path]:
+    """The indicators page at 1366x768, the report's first page, the roster import's report."""
+    import shutil
+    import subprocess
+
+    from desktop.ui.pages.excel_page import ExcelPage
+    from desktop.ui.pages.indicators_page import IndicatorsPage
+
+    shots = []
+    window.resize(1366, 768)
+    index = next(i for i, (_t, p) in enumerate(window.pages) if isinstance(p, IndicatorsPage))
+    page = window.pages[index][1]
+    assert isinstance(page, IndicatorsPage)
+    window.show_page(index)
+    _wait(until=lambda: page.result is not None and page.status.text().startswith("统计"))
+    shots.append(_grab(window, out, "13-indicators"))
+    pdf = tmp / "report.pdf"
+    page.write_pdf(pdf)
+    if shutil.which("pdftoppm"):
+        first_page = ["pdftoppm", "-png", "-r", "90", "-singlefile", str(pdf), str(out / "14-report-page1")]
+        subprocess.run(first_page, check=True)  # noqa: S603 - a fixed developer tool
+        shots.append(out / "14-report-page1.png")
+        print(shots[-1])
+    excel = next(p for _t, p in window.pages if isinstance(p, ExcelPage))
+    window.show_page(window.pages.index(next(x for x in window.pages if x[1] is excel)))
+    shots.append(_grab(window, out, "15-excel"))
+    roster = _bad_roster(tmp / "roster.xlsx", window.ui.session.village_code)
+    from desktop.ui.import_wizard import RosterImportDialog
+
+    dialog = excel.open_import()
+    assert isinstance(dialog, RosterImportDialog)
+    dialog.path.setText(str(roster))
+    dialog.next()
+    _wait(until=lambda: dialog.steps.currentIndex() == 1)
+    shots.append(_grab(dialog, out, "16-import-mapping"))
+    dialog.next()
+    _wait(until=lambda: dialog.steps.currentIndex() == 2)
+    shots.append(_grab(dialog, out, "17-import-report"))
+    dialog.close()
+    return shots
+
+
+def _bad_roster(path: Path, village: str) -> Path:
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    from desktop.services import roster_import as ri
+    from sync.schema import load_forms, make_resident_id
+
+    forms = load_forms()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([ri.header_label(forms, key) for key, _ in ri.roster_fields(forms)])
+    good = make_resident_id(village[:6], date(1980, 3, 4), 21)
+    spouse = make_resident_id(village[:6], date(1982, 1, 2), 30)
+    rows = [
+        ("0901", "孙大山", "三组5号", "一般户", "孙大山", good, "户主"),
+        ("0901", "孙大山", "三组5号", "一般户", "", spouse, "配偶"),
+        ("0901", "孙大山", "三组5号", "一般户", "孙小", 110105200001010011, "子女"),
+        ("0902", "周文", '=HYPERLINK("http://x","点此")', "一般户", "周文",
+         make_resident_id(village[:6], date(1975, 5, 6), 41), "户主"),
+        ("0903", "吴青", "四组1号", "富裕户", "吴青",
+         make_resident_id(village[:6], date(1990, 7, 8), 51), "户主"),
+    ]  # fmt: skip
+    keys = [key for key, _ in ri.roster_fields(forms)]
+    for r in rows:
+        values = dict(zip(keys[:7], (*r[:4], r[4], r[5], r[6]), strict=True))
+        values[("person", "ethnicity")] = "汉族"
+        sheet.append([values.get(k) for k in keys])
+    book.save(path)
+    return path
+
+
+def _staff_shots(server: demo.DemoServer, out: Path, tmp: Path) -> list[Path]:
+    """Three more villages synced to the demo county, then the staff view of all of them."""
+    import requests
+
+    from desktop.ui.staff_indicators import StaffIndicatorsWidget
+    from desktop.ui.tasks import TaskRunner
+
+    demo.add_staff_scene(server, tmp)
+    login = {"username": "town", "password": "town passphrase 1"}
+    token = requests.post(f"{server.url}/api/v1/staff/login", json=login, timeout=30).json()["token"]
+
+    def fetch(year: int, line_fen: int) -> dict:
+        reply = requests.get(
+            f"{server.url}/api/v1/staff/indicators",
+            params={"year": year, "threshold_fen": line_fen},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+        )
+        reply.raise_for_status()
+        return dict(reply.json())
+
+    runner = TaskRunner()
+    widget = StaffIndicatorsWidget(fetch, runner)
+    widget.resize(1366, 768)
+    widget.show()
+    widget.refresh()
+    _wait(until=lambda: widget.answer is not None)
+    shots = [_grab(widget, out, "18-staff-villages")]
+    widget.open_village(0)
+    shots.append(_grab(widget, out, "19-staff-village-detail"))
+    widget.close()
+    runner.shutdown()
     return shots
 
 

@@ -184,6 +184,53 @@
     </message>
 </context>
 <context>
+    <name>ExcelPage</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Households, persons, income, services and the indicators in one workbook, with Chinese headers and amounts in yuan. The file holds personal data: keep it safe. Every export is recorded.</source>
+        <translation>家庭户、家庭成员、收入、公共服务和各项指标导出到一个工作簿，中文表头，金额以元为单位。文件含个人信息，请妥善保管；每次导出都会记录在案。</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Import a roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <source>Register many households and persons at once from an Excel roster. Every row is checked first; nothing is written until you confirm.</source>
+        <translation>从 Excel 花名册一次登记多户多人。每一行都先检查，您确认之前不写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Import a roster…</source>
+        <translation>导入花名册…</translation>
+    </message>
+    <message>
+        <source>village-data-{code}.xlsx</source>
+        <translation>村数据-{code}.xlsx</translation>
+    </message>
+    <message>
+        <source>Export the lists and indicators</source>
+        <translation>导出名单和指标</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exported: {name}</source>
+        <translation>已导出：{name}</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPage</name>
     <message>
         <source>Decided</source>
@@ -311,6 +358,156 @@
     <message>
         <source>Household {number} — {head}</source>
         <translation>户号 {number} — {head}</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorsPage</name>
+    <message>
+        <source> yuan</source>
+        <translation> 元</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Print report (PDF)…</source>
+        <translation>打印报告（PDF）…</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Income year</source>
+        <translation>收入年度</translation>
+    </message>
+    <message>
+        <source>Income line per person and year</source>
+        <translation>收入线（人均每年）</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>As of {day}</source>
+        <translation>统计日期 {day}</translation>
+    </message>
+    <message>
+        <source>The figures could not be computed</source>
+        <translation>无法计算指标</translation>
+    </message>
+    <message>
+        <source>village-report-{code}-{year}.pdf</source>
+        <translation>村级指标报告-{code}-{year}.pdf</translation>
+    </message>
+    <message>
+        <source>Save the village report</source>
+        <translation>保存村级指标报告</translation>
+    </message>
+    <message>
+        <source>Report saved: {name}</source>
+        <translation>报告已保存：{name}</translation>
+    </message>
+    <message>
+        <source>village-data-{code}.xlsx</source>
+        <translation>村数据-{code}.xlsx</translation>
+    </message>
+    <message>
+        <source>Export the lists and indicators</source>
+        <translation>导出名单和指标</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exported: {name}</source>
+        <translation>已导出：{name}</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorsView</name>
+    <message>
+        <source>No data yet</source>
+        <translation>暂无数据</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低收入组</translation>
+    </message>
+    <message>
+        <source>Lower middle</source>
+        <translation>中等偏下</translation>
+    </message>
+    <message>
+        <source>Middle</source>
+        <translation>中等收入组</translation>
+    </message>
+    <message>
+        <source>Upper middle</source>
+        <translation>中等偏上</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高收入组</translation>
+    </message>
+    <message>
+        <source>Medical (everyone)</source>
+        <translation>医疗保险（全部人口）</translation>
+    </message>
+    <message>
+        <source>Pension (aged {age}+)</source>
+        <translation>养老保险（{age}岁及以上）</translation>
+    </message>
+    <message>
+        <source>Line {amount}</source>
+        <translation>收入线 {amount}</translation>
+    </message>
+    <message>
+        <source>Population by age and sex</source>
+        <translation>人口年龄性别结构</translation>
+    </message>
+    <message>
+        <source>Men</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>Women</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Income by source, {year}</source>
+        <translation>{year}年收入来源</translation>
+    </message>
+    <message>
+        <source>{n} households</source>
+        <translation>{n} 户</translation>
+    </message>
+    <message>
+        <source>Per-capita income by fifths (yuan)</source>
+        <translation>五等份人均可支配收入（元）</translation>
+    </message>
+    <message>
+        <source>Gini {gini}</source>
+        <translation>基尼系数 {gini}</translation>
+    </message>
+    <message>
+        <source>Insurance coverage</source>
+        <translation>参保率</translation>
+    </message>
+    <message>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
     </message>
 </context>
 <context>
@@ -460,6 +657,14 @@
     <message>
         <source>Lock</source>
         <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation>Excel 导入导出</translation>
     </message>
 </context>
 <context>
@@ -631,6 +836,137 @@
     </message>
 </context>
 <context>
+    <name>RosterImportDialog</name>
+    <message>
+        <source>Import a roster from Excel</source>
+        <translation>从 Excel 导入花名册</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>One row per person, with the household number, head, address and category of their household. Start from the template: its ID column is already text. Nothing is written until you have seen the check and press Import.</source>
+        <translation>每行一人，并填写其所在户的户号、户主姓名、家庭住址和家庭类别。请从模板开始填写：模板中的身份证号一列已设为文本。在您看过检查结果并点击“导入”之前，不写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Excel workbook (.xlsx)</source>
+        <translation>Excel 工作簿（.xlsx）</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Save the template…</source>
+        <translation>保存模板…</translation>
+    </message>
+    <message>
+        <source>Which column of the file holds each item? Items marked * must be filled in.</source>
+        <translation>每一项在文件的哪一列？带 * 的项必须填写。</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was imported.</source>
+        <translation>已取消：没有导入任何数据。</translation>
+    </message>
+    <message>
+        <source>Choose the roster</source>
+        <translation>选择花名册</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Save the template</source>
+        <translation>保存模板</translation>
+    </message>
+    <message>
+        <source>roster-template.xlsx</source>
+        <translation>花名册模板.xlsx</translation>
+    </message>
+    <message>
+        <source>Template saved: {name}</source>
+        <translation>模板已保存：{name}</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>(not in the file)</source>
+        <translation>（文件中没有）</translation>
+    </message>
+    <message>
+        <source>column {n}</source>
+        <translation>第 {n} 列</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>{rows} rows checked, no problems: {households} new households and {persons} persons will be added. Press Import to write them.</source>
+        <translation>已检查 {rows} 行，没有问题：将新增 {households} 户、{persons} 人。点击“导入”写入。</translation>
+    </message>
+    <message>
+        <source>The file has no rows under its header.</source>
+        <translation>文件标题行下面没有数据。</translation>
+    </message>
+    <message>
+        <source>{bad} of {rows} rows have problems. Nothing will be imported: correct them in Excel and choose the file again.</source>
+        <translation>{rows} 行中有 {bad} 行有问题，整个文件都不会导入：请在 Excel 中改正后重新选择文件。</translation>
+    </message>
+    <message>
+        <source>Imported {households} new households and {persons} persons.</source>
+        <translation>已导入新增 {households} 户、{persons} 人。</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+</context>
+<context>
     <name>ServerPage</name>
     <message>
         <source>County server</source>
@@ -749,6 +1085,37 @@
     <message>
         <source>Making the encrypted data file…</source>
         <translation>正在创建加密数据文件…</translation>
+    </message>
+</context>
+<context>
+    <name>StaffIndicatorsWidget</name>
+    <message>
+        <source> yuan</source>
+        <translation> 元</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Income year</source>
+        <translation>收入年度</translation>
+    </message>
+    <message>
+        <source>Income line per person and year</source>
+        <translation>收入线（人均每年）</translation>
+    </message>
+    <message>
+        <source>← All villages</source>
+        <translation>← 全部村</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; {behind} villages behind on something (marked). Double-click a village for its charts.</source>
+        <translation>{n} 个村，{persons} 人；人均可支配收入 {mean}，基尼系数 {gini}；{behind} 个村有落后项（已标出）。双击一个村查看其图表。</translation>
     </message>
 </context>
 <context>
@@ -1126,6 +1493,144 @@
     <message>
         <source>The two passphrases are not the same.</source>
         <translation>两次输入的口令不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>VillageReport</name>
+    <message>
+        <source>Village indicators report</source>
+        <translation>村级指标报告</translation>
+    </message>
+    <message>
+        <source>Village {village} · income year {year} · ages on {day} · printed {printed}</source>
+        <translation>村代码 {village} · 收入年度 {year} · 年龄计算日 {day} · 打印日期 {printed}</translation>
+    </message>
+    <message>
+        <source>All figures</source>
+        <translation>全部指标</translation>
+    </message>
+</context>
+<context>
+    <name>VillageTableModel</name>
+    <message>
+        <source>Code</source>
+        <translation>村代码</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村名</translation>
+    </message>
+    <message>
+        <source>Persons</source>
+        <translation>人口</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Per-capita income</source>
+        <translation>人均收入（元）</translation>
+    </message>
+    <message>
+        <source>Under the line</source>
+        <translation>低于收入线</translation>
+    </message>
+    <message>
+        <source>Gini</source>
+        <translation>基尼系数</translation>
+    </message>
+    <message>
+        <source>Medical</source>
+        <translation>医保参保率</translation>
+    </message>
+    <message>
+        <source>Pension</source>
+        <translation>养老参保率</translation>
+    </message>
+    <message>
+        <source>Missing fields</source>
+        <translation>缺必填项</translation>
+    </message>
+    <message>
+        <source>Open conflicts</source>
+        <translation>待处理冲突</translation>
+    </message>
+    <message>
+        <source>Last sync</source>
+        <translation>最近同步</translation>
+    </message>
+    <message>
+        <source>Behind on</source>
+        <translation>落后项</translation>
+    </message>
+    <message>
+        <source>Medical insurance below {p}</source>
+        <translation>医疗保险参保率低于 {p}</translation>
+    </message>
+    <message>
+        <source>Pension insurance below {p}</source>
+        <translation>养老保险参保率低于 {p}</translation>
+    </message>
+    <message>
+        <source>Persons under the income line</source>
+        <translation>有人口低于收入线</translation>
+    </message>
+    <message>
+        <source>Records missing required fields</source>
+        <translation>有记录缺必填项</translation>
+    </message>
+    <message>
+        <source>Conflicts waiting for the township</source>
+        <translation>有冲突等待乡镇处理</translation>
+    </message>
+    <message>
+        <source>No sync for more than {n} days</source>
+        <translation>超过 {n} 天没有同步</translation>
+    </message>
+    <message>
+        <source>No income recorded</source>
+        <translation>没有收入记录</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>{n} days ago</source>
+        <translation>{n} 天前</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>medical</source>
+        <translation>医保</translation>
+    </message>
+    <message>
+        <source>pension</source>
+        <translation>养老</translation>
+    </message>
+    <message>
+        <source>poverty</source>
+        <translation>低收入</translation>
+    </message>
+    <message>
+        <source>data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>income</source>
+        <translation>收入</translation>
     </message>
 </context>
 <context>

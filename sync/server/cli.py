@@ -198,7 +198,9 @@ def _export(args: argparse.Namespace, store: Store) -> None:
     counties = {v[:6] for v in chosen}
     if len(counties) != 1:
         raise admin.AdminError("export one county at a time")
-    counts = export_villages(store, load_forms(), counties.pop(), chosen, args.out, year=args.year)
+    counts = export_villages(
+        store, load_forms(), counties.pop(), chosen, args.out, year=args.year, names=every
+    )
     print(f"written {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 

@@ -1,34 +1,57 @@
-"""Excel export of villages for county IT: one sheet per form with labelled columns, and indicators.
+"""Excel export of villages for county IT: one sheet per form, then the indicators rolled up and a
+table of every village's main figures.
 
-An export holds personal data: it is an explicit admin action, written straight to the file asked
-for (no temporary copy), and logged without any of its contents.
+The rules of :mod:`sync.xlsx` apply (Chinese headers, choice labels, yuan, household number and head's
+name instead of ids, resident IDs as text, nothing written as a formula). An export holds personal
+data: it is an explicit admin action, written straight to the file asked for (no temporary copy), and
+logged without any of its contents.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
+from sync.indicator_labels import format_value
 from sync.schema import Forms
 from sync.server import indicators
 from sync.server.store import Store
+from sync.xlsx import Column, Table, indicator_tables, record_tables, write_workbook
 
 log = logging.getLogger(__name__)
 CHINA = timezone(timedelta(hours=8))
 
 
-def _flatten(prefix: str, value: Any, out: list[tuple[str, Any]]) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _flatten(f"{prefix}.{key}" if prefix else str(key), inner, out)
-    elif isinstance(value, list):
-        out.append((prefix, ", ".join(str(v) for v in value)))
-    else:
-        out.append((prefix, value))
+def _when(epoch: int | None) -> str:
+    return (
+        datetime.fromtimestamp(epoch, CHINA).strftime("%Y-%m-%d %H:%M") if epoch else format_value((None, ""))
+    )
+
+
+def village_table(result: Mapping[str, Any]) -> Table:
+    """One row per village: who is behind on what, side by side."""
+    columns = [
+        Column("村代码", "text", 14), Column("村名"), Column("在册人口", "int", 10),
+        Column("正常户数", "int", 10), Column("人均可支配收入（元）", "yuan", 18),
+        Column("低于收入线的人口占比", "share", 12), Column("基尼系数", "number", 10),
+        Column("医疗保险参保率", "share", 12), Column("养老保险参保率", "share", 12),
+        Column("缺必填项的记录", "int", 12), Column("待处理的冲突", "int", 12),
+        Column("最近同步", "text", 18),
+    ]  # fmt: skip
+    rows = []
+    for code, v in result.get("by_village", {}).items():
+        last = v["quality"].get("last_push_at")
+        rows.append([
+            code, v.get("name"), v["population"]["total"], v["households"]["total"],
+            v["income"]["mean_fen"], v["income"]["under_line_person_share"], v["income"]["gini"],
+            v["coverage"]["medical"]["share"], v["coverage"]["pension"]["share"],
+            sum(v["quality"]["required_missing"].values()), v["quality"]["open_conflicts"],
+            _when(last),
+        ])  # fmt: skip
+    return Table("各村对比", columns, rows)
 
 
 def export_villages(
@@ -39,33 +62,19 @@ def export_villages(
     path: Path,
     *,
     year: int | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
-    """Write live records and indicators of these villages to ``path`` (.xlsx). Returns row counts."""
+    """Write live records and indicators of these villages to ``path`` (.xlsx). Returns row counts
+    per form (by entity)."""
     data = indicators.load(store, county_code, village_codes)
-    book = Workbook(write_only=True)
-    counts: dict[str, int] = {}
-    for form in forms:
-        sheet = book.create_sheet(form.label("zh_CN"))
-        names = [f.name for f in form.fields]
-        sheet.append(
-            ["记录编号 id", "村代码 village_code", *(f"{f.label('zh_CN')} {f.name}" for f in form.fields)]
-        )
-        rows = data.get(form.entity, [])
-        for record in rows:
-            sheet.append([record["id"], record.get("village_code", ""), *(record.get(n) for n in names)])
-        counts[form.entity] = len(rows)
     today = datetime.now(CHINA).date()
-    result = indicators.compute(
-        data["household"], data["person"], data["income"], data["service"],
-        year=year or today.year - 1, today=today,
-    )  # fmt: skip
-    sheet = book.create_sheet("指标 indicators")
-    sheet.append(["指标 indicator", "数值 value"])
-    flat: list[tuple[str, Any]] = []
-    _flatten("", {"villages": village_codes, **result}, flat)
-    for row in flat:
-        sheet.append(list(row))
-    book.save(path)
+    result = indicators.for_villages(
+        store, county_code, village_codes, year=year or today.year - 1, today=today, names=names, forms=forms
+    )
+    tables = record_tables(forms, data, village_names=dict(names or {}))
+    tables += [*indicator_tables(result, forms=forms), village_table(result)]
+    write_workbook(path, tables)
+    counts = {e: len(data.get(e, [])) for e in ("household", "person", "income", "service")}
     log.info(
         "export of %d villages written (%s)",
         len(village_codes),

@@ -1,144 +1,30 @@
-"""Village indicators, the county's "real map" of common prosperity, rolled up over any set of villages.
+"""The county's indicators: live records of some villages read from the database, then
+:func:`sync.indicators.compute` (the definitions are there, shared with the laptop).
 
-``compute`` is pure (records in, numbers out) so it can be checked by hand on small data; ``load``
-reads the live records of some villages. Money stays in integer fen; shares are fractions 0..1.
+The server adds what only it knows to each village's data quality: open conflicts, and when the
+village last pushed (``last_push_at``, seconds since the epoch; ``None`` when it never did). Records
+never synced are only known on the laptops, so they are ``None`` here.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from sync.indicators import DEFAULT_LINE_FEN, compute
+from sync.schema import Forms
 from sync.server.store import Store, chunks
-from sync.server.tables import records
+from sync.server.tables import batches, conflicts, records
 
-DEFAULT_THRESHOLD_FEN = 600_000
-"""Per-capita yearly income below which a household counts as low income (6,000 yuan), overridable."""
-AGE_BANDS = ((0, 14, "0-14"), (15, 59, "15-59"), (60, 200, "60+"))
-INSURED = ("resident", "employee")
-PENSION_AGE = 16
+__all__ = ["DEFAULT_LINE_FEN", "DEFAULT_THRESHOLD_FEN", "compute", "for_villages", "load"]
 
-
-def _age(birth: str | None, today: date) -> int | None:
-    try:
-        born = date.fromisoformat(birth or "")
-    except ValueError:
-        return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def gini(values: list[tuple[float, int]]) -> float | None:
-    """Gini coefficient of (per-capita income, persons) pairs, weighted by persons."""
-    pairs = sorted((v, w) for v, w in values if w > 0)
-    total_w = sum(w for _, w in pairs)
-    total = sum(v * w for v, w in pairs)
-    if total_w == 0 or total <= 0:
-        return None
-    cum_w = cum = 0.0
-    area = 0.0  # area under the Lorenz curve
-    for v, w in pairs:
-        prev = cum
-        cum_w += w
-        cum += v * w
-        area += (w / total_w) * (prev + cum) / (2 * total)
-    return round(1 - 2 * area, 4)
-
-
-def quintile_ratio(values: list[tuple[float, int]]) -> float | None:
-    """Mean per-capita income of the richest fifth of persons over that of the poorest fifth."""
-    people = [v for v, w in sorted(values) for _ in range(w)]
-    if len(people) < 5:
-        return None
-    fifth = len(people) // 5
-    low = sum(people[:fifth]) / fifth
-    high = sum(people[-fifth:]) / fifth
-    return round(high / low, 2) if low > 0 else None
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def compute(
-    households: Iterable[Mapping[str, Any]],
-    persons: Iterable[Mapping[str, Any]],
-    incomes: Iterable[Mapping[str, Any]],
-    services: Iterable[Mapping[str, Any]],
-    *,
-    year: int,
-    today: date,
-    threshold_fen: int = DEFAULT_THRESHOLD_FEN,
-) -> dict[str, Any]:
-    """Indicators over live records (each a dict of form fields plus ``id``)."""
-    active = {h["id"]: h for h in households if h.get("status") == "active"}
-    present = [p for p in persons if p.get("status") == "present"]
-    by_sex = Counter(p.get("sex") for p in present)
-    by_age: Counter[str] = Counter()
-    for p in present:
-        age = _age(p.get("birth_date"), today)
-        band = next((label for lo, hi, label in AGE_BANDS if age is not None and lo <= age <= hi), "unknown")
-        by_age[band] += 1
-    members: Counter[str] = Counter(
-        str(p["household_id"]) for p in present if p.get("household_id") in active
-    )
-
-    income_of: Counter[str] = Counter()
-    sources: Counter[str] = Counter()
-    for row in incomes:
-        if (
-            row.get("year") == year
-            and row.get("household_id") in active
-            and isinstance(row.get("amount_fen"), int)
-        ):
-            income_of[row["household_id"]] += row["amount_fen"]
-            sources[row.get("source") or "unknown"] += row["amount_fen"]
-    per_capita = [(income_of[h] / n, n) for h, n in members.items() if n]
-    people = sum(n for _, n in per_capita)
-    total_income = sum(income_of[h] for h in members)
-    below = sum(n for v, n in per_capita if v < threshold_fen)
-
-    served: set[str] = set()
-    service_types: Counter[str] = Counter()
-    for row in services:
-        if str(row.get("date") or "")[:4] != str(year):
-            continue
-        service_types[row.get("type") or "other"] += 1
-        if row.get("person_id"):
-            served.add(row["person_id"])
-        elif row.get("household_id"):
-            served.update(p["id"] for p in present if p.get("household_id") == row["household_id"])
-    adults = [p for p in present if (_age(p.get("birth_date"), today) or 0) >= PENSION_AGE]
-    return {
-        "year": year,
-        "population": {"total": len(present), "by_sex": dict(by_sex), "by_age": dict(by_age)},
-        "households": {
-            "total": len(active),
-            "by_category": dict(Counter(h.get("category") for h in active.values())),
-        },
-        "income": {
-            "per_capita_fen": round(total_income / people) if people else None,
-            "by_source_fen": dict(sources),
-            "threshold_fen": threshold_fen,
-            "share_below_threshold": _share(below, people),
-            "quintile_ratio": quintile_ratio(per_capita),
-            "gini": gini(per_capita),
-        },
-        "coverage": {
-            "medical_insurance": _share(
-                sum(p.get("medical_insurance") in INSURED for p in present), len(present)
-            ),
-            "pension_insurance": _share(
-                sum(p.get("pension_insurance") in INSURED for p in adults), len(adults)
-            ),
-            "any_service": _share(len(served & {p["id"] for p in present}), len(present)),
-            "services_by_type": dict(service_types),
-        },
-    }
+DEFAULT_THRESHOLD_FEN = DEFAULT_LINE_FEN
+ENTITIES = ("household", "person", "income", "service")
 
 
 def load(store: Store, county_code: str, village_codes: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -148,22 +34,71 @@ def load(store: Store, county_code: str, village_codes: list[str]) -> dict[str, 
     with store.read() as conn:
         for part in chunks(village_codes):
             rows = conn.execute(
-                select(rc.entity, rc.id, rc.village_code, rc.data).where(
-                    rc.county_code == county_code, rc.village_code.in_(part), rc.deleted.is_(False)
-                )
+                select(rc.entity, rc.id, rc.village_code, rc.data)
+                .where(rc.county_code == county_code, rc.village_code.in_(part), rc.deleted.is_(False))
+                .order_by(rc.village_code, rc.entity, rc.id)
             )
             for entity, record_id, village, data in rows:
                 out[entity].append({**json.loads(data), "id": record_id, "village_code": village})
     return out
 
 
+def _per_village(store: Store, county_code: str, village_codes: list[str]) -> tuple[dict[str, int], dict]:
+    cc, bc = conflicts.c, batches.c
+    open_by: dict[str, int] = {}
+    last_push: dict[str, int] = {}
+    with store.read() as conn:
+        for part in chunks(village_codes):
+            open_by.update(
+                conn.execute(
+                    select(cc.village_code, func.count())
+                    .where(cc.county_code == county_code, cc.village_code.in_(part), cc.status == "open")
+                    .group_by(cc.village_code)
+                ).all()
+            )
+            last_push.update(
+                conn.execute(
+                    select(bc.village_code, func.max(bc.created_at))
+                    .where(bc.county_code == county_code, bc.village_code.in_(part))
+                    .group_by(bc.village_code)
+                ).all()
+            )
+    return {v: int(n) for v, n in open_by.items()}, {v: int(t) for v, t in last_push.items()}
+
+
 def for_villages(
-    store: Store, county_code: str, village_codes: list[str], *, year: int, today: date, threshold_fen: int
+    store: Store,
+    county_code: str,
+    village_codes: list[str],
+    *,
+    year: int,
+    today: date,
+    threshold_fen: int = DEFAULT_LINE_FEN,
+    names: Mapping[str, str] | None = None,
+    forms: Forms | None = None,
 ) -> dict[str, Any]:
+    """Indicators rolled up over these villages, and each village's own under ``by_village``."""
     data = load(store, county_code, village_codes)
-    result = compute(
-        data["household"], data["person"], data["income"], data["service"],
-        year=year, today=today, threshold_fen=threshold_fen,
-    )  # fmt: skip
+    open_by, last_push = _per_village(store, county_code, village_codes)
+    split: dict[str, dict[str, list[dict[str, Any]]]] = {v: {e: [] for e in ENTITIES} for v in village_codes}
+    for entity in ENTITIES:
+        for record in data.get(entity, []):
+            split[record["village_code"]][entity].append(record)
+
+    def one(rows: Mapping[str, list[dict[str, Any]]], conflicts_open: int) -> dict[str, Any]:
+        return compute(
+            rows["household"], rows["person"], rows["income"], rows["service"], year=year, today=today,
+            line_fen=threshold_fen, forms=forms, never_synced=None, open_conflicts=conflicts_open,
+        )  # fmt: skip
+
+    result = one(data, sum(open_by.values()))
     result["villages"] = village_codes
+    names = names or {}
+    by_village: dict[str, Any] = {}
+    for village in village_codes:
+        figures = one(split[village], open_by.get(village, 0))
+        figures["name"] = names.get(village, "")
+        figures["quality"]["last_push_at"] = last_push.get(village)
+        by_village[village] = figures
+    result["by_village"] = by_village
     return result

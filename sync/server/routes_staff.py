@@ -177,7 +177,8 @@ def staff_router(
         ] = None,
         threshold_fen: Annotated[int, Query(ge=0, le=10_000_000_000)] = indicators.DEFAULT_THRESHOLD_FEN,
     ) -> dict[str, Any]:
-        allowed = list(auth.staff_villages(store, user))
+        names = auth.staff_villages(store, user)
+        allowed = list(names)
         if village is not None and village not in allowed:
             raise ApiError("forbidden")
         day = today()
@@ -188,6 +189,7 @@ def staff_router(
             year=year or day.year - 1,
             today=day,
             threshold_fen=threshold_fen,
+            names=names,
         )
 
     return router

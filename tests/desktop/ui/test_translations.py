@@ -6,8 +6,11 @@ from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QLineEdit, QLi
 
 from desktop.ui import translations
 from desktop.ui.context import UiContext
+from desktop.ui.import_wizard import RosterImportDialog
+from desktop.ui.pages.indicators_page import attach_pages
 from desktop.ui.pages.settings_page import SettingsPage
 from desktop.ui.pages.waiting import ReviewPart
+from desktop.ui.staff_indicators import StaffIndicatorsWidget
 from desktop.ui.staff_sign_in import StaffSignInDialog
 from desktop.ui.sync_wiring import SyncPart
 from desktop.ui.unlock import UnlockDialog
@@ -53,12 +56,17 @@ def test_no_english_left_on_chinese_screens(qtbot, zh, ui: UiContext, runner, tm
     window.add_part(ReviewPart(ui))
     sign_in = StaffSignInDialog(runner, ui.settings, lambda *_a: None, ca_dir=tmp_path)
     qtbot.addWidget(sign_in)
+    attach_pages(ui, window)
+    importer = RosterImportDialog(ui)
+    qtbot.addWidget(importer)
+    staff = StaffIndicatorsWidget(lambda year, line: {}, runner)
+    qtbot.addWidget(staff)
     wizard = SetupWizard(runner, lambda choices: None)
     qtbot.addWidget(wizard)
     unlock = UnlockDialog(runner, tmp_path / "x.vdd", ["clerk"])
     qtbot.addWidget(unlock)
     left = {}
-    for root in (window, wizard, unlock, sign_in):
+    for root in (window, wizard, unlock, sign_in, importer, staff):
         for text in _texts(root):
             if text in english:
                 left[text] = type(root).__name__

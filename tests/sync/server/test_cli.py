@@ -165,7 +165,16 @@ def test_export_to_excel(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["--db", db, "export", str(out), "--year", "2024"]) == 0
     assert "person 1" in capsys.readouterr().out
     book = load_workbook(out, read_only=True)
-    assert book.sheetnames == ["家庭户", "家庭成员", "家庭收入", "公共服务", "指标 indicators"]
+    assert book.sheetnames == [
+        "家庭户",
+        "家庭成员",
+        "家庭收入",
+        "公共服务",
+        "指标",
+        "人口年龄结构",
+        "服务按月",
+        "各村对比",
+    ]
     people = list(book.worksheets[1].iter_rows(values_only=True))
     assert len(people) == 2 and person["resident_id"] in people[1]
     assert main(["--db", db, "export", str(out), "--village", "999999999999"]) == 2

@@ -1,0 +1,151 @@
+"""The roster import dialog on a real encrypted store: file -> mapping -> report -> Import, with the
+work on the task runner; bad rows block the import; Cancel during the write leaves nothing behind."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from PySide6.QtWidgets import QComboBox
+
+from desktop.services import roster_import as ri
+from desktop.ui.context import UiContext
+from desktop.ui.import_wizard import RosterImportDialog
+from sync.schema import make_resident_id
+
+from .conftest import VILLAGE
+
+HEADERS = ["户号", "户主姓名", "家庭住址", "家庭类别", "姓名", "公民身份号码", "与户主关系", "民族"]
+
+
+def _rid(n: int) -> str:
+    return make_resident_id(VILLAGE[:6], date(1960 + n % 40, 1 + n % 12, 1 + n % 28), (n * 2) % 1000)
+
+
+def _roster(path: Path, rows: list[list[Any]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADERS)
+    for r in rows:
+        sheet.append(r)
+    book.save(path)
+    return path
+
+
+def _person(no: str, name: str, n: int, relation: str = "户主", head: str | None = None) -> list[Any]:
+    return [no, head or name, "一组", "一般户", name, _rid(n), relation, "汉族"]
+
+
+def _dialog(qtbot, ui: UiContext) -> RosterImportDialog:
+    dialog = RosterImportDialog(ui)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _to_report(qtbot, dialog: RosterImportDialog, path: Path) -> ri.Plan:
+    dialog.path.setText(str(path))
+    assert dialog.next_button.isEnabled()
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: dialog.steps.currentIndex() == 1, timeout=20000)
+    with qtbot.waitSignal(dialog.checked, timeout=30000) as checked:
+        dialog.next_button.click()
+    assert dialog.steps.currentIndex() == 2
+    plan = checked.args[0]
+    assert isinstance(plan, ri.Plan)
+    return plan
+
+
+def test_a_good_roster_is_imported_after_confirming(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    rows = [
+        _person("0001", "陈一", 1),
+        _person("0001", "陈二", 2, "配偶", "陈一"),
+        _person("0002", "林三", 3),
+    ]
+    path = _roster(tmp_path / "good.xlsx", rows)
+    changed: list[str] = []
+    ui.bus.changed.connect(changed.append)
+    dialog = _dialog(qtbot, ui)
+    assert dialog.windowTitle() == "从 Excel 导入花名册"
+    plan = _to_report(qtbot, dialog, path)
+    assert plan.ok and "没有问题" in dialog.summary.text()
+    assert dialog.next_button.text() == "导入" and dialog.next_button.isEnabled()
+    assert ui.session.store.person.count() == 0  # nothing before Import
+    with qtbot.waitSignal(dialog.imported, timeout=30000) as done:
+        dialog.next_button.click()
+    assert done.args[0] == {"household": 2, "person": 3}
+    store = ui.session.store
+    assert store.household.count() == 2 and store.person.count() == 3 and store.pending_count() == 5
+    assert "已导入" in dialog.summary.text() and dialog.cancel_button.text() == "关闭"
+    assert changed == ["*"]
+    assert len(ui.session.ids("person", "陈二")) == 1  # the search index was rebuilt
+
+
+def test_the_mapping_can_be_changed(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    path = _roster(tmp_path / "m.xlsx", [_person("0001", "陈一", 1)])
+    dialog = _dialog(qtbot, ui)
+    dialog.path.setText(str(path))
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: dialog.steps.currentIndex() == 1, timeout=20000)
+    combo = dialog.combos[("person", "name")]
+    assert isinstance(combo, QComboBox) and combo.currentText() == "姓名"
+    combo.setCurrentIndex(0)  # "(not in the file)": the name is then missing on every row
+    assert dialog.current_mapping()[("person", "name")] is None
+    with qtbot.waitSignal(dialog.checked, timeout=30000) as checked:
+        dialog.next_button.click()
+    assert [(p.row, p.column) for p in checked.args[0].problems] == [(2, "姓名*")]
+
+
+def test_bad_rows_are_listed_and_block_the_import(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    bad_id = int(_rid(5).replace("X", "0"))
+    path = _roster(tmp_path / "bad.xlsx", [
+        _person("0001", "陈一", 1),
+        ["0001", "陈一", "一组", "一般户", "陈二", bad_id, "配偶", "汉族"],
+        ["0002", "林三", "=A1&B1", "一般户", "林三", _rid(3), "户主", "汉族"],
+    ])  # fmt: skip
+    dialog = _dialog(qtbot, ui)
+    plan = _to_report(qtbot, dialog, path)
+    assert not plan.ok and dialog.report.rowCount() == 2
+    rows = [(dialog.report.item(r, 0).text(), dialog.report.item(r, 1).text()) for r in range(2)]
+    assert rows == [("3", "公民身份号码*"), ("4", "家庭住址*")]
+    assert "数字" in dialog.report.item(0, 2).text() and "公式" in dialog.report.item(1, 2).text()
+    assert "不会导入" in dialog.summary.text()
+    assert not dialog.next_button.isEnabled()
+    assert ui.session.store.household.count() == 0
+
+
+def test_cancel_while_importing_writes_nothing(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    path = _roster(tmp_path / "big.xlsx", [_person(f"{i:04d}", f"户{i}", i) for i in range(1, 1201)])
+    dialog = _dialog(qtbot, ui)
+    plan = _to_report(qtbot, dialog, path)
+    assert plan.ok
+    dialog.next_button.click()  # Import
+    task = dialog.task
+    assert task is not None
+    task.progressed.connect(lambda *_: dialog.cancel_button.click())  # Cancel at the first progress
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    qtbot.waitUntil(lambda: "取消" in dialog.summary.text(), timeout=5000)
+    assert ui.session.store.household.count() == 0 and ui.session.store.pending_count() == 0
+    assert dialog.isVisible()  # Cancel stopped the work; it did not close the dialog
+
+
+def test_the_template_is_saved_from_the_dialog(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    dialog = _dialog(qtbot, ui)
+    task = dialog.save_template(tmp_path / "模板.xlsx")
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert (tmp_path / "模板.xlsx").exists() and "模板已保存" in dialog.file_message.text()
+
+
+def test_closing_the_dialog_while_importing_writes_nothing(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    path = _roster(tmp_path / "big.xlsx", [_person(f"{i:04d}", f"户{i}", i) for i in range(1, 801)])
+    dialog = _dialog(qtbot, ui)
+    assert _to_report(qtbot, dialog, path).ok
+    dialog.next_button.click()  # Import
+    task = dialog.task
+    assert task is not None
+    task.progressed.connect(lambda *_: dialog.close())
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert not dialog.isVisible() and ui.session.store.household.count() == 0

@@ -102,3 +102,12 @@ class StaffClient:
 
     def decide_duplicate(self, group_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/staff/duplicates/{quote(group_id, safe='')}/decide", body)
+
+    # ------------------------------------------------------------------------------ indicators
+
+    def indicators(self, *, year: int, threshold_fen: int, village: str | None = None) -> dict[str, Any]:
+        """The rolled-up figures of the staff member's villages (``sync.indicators``), by village too."""
+        params: dict[str, Any] = {"year": year, "threshold_fen": threshold_fen}
+        if village:
+            params["village"] = village
+        return self._call("GET", "/staff/indicators?" + urlencode(params))

@@ -233,6 +233,11 @@ class TownshipService:
         data = self._guard(lambda: self.client.decide_duplicate(group_id, body))
         return self._group(data["group"])
 
+    def indicators(self, year: int, threshold_fen: int) -> dict[str, Any]:
+        """The common-prosperity figures of every village the staff member works for, and rolled up
+        (the JSON of ``GET /api/v1/staff/indicators``; ``desktop.ui.staff_indicators`` shows it)."""
+        return self._guard(lambda: self.client.indicators(year=year, threshold_fen=threshold_fen))
+
     # ------------------------------------------------------------------------------ mapping
 
     def _guard(self, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:

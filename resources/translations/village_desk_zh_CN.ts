@@ -1376,6 +1376,10 @@
         <source>Duplicate residents</source>
         <translation>重复人员</translation>
     </message>
+    <message>
+        <source>Indicators</source>
+        <translation>指标</translation>
+    </message>
 </context>
 <context>
     <name>UnlockDialog</name>

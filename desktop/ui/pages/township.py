@@ -15,7 +15,7 @@ from desktop.ui.pages.duplicates import DuplicatesPage
 from desktop.ui.pages.history import HistoryPage
 from desktop.ui.pages.item_view import ItemView
 from desktop.ui.pages.worklist import WorkListPage
-from desktop.ui.parts import Page, Part, Place
+from desktop.ui.parts import Host, Page, Part, Place
 from desktop.ui.staff_window import StaffContext, report
 
 
@@ -131,5 +131,21 @@ class DuplicatesPart(Part):
         return [Page(QCoreApplication.translate("Township", "Duplicate residents"), self.page, Place.REVIEW)]
 
 
+class IndicatorsPart(Part):
+    """The villages' common-prosperity figures side by side, with drill-down to one village."""
+
+    def __init__(self, staff: StaffContext) -> None:
+        from desktop.ui.staff_indicators import StaffIndicatorsWidget
+
+        self.page = StaffIndicatorsWidget(staff.desk.indicators, staff.runner)
+
+    def pages(self) -> list[Page]:
+        return [Page(QCoreApplication.translate("Township", "Indicators"), self.page, Place.REVIEW)]
+
+    def attach(self, host: Host) -> None:
+        super().attach(host)
+        self.page.refresh()
+
+
 def staff_parts(staff: StaffContext) -> list[Part]:
-    return [WorkListPart(staff), HistoryPart(staff), DuplicatesPart(staff)]
+    return [WorkListPart(staff), HistoryPart(staff), DuplicatesPart(staff), IndicatorsPart(staff)]

@@ -385,3 +385,19 @@ def test_the_english_interface_shows_english_labels(qtbot, world: World, runner)
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in values)  # choice labels in English too
     finally:
         desk.close()
+
+
+def test_the_staff_window_shows_the_villages_indicators_through_the_signed_in_desk(qtbot, staff) -> None:
+    from desktop.ui.pages.township import IndicatorsPart
+    from desktop.ui.parts import Place
+
+    part = IndicatorsPart(staff)
+    (page,) = part.pages()
+    assert page.place == Place.REVIEW and page.title == "指标"
+    widget = part.page
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.loaded, timeout=30000):
+        widget.refresh()
+    answer = widget.answer
+    assert answer is not None and VILLAGE in answer["by_village"]
+    assert widget.model.rowCount() == len(answer["by_village"]) >= 1

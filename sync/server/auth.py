@@ -11,17 +11,15 @@ server keeps only as its SHA-256 (a random 256-bit token needs no slow hash).
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidKey
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from sync import kdf
 from sync.server.errors import ApiError
 from sync.server.store import Store
 from sync.server.tables import devices, nonces, staff_tokens, users, villages
@@ -114,29 +112,28 @@ class DeviceAuth:
 # --------------------------------------------------------------------------------------------------
 # Staff passwords and tokens
 
-PASSWORD_ITERATIONS, PASSWORD_LANES, PASSWORD_MEMORY_KIB = 3, 4, 64 * 1024
-"""Argon2id cost: 64 MiB, 3 passes, 4 lanes (about 0.15 s on a server core)."""
+PASSWORD_ITERATIONS, PASSWORD_MEMORY_KIB = 3, 64 * 1024
+"""Argon2id cost: 64 MiB, 3 passes, one lane (about 0.2 s on a server core). One lane because
+multi-lane Argon2id can hang when two threads derive at once (``sync.kdf``); hashes made with
+4 lanes before still verify, one at a time, and are rewritten with one lane at the next sign-in."""
 TOKEN_TTL_SECONDS = 4 * 3600
 
 
 def hash_password(password: str) -> str:
-    """An Argon2id PHC string (``$argon2id$v=19$m=...``) with a fresh random salt."""
-    kdf = Argon2id(
-        salt=os.urandom(16),
-        length=32,
-        iterations=PASSWORD_ITERATIONS,
-        lanes=PASSWORD_LANES,
-        memory_cost=PASSWORD_MEMORY_KIB,
+    """An Argon2id PHC string (``$argon2id$v=19$m=...,p=1$...``) with a fresh random salt."""
+    return kdf.hash_phc(
+        password.encode("utf-8"), iterations=PASSWORD_ITERATIONS, memory_kib=PASSWORD_MEMORY_KIB
     )
-    return kdf.derive_phc_encoded(password.encode("utf-8"))
 
 
 def check_password(password: str, encoded: str) -> bool:
-    try:
-        Argon2id.verify_phc_encoded(password.encode("utf-8"), encoded)
-    except (InvalidKey, ValueError):
-        return False
-    return True
+    return kdf.verify_phc(password.encode("utf-8"), encoded)
+
+
+def needs_rehash(encoded: str) -> bool:
+    """True for a hash made with other parameters than ``hash_password`` uses now."""
+    wanted = f"$m={PASSWORD_MEMORY_KIB},t={PASSWORD_ITERATIONS},p={kdf.LANES}$"
+    return wanted not in encoded
 
 
 _DUMMY_HASH: list[str] = []
@@ -200,10 +197,21 @@ def sign_in(
         raise ApiError("bad_login")
     if not check_password(password, row.password_hash):
         raise ApiError("bad_login")
+    fresh_hash = hash_password(password) if needs_rehash(row.password_hash) else None
     token = secrets.token_urlsafe(32)
     now = store.now()
     expires = now + ttl
     with store.write() as conn:
+        if fresh_hash is not None:  # a multi-lane hash from before: rewrite it with one lane
+            conn.execute(
+                update(users)
+                .where(
+                    users.c.county_code == row.county_code,
+                    users.c.username == row.username,
+                    users.c.password_hash == row.password_hash,
+                )
+                .values(password_hash=fresh_hash)
+            )
         conn.execute(delete(staff_tokens).where(staff_tokens.c.expires_at < now))
         conn.execute(
             insert(staff_tokens).values(

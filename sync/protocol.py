@@ -35,6 +35,9 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest compressed request body the server accepts."""
 MAX_DECODED_BYTES = 64 * 1024 * 1024
 """Largest decompressed body; guards against compression bombs."""
+MAX_DEPTH = 32
+"""Deepest nesting of lists and objects in a message (a real one, packed, is 8 deep). Decoding and
+validation recurse; a 600-deep list would end in RecursionError, so it is refused first."""
 
 
 class ProtocolError(ValueError):
@@ -47,6 +50,27 @@ class ProtocolVersionError(ProtocolError):
 
 class BodyTooLarge(ProtocolError):
     """A body over MAX_BODY_BYTES, or over MAX_DECODED_BYTES once decompressed."""
+
+
+class TooDeep(ProtocolError):
+    """A body nesting lists or objects deeper than MAX_DEPTH."""
+
+
+def _shallow(value: Any, limit: int) -> bool:
+    """True when ``value`` nests lists and dicts at most ``limit`` deep. Iterative: no recursion to
+    exhaust on the very input it guards against."""
+    level = [value]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return False
+        inner: list[Any] = []
+        for item in level:
+            children = item.values() if type(item) is dict else item
+            inner.extend(c for c in children if type(c) is dict or type(c) is list)
+        level = inner
+    return True
 
 
 # --------------------------------------------------------------------------------------------------
@@ -192,6 +216,8 @@ def decode_dict(body: bytes) -> dict[str, Any]:
         raise ProtocolError("body is not compressed JSON") from exc
     if not isinstance(data, dict):
         raise ProtocolError("body is not a JSON object")
+    if not _shallow(data, MAX_DEPTH):
+        raise TooDeep(f"body nests lists or objects more than {MAX_DEPTH} deep")
     try:
         data = codec.unpack_message(data)
     except (ValueError, TypeError, KeyError, IndexError) as exc:

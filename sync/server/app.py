@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from sync.protocol import (
     MAX_BODY_BYTES,
@@ -28,6 +29,7 @@ from sync.protocol import (
     BodyTooLarge,
     ProtocolError,
     ProtocolVersionError,
+    TooDeep,
     body_digest,
     decode_push_request,
     encode,
@@ -102,6 +104,15 @@ class Guard:
 
         try:
             await self.app(scope, receive, watched)
+        except ClientDisconnect:
+            # A laptop whose link dropped mid-upload: nobody is left to answer, and nothing is
+            # wrong with the server. A flaky village link does this daily; no traceback, no alarm.
+            log.info("client disconnected mid-request: %s %s", scope.get("method"), scope.get("path"))
+        except RecursionError:
+            # Nesting deeper than a check before it caught (sync.protocol refuses deep sync bodies).
+            log.warning("request nested too deeply: %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await _send_error(send, _too_deep())
         except Exception as exc:
             frames = "".join(traceback.format_tb(exc.__traceback__))
             log.error("internal error %s\n%s", type(exc).__name__, frames)
@@ -126,11 +137,21 @@ def signed_path(request: Request) -> str:
     return text + "?" + query.decode("latin-1") if query else text
 
 
+def _too_deep() -> ApiError:
+    return ApiError(
+        "malformed",
+        "The request body nests lists or objects too deeply.",
+        "请求内容的嵌套层数过多。",
+    )
+
+
 def _protocol_error(exc: ProtocolError) -> ApiError:
     if isinstance(exc, ProtocolVersionError):
         return ApiError("protocol_version")
     if isinstance(exc, BodyTooLarge):
         return ApiError("too_large")
+    if isinstance(exc, TooDeep):
+        return _too_deep()
     return ApiError("malformed", f"The request body is malformed: {exc}.", "请求内容格式错误。")
 
 

@@ -232,3 +232,18 @@ def test_tables_cannot_declare_more_rows_than_a_message_holds(bad):
     # The budget is per message: a good message decodes fine right after.
     pushed, _ = _realistic(20, spread_ids=False)
     assert protocol.decode_push_request(protocol.encode(PushRequest("b", pushed))).changes
+
+
+@pytest.mark.parametrize("depth", [protocol.MAX_DEPTH + 1, 600, 5000])
+def test_deep_nesting_is_a_protocol_error_not_a_recursion_error(depth):
+    text = '{"v":1,"batch_id":"b","changes":[],"x":' + "[" * depth + "]" * depth + "}"
+    body = zstandard.ZstdCompressor().compress(text.encode())
+    # orjson itself refuses beyond 1024 levels; below that the depth check does.
+    with pytest.raises(protocol.TooDeep if depth < 1024 else protocol.ProtocolError):
+        protocol.decode_dict(body)
+
+
+def test_nesting_up_to_the_limit_decodes():
+    depth = protocol.MAX_DEPTH - 1  # the message object itself is one level
+    text = '{"v":1,"x":' + "[" * depth + "]" * depth + "}"
+    assert protocol.decode_dict(zstandard.ZstdCompressor().compress(text.encode()))["v"] == 1

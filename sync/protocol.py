@@ -28,7 +28,12 @@ import zstandard
 
 from sync import codec
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+"""2: the device id is part of the signed request text (``sync.signing``)."""
+PREVIOUS_PROTOCOL_VERSION = 1
+SUPPORTED_VERSIONS: tuple[int, ...] = (PREVIOUS_PROTOCOL_VERSION, PROTOCOL_VERSION)
+"""What a server accepts: the current and the previous version, so that a server upgrade never
+stops the laptops not yet updated. A message answers in the version it was asked in."""
 ENTITIES: tuple[str, ...] = ("household", "person", "income", "service")
 MEDIA_TYPE = "application/vnd.village-desk+json+zstd"
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -46,6 +51,11 @@ class ProtocolError(ValueError):
 
 class ProtocolVersionError(ProtocolError):
     """The other end speaks another protocol version: one of the two needs updating."""
+
+    def __init__(self, message: str, version: object = None) -> None:
+        super().__init__(message)
+        self.version = version
+        """The version the other end named (None when it named none a program could read)."""
 
 
 class BodyTooLarge(ProtocolError):
@@ -222,8 +232,12 @@ def decode_dict(body: bytes) -> dict[str, Any]:
         data = codec.unpack_message(data)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ProtocolError("body has a malformed table") from exc
-    if data.get("v") != PROTOCOL_VERSION:
-        raise ProtocolVersionError(f"unsupported protocol version (this end speaks {PROTOCOL_VERSION})")
+    version = data.get("v")
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:
+        raise ProtocolVersionError(
+            f"unsupported protocol version (this end speaks {SUPPORTED_VERSIONS})",
+            version if type(version) is int else None,
+        )
     return data
 
 
@@ -277,7 +291,10 @@ def decode_push_request(body: bytes) -> PushRequest:
         raise ProtocolError("push needs batch_id and a list of changes")
     try:
         return PushRequest(
-            batch_id=d["batch_id"], changes=[_change(c) for c in changes], compact=d.get("compact") is True
+            batch_id=d["batch_id"],
+            changes=[_change(c) for c in changes],
+            v=d["v"],
+            compact=d.get("compact") is True,
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError("malformed change in push") from exc

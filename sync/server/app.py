@@ -26,6 +26,7 @@ from sync.protocol import (
     MAX_BODY_BYTES,
     MEDIA_TYPE,
     PROTOCOL_VERSION,
+    SUPPORTED_VERSIONS,
     BodyTooLarge,
     ProtocolError,
     ProtocolVersionError,
@@ -37,7 +38,7 @@ from sync.protocol import (
 from sync.schema import Forms, load_forms
 from sync.server import auth, conflicts, enroll, indicators, pull, push
 from sync.server.auth import DeviceAuth, StaffUser
-from sync.server.errors import ApiError
+from sync.server.errors import ApiError, protocol_version_error
 from sync.server.store import Store, village_seq
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def _too_deep() -> ApiError:
 
 def _protocol_error(exc: ProtocolError) -> ApiError:
     if isinstance(exc, ProtocolVersionError):
-        return ApiError("protocol_version")
+        return protocol_version_error(exc.version)
     if isinstance(exc, BodyTooLarge):
         return ApiError("too_large")
     if isinstance(exc, TooDeep):
@@ -246,8 +247,14 @@ def create_app(
     # Devices
 
     @app.get(f"{API}/health")
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "protocol": PROTOCOL_VERSION}
+    def health(request: Request) -> dict[str, Any]:
+        # ``protocol`` is the version this server speaks with the asker: a laptop from before the
+        # version header checks that it equals its own (1), so it gets 1 and keeps working.
+        return {
+            "status": "ok",
+            "protocol": auth.request_version(request.headers),
+            "protocols": list(SUPPORTED_VERSIONS),
+        }
 
     @app.post(f"{API}/enroll")
     def enroll_device(body: EnrollRequest) -> dict[str, str]:
@@ -276,6 +283,12 @@ def create_app(
                 message = decode_push_request(body)
             except ProtocolError as exc:
                 raise _protocol_error(exc) from None
+            if message.v != device.protocol:
+                raise ApiError(
+                    "malformed",
+                    "The body's protocol version differs from the request's.",
+                    "请求内容的协议版本与请求头不一致。",
+                )
             return push.apply_batch(store, rules, device, message, body_digest(body), today=today())
 
         return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)
@@ -298,7 +311,9 @@ def create_app(
 
         def work() -> bytes:
             device = device_auth.authenticate("GET", path, headers, body)
-            return encode(pull.pull(store, device, cursor, limit))
+            page = pull.pull(store, device, cursor, limit)
+            page["v"] = device.protocol  # answered in the version asked in
+            return encode(page)
 
         return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)
 

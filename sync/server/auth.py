@@ -20,12 +20,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sync import kdf
-from sync.server.errors import ApiError
+from sync.protocol import PROTOCOL_VERSION, SUPPORTED_VERSIONS
+from sync.server.errors import ApiError, protocol_version_error
 from sync.server.store import Store
 from sync.server.tables import devices, nonces, staff_tokens, users, villages
 from sync.signing import (
     HEADER_DEVICE,
     HEADER_NONCE,
+    HEADER_PROTOCOL,
     HEADER_SIGNATURE,
     HEADER_TIME,
     MAX_SKEW_SECONDS,
@@ -42,6 +44,8 @@ class Device:
     county_code: str
     village_code: str
     name: str
+    protocol: int = PROTOCOL_VERSION
+    """The protocol version of the request that authenticated it; answers are in this version."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,20 @@ class StaffUser:
     scope: str
     """``county`` or ``township``."""
     scope_code: str
+
+
+def request_version(headers: Mapping[str, str]) -> int:
+    """The protocol version a request speaks (``X-Protocol-Version``; absent: 1, a laptop from
+    before the header). ApiError("protocol_version") in plain words for one this server does not
+    speak."""
+    text = headers.get(HEADER_PROTOCOL)
+    if text is None:
+        return 1
+    version = int(text) if text.isdigit() and len(text) < 6 else None
+    if version not in SUPPORTED_VERSIONS:
+        raise protocol_version_error(version)
+    assert version is not None
+    return version
 
 
 class DeviceAuth:
@@ -67,6 +85,7 @@ class DeviceAuth:
             raise ApiError("unsigned")
         if len(device_id) > 64 or len(nonce) > 64 or len(signature) > 200:
             raise ApiError("bad_signature")
+        version = request_version(headers)
         try:
             timestamp = int(stamp)
         except ValueError:
@@ -84,10 +103,12 @@ class DeviceAuth:
             key = load_public_key_b64(row.public_key)
         except ValueError:  # pragma: no cover - keys are checked at enrollment
             raise ApiError("bad_signature") from None
-        if not verify(key, method, path, timestamp, nonce, body, signature):
+        if not verify(
+            key, method, path, timestamp, nonce, body, signature, device_id=device_id, version=version
+        ):
             raise ApiError("bad_signature")
         self._use_nonce(row.county_code, row.village_code, device_id, nonce, now)
-        return Device(device_id, row.county_code, row.village_code, row.name)
+        return Device(device_id, row.county_code, row.village_code, row.name, version)
 
     def _use_nonce(self, county: str, village: str, device_id: str, nonce: str, now: int) -> None:
         try:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sync.server import admin, enroll
 from sync.server.store import Store
+from sync.textsafety import for_terminal
 
 DEFAULT_DB = "county-server.db"
 
@@ -188,7 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "list-devices":
             for d in admin.list_devices(store, args.village):
                 state = "revoked" if d["revoked"] else "active"
-                print(f"{d['device_id']}\t{d['village_code']}\t{state}\t{d['name']}")
+                # Names stored before enrollment cleaned them may hold terminal escape sequences.
+                name = for_terminal(str(d["name"]))
+                print(f"{for_terminal(str(d['device_id']))}\t{d['village_code']}\t{state}\t{name}")
         elif args.command == "export":
             _export(args, store)
         elif args.command == "revoke-device":

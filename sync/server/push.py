@@ -138,7 +138,7 @@ def apply_batch(
             "results": results,
             "server_seq": batch.seq,
             "replayed": False,
-            "v": 1,
+            "v": request.v,
         }
         if request.compact:
             message["fieldsets"] = [list(names) for names in batch.fieldsets]

@@ -39,6 +39,7 @@ from sync.schema import Forms, load_forms
 from sync.server import auth, conflicts, enroll, indicators, pull, push
 from sync.server.auth import DeviceAuth, StaffUser
 from sync.server.errors import ApiError, protocol_version_error
+from sync.server.login_limits import Limits, LoginLimiter
 from sync.server.store import Store, village_seq
 
 log = logging.getLogger(__name__)
@@ -205,12 +206,17 @@ def freeze_startup_heap() -> None:
 
 
 def create_app(
-    store: Store, *, forms: Forms | None = None, token_ttl: int = auth.TOKEN_TTL_SECONDS
+    store: Store,
+    *,
+    forms: Forms | None = None,
+    token_ttl: int = auth.TOKEN_TTL_SECONDS,
+    login_limits: Limits | None = None,
 ) -> FastAPI:
-    """The ASGI app over a migrated store."""
+    """The ASGI app over a migrated store. ``login_limits``: staff sign-in limits (defaults in
+    ``sync.server.login_limits.Limits``)."""
     rules = push.Rules.from_forms(forms or load_forms())
     device_auth = DeviceAuth(store)
-    throttle = auth.LoginThrottle()
+    limiter = LoginLimiter(store, login_limits)
 
     def today() -> date:
         return datetime.fromtimestamp(store.clock(), CHINA).date()
@@ -228,7 +234,9 @@ def create_app(
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        wait = exc.extra.get("retry_after")
+        headers = {"Retry-After": str(wait)} if isinstance(wait, int) else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -338,8 +346,9 @@ def create_app(
     # Staff
 
     @app.post(f"{API}/staff/login")
-    def staff_login(body: LoginRequest) -> dict[str, Any]:
-        token, expires, user = auth.sign_in(store, body.username, body.password, token_ttl, throttle)
+    def staff_login(body: LoginRequest, request: Request) -> dict[str, Any]:
+        address = request.client.host if request.client else "unknown"
+        token, expires, user = auth.sign_in(store, body.username, body.password, token_ttl, limiter, address)
         names = auth.staff_villages(store, user)
         return {
             "token": token,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sync import kdf
 from sync.protocol import PROTOCOL_VERSION, SUPPORTED_VERSIONS
 from sync.server.errors import ApiError, protocol_version_error
+from sync.server.login_limits import LoginLimiter
 from sync.server.store import Store
 from sync.server.tables import devices, nonces, staff_tokens, users, villages
 from sync.signing import (
@@ -164,52 +164,22 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class LoginThrottle:
-    """After ``limit`` failed sign-ins of one user name within ``window`` seconds, refuse that name
-    until the window has passed (in this process; the Argon2id cost slows guessing further)."""
-
-    def __init__(self, limit: int = 5, window: int = 15 * 60) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[int]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, username: str, now: int) -> None:
-        with self._lock:
-            recent = [t for t in self._failures.get(username, []) if now - t < self.window]
-            self._failures[username] = recent
-            if len(recent) >= self.limit:
-                raise ApiError("too_many_attempts")
-
-    def failed(self, username: str, now: int) -> None:
-        with self._lock:
-            self._failures.setdefault(username, []).append(now)
-            if len(self._failures) > 10_000:  # bound memory against sprays of made-up names
-                self._failures = {k: v for k, v in self._failures.items() if now - v[-1] < self.window}
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
-
-
 def sign_in(
     store: Store,
     username: str,
     password: str,
     ttl: int = TOKEN_TTL_SECONDS,
-    throttle: LoginThrottle | None = None,
+    limiter: LoginLimiter | None = None,
+    address: str = "",
 ) -> tuple[str, int, StaffUser]:
-    """Check a password and issue a token. Raises ApiError("bad_login") without saying which was wrong."""
-    if throttle is not None:
-        throttle.check(username, store.now())
-        try:
-            result = sign_in(store, username, password, ttl)
-        except ApiError:
-            throttle.failed(username, store.now())
-            raise
-        throttle.succeeded(username)
-        return result
+    """Check a password and issue a token. Raises ApiError("bad_login") without saying which was
+    wrong, or ApiError("too_many_attempts") when ``limiter`` refuses (``sync.server.login_limits``).
+    """
     with store.read() as conn:
         row = conn.execute(select(users).where(users.c.username == username)).first()
+    county = row.county_code if row is not None else ""
+    if limiter is not None:
+        limiter.admit(county, address, username)  # counted as failed until it succeeds
     if row is None or row.disabled:
         # Spend the same time as a real check, so user names cannot be probed by timing.
         if not _DUMMY_HASH:
@@ -218,6 +188,8 @@ def sign_in(
         raise ApiError("bad_login")
     if not check_password(password, row.password_hash):
         raise ApiError("bad_login")
+    if limiter is not None:
+        limiter.succeeded(county, address, username)
     fresh_hash = hash_password(password) if needs_rehash(row.password_hash) else None
     token = secrets.token_urlsafe(32)
     now = store.now()

@@ -56,8 +56,8 @@ _CATALOGUE: dict[str, tuple[int, str, str]] = {
     "bad_login": (401, "Wrong user name or password.", "用户名或密码错误。"),
     "too_many_attempts": (
         429,
-        "Too many failed sign-ins with this user name; try again in 15 minutes.",
-        "该用户名登录失败次数过多，请15分钟后再试。",
+        "Too many failed sign-ins; try again later.",
+        "登录失败次数过多，请稍后再试。",
     ),
     "forbidden": (403, "You may not see or change this.", "您无权查看或修改此内容。"),
     "not_found": (404, "Not found.", "未找到。"),

@@ -32,6 +32,7 @@ from sync.server.store import Store
 from sync.server.tables import login_attempts
 
 _t = login_attempts.c
+_LOCK_SPACE = 0x5644  # advisory lock namespace of sign-in counting ("VD")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class LoginLimiter:
         recent = now - lim.window
         address = address[:64]
         with self.store.write() as conn:
+            if conn.dialect.name == "postgresql":
+                # Read-then-count must not interleave for one account (SQLite's write lock already
+                # serialises it): else parallel guesses all read "no failures yet".
+                conn.execute(select(func.pg_advisory_xact_lock(_LOCK_SPACE, func.hashtext(username))))
             pair = conn.execute(
                 select(_t.failures, _t.window_start, _t.last_success_at).where(
                     _t.county_code == county, _t.address == address, _t.username == username

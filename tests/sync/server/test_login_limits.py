@@ -32,7 +32,7 @@ class _FromAddress(HTTPAdapter):
 
     def __init__(self, address: str) -> None:
         self.address = address
-        super().__init__()
+        super().__init__(pool_maxsize=16)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs["source_address"] = (self.address, 0)

@@ -27,7 +27,6 @@ import orjson
 import zstandard
 
 from sync import codec
-from sync.textsafety import clean_label
 
 PROTOCOL_VERSION = 2
 """2: the device id is part of the signed request text (``sync.signing``)."""
@@ -281,8 +280,7 @@ def _change(d: dict[str, Any]) -> Change:
         base_seq,
         bool(get("deleted", False)),
         hlc,
-        # Shown to township staff as the conflict's author: one clean line, whatever was sent.
-        clean_label(str(get("user", "")), 64),
+        str(get("user", "")),
     )
 
 

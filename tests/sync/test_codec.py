@@ -247,9 +247,3 @@ def test_nesting_up_to_the_limit_decodes():
     depth = protocol.MAX_DEPTH - 1  # the message object itself is one level
     text = '{"v":1,"x":' + "[" * depth + "]" * depth + "}"
     assert protocol.decode_dict(zstandard.ZstdCompressor().compress(text.encode()))["v"] == 1
-
-
-def test_a_changes_user_name_arrives_as_one_clean_line():
-    change = Change("household", ids.uuid7(), VILLAGE, user="会计\x1b[2J\u202e\n王")
-    (decoded,) = protocol.decode_push_request(protocol.encode(PushRequest("b", [change]))).changes
-    assert decoded.user == "会计 [2J 王"

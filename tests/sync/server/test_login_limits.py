@@ -121,7 +121,8 @@ def test_many_addresses_guessing_one_account_only_slow_it_and_never_lock_the_off
             assert reply.status_code == 401
             # Meanwhile the office signs in at once, every time.
             assert office.sign_in(srv, "township1").status_code == 200
-        assert waits and max(waits) == LIMITS.max_delay  # the delay grew to its cap, not beyond
+        # The delay grew to its cap (less the second or so the requests themselves took), not beyond.
+        assert waits and LIMITS.max_delay - 3 <= max(waits) <= LIMITS.max_delay
         # A new computer of the staff member waits at most the capped delay, then signs in.
         reply = newcomer.sign_in(srv, "township1")
         if reply.status_code == 429:

@@ -140,3 +140,12 @@ def test_a_device_name_is_stored_as_one_clean_line(server: EmbeddedServer) -> No
     assert reply.status_code == 200
     (device,) = admin.list_devices(server.store, V1)
     assert device["name"] == "东村 [2J ]0;county 电脑 第二行"
+
+
+@pytest.mark.parametrize("name", ["北村\x1b[2J", "北\u202e村", "北\u200b村"])
+def test_a_village_name_with_hidden_characters_is_refused(server: EmbeddedServer, name: str) -> None:
+    from sync.server import admin
+
+    with pytest.raises(AdminError, match="text-direction"):
+        admin.add_village(server.store, "110105001009", name)
+    assert "110105001009" not in admin.all_villages(server.store)

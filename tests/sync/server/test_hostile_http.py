@@ -18,7 +18,7 @@ from sync.protocol import MEDIA_TYPE, PushRequest, encode
 from sync.server.embedded import EmbeddedServer
 from sync.signing import sign_headers
 
-from .conftest import Laptop, household_fields
+from .conftest import Laptop, ServerProcess, household_fields
 
 PUSH = "/api/v1/push"
 
@@ -118,3 +118,18 @@ def test_a_laptop_dropping_off_mid_upload_is_a_quiet_log_line(
     _quiet(caplog)
     went_away = [r for r in caplog.records if "disconnected" in r.getMessage()]
     assert len(went_away) == 3 and all(r.levelno == logging.INFO for r in went_away)
+
+
+def test_county_its_log_has_one_quiet_line_per_dropped_upload(server_process: ServerProcess) -> None:
+    """The log of ``county-server serve`` itself, as county IT reads it."""
+    body = b"\x28\xb5\x2f\xfd" + b"\0" * 200_000  # never fully sent anyway
+    for _ in range(3):
+        _drop_mid_upload(server_process.url, {"Content-Type": MEDIA_TYPE}, body)
+    # The server goes on answering, and its log says what happened, once each, without alarm.
+    assert requests.get(server_process.url + "/api/v1/health", timeout=10).status_code == 200
+    deadline = time.monotonic() + 10
+    while server_process.log().count("client disconnected") < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = server_process.log()
+    assert log.count("client disconnected mid-request: POST /api/v1/push") == 3
+    assert "Traceback" not in log and "internal error" not in log and " ERROR " not in log

@@ -36,8 +36,9 @@ from sync.errors import (
     SyncError,
     SyncTimeout,
     TooLargeError,
+    VersionError,
 )
-from sync.signing import public_key_b64, sign_headers
+from sync.signing import HEADER_PROTOCOL, public_key_b64, sign_headers
 
 API = "/api/v1"
 _AUTH_CODES = frozenset({"unsigned", "bad_signature", "device_revoked", "unknown_device", "unauthorized"})
@@ -165,7 +166,7 @@ def _connect_failure(exc: requests.RequestException) -> bool:
     )
 
 
-def _error_from_response(resp: requests.Response) -> SyncError:
+def _error_from_response(resp: requests.Response, ours: int = protocol.PROTOCOL_VERSION) -> SyncError:
     status = resp.status_code
     try:
         payload = resp.json()
@@ -180,6 +181,11 @@ def _error_from_response(resp: requests.Response) -> SyncError:
         return ServerError(code=code or "server", status=status)
     if code == "stale_request":
         return ClockError(code=code, status=status)
+    if code == "protocol_version":
+        supported = payload.get("supported")
+        if isinstance(supported, list) and all(type(v) is int for v in supported):
+            return VersionError.between(ours, supported, status)
+        return VersionError(status=status)
     if status == 413 or code == "too_large":
         return TooLargeError(en, zh, code="too_large", status=status)
     if code in _AUTH_CODES or status == 401:
@@ -211,8 +217,11 @@ class HttpClient:
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (5.0, 60.0),
         clock: Callable[[], float] = time.time,
+        protocol_version: int = protocol.PROTOCOL_VERSION,
     ) -> None:
         self.base_url, self._verify = _check_url(server_url, ca_bundle)
+        self.protocol_version = protocol_version
+        """Named in every request (and in the signature): the server answers in this version."""
         self.device_id = device_id
         self._key = key
         self.retry = retry or RetryPolicy()
@@ -256,14 +265,25 @@ class HttpClient:
         full_path = API + path
         attempt = 0
         while True:
-            headers = {"Accept": f"{protocol.MEDIA_TYPE}, application/json"}
+            headers = {
+                "Accept": f"{protocol.MEDIA_TYPE}, application/json",
+                HEADER_PROTOCOL: str(self.protocol_version),
+            }
             if content_type:
                 headers["Content-Type"] = content_type
             if signed:
                 if self._key is None or self.device_id is None:
                     raise AuthError(code="not_enrolled")
                 headers.update(
-                    sign_headers(self._key, self.device_id, method, full_path, body, now=self._clock())
+                    sign_headers(
+                        self._key,
+                        self.device_id,
+                        method,
+                        full_path,
+                        body,
+                        now=self._clock(),
+                        version=self.protocol_version,
+                    )
                 )
             self.stats.requests += 1
             self.stats.sent += len(body)
@@ -293,7 +313,7 @@ class HttpClient:
             self.stats.received += len(resp.content)
             if resp.status_code < 300:
                 return resp
-            error = _error_from_response(resp)
+            error = _error_from_response(resp, self.protocol_version)
             if policy.allows(attempt, idempotent=idempotent, kind="status", status=resp.status_code):
                 policy.sleep(policy.delay(attempt, resp.headers.get("Retry-After")))
                 attempt += 1
@@ -462,13 +482,11 @@ def check_health(
         data = http.json("GET", "/health", signed=False)
     if not isinstance(data, dict) or data.get("status") != "ok":
         raise ServerError(code="unhealthy")
-    if data.get("protocol") != protocol.PROTOCOL_VERSION:
-        raise RejectedError(
-            "The county server speaks another protocol version. Please update the app.",
-            "县级服务器的协议版本不同，请升级软件。",
-            code="protocol_version",
-            status=0,
-        )
+    # A server from before protocol 2 names only its one version in ``protocol``.
+    spoken = data.get("protocols", [data.get("protocol")])
+    if not isinstance(spoken, list) or protocol.PROTOCOL_VERSION not in spoken:
+        theirs = [v for v in spoken if type(v) is int] if isinstance(spoken, list) else []
+        raise VersionError.between(protocol.PROTOCOL_VERSION, theirs)
     return data
 
 

@@ -12,6 +12,8 @@
     │                         Enroll again with a new code.
     ├── RejectedError         the server refused the request (4xx) and said why: show its message.
     │   ├── ClockError        the laptop's clock is too far from the server's: fix date and time.
+    │   ├── VersionError      laptop and server speak protocol versions that do not meet: the
+    │   │                     message says which side is too old and that county IT updates it.
     │   └── TooLargeError     body over the server's limit (the engine splits the batch and goes on)
     ├── ServerError           the server failed (5xx, overloaded, or an answer that makes no sense).
     │                         Retry later; it is not the user's fault.
@@ -108,6 +110,32 @@ class ClockError(RejectedError):
     code = "stale_request"
     default_en = "This laptop's date or time is wrong. Please correct the clock and sync again."
     default_zh = "这台电脑的日期或时间不正确，请校准时间后再同步。"
+
+
+class VersionError(RejectedError):
+    code = "protocol_version"
+    default_en = (
+        "This laptop's program is too old for the county server. Your records are kept on the laptop; "
+        "please ask county IT for the new version of Village Data Desk and install it."
+    )
+    default_zh = (
+        "这台电脑上的程序版本太旧，县级服务器已不再支持。数据仍保存在电脑上，"
+        "请向县信息中心索取新版村级数据录入台并安装。"
+    )
+    server_older_en = (
+        "The county server is older than this laptop's program and cannot sync with it yet. Your "
+        "records are kept on the laptop; please ask county IT to update the county server."
+    )
+    server_older_zh = (
+        "县级服务器的版本比这台电脑上的程序旧，暂时无法同步。数据仍保存在电脑上，请联系县信息中心升级服务器。"
+    )
+
+    @classmethod
+    def between(cls, ours: int, theirs: list[int], status: int = 0) -> VersionError:
+        """The error for a laptop speaking ``ours`` and a server speaking the versions ``theirs``."""
+        if theirs and ours > max(theirs):
+            return cls(cls.server_older_en, cls.server_older_zh, status=status)
+        return cls(status=status)
 
 
 class TooLargeError(RejectedError):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sync.protocol import Problem
 from sync.resident_id import InvalidResidentId, resident_id_error
+from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 if TYPE_CHECKING:
     from sync.schema import FieldDef, FormDef, Lookup
@@ -22,8 +23,6 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VILLAGE_CODE = re.compile(r"[0-9]{12}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 
 # A field check takes (value, today) for a non-None value and returns a problem or None.
 Check = Callable[[Any, date], "Problem | None"]
@@ -45,7 +44,11 @@ def _messages(f: FieldDef) -> dict[str, tuple[str, str]]:
         "not_text": (f"{zh}应为文字", f"{en} must be text"),
         "too_long": (f"{zh}不能超过{f.max_length}个字", f"{en} must be at most {f.max_length} characters"),
         "too_short": (f"{zh}至少需要{f.min_length}个字", f"{en} must be at least {f.min_length} characters"),
-        "control_chars": (f"{zh}含有不可见的控制字符", f"{en} contains invisible control characters"),
+        "control_chars": (
+            f"{zh}含有看不见的字符（控制字符、零宽字符或改变文字方向的字符），请删除后重新输入",
+            f"{en} contains invisible characters (control, zero-width or text-direction characters); "
+            "please delete them and type it again",
+        ),
         "pattern": (f"{zh}格式不正确{hint_zh}", f"{en} is not in the expected format{hint_en}"),
         "not_int": (f"{zh}应为整数", f"{en} must be a whole number"),
         "not_date": (f"{zh}应为有效日期，格式为年-月-日", f"{en} must be a real date written YYYY-MM-DD"),
@@ -109,7 +112,7 @@ def compile_field(f: FieldDef) -> Check:
 
     if f.type == "text":
         max_length, min_length = f.max_length, f.min_length
-        control = _CONTROL if f.multiline else _CONTROL_SINGLE_LINE
+        control = HIDDEN_MULTILINE if f.multiline else HIDDEN
         pattern = re.compile(f.pattern) if f.pattern else None
 
         def check_text(v: Any, today: date) -> Problem | None:

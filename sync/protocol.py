@@ -28,7 +28,12 @@ import zstandard
 
 from sync import codec
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+"""2: the device id is part of the signed request text (``sync.signing``)."""
+PREVIOUS_PROTOCOL_VERSION = 1
+SUPPORTED_VERSIONS: tuple[int, ...] = (PREVIOUS_PROTOCOL_VERSION, PROTOCOL_VERSION)
+"""What a server accepts: the current and the previous version, so that a server upgrade never
+stops the laptops not yet updated. A message answers in the version it was asked in."""
 ENTITIES: tuple[str, ...] = ("household", "person", "income", "service")
 META_FIELDS = frozenset({"id", "village_code", "deleted"})
 """Keys every record may carry besides its form fields; never versioned as fields."""
@@ -37,6 +42,9 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest compressed request body the server accepts."""
 MAX_DECODED_BYTES = 64 * 1024 * 1024
 """Largest decompressed body; guards against compression bombs."""
+MAX_DEPTH = 32
+"""Deepest nesting of lists and objects in a message (a real one, packed, is 8 deep). Decoding and
+validation recurse; a 600-deep list would end in RecursionError, so it is refused first."""
 
 
 class ProtocolError(ValueError):
@@ -46,9 +54,35 @@ class ProtocolError(ValueError):
 class ProtocolVersionError(ProtocolError):
     """The other end speaks another protocol version: one of the two needs updating."""
 
+    def __init__(self, message: str, version: object = None) -> None:
+        super().__init__(message)
+        self.version = version
+        """The version the other end named (None when it named none a program could read)."""
+
 
 class BodyTooLarge(ProtocolError):
     """A body over MAX_BODY_BYTES, or over MAX_DECODED_BYTES once decompressed."""
+
+
+class TooDeep(ProtocolError):
+    """A body nesting lists or objects deeper than MAX_DEPTH."""
+
+
+def _shallow(value: Any, limit: int) -> bool:
+    """True when ``value`` nests lists and dicts at most ``limit`` deep. Iterative: no recursion to
+    exhaust on the very input it guards against."""
+    level = [value]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return False
+        inner: list[Any] = []
+        for item in level:
+            children = item.values() if type(item) is dict else item
+            inner.extend(c for c in children if type(c) is dict or type(c) is list)
+        level = inner
+    return True
 
 
 # --------------------------------------------------------------------------------------------------
@@ -198,12 +232,18 @@ def decode_dict(body: bytes) -> dict[str, Any]:
         raise ProtocolError("body is not compressed JSON") from exc
     if not isinstance(data, dict):
         raise ProtocolError("body is not a JSON object")
+    if not _shallow(data, MAX_DEPTH):
+        raise TooDeep(f"body nests lists or objects more than {MAX_DEPTH} deep")
     try:
         data = codec.unpack_message(data)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ProtocolError("body has a malformed table") from exc
-    if data.get("v") != PROTOCOL_VERSION:
-        raise ProtocolVersionError(f"unsupported protocol version (this end speaks {PROTOCOL_VERSION})")
+    version = data.get("v")
+    if type(version) is not int or version not in SUPPORTED_VERSIONS:
+        raise ProtocolVersionError(
+            f"unsupported protocol version (this end speaks {SUPPORTED_VERSIONS})",
+            version if type(version) is int else None,
+        )
     return data
 
 
@@ -259,6 +299,7 @@ def decode_push_request(body: bytes) -> PushRequest:
         return PushRequest(
             batch_id=d["batch_id"],
             changes=[_change(c) for c in changes],
+            v=d["v"],
             compact=d.get("compact") is True,
             elide=d.get("elide") is True,
         )

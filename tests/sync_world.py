@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 import pytest
@@ -113,20 +113,37 @@ def make_pki(directory: Path, name: str = "county") -> Pki:
 # The county
 
 
+def in_ci() -> bool:
+    """True on a CI machine (``CI`` set to anything but empty, ``0`` or ``false``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing_service(reason: str) -> NoReturn:
+    """Skip a test whose service is missing; in CI, fail it instead."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set: a missing service is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test session; skipped when PostgreSQL is not there."""
+def postgres_database(admin_url: str = PG_ADMIN) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test session.
+
+    When PostgreSQL is not there the test is skipped on a developer's machine, but fails in CI
+    (``CI`` set, as every CI service does): there a missing database is a broken setup, and a
+    skipped PostgreSQL half would let the suite pass green without it.
+    """
     name = f"vdd_sync_{uuid.uuid4().hex[:10]}"
     try:
-        conn = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+        conn = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+        missing_service("PostgreSQL is not reachable at 127.0.0.1:5432")
     with conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -20,24 +20,27 @@ from dataclasses import asdict, dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from sync import recovery
+from sync import kdf, recovery
 
 KEY_BYTES = 32
 
 
 @dataclass(frozen=True, slots=True)
 class KdfParams:
-    """Argon2id cost. The default is tuned at store creation to about 0.5 s on the laptop itself."""
+    """Argon2id cost. The default is tuned at store creation to about 0.5 s on the laptop itself.
+
+    New slots use one lane (``sync.kdf``: multi-lane Argon2id can hang when two threads derive at
+    once). Key rings made before hold ``lanes: 4`` and keep opening: such a derivation runs alone.
+    """
 
     iterations: int = 3
     memory_kib: int = 64 * 1024
-    lanes: int = 4
+    lanes: int = kdf.LANES
 
     @classmethod
     def fast_for_tests(cls) -> KdfParams:
-        return cls(iterations=1, memory_kib=8 * 4, lanes=4)
+        return cls(iterations=1, memory_kib=8 * 4, lanes=kdf.LANES)
 
     @classmethod
     def tuned(cls, target_seconds: float = 0.5, cap_iterations: int = 32) -> KdfParams:
@@ -65,14 +68,14 @@ def sqlcipher_key_pragma(key: bytes) -> str:
 
 
 def derive_kek(passphrase: bytes, salt: bytes, params: KdfParams) -> bytes:
-    kdf = Argon2id(
-        salt=salt,
+    return kdf.derive(
+        passphrase,
+        salt,
         length=KEY_BYTES,
         iterations=params.iterations,
         lanes=params.lanes,
-        memory_cost=params.memory_kib,
+        memory_kib=params.memory_kib,
     )
-    return kdf.derive(passphrase)
 
 
 def b64(data: bytes) -> str:

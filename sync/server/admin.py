@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sync.server.auth import hash_password
 from sync.server.store import Store
 from sync.server.tables import devices, enroll_codes, users, villages
+from sync.textsafety import has_hidden
 
 _VILLAGE = re.compile(r"^\d{12}$")
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
@@ -35,6 +36,8 @@ def add_village(store: Store, village_code: str, name: str) -> None:
         raise AdminError("a village code is 12 digits")
     if not name.strip():
         raise AdminError("a village needs a name")
+    if has_hidden(name):
+        raise AdminError("a village name cannot hold control, zero-width or text-direction characters")
     try:
         with store.write() as conn:
             conn.execute(

@@ -19,14 +19,17 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from sync.protocol import (
     MAX_BODY_BYTES,
     MEDIA_TYPE,
     PROTOCOL_VERSION,
+    SUPPORTED_VERSIONS,
     BodyTooLarge,
     ProtocolError,
     ProtocolVersionError,
+    TooDeep,
     body_digest,
     decode_push_request,
     encode,
@@ -34,7 +37,8 @@ from sync.protocol import (
 from sync.schema import Forms, load_forms
 from sync.server import auth, conflicts, enroll, pull, push, routes_review, routes_staff
 from sync.server.auth import DeviceAuth
-from sync.server.errors import ApiError
+from sync.server.errors import ApiError, protocol_version_error
+from sync.server.login_limits import Limits, LoginLimiter
 from sync.server.store import Store, village_seq
 
 log = logging.getLogger(__name__)
@@ -101,6 +105,15 @@ class Guard:
 
         try:
             await self.app(scope, receive, watched)
+        except ClientDisconnect:
+            # A laptop whose link dropped mid-upload: nobody is left to answer, and nothing is
+            # wrong with the server. A flaky village link does this daily; no traceback, no alarm.
+            log.info("client disconnected mid-request: %s %s", scope.get("method"), scope.get("path"))
+        except RecursionError:
+            # Nesting deeper than a check before it caught (sync.protocol refuses deep sync bodies).
+            log.warning("request nested too deeply: %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await _send_error(send, _too_deep())
         except Exception as exc:
             frames = "".join(traceback.format_tb(exc.__traceback__))
             log.error("internal error %s\n%s", type(exc).__name__, frames)
@@ -125,11 +138,21 @@ def signed_path(request: Request) -> str:
     return text + "?" + query.decode("latin-1") if query else text
 
 
+def _too_deep() -> ApiError:
+    return ApiError(
+        "malformed",
+        "The request body nests lists or objects too deeply.",
+        "请求内容的嵌套层数过多。",
+    )
+
+
 def _protocol_error(exc: ProtocolError) -> ApiError:
     if isinstance(exc, ProtocolVersionError):
-        return ApiError("protocol_version")
+        return protocol_version_error(exc.version)
     if isinstance(exc, BodyTooLarge):
         return ApiError("too_large")
+    if isinstance(exc, TooDeep):
+        return _too_deep()
     return ApiError("malformed", f"The request body is malformed: {exc}.", "请求内容格式错误。")
 
 
@@ -159,12 +182,17 @@ def freeze_startup_heap() -> None:
 
 
 def create_app(
-    store: Store, *, forms: Forms | None = None, token_ttl: int = auth.TOKEN_TTL_SECONDS
+    store: Store,
+    *,
+    forms: Forms | None = None,
+    token_ttl: int = auth.TOKEN_TTL_SECONDS,
+    login_limits: Limits | None = None,
 ) -> FastAPI:
-    """The ASGI app over a migrated store."""
+    """The ASGI app over a migrated store. ``login_limits``: staff sign-in limits (defaults in
+    ``sync.server.login_limits.Limits``)."""
     rules = push.Rules.from_forms(forms or load_forms())
     device_auth = DeviceAuth(store)
-    throttle = auth.LoginThrottle()
+    limiter = LoginLimiter(store, login_limits)
 
     def today() -> date:
         return datetime.fromtimestamp(store.clock(), CHINA).date()
@@ -182,7 +210,9 @@ def create_app(
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        wait = exc.extra.get("retry_after")
+        headers = {"Retry-After": str(wait)} if isinstance(wait, int) else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -201,8 +231,14 @@ def create_app(
     # Devices
 
     @app.get(f"{API}/health")
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "protocol": PROTOCOL_VERSION}
+    def health(request: Request) -> dict[str, Any]:
+        # ``protocol`` is the version this server speaks with the asker: a laptop from before the
+        # version header checks that it equals its own (1), so it gets 1 and keeps working.
+        return {
+            "status": "ok",
+            "protocol": auth.request_version(request.headers),
+            "protocols": list(SUPPORTED_VERSIONS),
+        }
 
     @app.post(f"{API}/enroll")
     def enroll_device(body: EnrollRequest) -> dict[str, str]:
@@ -231,6 +267,12 @@ def create_app(
                 message = decode_push_request(body)
             except ProtocolError as exc:
                 raise _protocol_error(exc) from None
+            if message.v != device.protocol:
+                raise ApiError(
+                    "malformed",
+                    "The body's protocol version differs from the request's.",
+                    "请求内容的协议版本与请求头不一致。",
+                )
             return push.apply_batch(store, rules, device, message, body_digest(body), today=today())
 
         return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)
@@ -269,7 +311,9 @@ def create_app(
 
         def work() -> bytes:
             device = device_auth.authenticate("GET", path, headers, body)
-            return encode(pull.pull(store, device, cursor, limit, since=since, own=own))
+            page = pull.pull(store, device, cursor, limit, since=since, own=own)
+            page["v"] = device.protocol  # answered in the version asked in
+            return encode(page)
 
         return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)
 
@@ -291,7 +335,7 @@ def create_app(
         return await run_in_threadpool(work)
 
     app.include_router(
-        routes_staff.staff_router(store, rules, today=today, token_ttl=token_ttl, throttle=throttle)
+        routes_staff.staff_router(store, rules, today=today, token_ttl=token_ttl, limiter=limiter)
     )
     app.include_router(routes_review.review_router(store, device_auth))
 

@@ -11,23 +11,23 @@ server keeps only as its SHA-256 (a random 256-bit token needs no slow hash).
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidKey
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sync.server.errors import ApiError
+from sync import kdf
+from sync.protocol import PROTOCOL_VERSION, SUPPORTED_VERSIONS
+from sync.server.errors import ApiError, protocol_version_error
+from sync.server.login_limits import LoginLimiter
 from sync.server.store import Store
 from sync.server.tables import devices, nonces, staff_tokens, users, villages
 from sync.signing import (
     HEADER_DEVICE,
     HEADER_NONCE,
+    HEADER_PROTOCOL,
     HEADER_SIGNATURE,
     HEADER_TIME,
     MAX_SKEW_SECONDS,
@@ -44,6 +44,8 @@ class Device:
     county_code: str
     village_code: str
     name: str
+    protocol: int = PROTOCOL_VERSION
+    """The protocol version of the request that authenticated it; answers are in this version."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,20 @@ class StaffUser:
     scope: str
     """``county`` or ``township``."""
     scope_code: str
+
+
+def request_version(headers: Mapping[str, str]) -> int:
+    """The protocol version a request speaks (``X-Protocol-Version``; absent: 1, a laptop from
+    before the header). ApiError("protocol_version") in plain words for one this server does not
+    speak."""
+    text = headers.get(HEADER_PROTOCOL)
+    if text is None:
+        return 1
+    version = int(text) if text.isdigit() and len(text) < 6 else None
+    if version not in SUPPORTED_VERSIONS:
+        raise protocol_version_error(version)
+    assert version is not None
+    return version
 
 
 class DeviceAuth:
@@ -69,6 +85,7 @@ class DeviceAuth:
             raise ApiError("unsigned")
         if len(device_id) > 64 or len(nonce) > 64 or len(signature) > 200:
             raise ApiError("bad_signature")
+        version = request_version(headers)
         try:
             timestamp = int(stamp)
         except ValueError:
@@ -86,10 +103,12 @@ class DeviceAuth:
             key = load_public_key_b64(row.public_key)
         except ValueError:  # pragma: no cover - keys are checked at enrollment
             raise ApiError("bad_signature") from None
-        if not verify(key, method, path, timestamp, nonce, body, signature):
+        if not verify(
+            key, method, path, timestamp, nonce, body, signature, device_id=device_id, version=version
+        ):
             raise ApiError("bad_signature")
         self._use_nonce(row.county_code, row.village_code, device_id, nonce, now)
-        return Device(device_id, row.county_code, row.village_code, row.name)
+        return Device(device_id, row.county_code, row.village_code, row.name, version)
 
     def _use_nonce(self, county: str, village: str, device_id: str, nonce: str, now: int) -> None:
         try:
@@ -114,29 +133,28 @@ class DeviceAuth:
 # --------------------------------------------------------------------------------------------------
 # Staff passwords and tokens
 
-PASSWORD_ITERATIONS, PASSWORD_LANES, PASSWORD_MEMORY_KIB = 3, 4, 64 * 1024
-"""Argon2id cost: 64 MiB, 3 passes, 4 lanes (about 0.15 s on a server core)."""
+PASSWORD_ITERATIONS, PASSWORD_MEMORY_KIB = 3, 64 * 1024
+"""Argon2id cost: 64 MiB, 3 passes, one lane (about 0.2 s on a server core). One lane because
+multi-lane Argon2id can hang when two threads derive at once (``sync.kdf``); hashes made with
+4 lanes before still verify, one at a time, and are rewritten with one lane at the next sign-in."""
 TOKEN_TTL_SECONDS = 4 * 3600
 
 
 def hash_password(password: str) -> str:
-    """An Argon2id PHC string (``$argon2id$v=19$m=...``) with a fresh random salt."""
-    kdf = Argon2id(
-        salt=os.urandom(16),
-        length=32,
-        iterations=PASSWORD_ITERATIONS,
-        lanes=PASSWORD_LANES,
-        memory_cost=PASSWORD_MEMORY_KIB,
+    """An Argon2id PHC string (``$argon2id$v=19$m=...,p=1$...``) with a fresh random salt."""
+    return kdf.hash_phc(
+        password.encode("utf-8"), iterations=PASSWORD_ITERATIONS, memory_kib=PASSWORD_MEMORY_KIB
     )
-    return kdf.derive_phc_encoded(password.encode("utf-8"))
 
 
 def check_password(password: str, encoded: str) -> bool:
-    try:
-        Argon2id.verify_phc_encoded(password.encode("utf-8"), encoded)
-    except (InvalidKey, ValueError):
-        return False
-    return True
+    return kdf.verify_phc(password.encode("utf-8"), encoded)
+
+
+def needs_rehash(encoded: str) -> bool:
+    """True for a hash made with other parameters than ``hash_password`` uses now."""
+    wanted = f"$m={PASSWORD_MEMORY_KIB},t={PASSWORD_ITERATIONS},p={kdf.LANES}$"
+    return wanted not in encoded
 
 
 _DUMMY_HASH: list[str] = []
@@ -146,52 +164,22 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class LoginThrottle:
-    """After ``limit`` failed sign-ins of one user name within ``window`` seconds, refuse that name
-    until the window has passed (in this process; the Argon2id cost slows guessing further)."""
-
-    def __init__(self, limit: int = 5, window: int = 15 * 60) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[int]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, username: str, now: int) -> None:
-        with self._lock:
-            recent = [t for t in self._failures.get(username, []) if now - t < self.window]
-            self._failures[username] = recent
-            if len(recent) >= self.limit:
-                raise ApiError("too_many_attempts")
-
-    def failed(self, username: str, now: int) -> None:
-        with self._lock:
-            self._failures.setdefault(username, []).append(now)
-            if len(self._failures) > 10_000:  # bound memory against sprays of made-up names
-                self._failures = {k: v for k, v in self._failures.items() if now - v[-1] < self.window}
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
-
-
 def sign_in(
     store: Store,
     username: str,
     password: str,
     ttl: int = TOKEN_TTL_SECONDS,
-    throttle: LoginThrottle | None = None,
+    limiter: LoginLimiter | None = None,
+    address: str = "",
 ) -> tuple[str, int, StaffUser]:
-    """Check a password and issue a token. Raises ApiError("bad_login") without saying which was wrong."""
-    if throttle is not None:
-        throttle.check(username, store.now())
-        try:
-            result = sign_in(store, username, password, ttl)
-        except ApiError:
-            throttle.failed(username, store.now())
-            raise
-        throttle.succeeded(username)
-        return result
+    """Check a password and issue a token. Raises ApiError("bad_login") without saying which was
+    wrong, or ApiError("too_many_attempts") when ``limiter`` refuses (``sync.server.login_limits``).
+    """
     with store.read() as conn:
         row = conn.execute(select(users).where(users.c.username == username)).first()
+    county = row.county_code if row is not None else ""
+    if limiter is not None:
+        limiter.admit(county, address, username)  # counted as failed until it succeeds
     if row is None or row.disabled:
         # Spend the same time as a real check, so user names cannot be probed by timing.
         if not _DUMMY_HASH:
@@ -200,10 +188,23 @@ def sign_in(
         raise ApiError("bad_login")
     if not check_password(password, row.password_hash):
         raise ApiError("bad_login")
+    if limiter is not None:
+        limiter.succeeded(county, address, username)
+    fresh_hash = hash_password(password) if needs_rehash(row.password_hash) else None
     token = secrets.token_urlsafe(32)
     now = store.now()
     expires = now + ttl
     with store.write() as conn:
+        if fresh_hash is not None:  # a multi-lane hash from before: rewrite it with one lane
+            conn.execute(
+                update(users)
+                .where(
+                    users.c.county_code == row.county_code,
+                    users.c.username == row.username,
+                    users.c.password_hash == row.password_hash,
+                )
+                .values(password_hash=fresh_hash)
+            )
         conn.execute(delete(staff_tokens).where(staff_tokens.c.expires_at < now))
         conn.execute(
             insert(staff_tokens).values(

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from sync.extras import missing_server_modules, server_extra_message
 from sync.server import provision_cli
+from sync.textsafety import for_terminal
 
 if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
     from sync.server import admin, enroll
@@ -267,7 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "list-devices":
             for d in admin.list_devices(store, args.village):
                 state = "revoked" if d["revoked"] else "active"
-                print(f"{d['device_id']}\t{d['village_code']}\t{state}\t{d['name']}")
+                # Names stored before enrollment cleaned them may hold terminal escape sequences.
+                name = for_terminal(str(d["name"]))
+                print(f"{for_terminal(str(d['device_id']))}\t{d['village_code']}\t{state}\t{name}")
         elif args.command == "export":
             _export(args, store)
         elif args.command == "revoke-device":

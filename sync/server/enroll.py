@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from sync.ids import uuid7
 from sync.server.admin import AdminError, county_of
@@ -14,11 +16,14 @@ from sync.server.errors import ApiError
 from sync.server.store import Store
 from sync.server.tables import devices, enroll_codes, villages
 from sync.signing import load_public_key_b64
+from sync.textsafety import clean_label
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """No 0/O or 1/I: codes are read aloud over the phone and typed by hand."""
 CODE_LENGTH = 12
 DEFAULT_CODE_HOURS = 72
+NAME_LENGTH = 100
+"""A laptop's name is shown to county IT (``list-devices``): one line, hidden characters removed."""
 
 
 def normalize_code(code: str) -> str:
@@ -64,42 +69,65 @@ def redeem_code(
     village is refused.
     """
     try:
-        load_public_key_b64(public_key_b64)
+        # Stored in one canonical spelling: base64 lets the same 32 bytes be written several
+        # ways (the unused low bits of the last character), and the key must be unique as bytes.
+        public_key_b64 = base64.b64encode(load_public_key_b64(public_key_b64).public_bytes_raw()).decode()
     except ValueError:
         raise ApiError(
             "malformed",
             "The device public key is not a base64 Ed25519 key.",
             "设备公钥不是有效的 Ed25519 公钥。",
         ) from None
+    name = clean_label(name, NAME_LENGTH)
     now = store.now()
     device_id = uuid7()
     digest = _code_hash(code)
-    with store.write() as conn:
-        row = conn.execute(select(enroll_codes).where(enroll_codes.c.code_hash == digest)).first()
-        if row is None or row.used_at is not None or row.expires_at <= now:
-            raise ApiError("bad_code")
-        if village_code is not None and village_code != row.village_code:
-            raise ApiError("bad_code")
-        spent = conn.execute(
-            update(enroll_codes)
-            .where(
-                enroll_codes.c.county_code == row.county_code,
-                enroll_codes.c.village_code == row.village_code,
-                enroll_codes.c.code_hash == digest,
-                enroll_codes.c.used_at.is_(None),
-            )
-            .values(used_at=now, device_id=device_id)
+    try:
+        with store.write() as conn:
+            return _redeem(conn, digest, public_key_b64, name, village_code, device_id, now)
+    except IntegrityError:  # the same key enrolled at the same moment by another request
+        raise ApiError("key_in_use") from None
+
+
+def _redeem(
+    conn: Connection,
+    digest: str,
+    public_key_b64: str,
+    name: str,
+    village_code: str | None,
+    device_id: str,
+    now: int,
+) -> Device:
+    row = conn.execute(select(enroll_codes).where(enroll_codes.c.code_hash == digest)).first()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise ApiError("bad_code")
+    if village_code is not None and village_code != row.village_code:
+        raise ApiError("bad_code")
+    # One key, one device, ever (revoked ones included): a request signed with the key then
+    # names exactly one device. The code is not spent (the transaction rolls back).
+    taken = conn.execute(select(devices.c.device_id).where(devices.c.public_key == public_key_b64)).first()
+    if taken is not None:
+        raise ApiError("key_in_use")
+    spent = conn.execute(
+        update(enroll_codes)
+        .where(
+            enroll_codes.c.county_code == row.county_code,
+            enroll_codes.c.village_code == row.village_code,
+            enroll_codes.c.code_hash == digest,
+            enroll_codes.c.used_at.is_(None),
         )
-        if spent.rowcount != 1:  # pragma: no cover - another request spent it between the two statements
-            raise ApiError("bad_code")
-        conn.execute(
-            insert(devices).values(
-                county_code=row.county_code,
-                village_code=row.village_code,
-                device_id=device_id,
-                name=name[:100],
-                public_key=public_key_b64,
-                enrolled_at=now,
-            )
+        .values(used_at=now, device_id=device_id)
+    )
+    if spent.rowcount != 1:  # pragma: no cover - another request spent it between the two statements
+        raise ApiError("bad_code")
+    conn.execute(
+        insert(devices).values(
+            county_code=row.county_code,
+            village_code=row.village_code,
+            device_id=device_id,
+            name=name,
+            public_key=public_key_b64,
+            enrolled_at=now,
         )
-    return Device(device_id, row.county_code, row.village_code, name[:100])
+    )
+    return Device(device_id, row.county_code, row.village_code, name)

@@ -31,14 +31,20 @@ _CATALOGUE: dict[str, tuple[int, str, str]] = {
     "malformed": (400, "The request body is malformed.", "请求内容格式错误。"),
     "protocol_version": (
         400,
-        "The laptop and the server speak different protocol versions; update the program.",
-        "电脑与服务器的协议版本不一致，请更新程序。",
+        "The laptop and the county server speak different protocol versions; one of them needs updating.",
+        "电脑与县级服务器的协议版本不一致，需要更新其中一方的程序。",
     ),
     "too_large": (413, "The request body is too large; send smaller batches.", "请求内容过大，请分批发送。"),
     "bad_code": (
         403,
         "The enrollment code is not valid, already used, expired or for another village.",
         "登记码无效、已使用、已过期或不属于该村。",
+    ),
+    "key_in_use": (
+        409,
+        "This device key is already enrolled for a laptop. Each laptop makes its own key: start the "
+        "enrollment again on this laptop with a new code.",
+        "该设备密钥已登记在另一台电脑上。每台电脑应生成自己的密钥，请在本机使用新的登记码重新登记。",
     ),
     "unknown_village": (404, "No such village on this server.", "服务器上没有该村。"),
     "batch_mismatch": (
@@ -50,8 +56,8 @@ _CATALOGUE: dict[str, tuple[int, str, str]] = {
     "bad_login": (401, "Wrong user name or password.", "用户名或密码错误。"),
     "too_many_attempts": (
         429,
-        "Too many failed sign-ins with this user name; try again in 15 minutes.",
-        "该用户名登录失败次数过多，请15分钟后再试。",
+        "Too many failed sign-ins; try again later.",
+        "登录失败次数过多，请稍后再试。",
     ),
     "forbidden": (403, "You may not see or change this.", "您无权查看或修改此内容。"),
     "not_found": (404, "Not found.", "未找到。"),
@@ -96,3 +102,30 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, "message_zh": self.message_zh, **self.extra}
+
+
+def protocol_version_error(version: object) -> ApiError:
+    """The answer to a request in a protocol version this server does not speak, in plain words.
+
+    A laptop shows the server's message as it is (laptops in the field that are too old for any
+    newer wording too), so the message itself says which side is out of date and what to do.
+    """
+    from sync.protocol import PROTOCOL_VERSION, SUPPORTED_VERSIONS
+
+    extra = {"supported": list(SUPPORTED_VERSIONS), "version": PROTOCOL_VERSION}
+    if type(version) is int and version > PROTOCOL_VERSION:
+        return ApiError(
+            "protocol_version",
+            "This laptop's program is newer than the county server. Your records are kept on the "
+            "laptop; please ask county IT to update the county server.",
+            "这台电脑上的程序比县级服务器新。数据仍保存在电脑上，请联系县信息中心升级服务器。",
+            extra=extra,
+        )
+    return ApiError(
+        "protocol_version",
+        "This laptop's program is too old for the county server. Your records are kept on the "
+        "laptop; please ask county IT for the new version of Village Data Desk and install it.",
+        "这台电脑上的程序版本太旧，县级服务器已不再支持。数据仍保存在电脑上，请向县信息中心索取新版"
+        "村级数据录入台并安装。",
+        extra=extra,
+    )

@@ -149,7 +149,7 @@ def apply_batch(
             "results": [r for r in results if r is not None],
             "server_seq": batch.seq,
             "replayed": False,
-            "v": 1,
+            "v": request.v,
         }
         if request.elide:
             message["base_seq"] = seq

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from sync.server import auth, conflicts, decisions, duplicates, indicators, review
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
+from sync.server.login_limits import LoginLimiter
 from sync.server.push import Rules
 from sync.server.store import Store
 
@@ -63,7 +64,7 @@ class DuplicateDecision(BaseModel):
 
 
 def staff_router(
-    store: Store, rules: Rules, *, today: Callable[[], date], token_ttl: int, throttle: auth.LoginThrottle
+    store: Store, rules: Rules, *, today: Callable[[], date], token_ttl: int, limiter: LoginLimiter
 ) -> APIRouter:
     router = APIRouter(prefix=f"{API}/staff")
 
@@ -71,8 +72,9 @@ def staff_router(
         return auth.staff_villages(store, user)
 
     @router.post("/login")
-    def staff_login(body: LoginRequest) -> dict[str, Any]:
-        token, expires, user = auth.sign_in(store, body.username, body.password, token_ttl, throttle)
+    def staff_login(body: LoginRequest, request: Request) -> dict[str, Any]:
+        address = request.client.host if request.client else "unknown"
+        token, expires, user = auth.sign_in(store, body.username, body.password, token_ttl, limiter, address)
         names = auth.staff_villages(store, user)
         return {
             "token": token,

@@ -12,11 +12,13 @@ from sqlalchemy import (
     Boolean,
     Column,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -206,6 +208,14 @@ devices = Table(
     Column("enrolled_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger),
     Index("ix_devices_id", "device_id", unique=True),
+    # One key, one live device: else one device's signed request would pass for another's.
+    Index(
+        "ux_devices_live_key",
+        "public_key",
+        unique=True,
+        sqlite_where=text("revoked_at IS NULL"),
+        postgresql_where=text("revoked_at IS NULL"),
+    ),
 )
 
 enroll_codes = Table(
@@ -257,3 +267,24 @@ staff_tokens = Table(
     Column("expires_at", BigInteger, nullable=False),
     Index("ix_staff_tokens_hash", "token_hash", unique=True),
 )
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    # The user's county; empty for a name no user has (guesses at made-up names are counted too).
+    Column("county_code", String(6), primary_key=True),
+    # The client address and the user name as typed (also names no user has: a spray is counted).
+    Column("address", String(64), primary_key=True),
+    Column("username", String(64), primary_key=True),
+    # Failed sign-ins since ``window_start`` (an attempt in progress counts until it succeeds).
+    Column("failures", Integer, nullable=False),
+    Column("window_start", BigInteger, nullable=False),
+    Column("last_failure_at", BigInteger, nullable=False),
+    # The last successful sign-in from this address: an address staff use is not slowed down when
+    # others guess the same account's password (``sync.server.login_limits``).
+    Column("last_success_at", BigInteger),
+    Index("ix_login_attempts_user", "username", "window_start"),
+    Index("ix_login_attempts_window", "window_start"),
+)
+"""Staff sign-in attempts per (client address, user name): the rate limits live here, so they
+survive restarts and are shared by every server process over the database. Not village data."""

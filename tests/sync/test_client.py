@@ -317,3 +317,27 @@ def test_real_server_errors(county):
     with pytest.raises(AuthError) as info:
         HttpRemote(county.url, None, device_id, key).pull(0, 10)
     assert "重新注册" in info.value.message("zh")
+
+
+def test_health_of_a_server_older_than_the_laptop_says_so(scripted):
+    import json
+
+    from sync.errors import VersionError
+
+    # A server from before protocol 2 answers with its one version and no list.
+    scripted.replies = [
+        (200, {"Content-Type": "application/json"}, json.dumps({"status": "ok", "protocol": 1}).encode())
+    ]
+    with pytest.raises(VersionError) as info:
+        client.check_health(scripted.url, None)
+    assert "older than this laptop" in info.value.message("en") and "升级服务器" in info.value.message("zh")
+    # The laptop names its version on every request, signed or not.
+    assert scripted.seen[0][2]["X-Protocol-Version"] == str(protocol.PROTOCOL_VERSION)
+
+
+def test_health_of_a_server_speaking_this_version_and_the_previous_one(scripted):
+    import json
+
+    body = json.dumps({"status": "ok", "protocol": protocol.PROTOCOL_VERSION, "protocols": [1, 2]}).encode()
+    scripted.replies = [(200, {"Content-Type": "application/json"}, body)]
+    assert client.check_health(scripted.url, None)["protocols"] == [1, 2]

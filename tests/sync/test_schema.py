@@ -223,6 +223,17 @@ BAD = [
     ("household", "head_name", "王" * 31, "too_long"),
     ("household", "head_name", "王建\x00国", "control_chars"),
     ("household", "head_name", "王建\n国", "control_chars"),
+    # Hidden characters (issue 10, item 6): the right-to-left override shows "王五321" as "王五123";
+    # zero-width ones make two equal-looking names different; ESC drives a terminal.
+    ("household", "head_name", "王五\u202e321", "control_chars"),
+    ("household", "head_name", "王\u2066五\u2069", "control_chars"),
+    ("household", "head_name", "王\u200b五", "control_chars"),
+    ("household", "head_name", "王\u200d五", "control_chars"),
+    ("household", "head_name", "\ufeff王五", "control_chars"),
+    ("household", "head_name", "王五\x1b[2J", "control_chars"),
+    ("household", "head_name", "王五\x9b2J", "control_chars"),
+    ("household", "address", "东村\u2028一组", "control_chars"),
+    ("person", "name", "李\u00ad四", "control_chars"),
     ("household", "address", "村" * 101, "too_long"),
     ("household", "address", None, "required"),
     ("household", "phone", "1381234567", "phone"),
@@ -303,6 +314,8 @@ BAD = [
     ("income", "amount_fen", None, "required"),
     ("income", "note", "注" * 201, "too_long"),
     ("income", "note", "a\x07b", "control_chars"),
+    ("income", "note", "第一行\n\u202e第二行", "control_chars"),
+    ("income", "note", "零宽\u200c字符", "control_chars"),
     ("service", "person_id", "abc", "ref"),
     ("service", "household_id", "abc", "ref"),
     ("service", "type", "visit", "choice"),
@@ -386,6 +399,9 @@ GOOD = [
     ("income", "note", None),
     ("income", "note", "注" * 200),
     ("income", "note", "第一行\n第二行\t制表"),
+    # Private-use characters stay allowed: old registers encode rare name characters there.
+    ("household", "head_name", "王\ue000"),
+    ("person", "name", "阿依古丽·买买提"),  # a Uyghur name in Chinese letters, with the middle dot
     ("service", "date", "2025-06-15"),
     ("service", "date", "1900-01-01"),
     ("service", "date", "2024-02-29"),

@@ -1,8 +1,7 @@
-"""Forms: cross-field rules, whole records, normalize() and speed."""
+"""Forms: cross-field rules, whole records and normalize() (speed: benchmarks/bench_codec.py)."""
 
 from __future__ import annotations
 
-import timeit
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -239,16 +238,3 @@ def test_normalize_money_only_converts_ascii_digit_strings(forms: Forms, value: 
 def test_normalized_strings_still_fail_when_not_integers(forms: Forms) -> None:
     out = forms.normalize("income", good("income") | {"amount_fen": "12.50", "year": " 2024 "})
     assert codes(forms.validate("income", out, today=TODAY)) == {("amount_fen", "not_int")}
-
-
-# ---------------------------------------------------------------------------------------------------
-# Speed: the server validates thousands of records a second; a per-call JSON load or regex compile
-# would show up here as a hundredfold slowdown.
-
-
-def test_validation_is_fast(forms: Forms) -> None:
-    record = good("person") | {"id": uuid7(), "village_code": "410105001001"}
-    assert forms.validate("person", record, today=TODAY) == []
-    runs = 2000
-    best = min(timeit.repeat(lambda: forms.validate("person", record, today=TODAY), number=runs, repeat=3))
-    assert best / runs < 200e-6

@@ -7,6 +7,9 @@ PostgreSQL tests use a fresh database made for the session (dropped at the end) 
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -247,3 +250,61 @@ def person_fields(household_id: str, relation: str = "child", **over: Any) -> di
     }
     fields.update(over)
     return fields
+
+
+# --------------------------------------------------------------------------------------------------
+# The server as county IT runs it: ``county-server serve`` in its own process
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a hung server (the bug some tests look for)
+                self.proc.kill()
+                self.proc.wait(timeout=20)
+
+
+def start_server_process(database: str, log_path: Path) -> ServerProcess:
+    """``county-server --db DATABASE serve`` on a free loopback port, its log in ``log_path``."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync.server.cli", "--db", database, "serve", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    srv = ServerProcess(f"http://127.0.0.1:{port}", proc, log_path)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            requests.get(srv.url + "/api/v1/health", timeout=2)
+            return srv
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                srv.stop()
+                raise RuntimeError("county-server serve did not start:\n" + srv.log()) from None
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def server_process(villages: Store, tmp_path: Path) -> Iterator[ServerProcess]:
+    """A separate server process over the test's database (SQLite file or PostgreSQL)."""
+    srv = start_server_process(villages.url, tmp_path / "server.log")
+    try:
+        yield srv
+    finally:
+        srv.stop()

@@ -138,6 +138,34 @@ def test_revoke_codes_and_list_devices(db: str, capsys: pytest.CaptureFixture[st
         store.close()
 
 
+def test_list_devices_never_prints_raw_escape_sequences(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import insert
+
+    from sync.server.tables import devices
+
+    main(["--db", db, "add-village", V1, "东村"])
+    store = Store(db)
+    try:  # a name stored before enrollment cleaned names
+        with store.write() as conn:
+            conn.execute(
+                insert(devices).values(
+                    county_code=V1[:6],
+                    village_code=V1,
+                    device_id="d1",
+                    name="东村\x1b[2J\x1b]0;pwned\x07\u202e电脑",
+                    public_key=public_key_b64(Ed25519PrivateKey.generate()),
+                    enrolled_at=1,
+                )
+            )
+    finally:
+        store.close()
+    capsys.readouterr()
+    assert main(["--db", db, "list-devices"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert out.strip().split("\t")[-1] == "东村\\u001b[2J\\u001b]0;pwned\\u0007\\u202e电脑"
+
+
 def test_export_to_excel(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from openpyxl import load_workbook
 

@@ -48,10 +48,17 @@ def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
 def test_health_and_stop(tmp_path: Path) -> None:
     srv = embedded.start(tmp_path / "e.db")
     assert srv.url.startswith("http://127.0.0.1:") and srv.port > 0
+    # ``protocol``: the version the server speaks with the asker; one sending no version header
+    # is a laptop from protocol 1, which checks that this equals its own.
     assert requests.get(srv.url + "/api/v1/health", timeout=10).json() == {
         "status": "ok",
-        "protocol": PROTOCOL_VERSION,
+        "protocol": 1,
+        "protocols": [1, PROTOCOL_VERSION],
     }
+    asked = requests.get(
+        srv.url + "/api/v1/health", headers={"X-Protocol-Version": str(PROTOCOL_VERSION)}, timeout=10
+    )
+    assert asked.json()["protocol"] == PROTOCOL_VERSION
     srv.stop()
     try:
         requests.get(srv.url + "/api/v1/health", timeout=2)

@@ -82,3 +82,70 @@ def test_codes_need_an_existing_village(server: EmbeddedServer) -> None:
 
 def test_an_enrolled_laptop_can_sync(laptop: Laptop) -> None:
     assert laptop.pull(0).records == []
+
+
+# --------------------------------------------------------------------------------------------------
+# One key, one device (issue 10, item 7); device names are one clean line (item 6)
+
+
+def _enroll_key(server: EmbeddedServer, code: str, key_b64: str, name: str = "笔记本") -> requests.Response:
+    payload = {"code": code, "public_key": key_b64, "name": name}
+    return requests.post(server.url + "/api/v1/enroll", json=payload, timeout=30)
+
+
+def test_one_public_key_cannot_enroll_a_second_device(server: EmbeddedServer) -> None:
+    key = public_key_b64(Ed25519PrivateKey.generate())
+    assert _enroll_key(server, enroll.issue_code(server.store, V1), key).status_code == 200
+    second_code = enroll.issue_code(server.store, V2)  # even for another village
+    again = _enroll_key(server, second_code, key)
+    assert again.status_code == 409 and again.json()["error"] == "key_in_use"
+    assert "own key" in again.json()["message"] and again.json()["message_zh"]
+    assert _device_count(server) == 1
+    # The code was not spent by the refusal: the laptop can use it with a key of its own.
+    assert _enroll(server, second_code).status_code == 200
+
+
+def test_the_same_key_spelled_differently_is_the_same_key(server: EmbeddedServer) -> None:
+    import base64
+
+    raw = base64.b64decode(public_key_b64(Ed25519PrivateKey.generate()))
+    canonical = base64.b64encode(raw).decode()
+    # The last character before "=" carries 4 bits of the key and 2 unused ones; set the unused.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = alphabet.index(canonical[-2])
+    other = canonical[:-2] + alphabet[last | 1] + "="
+    assert other != canonical and base64.b64decode(other) == raw
+    assert _enroll_key(server, enroll.issue_code(server.store, V1), other).status_code == 200
+    again = _enroll_key(server, enroll.issue_code(server.store, V1), canonical)
+    assert again.status_code == 409 and again.json()["error"] == "key_in_use"
+
+
+def test_a_revoked_devices_key_cannot_enroll_again(server: EmbeddedServer) -> None:
+    from sync.server import admin
+
+    key = public_key_b64(Ed25519PrivateKey.generate())
+    first = _enroll_key(server, enroll.issue_code(server.store, V1), key)
+    admin.revoke_device(server.store, first.json()["device_id"])
+    again = _enroll_key(server, enroll.issue_code(server.store, V1), key)
+    assert again.status_code == 409 and again.json()["error"] == "key_in_use"
+
+
+def test_a_device_name_is_stored_as_one_clean_line(server: EmbeddedServer) -> None:
+    from sync.server import admin
+
+    hostile = "东村\x1b[2J\x1b]0;county\x07电脑\u202e\u200b\n第二行"
+    reply = _enroll_key(
+        server, enroll.issue_code(server.store, V1), public_key_b64(Ed25519PrivateKey.generate()), hostile
+    )
+    assert reply.status_code == 200
+    (device,) = admin.list_devices(server.store, V1)
+    assert device["name"] == "东村 [2J ]0;county 电脑 第二行"
+
+
+@pytest.mark.parametrize("name", ["北村\x1b[2J", "北\u202e村", "北\u200b村"])
+def test_a_village_name_with_hidden_characters_is_refused(server: EmbeddedServer, name: str) -> None:
+    from sync.server import admin
+
+    with pytest.raises(AdminError, match="text-direction"):
+        admin.add_village(server.store, "110105001009", name)
+    assert "110105001009" not in admin.all_villages(server.store)

@@ -17,7 +17,7 @@ from desktop.services.township import (
     SignInRequired,
     TownshipService,
 )
-from sync.errors import AuthError
+from sync.errors import AuthError, RejectedError
 from sync.schema import load_forms
 from sync.server import admin
 from tests.sync_world import STAFF_PASSWORD, STAFF_USER, VILLAGE, County, Laptop, start_county
@@ -109,6 +109,12 @@ def test_refusals_are_clear_and_change_nothing(county: County, income_item: str)
         with pytest.raises(AuthError) as wrong:
             desk.sign_in(STAFF_USER, "wrong password")
         assert wrong.value.code == "bad_login" and "密码" in wrong.value.message("zh")
+        for _ in range(4):  # five failures in all lock the name for a while
+            with pytest.raises(AuthError):
+                desk.sign_in(STAFF_USER, "wrong password")
+        with pytest.raises(RejectedError) as locked:
+            desk.sign_in(STAFF_USER, STAFF_PASSWORD)
+        assert locked.value.code == "too_many_attempts" and "15" in locked.value.message("en")
 
 
 def test_display_helpers() -> None:

@@ -100,8 +100,12 @@ class StaffClient:
     def decide(self, item_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/staff/items/{quote(item_id, safe='')}/decide", body)
 
-    def history(self, *, item_id: str | None = None, record_id: str | None = None) -> dict[str, Any]:
-        params = {k: v for k, v in (("item", item_id), ("record", record_id)) if v}
+    def history(
+        self, *, item_id: str | None = None, record_id: str | None = None, offset: int = 0, limit: int = 200
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {k: v for k, v in (("item", item_id), ("record", record_id)) if v}
+        if not params:
+            params = {"offset": offset, "limit": limit}
         return self._call("GET", "/staff/history?" + urlencode(params))
 
     # ------------------------------------------------------------------------------ duplicates

@@ -172,12 +172,18 @@ class TownshipService:
     def item(self, item_id: str) -> Item:
         return self._item(self._guard(lambda: self.client.item(item_id))["item"])
 
-    def history(self, item_or_record: Item | str) -> list[HistoryEntry]:
-        """Decisions of one item (an ``Item``) or of every item of one record (a record id)."""
+    def history(
+        self, item_or_record: Item | str | None = None, *, offset: int = 0, limit: int = 200
+    ) -> list[HistoryEntry]:
+        """Decisions of one item (an ``Item``) or of every item of one record (a record id), oldest
+        first; with neither, every decision (conflicts and duplicates) of the account's villages,
+        newest first, a page of ``limit`` from ``offset``."""
         if isinstance(item_or_record, Item):
             data = self._guard(lambda: self.client.history(item_id=item_or_record.id))
-        else:
+        elif item_or_record:
             data = self._guard(lambda: self.client.history(record_id=item_or_record))
+        else:
+            data = self._guard(lambda: self.client.history(offset=offset, limit=limit))
         return [self._history(d) for d in data["history"]]
 
     def decide(

@@ -256,18 +256,23 @@ def history(
     *,
     item_id: str | None = None,
     record_id: str | None = None,
+    offset: int = 0,
+    limit: int = 200,
 ) -> list[dict[str, Any]]:
-    """Decisions on one item or on every item of one record, oldest first (only allowed villages)."""
+    """Decisions on one item or on every item of one record, oldest first; with neither, every
+    decision (conflicts and duplicates) of the user's villages, newest first, paged."""
     hc = review_history.c
     query = select(review_history).where(hc.county_code == user.county_code)
     if item_id:
-        query = query.where(hc.item_id == item_id)
+        query = query.where(hc.item_id == item_id).order_by(hc.decided_at, hc.id)
     elif record_id:
-        query = query.where(hc.record_id == record_id)
+        query = query.where(hc.record_id == record_id).order_by(hc.decided_at, hc.id)
     else:
-        raise ApiError("malformed", "Give an item or a record.", "请指定事项或记录。")
+        if user.scope != "county":
+            query = query.where(hc.village_code.in_(sorted(allowed)))
+        query = query.order_by(hc.decided_at.desc(), hc.id.desc()).offset(offset).limit(limit)
     with store.read() as conn:
-        rows = conn.execute(query.order_by(hc.decided_at, hc.id)).all()
+        rows = conn.execute(query).all()
         if any(r.village_code not in allowed for r in rows):
             raise ApiError("forbidden")
         states = review._record_states(conn, user.county_code, {r.record_id for r in rows})

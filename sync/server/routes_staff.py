@@ -149,8 +149,12 @@ def staff_router(
         user: Staff,
         item: Annotated[str | None, Query(max_length=36)] = None,
         record: Annotated[str | None, Query(max_length=36)] = None,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        limit: Annotated[int, Query(ge=1, le=review.MAX_PAGE)] = 200,
     ) -> dict[str, Any]:
-        rows = decisions.history(store, user, set(scope(user)), item_id=item, record_id=record)
+        rows = decisions.history(
+            store, user, set(scope(user)), item_id=item, record_id=record, offset=offset, limit=limit
+        )
         return {"history": rows}
 
     @router.get("/duplicates")

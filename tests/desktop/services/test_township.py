@@ -100,6 +100,15 @@ def test_refusals_are_clear_and_change_nothing(county: County, income_item: str)
         assert desk.item(item.id).status == "open"
         done = desk.decide(item, "typed", value=150000, note="按工资单")
         assert done.decision is not None and done.decision.display == "1,500.00 元"
+        (entry,) = desk.history()
+        assert (entry.display, entry.note, entry.field_label, entry.record_title) == (
+            "1,500.00 元",
+            "按工资单",
+            "金额",
+            "0031 · 欧阳春花",
+        )
+        assert sorted(a.display for a in entry.set_aside) == ["1,234.50 元", "2,000.00 元"]
+        assert outsider.history() == []
         with pytest.raises(AlreadyDecided) as twice:
             desk.decide(item, "county", note="再次")
         assert twice.value.item is not None and twice.value.item.decision is not None

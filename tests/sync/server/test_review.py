@@ -259,6 +259,9 @@ def test_scope_listing_filters_paging_and_counts(
     assert township.get(f"/history?item={far_item['id']}").status_code == 403
     assert township.get(f"/history?record={far_item['record_id']}").status_code == 403
     assert township.decide(far_item, "county").status_code == 403
+    assert township.get("/history").json()["history"] == []  # every decision of my villages: none yet
+    (latest,) = county.get("/history?limit=5").json()["history"]
+    assert latest["item_id"] == far_item["id"] and latest["choice"] == "county"
     assert Desk(staff, "township2").items("?status=decided")["total"] == 1
     assert county.items()["total"] == 5 and county.items("?status=all")["total"] == 6
 

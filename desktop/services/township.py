@@ -287,6 +287,7 @@ class TownshipService:
             str(d.get("device_id") or ""),
             str(d.get("device_name") or ""),
             int(d.get("sent_at") or 0),
+            str(d.get("kept_record_id") or ""),
         )
 
     def _item(self, d: Mapping[str, Any]) -> Item:

@@ -140,3 +140,54 @@ def test_display_helpers() -> None:
     assert display.record_title("person", {"name": "王五", "household_no": "0001", "head_name": "王大"}) == (
         "王五 · 0001 · 王大"
     )
+
+
+def test_duplicate_residents_keep_one_through_the_service(tmp_path: Path, county: County) -> None:
+    from datetime import date
+
+    from sync.resident_id import make_resident_id
+    from tests.sync_world import VILLAGE_2
+
+    east = Laptop(tmp_path / "east.db", county, "east")
+    west = Laptop(tmp_path / "west.db", county, "west", VILLAGE_2)
+    rid = make_resident_id("110105", date(1970, 3, 4), 17)
+    ids = {}
+    for lap, no in ((east, "0001"), (west, "0901")):
+        h = lap.store.household.create(
+            {
+                "household_no": no,
+                "head_name": "钱八",
+                "address": "一组",
+                "category": "ordinary",
+                "status": "active",
+            }
+        )
+        ids[lap.name] = lap.store.person.create(
+            {
+                "household_id": h,
+                "name": "钱八",
+                "resident_id": rid,
+                "relation": "head",
+                "sex": "male",
+                "birth_date": "1970-03-04",
+                "ethnicity": "01",
+                "status": "present",
+            }
+        )
+        lap.sync()
+    with _desk(county) as desk:
+        (group,) = desk.duplicates()
+        assert group.age == "刚刚" and rid not in group.resident_id_masked
+        assert {(h.village_name, h.household_no, h.status) for h in group.holders} == {
+            ("东村", "0001", "在册"),
+            ("西村", "0901", "在册"),
+        }
+        done = desk.decide_duplicate(group.id, ids["east"], note="同一人，户籍在东村")
+        assert done.status == "decided" and done.kept_record_id == ids["east"]
+        west.sync()
+        assert west.store.person.get(ids["west"])["status"] == "moved_out"
+        (entry,) = desk.history(ids["west"])
+        assert entry.kind == "duplicate" and entry.set_aside[0].kept_record_id == ids["east"]
+        assert desk.duplicates() == []
+    east.close()
+    west.close()

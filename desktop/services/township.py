@@ -196,7 +196,8 @@ class TownshipService:
         fields: Mapping[str, Any] | Sequence[str] | None = None,
         note: str,
     ) -> Item:
-        """Settle ``item`` on the county version it was shown with.
+        """Settle ``item`` on the county version and the village values it was shown with (a newer
+        county value or another laptop's value arriving meanwhile makes it ``StaleDecision``).
 
         ``county``: keep the county value. ``village``: take ``conflict_id``'s value. ``typed``:
         ``value`` (as typed; checked by the form rules). Delete items: ``stay_deleted``, or
@@ -205,7 +206,12 @@ class TownshipService:
         """
         if choice not in CHOICES:
             raise ValueError(f"choice must be one of {CHOICES}")
-        body: dict[str, Any] = {"choice": choice, "version": item.county.version, "note": note}
+        body: dict[str, Any] = {
+            "choice": choice,
+            "version": item.county.version,
+            "values_seen": len(item.village_values),
+            "note": note,
+        }
         if conflict_id is not None:
             body["conflict_id"] = conflict_id
         if choice == "typed":

@@ -72,9 +72,6 @@ def decide(
         cur = load_records(conn, county, village, [row.record_id]).get(row.record_id)
         if cur is None:  # pragma: no cover - an item is only made against a stored record
             raise ApiError("not_found")
-        version = _version(row.field, cur)
-        if body.get("version") != version:
-            raise ApiError("stale", extra={"item": review.item_dicts(conn, county, [row])[0]})
         values = list(
             conn.execute(
                 select(conflicts)
@@ -86,6 +83,11 @@ def decide(
                 .order_by(conflicts.c.created_at, conflicts.c.id)
             ).all()
         )
+        version = _version(row.field, cur)
+        seen = body.get("values_seen")
+        if body.get("version") != version or (seen is not None and seen != len(values)):
+            # The field moved, or another laptop's value joined the item, since it was shown.
+            raise ApiError("stale", extra={"item": review.item_dicts(conn, county, [row])[0]})
         new, restored = _outcome(rules, row, cur, values, choice, body)
         changed = new.deleted != cur.deleted or any(
             not _same(new.data.get(k), cur.data.get(k)) for k in new.data

@@ -51,6 +51,12 @@ class DecideRequest(BaseModel):
     )
     version: int = Field(description="The county version the decision was made on (item.county.version)")
     note: str = Field(default="", max_length=1000, description="Why (required); kept with the decision")
+    values_seen: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="How many village values the desk showed (stale if more now)",
+    )
     conflict_id: str | None = Field(default=None, max_length=36)
     value: Any = Field(default=None, description="typed: the value, as the form takes it")
     fields: dict[str, Any] | None = Field(default=None, description="restore: field -> value to restore")

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from sync.client import HttpClient, RetryPolicy
-from sync.errors import AuthError, ServerError
+from sync.errors import AuthError, RejectedError, ServerError
 
 __all__ = ["SignInRequired", "StaffClient"]
 
@@ -59,6 +59,15 @@ class StaffClient:
                     "Wrong user name or password.", "用户名或密码错误。", code="bad_login"
                 ) from None
             raise SignInRequired() from None
+        except ServerError as exc:
+            if exc.code == "too_many_attempts":
+                raise RejectedError(
+                    "Too many failed sign-ins with this user name; try again in 15 minutes.",
+                    "该用户名登录失败次数过多，请15分钟后再试。",
+                    code="too_many_attempts",
+                    status=429,
+                ) from None
+            raise
         if not isinstance(data, dict):
             raise ServerError(code="bad_response")
         return data
@@ -91,8 +100,12 @@ class StaffClient:
     def decide(self, item_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/staff/items/{quote(item_id, safe='')}/decide", body)
 
-    def history(self, *, item_id: str | None = None, record_id: str | None = None) -> dict[str, Any]:
-        params = {k: v for k, v in (("item", item_id), ("record", record_id)) if v}
+    def history(
+        self, *, item_id: str | None = None, record_id: str | None = None, offset: int = 0, limit: int = 200
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {k: v for k, v in (("item", item_id), ("record", record_id)) if v}
+        if not params:
+            params = {"offset": offset, "limit": limit}
         return self._call("GET", "/staff/history?" + urlencode(params))
 
     # ------------------------------------------------------------------------------ duplicates

@@ -172,12 +172,18 @@ class TownshipService:
     def item(self, item_id: str) -> Item:
         return self._item(self._guard(lambda: self.client.item(item_id))["item"])
 
-    def history(self, item_or_record: Item | str) -> list[HistoryEntry]:
-        """Decisions of one item (an ``Item``) or of every item of one record (a record id)."""
+    def history(
+        self, item_or_record: Item | str | None = None, *, offset: int = 0, limit: int = 200
+    ) -> list[HistoryEntry]:
+        """Decisions of one item (an ``Item``) or of every item of one record (a record id), oldest
+        first; with neither, every decision (conflicts and duplicates) of the account's villages,
+        newest first, a page of ``limit`` from ``offset``."""
         if isinstance(item_or_record, Item):
             data = self._guard(lambda: self.client.history(item_id=item_or_record.id))
-        else:
+        elif item_or_record:
             data = self._guard(lambda: self.client.history(record_id=item_or_record))
+        else:
+            data = self._guard(lambda: self.client.history(offset=offset, limit=limit))
         return [self._history(d) for d in data["history"]]
 
     def decide(
@@ -190,7 +196,8 @@ class TownshipService:
         fields: Mapping[str, Any] | Sequence[str] | None = None,
         note: str,
     ) -> Item:
-        """Settle ``item`` on the county version it was shown with.
+        """Settle ``item`` on the county version and the village values it was shown with (a newer
+        county value or another laptop's value arriving meanwhile makes it ``StaleDecision``).
 
         ``county``: keep the county value. ``village``: take ``conflict_id``'s value. ``typed``:
         ``value`` (as typed; checked by the form rules). Delete items: ``stay_deleted``, or
@@ -199,7 +206,12 @@ class TownshipService:
         """
         if choice not in CHOICES:
             raise ValueError(f"choice must be one of {CHOICES}")
-        body: dict[str, Any] = {"choice": choice, "version": item.county.version, "note": note}
+        body: dict[str, Any] = {
+            "choice": choice,
+            "version": item.county.version,
+            "values_seen": len(item.village_values),
+            "note": note,
+        }
         if conflict_id is not None:
             body["conflict_id"] = conflict_id
         if choice == "typed":
@@ -286,6 +298,7 @@ class TownshipService:
             str(d.get("device_id") or ""),
             str(d.get("device_name") or ""),
             int(d.get("sent_at") or 0),
+            str(d.get("kept_record_id") or ""),
         )
 
     def _item(self, d: Mapping[str, Any]) -> Item:

@@ -129,6 +129,8 @@ class SetAside:
     device_id: str = ""
     device_name: str = ""
     sent_at: int = 0
+    kept_record_id: str = ""
+    """Duplicate decisions: the person record kept (this one was moved out and linked to it)."""
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,6 @@ def decide(
         cur = load_records(conn, county, village, [row.record_id]).get(row.record_id)
         if cur is None:  # pragma: no cover - an item is only made against a stored record
             raise ApiError("not_found")
-        version = _version(row.field, cur)
-        if body.get("version") != version:
-            raise ApiError("stale", extra={"item": review.item_dicts(conn, county, [row])[0]})
         values = list(
             conn.execute(
                 select(conflicts)
@@ -86,6 +83,11 @@ def decide(
                 .order_by(conflicts.c.created_at, conflicts.c.id)
             ).all()
         )
+        version = _version(row.field, cur)
+        seen = body.get("values_seen")
+        if body.get("version") != version or (seen is not None and seen != len(values)):
+            # The field moved, or another laptop's value joined the item, since it was shown.
+            raise ApiError("stale", extra={"item": review.item_dicts(conn, county, [row])[0]})
         new, restored = _outcome(rules, row, cur, values, choice, body)
         changed = new.deleted != cur.deleted or any(
             not _same(new.data.get(k), cur.data.get(k)) for k in new.data
@@ -256,18 +258,23 @@ def history(
     *,
     item_id: str | None = None,
     record_id: str | None = None,
+    offset: int = 0,
+    limit: int = 200,
 ) -> list[dict[str, Any]]:
-    """Decisions on one item or on every item of one record, oldest first (only allowed villages)."""
+    """Decisions on one item or on every item of one record, oldest first; with neither, every
+    decision (conflicts and duplicates) of the user's villages, newest first, paged."""
     hc = review_history.c
     query = select(review_history).where(hc.county_code == user.county_code)
     if item_id:
-        query = query.where(hc.item_id == item_id)
+        query = query.where(hc.item_id == item_id).order_by(hc.decided_at, hc.id)
     elif record_id:
-        query = query.where(hc.record_id == record_id)
+        query = query.where(hc.record_id == record_id).order_by(hc.decided_at, hc.id)
     else:
-        raise ApiError("malformed", "Give an item or a record.", "请指定事项或记录。")
+        if user.scope != "county":
+            query = query.where(hc.village_code.in_(sorted(allowed)))
+        query = query.order_by(hc.decided_at.desc(), hc.id.desc()).offset(offset).limit(limit)
     with store.read() as conn:
-        rows = conn.execute(query.order_by(hc.decided_at, hc.id)).all()
+        rows = conn.execute(query).all()
         if any(r.village_code not in allowed for r in rows):
             raise ApiError("forbidden")
         states = review._record_states(conn, user.county_code, {r.record_id for r in rows})

@@ -35,6 +35,17 @@ def group_id(county: str, resident_id: str) -> str:
     return hashlib.sha256(f"{county}:{resident_id}".encode()).hexdigest()[:32]
 
 
+def _made_at(record_ids: list[str]) -> int:
+    """When the group appeared: the creation time (unix s) of its newest record, read from the
+    UUIDv7 id the laptop made offline (0 for an id that is not a UUIDv7)."""
+    times = []
+    for record_id in record_ids:
+        digits = record_id.replace("-", "")
+        if len(digits) == 32 and digits[12] == "7":
+            times.append(int(digits[:12], 16) // 1000)
+    return max(times, default=0)
+
+
 def _mask(resident_id: str) -> str:
     return resident_id[:6] + "*" * max(0, len(resident_id) - 10) + resident_id[-4:]
 
@@ -126,7 +137,7 @@ def _dicts(
             "resident_id_masked": _mask(resident_id),
             "holders": rows,
             "status": "decided" if d is not None else "open",
-            "created_at": d.first_seen if d is not None else 0,
+            "created_at": _made_at([r for _, r in holders]) or (d.first_seen if d is not None else 0),
         }
         if d is not None:
             group.update(

@@ -52,6 +52,12 @@ class DecideRequest(BaseModel):
     )
     version: int = Field(description="The county version the decision was made on (item.county.version)")
     note: str = Field(default="", max_length=1000, description="Why (required); kept with the decision")
+    values_seen: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="How many village values the desk showed (stale if more now)",
+    )
     conflict_id: str | None = Field(default=None, max_length=36)
     value: Any = Field(default=None, description="typed: the value, as the form takes it")
     fields: dict[str, Any] | None = Field(default=None, description="restore: field -> value to restore")
@@ -151,8 +157,12 @@ def staff_router(
         user: Staff,
         item: Annotated[str | None, Query(max_length=36)] = None,
         record: Annotated[str | None, Query(max_length=36)] = None,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        limit: Annotated[int, Query(ge=1, le=review.MAX_PAGE)] = 200,
     ) -> dict[str, Any]:
-        rows = decisions.history(store, user, set(scope(user)), item_id=item, record_id=record)
+        rows = decisions.history(
+            store, user, set(scope(user)), item_id=item, record_id=record, offset=offset, limit=limit
+        )
         return {"history": rows}
 
     @router.get("/duplicates")

@@ -98,3 +98,17 @@ def test_the_env_cannot_break_trust_in_the_real_county_either(tmp_path, county, 
         assert report.pushed > 5
     finally:
         a.close()
+
+
+def test_staff_sign_in_over_https_pinned_to_the_county_ca(county, impostor):
+    from desktop.services.township import TownshipService
+    from tests.sync_world import STAFF_PASSWORD, STAFF_USER
+
+    with TownshipService(county.url, county.ca_pem) as desk:
+        assert desk.sign_in(STAFF_USER, STAFF_PASSWORD).scope == "township"
+        assert desk.items().total == 0
+    # The county's CA does not vouch for the impostor: nothing is sent, not even the password.
+    with TownshipService(impostor.url, county.ca_pem) as desk, pytest.raises(CertificateError):
+        desk.sign_in(STAFF_USER, STAFF_PASSWORD)
+    with pytest.raises(CertificateError):
+        TownshipService(county.url, None).sign_in(STAFF_USER, STAFF_PASSWORD)  # https needs the CA

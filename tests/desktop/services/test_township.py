@@ -17,7 +17,7 @@ from desktop.services.township import (
     SignInRequired,
     TownshipService,
 )
-from sync.errors import AuthError
+from sync.errors import AuthError, RejectedError
 from sync.schema import load_forms
 from sync.server import admin
 from tests.sync_world import STAFF_PASSWORD, STAFF_USER, VILLAGE, County, Laptop, start_county
@@ -100,6 +100,15 @@ def test_refusals_are_clear_and_change_nothing(county: County, income_item: str)
         assert desk.item(item.id).status == "open"
         done = desk.decide(item, "typed", value=150000, note="按工资单")
         assert done.decision is not None and done.decision.display == "1,500.00 元"
+        (entry,) = desk.history()
+        assert (entry.display, entry.note, entry.field_label, entry.record_title) == (
+            "1,500.00 元",
+            "按工资单",
+            "金额",
+            "0031 · 欧阳春花",
+        )
+        assert sorted(a.display for a in entry.set_aside) == ["1,234.50 元", "2,000.00 元"]
+        assert outsider.history() == []
         with pytest.raises(AlreadyDecided) as twice:
             desk.decide(item, "county", note="再次")
         assert twice.value.item is not None and twice.value.item.decision is not None
@@ -109,6 +118,12 @@ def test_refusals_are_clear_and_change_nothing(county: County, income_item: str)
         with pytest.raises(AuthError) as wrong:
             desk.sign_in(STAFF_USER, "wrong password")
         assert wrong.value.code == "bad_login" and "密码" in wrong.value.message("zh")
+        for _ in range(4):  # five failures in all lock the name for a while
+            with pytest.raises(AuthError):
+                desk.sign_in(STAFF_USER, "wrong password")
+        with pytest.raises(RejectedError) as locked:
+            desk.sign_in(STAFF_USER, STAFF_PASSWORD)
+        assert locked.value.code == "too_many_attempts" and "15" in locked.value.message("en")
 
 
 def test_display_helpers() -> None:
@@ -125,3 +140,54 @@ def test_display_helpers() -> None:
     assert display.record_title("person", {"name": "王五", "household_no": "0001", "head_name": "王大"}) == (
         "王五 · 0001 · 王大"
     )
+
+
+def test_duplicate_residents_keep_one_through_the_service(tmp_path: Path, county: County) -> None:
+    from datetime import date
+
+    from sync.resident_id import make_resident_id
+    from tests.sync_world import VILLAGE_2
+
+    east = Laptop(tmp_path / "east.db", county, "east")
+    west = Laptop(tmp_path / "west.db", county, "west", VILLAGE_2)
+    rid = make_resident_id("110105", date(1970, 3, 4), 17)
+    ids = {}
+    for lap, no in ((east, "0001"), (west, "0901")):
+        h = lap.store.household.create(
+            {
+                "household_no": no,
+                "head_name": "钱八",
+                "address": "一组",
+                "category": "ordinary",
+                "status": "active",
+            }
+        )
+        ids[lap.name] = lap.store.person.create(
+            {
+                "household_id": h,
+                "name": "钱八",
+                "resident_id": rid,
+                "relation": "head",
+                "sex": "male",
+                "birth_date": "1970-03-04",
+                "ethnicity": "01",
+                "status": "present",
+            }
+        )
+        lap.sync()
+    with _desk(county) as desk:
+        (group,) = desk.duplicates()
+        assert group.age == "刚刚" and rid not in group.resident_id_masked
+        assert {(h.village_name, h.household_no, h.status) for h in group.holders} == {
+            ("东村", "0001", "在册"),
+            ("西村", "0901", "在册"),
+        }
+        done = desk.decide_duplicate(group.id, ids["east"], note="同一人，户籍在东村")
+        assert done.status == "decided" and done.kept_record_id == ids["east"]
+        west.sync()
+        assert west.store.person.get(ids["west"])["status"] == "moved_out"
+        (entry,) = desk.history(ids["west"])
+        assert entry.kind == "duplicate" and entry.set_aside[0].kept_record_id == ids["east"]
+        assert desk.duplicates() == []
+    east.close()
+    west.close()

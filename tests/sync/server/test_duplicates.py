@@ -62,6 +62,7 @@ def test_keep_one_moves_the_other_out_as_a_change_that_syncs(staff: EmbeddedServ
     township = _headers(staff, "township1")
     (group,) = _groups(staff, township)
     assert person["resident_id"] not in str(group) and "*" in group["resident_id_masked"]
+    assert group["created_at"] > 1_700_000_000  # when its newest record was made
     by_record = {h["record_id"]: h for h in group["holders"]}
     assert set(by_record) == {kept, other}
     assert by_record[kept]["name"] == "孙七" and by_record[kept]["household_no"]
@@ -84,6 +85,8 @@ def test_keep_one_moves_the_other_out_as_a_change_that_syncs(staff: EmbeddedServ
         f"{staff.url}/api/v1/staff/history?record={other}", headers=township, timeout=30
     ).json()["history"]
     assert history[0]["kind"] == "duplicate" and history[0]["set_aside"][0]["kept_record_id"] == kept
+    everything = requests.get(f"{staff.url}/api/v1/staff/history", headers=township, timeout=30).json()
+    assert [(h["kind"], h["record_id"]) for h in everything["history"]] == [("duplicate", other)]
 
 
 def test_not_the_same_person_stays_decided_until_a_new_holder_appears(

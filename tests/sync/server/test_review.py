@@ -177,6 +177,12 @@ def test_competing_values_on_one_field_are_one_item_and_a_decision_names_its_ver
     assert fresh["status"] == "open" and fresh["county"]["value"] == "13800000005"
     assert _version(laptop, pid, "phone") == fresh["county"]["version"]  # nothing was written
 
+    # Another laptop's value joins the item after it was shown: stale as well.
+    laptop_d = enroll_laptop(server, V1, "laptop-d")
+    laptop_d.push([laptop_d.change("person", pid, {"phone": "13800000006"}, base={"phone": v})])
+    late = desk.decide(fresh, "village", values_seen=2, conflict_id=fresh["village_values"][1]["conflict_id"])
+    assert late.status_code == 409 and len(late.json()["item"]["village_values"]) == 3
+    fresh = late.json()["item"]
     ok = desk.decide(fresh, "village", conflict_id=fresh["village_values"][1]["conflict_id"])
     assert ok.status_code == 200, ok.text
     records, _ = laptop.pull_all()
@@ -184,12 +190,16 @@ def test_competing_values_on_one_field_are_one_item_and_a_decision_names_its_ver
     again = desk.decide(fresh, "county")
     assert again.status_code == 409 and again.json()["error"] == "already_decided"
     # (13800000002 was applied, then replaced by its own laptop's next edit made on top of it.)
-    sent = [Sent(V1, "person", pid, "phone", p) for p in ("13800000003", "13800000004", "13800000005")]
+    sent = [
+        Sent(V1, "person", pid, "phone", p)
+        for p in ("13800000003", "13800000004", "13800000005", "13800000006")
+    ]
     places = assert_no_value_lost(staff.store, sent)
     assert places[sent[2]] == "decided" and places[sent[1]] == "applied"
     (entry,) = desk.get(f"/history?item={item['id']}").json()["history"]
     assert {(a["source"], a["value"]) for a in entry["set_aside"]} == {
         ("village", "13800000003"),
+        ("village", "13800000006"),
         ("county", "13800000005"),
     }
     assert any(a.get("device_name") == "laptop-b" for a in entry["set_aside"])
@@ -259,6 +269,9 @@ def test_scope_listing_filters_paging_and_counts(
     assert township.get(f"/history?item={far_item['id']}").status_code == 403
     assert township.get(f"/history?record={far_item['record_id']}").status_code == 403
     assert township.decide(far_item, "county").status_code == 403
+    assert township.get("/history").json()["history"] == []  # every decision of my villages: none yet
+    (latest,) = county.get("/history?limit=5").json()["history"]
+    assert latest["item_id"] == far_item["id"] and latest["choice"] == "county"
     assert Desk(staff, "township2").items("?status=decided")["total"] == 1
     assert county.items()["total"] == 5 and county.items("?status=all")["total"] == 6
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -35,12 +37,12 @@ def test_migration_0002_turns_the_open_conflicts_of_a_0001_database_into_items(t
     from alembic.config import Config
     from sqlalchemy import select, text
 
-    from sync.server.store import MIGRATIONS_DIR
+    from sync.server import migrations
     from sync.server.tables import conflicts, review_items
 
     store = Store(tmp_path / "old.db")
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")

@@ -80,7 +80,7 @@ def test_a_deeply_nested_json_body_on_a_json_route_is_a_clear_400(
 ) -> None:
     with caplog.at_level(logging.INFO):
         reply = requests.post(
-            server.url + "/api/v1/staff/conflicts/x/resolve",
+            server.url + "/api/v1/staff/items/x/decide",
             data='{"note": "n", "value": ' + "[" * 5000 + "]" * 5000 + "}",
             headers={"Content-Type": "application/json", "Authorization": "Bearer nothing"},
             timeout=30,

@@ -5,6 +5,7 @@ laptop too old (or too new) for the server is told so in plain words."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -16,9 +17,9 @@ from sync import client, protocol
 from sync.errors import VersionError
 from sync.ids import uuid7
 from sync.protocol import PushRequest, decode_dict, encode
-from sync.server import admin
+from sync.server import admin, migrations
 from sync.server.embedded import EmbeddedServer
-from sync.server.store import MIGRATIONS_DIR, Store
+from sync.server.store import Store
 from sync.server.tables import devices
 from sync.signing import HEADER_DEVICE, HEADER_PROTOCOL, public_key_b64, sign_headers, signed_text, verify
 
@@ -150,7 +151,7 @@ def test_the_migration_keeps_the_first_device_of_a_shared_key_and_revokes_the_ot
 ) -> None:
     key = public_key_b64(Ed25519PrivateKey.generate())
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0001")

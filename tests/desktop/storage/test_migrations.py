@@ -14,14 +14,14 @@ from desktop.storage.migrations import MIGRATIONS, applied, migrate
 from tests.desktop.storage.conftest import PASS, VILLAGE
 
 
-def _raw_database(path: Path) -> Database:
+def _raw_database(path: Path, *, create: bool = False) -> Database:
     ring = KeyRing.load(keyring_path(path))
     slot = ring.users["wang"]
     key = unwrap(
         derive_kek(PASS.encode(), slot.salt, slot.kdf), slot.wrapped, ring.user_associated_data("wang")
     )
     assert key is not None
-    return Database(open_encrypted(path, key))
+    return Database(open_encrypted(path, key, create=create))
 
 
 def test_new_store_records_every_migration_in_order(store: Store) -> None:
@@ -33,7 +33,7 @@ def test_older_file_is_migrated_forward_keeping_its_data(db_path: Path, kdf) -> 
     # A file as the first release wrote it: made with a key ring, but only migration 0001 applied.
     Store.create(db_path, "wang", PASS, VILLAGE, kdf=kdf).close()
     db_path.unlink()
-    db = _raw_database(db_path)  # same key ring, so the same key: a new, empty file
+    db = _raw_database(db_path, create=True)  # same key ring, so the same key: a new, empty file
     assert migrate(db, MIGRATIONS[:1]) == ["0001_initial"]
     with db.atomic() as conn:
         conn.execute(

@@ -63,6 +63,7 @@ def test_wrong_passphrase_opens_nothing_and_delay_grows(db_path: Path, kdf) -> N
 
 
 def test_unknown_user(store: Store, db_path: Path) -> None:
+    store.close()  # one store open at a time (test_store_lock)
     with pytest.raises(UnknownUser):
         Store.unlock(db_path, "li", PASS)
 

@@ -2,6 +2,9 @@
 
 A migration is never edited once released: add a new one at the end. Each runs in its own
 transaction together with the row that records it, so a crash leaves it applied or not at all.
+A step gets sqlite-utils over the connection, but cannot end that transaction: a helper that
+commits inside (``with conn:``, ``commit()``, ``executescript``) is held to it or refused
+(``database._Held``), so a failing step never leaves half of itself behind.
 """
 
 from __future__ import annotations

@@ -226,7 +226,7 @@ def create_app(
 
     @app.get(f"{API}/health")
     def health() -> dict[str, Any]:
-        return {"status": "ok", "protocol": PROTOCOL_VERSION}
+        return {"status": "ok", "protocol": PROTOCOL_VERSION, "server_time": store.now()}
 
     @app.post(f"{API}/enroll")
     def enroll_device(body: EnrollRequest) -> dict[str, str]:

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 DatabaseError: tuple[type[Exception], ...] = (sqlcipher3.DatabaseError, sqlite3.DatabaseError)
 
+MEMORY_SECURITY = True
+"""SQLCipher wipes what it frees (always on in the app; a benchmark process turns it off to compare)."""
+
 # SQLite primary result codes (the low byte of an extended code) that say "the environment".
 _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = (
     8,
@@ -118,7 +121,8 @@ def open_encrypted(path: Path, key: bytes | bytearray, *, create: bool = False) 
         conn.execute("PRAGMA cipher_log_level = NONE")
         # SQLCipher wipes every allocation it frees (decrypted pages, key material). Once on, it
         # stays on for the process; the cost is measured in benchmarks/bench_store.py.
-        conn.execute("PRAGMA cipher_memory_security = ON")
+        if MEMORY_SECURITY:
+            conn.execute("PRAGMA cipher_memory_security = ON")
         _set_raw_key(conn, key)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         _configure(conn)

@@ -160,6 +160,8 @@ class Store:
         ring_path = keyring_path(path)
         if not path.exists():
             raise StoreCorrupt("the data file is missing")
+        if path.stat().st_size == 0:  # told before a passphrase is spent on it (open_encrypted checks too)
+            raise StoreCorrupt("the data file is empty (damaged or replaced)")
         # Held from before the try until the store is closed: tries from several windows or
         # threads run one after the other, each counted, and an open store is nobody else's.
         lock = StoreLock(path).acquire(LOCK_WAIT_SECONDS)

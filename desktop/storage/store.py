@@ -267,8 +267,12 @@ class Store:
         ring.failures.pop(new_user, None)
         # Opened before the new slot is written: a damaged file changes nothing in the key ring.
         store = cls._open(path, ring, key, new_user, forms, lock)
-        ring.save(keyring_path(path))
-        store.audit("recovered", "passphrase reset with the county recovery key")
+        try:
+            ring.save(keyring_path(path))
+            store.audit("recovered", "passphrase reset with the county recovery key")
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @classmethod

@@ -191,3 +191,19 @@ def test_a_really_full_disk_is_store_full_and_nothing_half_written(small_disk: P
     with Store.unlock(db_path, "wang", PASS) as again:
         assert again.person.count() == saved + 1
         assert again.db.query("PRAGMA integrity_check")[0][0] == "ok"
+
+
+@pytest.mark.parametrize("folder", ["村 数据", "odd#name?&x=1%20", "Program Files (x86)"])
+def test_the_data_file_opens_wherever_it_is(tmp_path: Path, kdf, folder: str) -> None:
+    """The file is opened through a SQLite URI (``mode=rw``): names with spaces, Chinese, ``#``,
+    ``?`` or ``%`` must still name that very file."""
+    db_path = tmp_path / folder / "village.db"
+    with Store.create(db_path, "wang", PASS, VILLAGE, kdf=kdf) as s:
+        s.household.create(household())
+    with Store.unlock(db_path, "wang", PASS) as s:
+        assert s.household.count() == 1
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [
+        "village.db",
+        "village.db.keys",
+        "village.db.lock",
+    ]

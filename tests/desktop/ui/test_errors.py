@@ -82,3 +82,16 @@ def test_a_bug_is_still_logged(qtbot, caplog) -> None:
     text = _shown_text(qtbot, lambda: show_error(None, ZeroDivisionError("boom")))
     assert "inside the program" in text
     assert [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_the_unlock_screen_says_the_store_is_open_in_another_window(qtbot, runner, store: Store) -> None:
+    from desktop.ui.unlock import UnlockDialog
+
+    dialog = UnlockDialog(runner, store.path, [USER], last_user=USER)
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(dialog.failed, timeout=15000) as failed:
+        dialog.try_unlock()
+    assert "already open in another window" in failed.args[0]
+    assert dialog.message.text() == failed.args[0]
+    assert store.is_open  # the window that has it keeps it

@@ -2,7 +2,9 @@
 
 SQLCipher 4 through ``sqlcipher3``: whole-database AES-256 with per-page HMAC, raw 256-bit key.
 WAL with ``synchronous=FULL`` (an acknowledged write survives a power cut), temp data in memory
-(no plaintext temp files), SQLCipher's own logging off (no wrong-key noise on stderr).
+(no plaintext temp files), SQLCipher's own logging off (no wrong-key noise on stderr), and its
+memory security on (it wipes what it frees). The key goes in through ``sqlite3_key``, never as SQL
+text. SQLite errors that are the file's or the disk's fault come out as StoreErrors.
 """
 
 from __future__ import annotations
@@ -28,14 +30,12 @@ MEMORY_SECURITY = True
 """SQLCipher wipes what it frees (always on in the app; a benchmark process turns it off to compare)."""
 
 # SQLite primary result codes (the low byte of an extended code) that say "the environment".
-_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = (
-    8,
-    10,
-    11,
-    13,
-    14,
-    26,
-)
+_SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
+_SQLITE_CORRUPT = 11
+_SQLITE_FULL = 13
+_SQLITE_CANTOPEN = 14
+_SQLITE_NOTADB = 26
 
 
 def store_error(exc: BaseException) -> StoreError | None:

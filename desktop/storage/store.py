@@ -1,7 +1,8 @@
 """The encrypted local store: create, unlock, users and keys, recovery, and the repositories.
 
 A store is two files: the SQLCipher database and its key ring (``<file>.keys``), which holds
-the database key wrapped per local user and for the county. See ``keys`` and ``keyring``.
+the database key wrapped per local user and for the county. See ``keys`` and ``keyring``. Beside
+them, ``<file>.lock`` (empty) carries the OS lock that keeps a store to one holder (``filelock``).
 """
 
 from __future__ import annotations

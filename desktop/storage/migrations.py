@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from desktop.storage.database import Database
+from desktop.storage.database import Database, EscapedTransaction
 
 Migration = tuple[str, Callable[[Any], None]]
 
@@ -146,8 +146,10 @@ def migrate(database: Database, migrations: list[Migration] | None = None) -> li
     for name, step in todo:
         if name in done:
             continue
-        with database.atomic():
+        with database.atomic() as conn:
             step(database.utils)
+            if not conn.in_transaction:  # ended through a way _Held cannot see (a raw cursor)
+                raise EscapedTransaction(f"migration {name} ended its own transaction")
             database.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, time.time()))
         ran.append(name)
     return ran

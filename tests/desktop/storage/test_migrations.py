@@ -88,6 +88,11 @@ def _raw_commit(db) -> None:
     db.execute("COMMIT")
 
 
+def _cursor_commit(db) -> None:
+    db.execute("CREATE TABLE half_done (x)")
+    db.conn.cursor().execute("COMMIT")  # past every guard: at least it must not be recorded
+
+
 @pytest.mark.parametrize(
     "step",
     [
@@ -127,3 +132,13 @@ def test_a_migration_using_sqlite_utils_helpers_still_applies(store: Store) -> N
     assert migrate(store.db, [*MIGRATIONS, ("0099_good", good)]) == ["0099_good"]
     assert store.db.query("SELECT count(*) FROM extra")[0][0] == 5
     assert store.db.query("SELECT a FROM extra2")[0][0] == 1
+
+
+def test_a_step_that_commits_through_a_raw_cursor_is_not_recorded(store: Store) -> None:
+    def sneaky(db) -> None:
+        _cursor_commit(db)
+
+    with pytest.raises(Exception):  # noqa: B017
+        migrate(store.db, [*MIGRATIONS, ("0099_sneaky", sneaky)])
+    assert "0099_sneaky" not in applied(store.db)  # so it runs again, on a fixed release
+    assert not store.db.conn.in_transaction

@@ -276,7 +276,14 @@ class SyncService:
             return Reachability(False, exc)
         told = data.get("server_time")
         if isinstance(told, int | float) and not isinstance(told, bool):
-            return Reachability(True, clock_offset=float(told) - self.clock())
+            offset = float(told) - self.clock()
+            # Kept for the next run, so its first push (maybe megabytes on a slow link) is signed
+            # right and not sent twice. Written only when it moved: small changes are the link's.
+            with suppress(StoreError):
+                kept = self.store.state_get(STATE_CLOCK_OFFSET, 0.0)
+                if not isinstance(kept, int | float) or abs(offset - kept) > 5:
+                    self.store.state_set(STATE_CLOCK_OFFSET, offset)
+            return Reachability(True, clock_offset=offset)
         return Reachability(True)
 
     def pending_count(self) -> int:

@@ -86,3 +86,17 @@ def test_a_right_clock_says_nothing_about_it(store: Store, county: County) -> No
     assert abs(report.clock_offset) < 10
     assert "clock" not in describe(report, "en") and "时间" not in describe(report, "zh")
     assert service.check_reachable().message("en") == "Connected to the county server"
+
+
+def test_the_offset_seen_by_a_reachability_check_signs_the_first_push(store: Store, county: County) -> None:
+    made = Recording()
+    service = SyncService(store, made)
+    service.configure(county.url, None)
+    service.enroll(county.code(VILLAGE), "东村办公室")
+    county.store.clock = lambda: time.time() - DAY  # the laptop is a day ahead
+    assert service.check_reachable().online
+    fill(store, 3)
+    report = service.run_sync()
+    assert report.pushed > 0 and report.clock_offset == pytest.approx(-DAY, abs=10)
+    remote = made.remotes[0]
+    assert remote.stats.requests == report.batches + report.pages + 1  # no stale first try

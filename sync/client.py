@@ -6,6 +6,10 @@
 * Every sync request is signed with the device key (``sync.signing.sign_headers``); a retry is signed
   afresh (new time and nonce) but carries the very same body.
 * Errors come out as the ``sync.errors`` tree. Retries follow a ``RetryPolicy``.
+* Signing time is this laptop's clock plus ``clock_offset``, learned from the server: a request
+  refused as stale carries the server's time (``server_time``, else the HTTP ``Date``), the offset
+  is set from it and the request is signed again once. A laptop whose clock is hours off still
+  syncs; the offset tells the official how far off it is.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import ipaddress
+import math
 import os
 import random
 import time
@@ -41,6 +46,8 @@ from sync.errors import (
 from sync.signing import HEADER_PROTOCOL, public_key_b64, sign_headers
 
 API = "/api/v1"
+CLOCK_LEARN_SECONDS = 5.0
+"""A stale answer whose server time is within this of ours teaches nothing: the error stands."""
 _AUTH_CODES = frozenset({"unsigned", "bad_signature", "device_revoked", "unknown_device", "unauthorized"})
 
 
@@ -166,14 +173,39 @@ def _connect_failure(exc: requests.RequestException) -> bool:
     )
 
 
-def _error_from_response(resp: requests.Response, ours: int = protocol.PROTOCOL_VERSION) -> SyncError:
-    status = resp.status_code
+def _payload(resp: requests.Response) -> Mapping[str, Any]:
     try:
         payload = resp.json()
     except ValueError:
-        payload = {}
-    if not isinstance(payload, Mapping):
-        payload = {}
+        return {}
+    return payload if isinstance(payload, Mapping) else {}
+
+
+def server_time_of(resp: requests.Response, payload: Mapping[str, Any]) -> float | None:
+    """The server's clock as its answer tells it: ``server_time`` in the body, else the HTTP
+    ``Date`` header (whole seconds, enough against a 5-minute window); None if neither is usable."""
+    value = payload.get("server_time")
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return float(value)
+    date = resp.headers.get("Date")
+    if date:
+        try:
+            when = email.utils.parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            return None
+        if when is not None and when.tzinfo is not None:
+            return when.timestamp()
+    return None
+
+
+def _error_from_response(
+    resp: requests.Response,
+    payload: Mapping[str, Any] | None = None,
+    ours: int = protocol.PROTOCOL_VERSION,
+) -> SyncError:
+    status = resp.status_code
+    if payload is None:
+        payload = _payload(resp)
     code = str(payload.get("error") or "")
     en = payload.get("message") if isinstance(payload.get("message"), str) else None
     zh = payload.get("message_zh") if isinstance(payload.get("message_zh"), str) else None
@@ -218,6 +250,7 @@ class HttpClient:
         timeout: tuple[float, float] = (5.0, 60.0),
         clock: Callable[[], float] = time.time,
         protocol_version: int = protocol.PROTOCOL_VERSION,
+        clock_offset: float = 0.0,
     ) -> None:
         self.base_url, self._verify = _check_url(server_url, ca_bundle)
         self.protocol_version = protocol_version
@@ -227,6 +260,8 @@ class HttpClient:
         self.retry = retry or RetryPolicy()
         self.timeout = timeout
         self._clock = clock
+        self.clock_offset = clock_offset
+        """Seconds to add to this laptop's clock to get the server's (learned from its answers)."""
         self.stats = WireStats()
         self.session = requests.Session()
         self.session.trust_env = False  # no REQUESTS_CA_BUNDLE, no proxies, no .netrc
@@ -264,6 +299,7 @@ class HttpClient:
             idempotent = method.upper() in ("GET", "HEAD", "OPTIONS")
         full_path = API + path
         attempt = 0
+        clock_fixed = False
         while True:
             headers = {
                 "Accept": f"{protocol.MEDIA_TYPE}, application/json",
@@ -281,7 +317,7 @@ class HttpClient:
                         method,
                         full_path,
                         body,
-                        now=self._clock(),
+                        now=self.server_now(),
                         version=self.protocol_version,
                     )
                 )
@@ -313,12 +349,25 @@ class HttpClient:
             self.stats.received += len(resp.content)
             if resp.status_code < 300:
                 return resp
-            error = _error_from_response(resp, self.protocol_version)
+            payload = _payload(resp)
+            error = _error_from_response(resp, payload, self.protocol_version)
+            if isinstance(error, ClockError) and signed and not clock_fixed:
+                # Refused as stale: sign once more with the server's time. Not a retry of the
+                # policy (nothing was stored, no wait helps); a second refusal stands.
+                told = server_time_of(resp, payload)
+                if told is not None and abs(told - self.server_now()) > CLOCK_LEARN_SECONDS:
+                    self.clock_offset = told - self._clock()
+                    clock_fixed = True
+                    continue
             if policy.allows(attempt, idempotent=idempotent, kind="status", status=resp.status_code):
                 policy.sleep(policy.delay(attempt, resp.headers.get("Retry-After")))
                 attempt += 1
                 continue
             raise error
+
+    def server_now(self) -> float:
+        """The server's time as far as this laptop knows: its own clock plus the learned offset."""
+        return self._clock() + self.clock_offset
 
     def json(self, method: str, path: str, payload: Any = None, **kwargs: Any) -> Any:
         body = b"" if payload is None else _json_bytes(payload)
@@ -358,14 +407,27 @@ class HttpRemote:
         retry: RetryPolicy | None = None,
         timeout: tuple[float, float] = (5.0, 60.0),
         clock: Callable[[], float] = time.time,
+        clock_offset: float = 0.0,
     ) -> None:
         self.http = HttpClient(
-            server_url, ca_bundle, device_id=device_id, key=key, retry=retry, timeout=timeout, clock=clock
+            server_url,
+            ca_bundle,
+            device_id=device_id,
+            key=key,
+            retry=retry,
+            timeout=timeout,
+            clock=clock,
+            clock_offset=clock_offset,
         )
 
     @property
     def stats(self) -> WireStats:
         return self.http.stats
+
+    @property
+    def clock_offset(self) -> float:
+        """Server time minus this laptop's time, as learned (0 until the server said otherwise)."""
+        return self.http.clock_offset
 
     def close(self) -> None:
         self.http.close()

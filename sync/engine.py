@@ -114,6 +114,8 @@ class SyncReport:
     server_seq: int = 0
     open_conflicts: int | None = None
     """Open conflicts of the village at the server after the run, when the remote can tell."""
+    clock_offset: float = 0.0
+    """Server time minus this laptop's time in seconds, as the remote learned it (0 if unknown)."""
 
 
 class LocalReplica(Protocol):

@@ -5,7 +5,9 @@ the store only in short transactions between network calls, so the user can keep
 
 State kept in the encrypted store's ``sync_state``: ``server_url`` and ``ca_bundle_pem`` (written
 by first-run setup), ``device_id``, ``device_key`` (the Ed25519 private key, raw, base64),
-``county_code``, ``last_sync`` (unix time), and the engine's ``cursor`` and ``frozen_batch``.
+``county_code``, ``last_sync`` (unix time), ``clock_offset`` (server time minus this laptop's, as
+last learned: requests are signed with the server's time, so a wrong laptop clock never blocks
+sync; the official is told instead), and the engine's ``cursor`` and ``frozen_batch``.
 The county CA certificate (public, no personal data) is written beside the store file so that
 ``requests`` can pin it by path.
 """
@@ -14,13 +16,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from desktop.storage import Store
+from desktop.storage import Store, StoreError
 from desktop.storage import review as review_store
 from desktop.storage.replica import StoreReplica
 from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
@@ -38,6 +41,9 @@ STATE_DEVICE_ID = "device_id"
 STATE_DEVICE_KEY = "device_key"
 STATE_COUNTY = "county_code"
 STATE_LAST_SYNC = "last_sync"
+STATE_CLOCK_OFFSET = "clock_offset"
+CLOCK_WARN_SECONDS = 120.0
+"""A laptop clock further than this from the server's is reported (sync goes on regardless)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class RemoteConfig:
     device_id: str
     key: Ed25519PrivateKey
     cancel: CancelToken
+    clock_offset: float = 0.0
+    """Server time minus this laptop's, as last learned: the remote signs with the server's time."""
 
 
 RemoteFactory = Callable[[RemoteConfig], Remote]
@@ -59,7 +67,14 @@ def http_remote(config: RemoteConfig) -> client.HttpRemote:
     from sync import client
 
     retry = client.RetryPolicy(sleep=config.cancel.sleep)
-    return client.HttpRemote(config.server_url, config.ca_bundle, config.device_id, config.key, retry=retry)
+    return client.HttpRemote(
+        config.server_url,
+        config.ca_bundle,
+        config.device_id,
+        config.key,
+        retry=retry,
+        clock_offset=config.clock_offset,
+    )
 
 
 @dataclass(frozen=True)
@@ -70,14 +85,54 @@ class EnrollmentInfo:
     server_url: str
 
 
+def _amount(seconds: float, zh: bool) -> str:
+    seconds = abs(seconds)
+    if seconds >= 2 * 86400:
+        n, unit = round(seconds / 86400), ("天", "days")
+    elif seconds >= 2 * 3600:
+        n, unit = round(seconds / 3600), ("小时", "hours")
+    else:
+        n, unit = max(1, round(seconds / 60)), ("分钟", "minutes")
+    return f"{n} {unit[0]}" if zh else f"{n} {unit[1]}"
+
+
+def describe_clock(offset: float, lang: str = "zh") -> str:
+    """A sentence for the official when this laptop's clock is off the server's, else ''."""
+    if abs(offset) <= CLOCK_WARN_SECONDS:
+        return ""
+    zh = lang.startswith("zh")
+    amount = _amount(offset, zh)
+    if zh:
+        way = "慢" if offset > 0 else "快"
+        return (
+            f"这台电脑的时间比县级服务器{way}了约 {amount}。"
+            "同步照常进行（使用服务器时间），请尽快校准电脑的日期和时间。"
+        )
+    way = "behind" if offset > 0 else "ahead of"
+    return (
+        f"This laptop's clock is about {amount} {way} the county server's. Sync goes on (it uses the "
+        "server's time); please have the date and time corrected."
+    )
+
+
 @dataclass(frozen=True)
 class Reachability:
     online: bool
     error: SyncError | None = None
+    clock_offset: float = 0.0
+    """Server time minus this laptop's, from the server's answer (0 when offline)."""
 
     def message(self, lang: str = "zh") -> str:
         if self.online:
-            return "已连接县级服务器" if lang.startswith("zh") else "Connected to the county server"
+            text = "已连接县级服务器" if lang.startswith("zh") else "Connected to the county server"
+            clock = describe_clock(self.clock_offset, lang)
+            return (
+                f"{text}。{clock}"
+                if clock and lang.startswith("zh")
+                else f"{text}. {clock}"
+                if clock
+                else text
+            )
         assert self.error is not None
         return self.error.message(lang)
 
@@ -104,10 +159,18 @@ class SyncService:
         health_timeout: float = 3.0,
     ) -> None:
         self.store = store
-        self.replica = StoreReplica(store)
+        self._replica: StoreReplica | None = None
         self.remote_factory = remote_factory or http_remote
         self.clock = clock
         self.health_timeout = health_timeout
+
+    @property
+    def replica(self) -> StoreReplica:
+        """Made on first use: it reads the store, which the UI thread that makes this service must
+        not (a sync run may hold the store); first use is on a worker thread."""
+        if self._replica is None:
+            self._replica = StoreReplica(self.store)
+        return self._replica
 
     # ------------------------------------------------------------------------------ configuration
 
@@ -190,7 +253,15 @@ class SyncService:
         key = self.store.state_get(STATE_DEVICE_KEY)
         if not device or not key:
             raise NotEnrolled()
-        return RemoteConfig(url, self.ca_bundle_path(), str(device), client.private_key_from_b64(key), cancel)
+        offset = self.store.state_get(STATE_CLOCK_OFFSET, 0.0)
+        return RemoteConfig(
+            url,
+            self.ca_bundle_path(),
+            str(device),
+            client.private_key_from_b64(key),
+            cancel,
+            float(offset) if isinstance(offset, int | float) else 0.0,
+        )
 
     # ---------------------------------------------------------------------------------- status
 
@@ -199,11 +270,21 @@ class SyncService:
         from sync import client
 
         try:
-            client.check_health(
+            data = client.check_health(
                 self._require_url(), self.ca_bundle_path(), timeout=timeout or self.health_timeout
             )
         except SyncError as exc:
             return Reachability(False, exc)
+        told = data.get("server_time")
+        if isinstance(told, int | float) and not isinstance(told, bool):
+            offset = float(told) - self.clock()
+            # Kept for the next run, so its first push (maybe megabytes on a slow link) is signed
+            # right and not sent twice. Written only when it moved: small changes are the link's.
+            with suppress(StoreError):
+                kept = self.store.state_get(STATE_CLOCK_OFFSET, 0.0)
+                if not isinstance(kept, int | float) or abs(offset - kept) > 5:
+                    self.store.state_set(STATE_CLOCK_OFFSET, offset)
+            return Reachability(True, clock_offset=offset)
         return Reachability(True)
 
     def pending_count(self) -> int:
@@ -229,9 +310,11 @@ class SyncService:
     ) -> SyncReport:
         """Push what is waiting, then pull. Raises the ``sync.errors`` tree (see there)."""
         cancel = cancel or CancelToken()
-        remote = self.remote_factory(self._config(cancel))
+        config = self._config(cancel)
+        remote = self.remote_factory(config)
         try:
             report = SyncEngine(self.replica, remote, progress).run(cancel)
+            report.clock_offset = self._learned_offset(remote, config.clock_offset)
             status = getattr(remote, "status", None)
             if callable(status):
                 try:
@@ -242,6 +325,8 @@ class SyncService:
                     self.store.state_set("open_conflicts", report.open_conflicts)
             self._refresh_review(remote)
         finally:
+            # Learned even by a run that failed later: the next one signs right from the start.
+            self._learned_offset(remote, config.clock_offset)
             close = getattr(remote, "close", None)
             if callable(close):
                 close()
@@ -264,21 +349,31 @@ class SyncService:
         with self.store.atomic() as conn:
             review_store.apply_states(conn, states, self.clock())
 
+    def _learned_offset(self, remote: Remote, before: float) -> float:
+        offset = getattr(remote, "clock_offset", None)
+        if not isinstance(offset, int | float) or isinstance(offset, bool):
+            return before
+        if offset != before:
+            with suppress(StoreError):  # only a shortcut for the next run
+                self.store.state_set(STATE_CLOCK_OFFSET, offset)
+        return float(offset)
+
 
 def describe(report: SyncReport, lang: str = "zh") -> str:
     """One line for the status bar / sync page, without any record data."""
     zh = lang.startswith("zh")
     parts: list[Any] = []
+    clock = describe_clock(report.clock_offset, lang)
     if zh:
         parts.append(f"已上传 {report.pushed} 条，已下载 {report.pulled} 条")
         if report.conflicts:
             parts.append(f"{len(report.conflicts)} 条有冲突（保留县里数据，待乡镇处理）")
         if report.rejected:
             parts.append(f"{len(report.rejected)} 条被退回，请修改")
-        return "；".join(parts) + "。"
+        return "；".join(parts) + "。" + clock
     parts.append(f"Sent {report.pushed}, received {report.pulled}")
     if report.conflicts:
         parts.append(f"{len(report.conflicts)} in conflict (county value kept, for the township to resolve)")
     if report.rejected:
         parts.append(f"{len(report.rejected)} refused, please correct them")
-    return "; ".join(parts) + "."
+    return "; ".join(parts) + "." + (f" {clock}" if clock else "")

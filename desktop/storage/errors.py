@@ -8,6 +8,9 @@ StoreError
 ├── StoreLocked                 used after close (auto-lock): unlock again, then retry
 ├── RecoveryFailed              the county key does not open this store
 ├── StoreCorrupt                environment problem: the file or its key ring is damaged
+├── StoreFull                   environment problem: the disk is full; nothing of that write was kept
+├── StoreUnavailable            environment problem: the disk refused a read or write (I/O, read-only)
+├── StoreInUse                  the store is open in another window (or another try is running there)
 └── ValidationFailed            show .problems inline next to the fields; nothing was written
 
 Messages never contain personal data or secrets: they may reach a log or a crash report.
@@ -54,6 +57,21 @@ class RecoveryFailed(StoreError):
 
 class StoreCorrupt(StoreError):
     pass
+
+
+class StoreFull(StoreError):
+    def __init__(self) -> None:
+        super().__init__("the disk is full; the change was not saved")
+
+
+class StoreUnavailable(StoreError):
+    def __init__(self) -> None:
+        super().__init__("the data file could not be read or written (disk error or read-only)")
+
+
+class StoreInUse(StoreError):
+    def __init__(self) -> None:
+        super().__init__("the data file is already open in another window")
 
 
 class ValidationFailed(StoreError):

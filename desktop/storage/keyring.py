@@ -10,6 +10,7 @@ rename), so a crash leaves the old or the new ring, never half of one.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -22,6 +23,16 @@ from desktop.storage.keys import KdfParams, Wrapped, b64, unb64
 FORMAT = 1
 MAX_DELAY_SECONDS = 300.0
 
+# What a key ring may ask of Argon2id before it is taken for damaged or tampered with: generous
+# beside what ``KdfParams.tuned`` makes (3-32 passes, 64 MiB, 1-4 lanes), far below what would
+# hang or exhaust a 4 GB laptop at every unlock.
+KDF_MAX_ITERATIONS = 256
+KDF_MAX_LANES = 64
+KDF_MAX_MEMORY_KIB = 1024 * 1024
+SALT_BYTES = (8, 64)
+GCM_NONCE_BYTES = 12
+GCM_TAG_BYTES = 16
+
 
 def keyring_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".keys")
@@ -31,7 +42,52 @@ def failure_delay(failures: int) -> float:
     """Seconds to wait after ``failures`` wrong passphrases in a row: 0, 1, 2, 4, 8 … 300."""
     if failures <= 0:
         return 0.0
-    return min(2.0 ** (failures - 1), MAX_DELAY_SECONDS)
+    # 2.0 ** 5000 overflows: past the cap, the exponent no longer matters.
+    return min(2.0 ** min(failures - 1, 64), MAX_DELAY_SECONDS)
+
+
+def _int(value: object, low: int, high: int) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise ValueError("a number in the key ring is out of range")
+    return value
+
+
+def _kdf(data: object) -> KdfParams:
+    if not isinstance(data, dict):
+        raise ValueError("the key ring's Argon2id settings are not an object")
+    lanes = _int(data["lanes"], 1, KDF_MAX_LANES)
+    checked = {
+        "iterations": _int(data["iterations"], 1, KDF_MAX_ITERATIONS),
+        "memory_kib": _int(data["memory_kib"], 8 * lanes, KDF_MAX_MEMORY_KIB),
+        "lanes": lanes,
+    }
+    # Any other setting is KdfParams' own to accept or refuse (TypeError: damaged).
+    return KdfParams(**{**data, **checked})
+
+
+def _bytes(text: object, low: int, high: int) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
+    raw = unb64(text)
+    if not low <= len(raw) <= high:
+        raise ValueError("a value in the key ring has the wrong length")
+    return raw
+
+
+def _wrapped(nonce: object, ciphertext: object) -> Wrapped:
+    return Wrapped(
+        _bytes(nonce, GCM_NONCE_BYTES, GCM_NONCE_BYTES), _bytes(ciphertext, GCM_TAG_BYTES + 1, 4096)
+    )
+
+
+def _failures(data: object) -> Failures:
+    if not isinstance(data, dict):
+        raise ValueError("failures entry is not an object")
+    last = data["last"]
+    if type(last) not in (int, float) or not math.isfinite(last):
+        raise ValueError("failure time is not a finite number")
+    # No upper bound on the count: a determined guesser can reach any number; the delay caps.
+    return Failures(_int(data["count"], 0, 1 << 62), float(last))
 
 
 @dataclass(slots=True)
@@ -97,11 +153,13 @@ class KeyRing:
     def from_json(cls, data: dict[str, Any]) -> KeyRing:
         if data.get("format") != FORMAT:
             raise StoreCorrupt("the key ring is of an unknown format")
+        # Every value is checked here, once: a tampered or damaged ring is StoreCorrupt at load,
+        # never a ValueError, OverflowError or a derivation that never ends at every unlock.
         users = {
-            name: UserSlot(
-                salt=unb64(s["salt"]),
-                kdf=KdfParams(**s["kdf"]),
-                wrapped=Wrapped(unb64(s["nonce"]), unb64(s["wrapped"])),
+            str(name): UserSlot(
+                salt=_bytes(s["salt"], *SALT_BYTES),
+                kdf=_kdf(s["kdf"]),
+                wrapped=_wrapped(s["nonce"], s["wrapped"]),
             )
             for name, s in data["users"].items()
         }
@@ -109,12 +167,10 @@ class KeyRing:
         recovery = (
             None
             if rec is None
-            else RecoverySlot(unb64(rec["ephemeral"]), Wrapped(unb64(rec["nonce"]), unb64(rec["wrapped"])))
+            else RecoverySlot(_bytes(rec["ephemeral"], 32, 32), _wrapped(rec["nonce"], rec["wrapped"]))
         )
-        failures = {
-            n: Failures(int(f["count"]), float(f["last"])) for n, f in data.get("failures", {}).items()
-        }
-        return cls(unb64(data["store_id"]), str(data["village_code"]), users, recovery, failures)
+        failures = {str(n): _failures(f) for n, f in data.get("failures", {}).items()}
+        return cls(_bytes(data["store_id"], 16, 16), str(data["village_code"]), users, recovery, failures)
 
     @classmethod
     def load(cls, path: Path) -> KeyRing:

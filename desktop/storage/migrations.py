@@ -2,6 +2,9 @@
 
 A migration is never edited once released: add a new one at the end. Each runs in its own
 transaction together with the row that records it, so a crash leaves it applied or not at all.
+A step gets sqlite-utils over the connection, but cannot end that transaction: a helper that
+commits inside (``with conn:``, ``commit()``, ``executescript``) is held to it or refused
+(``database._Held``), so a failing step never leaves half of itself behind.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from desktop.storage.database import Database
+from desktop.storage.database import Database, EscapedTransaction
 
 Migration = tuple[str, Callable[[Any], None]]
 
@@ -161,8 +164,10 @@ def migrate(database: Database, migrations: list[Migration] | None = None) -> li
     for name, step in todo:
         if name in done:
             continue
-        with database.atomic():
+        with database.atomic() as conn:
             step(database.utils)
+            if not conn.in_transaction:  # ended through a way _Held cannot see (a raw cursor)
+                raise EscapedTransaction(f"migration {name} ended its own transaction")
             database.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, time.time()))
         ran.append(name)
     return ran

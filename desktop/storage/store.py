@@ -1,7 +1,8 @@
 """The encrypted local store: create, unlock, users and keys, recovery, and the repositories.
 
 A store is two files: the SQLCipher database and its key ring (``<file>.keys``), which holds
-the database key wrapped per local user and for the county. See ``keys`` and ``keyring``.
+the database key wrapped per local user and for the county. See ``keys`` and ``keyring``. Beside
+them, ``<file>.lock`` (empty) carries the OS lock that keeps a store to one holder (``filelock``).
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ import os
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from desktop.storage.database import Database, open_encrypted
-from desktop.storage.errors import RecoveryFailed, StoreCorrupt, UnknownUser, UnlockDelayed, WrongPassphrase
+from desktop.storage.errors import (
+    RecoveryFailed,
+    StoreCorrupt,
+    StoreError,
+    UnknownUser,
+    UnlockDelayed,
+    WrongPassphrase,
+)
+from desktop.storage.filelock import StoreLock
 from desktop.storage.keyring import Failures, KeyRing, RecoverySlot, UserSlot, failure_delay, keyring_path
 from desktop.storage.keys import (
     KdfParams,
@@ -35,6 +44,9 @@ from sync.schema import Forms, load_forms
 
 MIN_PASSPHRASE = 8
 ENTITIES = ("household", "person", "income", "service")
+LOCK_WAIT_SECONDS = 3.0
+"""How long an unlock waits for a try of a passphrase in another window to finish (a try takes
+about half a second); a store held open there for longer is reported as StoreInUse."""
 
 
 class WeakPassphrase(ValueError):
@@ -47,25 +59,37 @@ def _secret(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
-def _new_slot(ring: KeyRing, user: str, passphrase: str, key: bytes, kdf: KdfParams) -> UserSlot:
+def _new_slot(ring: KeyRing, user: str, passphrase: str, key: bytes | bytearray, kdf: KdfParams) -> UserSlot:
     if len(passphrase) < MIN_PASSPHRASE:
         raise WeakPassphrase()
     salt = os.urandom(16)
     kek = derive_kek(_secret(passphrase), salt, kdf)
-    return UserSlot(salt, kdf, wrap(kek, key, ring.user_associated_data(user)))
+    # The bytearray itself is wrapped (cryptography reads any buffer): no bytes copy of the key.
+    return UserSlot(salt, kdf, wrap(kek, cast(bytes, key), ring.user_associated_data(user)))
 
 
 class Store:
     """An unlocked store. Obtain one with ``create``, ``unlock`` or ``recover``; ``close`` locks it."""
 
-    def __init__(self, path: Path, ring: KeyRing, key: bytes, db: Database, user: str, forms: Forms) -> None:
+    def __init__(
+        self,
+        path: Path,
+        ring: KeyRing,
+        key: bytes | bytearray,
+        db: Database,
+        user: str,
+        forms: Forms,
+        lock: StoreLock | None = None,
+    ) -> None:
         self.path = path
         self.user = user
         self.village_code = ring.village_code
         self.forms = forms
         self._ring = ring
-        self._key = bytearray(key)
+        # The one copy of the database key this object keeps: a bytearray, zeroed by close().
+        self._key = key if isinstance(key, bytearray) else bytearray(key)
         self._db = db
+        self._lock = lock
         # The clock resumes past every stamp this laptop made: the one saved at close, and any in
         # the outbox (a killed process saves nothing). No scan of the entity tables at unlock.
         saved = db.query("SELECT value FROM sync_state WHERE key = 'clock'")
@@ -99,17 +123,24 @@ class Store:
         if path.exists():
             raise FileExistsError("a data file already exists there")
         kdf = kdf or KdfParams.tuned()
-        key = new_database_key()
+        key = bytearray(new_database_key())
         ring = KeyRing(store_id=os.urandom(16), village_code=village_code)
         ring.users[user] = _new_slot(ring, user, passphrase, key, kdf)
         if recovery_public_key is not None:
             ephemeral, wrapped = seal_to_recovery_key(
-                recovery_public_key, key, ring.recovery_associated_data()
+                recovery_public_key, cast(bytes, key), ring.recovery_associated_data()
             )
             ring.recovery = RecoverySlot(ephemeral, wrapped)
         path.parent.mkdir(parents=True, exist_ok=True)
-        ring.save(keyring_path(path))
-        return cls._open(path, ring, key, user, forms)
+        lock = StoreLock(path).acquire()
+        try:
+            if path.exists():  # made by another window while we derived the key
+                raise FileExistsError("a data file already exists there")
+            ring.save(keyring_path(path))
+            return cls._open(path, ring, key, user, forms, lock, create=True)
+        except BaseException:
+            lock.release()
+            raise
 
     @classmethod
     def unlock(
@@ -130,6 +161,24 @@ class Store:
         ring_path = keyring_path(path)
         if not path.exists():
             raise StoreCorrupt("the data file is missing")
+        if path.stat().st_size == 0:  # told before a passphrase is spent on it (open_encrypted checks too)
+            raise StoreCorrupt("the data file is empty (damaged or replaced)")
+        # Held from before the try until the store is closed: tries from several windows or
+        # threads run one after the other, each counted, and an open store is nobody else's.
+        lock = StoreLock(path).acquire(LOCK_WAIT_SECONDS)
+        try:
+            ring, key = cls._try_passphrase(ring_path, user, passphrase, now)
+            return cls._open(path, ring, key, user, forms, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @staticmethod
+    def _try_passphrase(
+        ring_path: Path, user: str, passphrase: str, now: Callable[[], float]
+    ) -> tuple[KeyRing, bytearray]:
+        """The key ring and the database key, or WrongPassphrase / UnlockDelayed with the failure
+        counted. Called with the store's lock held."""
         try:
             ring = KeyRing.load(ring_path)
         except FileNotFoundError as exc:
@@ -138,9 +187,16 @@ class Store:
         if slot is None:
             raise UnknownUser()
         failures = ring.failures.get(user, Failures())
-        wait = failure_delay(failures.count) - (now() - failures.last)
+        delay = failure_delay(failures.count)
+        at = now()
+        if delay > 0 and at < failures.last:
+            # The clock went back (a dead CMOS battery, a manual fix): count the wait from now, so
+            # a jump of a day costs at most one delay, not the day.
+            ring.failures[user] = failures = Failures(failures.count, at)
+            ring.save(ring_path)
+        wait = delay - (at - failures.last)
         if wait > 0:
-            raise UnlockDelayed(wait)
+            raise UnlockDelayed(min(wait, delay))
         kek = derive_kek(_secret(passphrase), slot.salt, slot.kdf)
         key = unwrap(kek, slot.wrapped, ring.user_associated_data(user))
         if key is None:
@@ -150,7 +206,7 @@ class Store:
         if failures.count:
             ring.failures.pop(user, None)
             ring.save(ring_path)
-        return cls._open(path, ring, key, user, forms)
+        return ring, bytearray(key)
 
     @classmethod
     def recover(
@@ -169,11 +225,34 @@ class Store:
         ``key_passphrase`` opens the county's private key file when it is encrypted (it should be).
         """
         path = Path(path)
+        lock = StoreLock(path).acquire(LOCK_WAIT_SECONDS)
+        try:
+            return cls._recover(
+                path, lock, recovery_private_key_pem, new_user, new_passphrase, key_passphrase, kdf, forms
+            )
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _recover(
+        cls,
+        path: Path,
+        lock: StoreLock,
+        recovery_private_key_pem: bytes,
+        new_user: str,
+        new_passphrase: str,
+        key_passphrase: bytes | None,
+        kdf: KdfParams | None,
+        forms: Forms | None,
+    ) -> Store:
+        if not path.exists():
+            raise StoreCorrupt("the data file is missing")
         ring = KeyRing.load(keyring_path(path))
         if ring.recovery is None:
             raise RecoveryFailed("this store was made without a county recovery key")
         try:
-            key = open_with_recovery_key(
+            opened = open_with_recovery_key(
                 recovery_private_key_pem,
                 ring.recovery.ephemeral_public,
                 ring.recovery.wrapped,
@@ -182,25 +261,42 @@ class Store:
             )
         except RecoveryKeyError as exc:
             raise RecoveryFailed(str(exc)) from exc
-        if key is None:
+        if opened is None:
             raise RecoveryFailed("the county key given does not open this store")
+        key = bytearray(opened)
         ring.users[new_user] = _new_slot(ring, new_user, new_passphrase, key, kdf or KdfParams.tuned())
         ring.failures.pop(new_user, None)
-        ring.save(keyring_path(path))
-        store = cls._open(path, ring, key, new_user, forms)
-        store.audit("recovered", "passphrase reset with the county recovery key")
+        # Opened before the new slot is written: a damaged file changes nothing in the key ring.
+        store = cls._open(path, ring, key, new_user, forms, lock)
+        try:
+            ring.save(keyring_path(path))
+            store.audit("recovered", "passphrase reset with the county recovery key")
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @classmethod
-    def _open(cls, path: Path, ring: KeyRing, key: bytes, user: str, forms: Forms | None) -> Store:
-        conn = open_encrypted(path, key)
+    def _open(
+        cls,
+        path: Path,
+        ring: KeyRing,
+        key: bytearray,
+        user: str,
+        forms: Forms | None,
+        lock: StoreLock,
+        *,
+        create: bool = False,
+    ) -> Store:
+        conn = open_encrypted(path, key, create=create)
         db = Database(conn)
         try:
             migrate(db)
-        except Exception:
+            return cls(path, ring, key, db, user, forms or load_forms(), lock)
+        except BaseException:
             db.close()
+            key[:] = bytes(len(key))
             raise
-        return cls(path, ring, key, db, user, forms or load_forms())
 
     # -- users and keys ---------------------------------------------------------------------------
 
@@ -210,9 +306,7 @@ class Store:
     def add_user(self, user: str, passphrase: str, kdf: KdfParams | None = None) -> None:
         if user in self._ring.users:
             raise ValueError("that local user already exists")
-        self._ring.users[user] = _new_slot(
-            self._ring, user, passphrase, bytes(self._key), kdf or KdfParams.tuned()
-        )
+        self._ring.users[user] = _new_slot(self._ring, user, passphrase, self._key, kdf or KdfParams.tuned())
         self._ring.save(keyring_path(self.path))
         self.audit("user_added", user)
 
@@ -224,7 +318,7 @@ class Store:
         kek = derive_kek(_secret(old), slot.salt, slot.kdf)
         if unwrap(kek, slot.wrapped, self._ring.user_associated_data(user)) is None:
             raise WrongPassphrase(0)
-        self._ring.users[user] = _new_slot(self._ring, user, new, bytes(self._key), kdf or slot.kdf)
+        self._ring.users[user] = _new_slot(self._ring, user, new, self._key, kdf or slot.kdf)
         self._ring.save(keyring_path(self.path))
         self.audit("passphrase_changed", user)
 
@@ -248,12 +342,20 @@ class Store:
         return self._db
 
     def close(self) -> None:
-        """Lock: close the connection and forget the key."""
-        if self._db.conn is not None:
-            self.state_set("clock", self.clock.last)
-            self._db.close()
-        for i in range(len(self._key)):
-            self._key[i] = 0
+        """Lock: close the connection and forget the key, whatever state the file is in."""
+        try:
+            if self._db.conn is not None:
+                # Only a shortcut for the next unlock (the outbox keeps every stamp): a damaged
+                # page or a full disk must not keep the store open with its key in memory.
+                with suppress(StoreError):
+                    self.state_set("clock", self.clock.last)
+        finally:
+            try:
+                self._db.close()
+            finally:
+                self._key[:] = bytes(len(self._key))
+                if self._lock is not None:
+                    self._lock.release()
 
     def __enter__(self) -> Store:
         return self

@@ -1,6 +1,7 @@
 """Errors in plain words, grouped by what the UI does with them.
 
-* environment (disk, damaged file, no server, certificate): a message saying what to do;
+* environment (disk full, disk error, damaged file, store open in another window, no server,
+  certificate): a message saying what to do, nothing logged;
 * invalid input (ValidationFailed): shown inline by the form, not here;
 * interruption (Cancelled): nothing is shown;
 * bug (anything else): a short apology; the traceback goes to the log, which never holds record data.
@@ -10,12 +11,20 @@ Sync errors carry their own messages in Chinese and English (``sync.errors``).
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.storage import StoreCorrupt, StoreError, ValidationFailed
+from desktop.storage import (
+    StoreCorrupt,
+    StoreError,
+    StoreFull,
+    StoreInUse,
+    StoreUnavailable,
+    ValidationFailed,
+)
 from desktop.ui.i18n import current_language
 from desktop.ui.tasks import Cancelled
 from sync.errors import SyncError
@@ -35,6 +44,24 @@ def describe(exc: BaseException) -> str:
             "Errors",
             "The data file is damaged or was replaced, so it cannot be opened. "
             "Do not delete it; please call county IT.",
+        )
+    if isinstance(exc, StoreFull) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
+        return QCoreApplication.translate(
+            "Errors",
+            "The disk is full, so this was not saved. What you saved before is safe. "
+            "Free some space on the disk, then try again.",
+        )
+    if isinstance(exc, StoreInUse):
+        return QCoreApplication.translate(
+            "Errors",
+            "The village data is already open in another window of Village Data Desk. "
+            "Use that window, or close it first.",
+        )
+    if isinstance(exc, StoreUnavailable):
+        return QCoreApplication.translate(
+            "Errors",
+            "The computer could not read or write the data file (a disk error, or the disk is "
+            "read-only). What you saved before is safe; please call county IT if it happens again.",
         )
     if isinstance(exc, StoreError):
         return QCoreApplication.translate("Errors", "The data file could not be used.")

@@ -4,6 +4,10 @@ setting) runs when the server is reachable.
 
 A sync run uses the network pool; the sync service touches the store only in short transactions
 between network calls (the store serialises them), so typing goes on during a run.
+
+The UI thread never reads the store here: a run holds it for a whole pulled page at a time, and a
+read from a timer or callback would freeze the window until then. What the controller needs to
+know (server set? enrolled? last sync?) is read on the task runner's database thread first.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from desktop.services.sync_service import SyncService
+from desktop.services.sync_service import SyncService, describe_clock
 from desktop.ui.context import UiContext
+from desktop.ui.i18n import current_language
 from desktop.ui.parts import Host, Page, Part, Place
 from desktop.ui.status import StatusBar
 from desktop.ui.tasks import Task, TaskContext
@@ -38,6 +43,8 @@ class SyncController(QObject):
     enrolled = Signal(object)
     enroll_failed = Signal(object)
     state_changed = Signal()
+    clock_checked = Signal(float)
+    """Server time minus this laptop's (seconds), each time the server told it."""
 
     def __init__(self, ui: UiContext, service: SyncService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +108,7 @@ class SyncController(QObject):
         self.last_report = report
         self.online = True
         self.reachability.emit(True)
+        self.clock_checked.emit(float(report.clock_offset))
         self.ui.runner.run_db(self.ui.session.after_sync, name="after-sync")
         self.ui.bus.changed.emit("*")
         self.finished.emit(report)
@@ -117,12 +125,7 @@ class SyncController(QObject):
         self.state_changed.emit()
 
     def _auto_sync(self) -> None:
-        if (
-            self.service.store.is_open
-            and self.ui.settings.get("auto_sync")
-            and self.service.enrolled
-            and self.task is None
-        ):
+        if self.service.store.is_open and self.ui.settings.get("auto_sync") and self.task is None:
             self.check_reachable(then_sync=True)
 
     # -- reachability and enrollment ----------------------------------------------------------------
@@ -130,7 +133,17 @@ class SyncController(QObject):
         service = self.service
         if not service.store.is_open:  # locked since the timer was set: nothing to check for
             return
-        if not service.server_url:
+        # Read on the database thread: a sync run may hold the store for a while.
+        self.ui.runner.run_db(
+            lambda: (service.server_url, service.enrolled),
+            name="sync-setup",
+            on_done=lambda setup: self._check_reachable(setup, then_sync),
+        )
+
+    def _check_reachable(self, setup: tuple[str | None, bool], then_sync: bool) -> None:
+        service = self.service
+        url, enrolled = setup
+        if not url:
             self.online = None
             self.reachability.emit(None)
             return
@@ -139,7 +152,9 @@ class SyncController(QObject):
             was = self.online
             self.online = bool(result.online)
             self.reachability.emit(self.online)
-            auto = self.ui.settings.get("auto_sync") and service.enrolled
+            if self.online:
+                self.clock_checked.emit(float(result.clock_offset))
+            auto = self.ui.settings.get("auto_sync") and enrolled
             # Sync when asked, or when the server just came back and something is waiting.
             if self.online and auto and (then_sync or was is False):
                 self.sync_now()
@@ -190,7 +205,7 @@ def _cancelled() -> SyncError:
 
 
 class SyncPart(Part):
-    """The sync page, and the status bar kept current: online, last sync, open conflicts.
+    """The sync page, and the status bar kept current: online, last sync, the laptop's clock.
 
     ``settings_page``: when given, its automatic-sync switch takes effect at once.
     """
@@ -214,14 +229,28 @@ class SyncPart(Part):
 
     def attach(self, host: Host) -> None:
         super().attach(host)
-        controller, service = self.controller, self.service
+        controller = self.controller
         status = host.status_bar()
         assert isinstance(status, StatusBar)
         controller.reachability.connect(status.set_online)
         controller.state_changed.connect(host.refresh_pending)
-        controller.state_changed.connect(lambda: status.set_last_sync(service.last_sync))
-        status.set_last_sync(service.last_sync)
+        self.status = status
+        controller.state_changed.connect(self._show_last_sync)
+        controller.clock_checked.connect(self._show_clock)
+        self._show_last_sync()
         QTimer.singleShot(0, controller.check_reachable)
+
+    def _show_last_sync(self) -> None:
+        # On the database thread: never a store read on the UI thread (see the module note).
+        service = self.service
+        self.ui.runner.run_db(lambda: service.last_sync, name="last-sync", on_done=self.status.set_last_sync)
+
+    def _show_clock(self, offset: float) -> None:
+        text = describe_clock(offset, current_language())
+        if text:
+            self.status.showMessage(text)
+        else:
+            self.status.clearMessage()
 
     def _settings_changed(self, _on: bool) -> None:
         self.controller.apply_settings()

@@ -182,6 +182,18 @@
         <source>Village Data Desk</source>
         <translation>村级数据录入台</translation>
     </message>
+    <message>
+        <source>The disk is full, so this was not saved. What you saved before is safe. Free some space on the disk, then try again.</source>
+        <translation>磁盘已满，这次没有保存。之前保存的内容都是安全的。请先清理出一些磁盘空间，再试一次。</translation>
+    </message>
+    <message>
+        <source>The village data is already open in another window of Village Data Desk. Use that window, or close it first.</source>
+        <translation>村级数据已经在村级数据录入台的另一个窗口中打开。请使用那个窗口，或先把它关闭。</translation>
+    </message>
+    <message>
+        <source>The computer could not read or write the data file (a disk error, or the disk is read-only). What you saved before is safe; please call county IT if it happens again.</source>
+        <translation>电脑无法读取或写入数据文件（磁盘出错，或磁盘为只读）。之前保存的内容都是安全的；如果再次出现，请联系县信息中心。</translation>
+    </message>
 </context>
 <context>
     <name>ExcelPage</name>

@@ -238,6 +238,8 @@ def create_app(
             "status": "ok",
             "protocol": auth.request_version(request.headers),
             "protocols": list(SUPPORTED_VERSIONS),
+            # The server's clock, so a laptop whose clock is off can sign with it.
+            "server_time": store.now(),
         }
 
     @app.post(f"{API}/enroll")

@@ -98,7 +98,9 @@ class DeviceAuth:
             raise ApiError("device_revoked")
         now = self.store.now()
         if abs(now - timestamp) > MAX_SKEW_SECONDS:
-            raise ApiError("stale_request")
+            # The answer carries the server's time: a laptop whose clock is off signs again with
+            # it (nonces still stop replays), so a wrong clock is reported, not a blocked sync.
+            raise ApiError("stale_request", extra={"server_time": now})
         try:
             key = load_public_key_b64(row.public_key)
         except ValueError:  # pragma: no cover - keys are checked at enrollment

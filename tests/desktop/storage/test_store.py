@@ -63,6 +63,7 @@ def test_wrong_passphrase_opens_nothing_and_delay_grows(db_path: Path, kdf) -> N
 
 
 def test_unknown_user(store: Store, db_path: Path) -> None:
+    store.close()  # one store open at a time (test_store_lock)
     with pytest.raises(UnknownUser):
         Store.unlock(db_path, "li", PASS)
 
@@ -188,3 +189,30 @@ def test_recovery_with_a_passphrase_protected_county_key(db_path: Path, kdf) -> 
     ):
         pass
     Store.unlock(db_path, "wang", "reset by county").close()
+
+
+def test_the_raw_key_never_passes_through_sql_text(db_path: Path, kdf, monkeypatch) -> None:
+    """The key is handed to SQLCipher by sqlite3_key from a zeroed bytearray, never as the text of
+    a PRAGMA (an immutable str, kept by the sqlite3 module's statement cache for the connection's
+    life). Every statement of every connection the store opens is traced."""
+    import sqlcipher3
+
+    from desktop.storage import database
+
+    statements: list[str] = []
+    real_connect = sqlcipher3.connect
+
+    def traced_connect(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(database.sqlcipher3, "connect", traced_connect)
+    with Store.create(db_path, "wang", PASS, VILLAGE, kdf=kdf) as s:
+        key_hex = bytes(s._key).hex()
+        s.household.create(household())
+    with Store.unlock(db_path, "wang", PASS) as s:
+        assert s.household.count() == 1
+        assert s.db.query("PRAGMA cipher_memory_security")[0][0] == ("1" if database.MEMORY_SECURITY else "0")
+    assert statements and not [q for q in statements if "key" in q.lower() and "x'" in q.lower()]
+    assert not [q for q in statements if key_hex in q.lower()]

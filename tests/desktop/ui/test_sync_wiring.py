@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -37,3 +38,68 @@ def test_a_wrong_code_reports_enroll_failed_and_configure_reports_state(
         controller.enroll("not-a-real-code", sync_after=False)
     assert isinstance(failed.args[0], Exception)
     assert not controller.service.enrolled
+
+
+@pytest.fixture
+def county_server(tmp_path) -> Iterator[embedded.EmbeddedServer]:
+    server = embedded.start(tmp_path / "county2.sqlite3")
+    admin.add_village(server.store, VILLAGE, "测试村")
+    yield server
+    server.stop()
+
+
+def test_the_ui_thread_never_reads_the_store_for_sync_state(
+    qtbot, ui: UiContext, county_server, tmp_path
+) -> None:
+    """A sync run holds the store for whole pages at a time: the controller's timers and callbacks
+    must read it through the task runner's database thread, or the window freezes meanwhile.
+    Every statement the store runs is traced with the thread that ran it."""
+    from sync.server import enroll
+
+    county_url = county_server.url
+    window = open_main_window(qtbot, ui, tmp_path)
+    main = threading.get_ident()
+    on_ui_thread: list[str] = []
+
+    def trace(sql: str) -> None:
+        if threading.get_ident() == main:
+            on_ui_thread.append(sql)
+
+    ui.session.store.db.conn.set_trace_callback(trace)
+    ui.settings.set("auto_sync", True)
+    controller = window.add_part(SyncPart(ui)).controller
+    with qtbot.waitSignal(controller.state_changed, timeout=5000):
+        controller.configure(county_url)
+    with qtbot.waitSignal(controller.reachability, timeout=5000):
+        controller.check_reachable()
+    with qtbot.waitSignal(controller.finished, timeout=20000):
+        controller.enroll(enroll.issue_code(county_server.store, VILLAGE), sync_after=True)
+    qtbot.waitUntil(lambda: controller.task is None, timeout=5000)
+    with qtbot.waitSignal(controller.finished, timeout=20000):
+        controller.auto_timer.timeout.emit()  # the automatic sync: reachability, then a run
+    controller.reach_timer.timeout.emit()
+    qtbot.waitUntil(lambda: controller.task is None, timeout=5000)
+    qtbot.wait(200)  # callbacks queued behind the last signals
+    ui.session.store.db.conn.set_trace_callback(None)
+    assert on_ui_thread == [], "\n".join(on_ui_thread)
+
+
+def test_a_wrong_laptop_clock_is_shown_in_the_status_bar(
+    qtbot, ui: UiContext, county_server, tmp_path
+) -> None:
+    import time
+
+    window = open_main_window(qtbot, ui, tmp_path)
+    controller = window.add_part(SyncPart(ui)).controller
+    with qtbot.waitSignal(controller.state_changed, timeout=5000):
+        controller.configure(county_server.url)
+    qtbot.waitUntil(lambda: not ui.runner.busy, timeout=5000)  # the checks configuring started
+    assert window.status.currentMessage() == ""
+    county_server.store.clock = lambda: time.time() + 3 * 3600  # the laptop is 3 hours behind
+    with qtbot.waitSignal(controller.clock_checked, timeout=5000):
+        controller.check_reachable()
+    assert "3 hours" in window.status.currentMessage()
+    county_server.store.clock = time.time
+    with qtbot.waitSignal(controller.clock_checked, timeout=5000):
+        controller.check_reachable()
+    assert window.status.currentMessage() == ""

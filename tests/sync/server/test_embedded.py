@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import time
 from pathlib import Path
 
 import requests
@@ -48,13 +49,12 @@ def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
 def test_health_and_stop(tmp_path: Path) -> None:
     srv = embedded.start(tmp_path / "e.db")
     assert srv.url.startswith("http://127.0.0.1:") and srv.port > 0
+    health = requests.get(srv.url + "/api/v1/health", timeout=10).json()
+    # The server's clock, so a laptop whose clock is off can sign with it (issue 10, item 12).
+    assert abs(health.pop("server_time") - time.time()) < 5
     # ``protocol``: the version the server speaks with the asker; one sending no version header
     # is a laptop from protocol 1, which checks that this equals its own.
-    assert requests.get(srv.url + "/api/v1/health", timeout=10).json() == {
-        "status": "ok",
-        "protocol": 1,
-        "protocols": [1, PROTOCOL_VERSION],
-    }
+    assert health == {"status": "ok", "protocol": 1, "protocols": [1, PROTOCOL_VERSION]}
     asked = requests.get(
         srv.url + "/api/v1/health", headers={"X-Protocol-Version": str(PROTOCOL_VERSION)}, timeout=10
     )

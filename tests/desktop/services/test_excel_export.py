@@ -82,12 +82,13 @@ def test_every_list_and_the_indicators(store: Store, tmp_path: Path) -> None:
     income = book["家庭收入"]
     header = [c.value for c in income[1]]
     notes = [r[header.index("备注")] for r in income.iter_rows(min_row=2)]
-    assert [c.value for c in notes] == [t.strip() for t in TRICKY[:5]] and all(
-        c.data_type == "s" for c in notes
-    )
-    assert all(c.quotePrefix for c in notes)
+    assert all(c.data_type == "s" and c.quotePrefix for c in notes)
     amounts = [r[header.index("金额（元）")].value for r in income.iter_rows(min_row=2)]
-    assert amounts == [10_000.01, 10_000.02, 10_000.03, 10_000.04, 10_000.05]
+    # Records made in the same millisecond have no set order (UUIDv7): compare the rows as pairs.
+    assert sorted(zip(amounts, (c.value for c in notes), strict=True)) == [
+        (a, t.strip())
+        for a, t in zip((10_000.01, 10_000.02, 10_000.03, 10_000.04, 10_000.05), TRICKY[:5], strict=True)
+    ]
     assert {r[header.index("收入来源")].value for r in income.iter_rows(min_row=2)} == {"工资性收入"}
     service = dict(zip(*list(book["公共服务"].iter_rows(values_only=True)), strict=True))
     assert (

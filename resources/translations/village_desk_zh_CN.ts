@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>DateEditor</name>
+    <message>
+        <source>Pick from a calendar (Alt+Down)</source>
+        <translation>从日历中选择（Alt+下箭头）</translation>
+    </message>
+</context>
+<context>
     <name>EnrollPage</name>
     <message>
         <source>Enroll this laptop</source>
@@ -145,6 +152,33 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Discard the changes to this record?</source>
+        <translation>放弃对这条记录的修改吗？</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>放弃修改</translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation>继续编辑</translation>
+    </message>
+</context>
+<context>
+    <name>RecordForm</name>
+    <message>
+        <source>Fill in the fields marked *: {fields}</source>
+        <translation>请填写带 * 的项：{fields}</translation>
+    </message>
+    <message>
+        <source>{field}: type yuan with at most two decimals, for example 35000.50</source>
+        <translation>{field}：请以元为单位填写，最多两位小数，如 35000.50</translation>
+    </message>
+    <message>
+        <source>{field}: not a date; type it as 1953-02-19 or 19530219</source>
+        <translation>{field}：不是有效日期，请按 1953-02-19 或 19530219 填写</translation>
     </message>
 </context>
 <context>

@@ -163,7 +163,8 @@ class RecordForm(QWidget):
             cell.addWidget(editor)
             cell.addWidget(problem)
             grid.addWidget(label, row, col * 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
-            grid.addLayout(cell, row, col * 2 + 1)
+            # Top-aligned, so a message under one field does not push its neighbour off its label.
+            grid.addLayout(cell, row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)
             hint = f.hint(language)
             if hint:
                 editor.setToolTip(hint)

@@ -20,6 +20,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.pages.households import HouseholdsPage
 from desktop.ui.pages.records import RecordListPage
 from desktop.ui.status import StatusBar
+from desktop.ui.window_fit import place_window
 
 if TYPE_CHECKING:  # the sync parts load only when a session starts (attach_sync)
     from desktop.ui.pages.settings_page import SettingsPage
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(150)
+        self.nav.setFixedWidth(120)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.stack = QStackedWidget(self)
         for title, page in self.pages:
@@ -151,13 +152,11 @@ class MainWindow(QMainWindow):
     # -- geometry -------------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.qsettings.value("window/geometry")
-        if isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry)):
-            pass
-        else:
-            self.resize(1200, 760)
+        restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
+        place_window(self, self.geometry() if restored else None)
         state = self.qsettings.value("window/splitter")
         if isinstance(state, QByteArray | bytes):
-            self.households.splitter.restoreState(QByteArray(state))
+            self.households.restore_splitter(QByteArray(state))
 
     def save_geometry(self) -> None:
         self.qsettings.setValue("window/geometry", self.saveGeometry())

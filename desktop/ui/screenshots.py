@@ -16,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QRect, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -26,7 +26,10 @@ from desktop.ui.app import DeskApp
 from desktop.ui.launch import make_qapp
 from desktop.ui.main_window import MainWindow
 from desktop.ui.unlock import UnlockDialog
+from desktop.ui.window_fit import fit_rect
 from desktop.ui.wizard import SetupWizard
+
+LAPTOP_AVAILABLE = QRect(0, 0, 1366, 768 - 40)
 
 
 def _wait(ms: int = 300, until: Callable[[], bool] | None = None, timeout_ms: int = 20000) -> None:
@@ -105,7 +108,8 @@ def render(out: Path) -> list[Path]:
         _wait(until=lambda: desk.window is not None)
         window = desk.window
         assert isinstance(window, MainWindow)
-        window.resize(1280, 800)
+        # As on a 1366x768 laptop with a 40-pixel taskbar, the window sized as the app sizes it.
+        window.setGeometry(fit_rect(None, LAPTOP_AVAILABLE))
         page = window.households
         _wait(until=lambda: page.list.model.total() > 0)
         page.list.select(page.list.model.id_at(2) or "")

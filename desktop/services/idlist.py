@@ -150,6 +150,15 @@ class IdList(Sequence[str]):
             return IdList(strs=self._strs[:i] + self._strs[i + 1 :])
         return IdList(self._packed[: i * _WIDTH] + self._packed[(i + 1) * _WIDTH :])
 
+    def inserted(self, i: int, record_id: str) -> IdList:
+        """A copy with ``record_id`` at position ``i`` (an unselected list only)."""
+        assert self._sel is None
+        raw = _pack(record_id) if self._strs is None else None
+        if raw is None:
+            strs = self._as_strs()
+            return IdList(strs=(*strs[:i], record_id, *strs[i:]))
+        return IdList(self._packed[: i * _WIDTH] + raw + self._packed[i * _WIDTH :])
+
     def plus(self, record_id: str) -> IdList:
         """A copy with ``record_id`` added at the end (an unselected list only)."""
         assert self._sel is None

@@ -27,6 +27,7 @@ from operator import contains
 from typing import Any
 
 from desktop.services.idlist import IdList, IdListBuilder
+from desktop.services.list_order import list_orders, where_sql
 from desktop.storage import Store
 
 _SEP = "\u0001"
@@ -109,10 +110,14 @@ class _Index:
             self.starts = self.starts[: i + 1] + tail
         self.forget_last()
 
-    def append(self, record_id: str, key: str) -> None:
-        self.ids = self.ids.plus(record_id)
-        self.blob += key.encode() + b"\n"
-        self.starts.append(len(self.blob))
+    def insert(self, i: int, record_id: str, key: str) -> None:
+        """Put a record at position ``i`` (its place in list order)."""
+        at = self.starts[i]
+        new = key.encode() + b"\n"
+        self.blob[at:at] = new
+        tail = array("I", (x + len(new) for x in self.starts[i:]))
+        self.starts = self.starts[:i] + array("I", [at]) + tail
+        self.ids = self.ids.inserted(i, record_id)
         self.forget_last()
 
     def forget_last(self) -> None:
@@ -129,27 +134,20 @@ def _key(parts: Iterable[str | None]) -> str:
 
 
 # The search fields of each entity, with the household's number and head (and a service's person)
-# joined in by the database, streamed in list order: households by number (how the village
-# register is kept), the rest in entry order (ids are UUIDv7).
-_QUERIES = {
-    "household": "SELECT id, household_no, head_name, address FROM household WHERE deleted = 0"
-    " ORDER BY household_no, id",
-    "person": "SELECT p.id, p.name, p.resident_id, h.household_no, h.head_name FROM person p"
-    " LEFT JOIN household h ON h.id = p.household_id AND h.deleted = 0"
-    " WHERE p.deleted = 0 ORDER BY p.id",
-    "income": "SELECT i.id, h.household_no, h.head_name, i.note FROM income i"
-    " LEFT JOIN household h ON h.id = i.household_id AND h.deleted = 0"
-    " WHERE i.deleted = 0 ORDER BY i.id",
-    "service": "SELECT s.id, h.household_no, h.head_name, p.name, s.provider FROM service s"
-    " LEFT JOIN household h ON h.id = s.household_id AND h.deleted = 0"
-    " LEFT JOIN person p ON p.id = s.person_id AND p.deleted = 0"
-    " WHERE s.deleted = 0 ORDER BY s.id",
+# joined in by the database, streamed in list order (``desktop.services.list_order``).
+_COLUMNS = {
+    "household": "household.id, household.household_no, household.head_name, household.address",
+    "person": "p.id, p.name, p.resident_id, h.household_no, h.head_name",
+    "income": "i.id, h.household_no, h.head_name, i.note",
+    "service": "s.id, h.household_no, h.head_name, sp.name, s.provider",
 }
 
 
 class SearchService:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._forms = store.forms
+        self._orders = list_orders(store.forms)
         self._indexes: dict[str, _Index] = {}
         self._lock = threading.RLock()
 
@@ -161,7 +159,7 @@ class SearchService:
         """
         needle = _fold(text.strip()).encode()
         if where:
-            ids = self.store.repository(entity).ids(**where)
+            ids = self._ids_where(entity, where)
             if not needle:
                 return IdList.of(ids)
             with self._lock:
@@ -192,14 +190,13 @@ class SearchService:
                 return
             record = self.store.repository(entity).get(record_id)
             pos = index.ids.position(record_id)
-            if record is not None and not record.get("deleted"):
-                key = self._key_builder(entity)(record)
-                if pos is not None:
-                    index.replace(pos, key)
-                else:
-                    index.append(record_id, key)
-            elif pos is not None:
+            if pos is not None:
                 index.replace(pos, None)
+            if record is not None and not record.get("deleted"):
+                # Its place may have changed (a new head, a corrected birth date): counted afresh.
+                order = self._orders[entity]
+                at = self.store.db.execute(order.position_sql(), [record_id]).fetchone()[0]
+                index.insert(min(int(at), len(index)), record_id, self._key_builder(entity)(record))
 
     def invalidate(self, entity: str | None = None) -> None:
         with self._lock:
@@ -221,8 +218,14 @@ class SearchService:
         # One transaction: a consistent snapshot, and no other thread's statement on the connection
         # while the cursor is being read. Streamed: the rows are never all in memory at once.
         with self.store.atomic():
-            cursor = self.store.db.execute(_QUERIES[entity])
+            cursor = self.store.db.execute(self._orders[entity].select(_COLUMNS[entity]))
             return _Index((row[0], _key(row[1:])) for row in cursor)
+
+    def _ids_where(self, entity: str, where: dict[str, Any]) -> list[str]:
+        """Ids of the listed records with these field values (a household's members...), in list order."""
+        order = self._orders[entity]
+        clause, params = where_sql(order, self._forms, entity, where)
+        return [row[0] for row in self.store.db.execute(order.select(f"{order.alias}.id", clause), params)]
 
     def _key_builder(self, entity: str) -> Callable[[dict[str, Any]], str]:
         def household_text(household_id: str | None) -> str:

@@ -37,7 +37,7 @@ def village(store: Store) -> dict[str, str]:
 
 
 def in_order(*ids: str) -> list[str]:
-    """Persons are listed in entry order, that is by id (UUIDv7)."""
+    """The order these tests make their persons in is also household order (see test_list_order)."""
     return sorted(ids)
 
 

@@ -8,8 +8,8 @@ gone come last.
 
 Each entity's order is a list of SQL sort keys over the same ``FROM`` the search index is read
 with, so one query streams the index in list order, and a record written later finds its place by
-counting the records whose keys sort before its own (a row-value comparison), without re-reading
-the list.
+a binary search over the index, reading the keys of about 17 records for 100,000 (SQLite compares
+text as UTF-8 bytes, which orders as Python compares ``str``).
 """
 
 from __future__ import annotations
@@ -39,13 +39,9 @@ class ListOrder:
         more = f" AND {where}" if where else ""
         return f"SELECT {columns} FROM {self.from_} WHERE {self.live}{more} ORDER BY {self.order_by}"
 
-    def position_sql(self) -> str:
-        """How many listed records sort before the record with the given id (one parameter)."""
-        keys = ", ".join(self.keys)
-        return (
-            f"SELECT count(*) FROM {self.from_} WHERE {self.live} AND ({keys}) <"
-            f" (SELECT {keys} FROM {self.from_} WHERE {self.alias}.id = ?)"
-        )
+    def key_sql(self) -> str:
+        """The sort keys of one record (one parameter: its id)."""
+        return f"SELECT {self.order_by} FROM {self.from_} WHERE {self.alias}.id = ?"
 
 
 def _rank(forms: Forms, entity: str, field: str, column: str) -> str:

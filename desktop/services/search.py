@@ -193,10 +193,9 @@ class SearchService:
             if pos is not None:
                 index.replace(pos, None)
             if record is not None and not record.get("deleted"):
-                # Its place may have changed (a new head, a corrected birth date): counted afresh.
-                order = self._orders[entity]
-                at = self.store.db.execute(order.position_sql(), [record_id]).fetchone()[0]
-                index.insert(min(int(at), len(index)), record_id, self._key_builder(entity)(record))
+                # Its place may have changed (a new head, a corrected birth date): found afresh.
+                at = self._place(entity, index, record_id)
+                index.insert(at, record_id, self._key_builder(entity)(record))
 
     def invalidate(self, entity: str | None = None) -> None:
         with self._lock:
@@ -220,6 +219,25 @@ class SearchService:
         with self.store.atomic():
             cursor = self.store.db.execute(self._orders[entity].select(_COLUMNS[entity]))
             return _Index((row[0], _key(row[1:])) for row in cursor)
+
+    def _place(self, entity: str, index: _Index, record_id: str) -> int:
+        """Where ``record_id`` goes in ``index`` (list order): a binary search on the sort keys."""
+        sql = self._orders[entity].key_sql()
+
+        def key(rid: str) -> tuple[Any, ...] | None:
+            row = self.store.db.execute(sql, [rid]).fetchone()
+            return tuple(row) if row is not None else None
+
+        mine = key(record_id)
+        low, high = 0, len(index)
+        while low < high and mine is not None:
+            middle = (low + high) // 2
+            theirs = key(index.ids[middle])
+            if theirs is None or theirs < mine:
+                low = middle + 1
+            else:
+                high = middle
+        return low
 
     def _ids_where(self, entity: str, where: dict[str, Any]) -> list[str]:
         """Ids of the listed records with these field values (a household's members...), in list order."""

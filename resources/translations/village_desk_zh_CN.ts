@@ -200,6 +200,10 @@
         <translation>Ctrl+N</translation>
     </message>
     <message>
+        <source>Ctrl+M</source>
+        <translation>Ctrl+M</translation>
+    </message>
+    <message>
         <source>Del</source>
         <translation>Del</translation>
     </message>
@@ -216,8 +220,8 @@
         <translation>搜索户号或户主  (Ctrl+F)</translation>
     </message>
     <message>
-        <source>Add member (Ctrl+M)</source>
-        <translation>添加成员 (Ctrl+M)</translation>
+        <source>Add member</source>
+        <translation>添加成员</translation>
     </message>
     <message>
         <source>Add income</source>

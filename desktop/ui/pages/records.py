@@ -108,7 +108,7 @@ class RecordListPage(QWidget):
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
-        self.new_button.setToolTip(self.tr("Ctrl+N"))
+        self.new_button.setToolTip(self.tr("Ctrl+M") if compact and entity == "person" else self.tr("Ctrl+N"))
         self.delete_button.setToolTip(self.tr("Del"))
 
         bar = QHBoxLayout()
@@ -143,7 +143,7 @@ class RecordListPage(QWidget):
 
     def _add_text(self) -> str:
         return {
-            "person": self.tr("Add member (Ctrl+M)"),
+            "person": self.tr("Add member"),
             "income": self.tr("Add income"),
             "service": self.tr("Add service"),
         }.get(self.entity, self.tr("New"))

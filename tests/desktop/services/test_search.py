@@ -117,4 +117,4 @@ def test_a_search_with_many_hits_finds_what_a_plain_test_finds() -> None:
         assert len(found) == len(expected) and [found[i] for i in range(len(found))] == expected
         assert all(found.position(record_id) == row for row, record_id in enumerate(expected))
     assert isinstance(index.search("王".encode()), MaskedIdList)  # many hits: the marking pass ran
-    assert index.search("\x02".encode()) == []  # the mark byte itself is never a hit
+    assert index.search(b"\x02") == []  # the mark byte itself is never a hit

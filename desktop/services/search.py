@@ -252,8 +252,9 @@ class SearchService:
         # One transaction: a consistent snapshot, and no other thread's statement on the connection
         # while the cursor is being read. Streamed: the rows are never all in memory at once.
         with self.store.atomic():
-            cursor = self.store.db.execute(self._orders[entity].select(_COLUMNS[entity]))
-            return _Index((row[0], _key(row[1:])) for row in cursor)
+            queries = self._orders[entity].stream(_COLUMNS[entity])
+            rows = (row for sql in queries for row in self.store.db.execute(sql))
+            return _Index((row[0], _key(row[1:])) for row in rows)
 
     def _place(self, entity: str, index: _Index, record_id: str) -> int:
         """Where ``record_id`` goes in ``index`` (list order): a binary search on the sort keys."""

@@ -108,3 +108,14 @@ def test_income_and_services_household_by_household(session: Session) -> None:
     ]
     assert session.ids("service") == [services[2], services[1], services[0]]
     assert SearchService(session.store).ids("service") == session.ids("service")
+
+
+def test_records_of_a_deleted_household_come_last(session: Session) -> None:
+    made = _village(session)
+    session.ids("person")
+    session.delete("household", made["h1"])  # its members stay, listed after every household
+    expected = [made["h2_head"], *(made[k] for k in H1_ORDER)]
+    assert session.ids("person") == expected
+    assert SearchService(session.store).ids("person") == expected
+    late = _member(session, made["h2"], "李小", "child", 27, 2001)
+    assert session.ids("person") == [made["h2_head"], late, *(made[k] for k in H1_ORDER)]

@@ -140,6 +140,25 @@ def render(out: Path) -> list[Path]:
         _wait(800)
         shots.append(_grab(window, out, "10-income"))
 
+        window.show_page(3)
+        _wait(800)
+        shots.append(_grab(window, out, "10b-services"))
+        services = window.services
+        services.new_record()
+        _wait(until=lambda: services.dialog is not None and services.dialog.save_button.isEnabled())
+        service = services.dialog
+        assert service is not None
+        for name, typed in (("date", "20240520"), ("amount_fen", "1200.505"), ("provider", "镇民政办")):
+            field = service.form.editors[name]
+            assert isinstance(field, QLineEdit)
+            field.setText(typed)
+            field.editingFinished.emit()
+        service.form.commit()
+        service.form.check()
+        shots.append(_grab(service, out, "10c-service-form-typed-date-bad-amount"))
+        service.form.editors["type"].setFocus()
+        service.reject()
+
         sync_page, controller = window.sync_page, window.sync_controller
         assert sync_page is not None and controller is not None  # attach_sync ran at unlock
         sync_index = next(i for i, (_t, p) in enumerate(window.pages) if p is sync_page)

@@ -9,14 +9,18 @@ enrollment code. Also used by the screenshots script and the benchmarks. No Qt h
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from desktop.storage import KdfParams, Store, ValidationFailed
+from desktop.storage import KdfParams, Store, StoreError, ValidationFailed
+from desktop.storage.errors import UnlockDelayed
+from desktop.storage.keyring import keyring_path
 from sync.sample_data import village
 
 DEMO_VILLAGE = "530102001001"
@@ -25,6 +29,8 @@ DEMO_USER = "demo"
 DEMO_PASSPHRASE = "demo-village-2025"  # noqa: S105 - the demo's published passphrase
 SERVICE_TYPES = ("medical_insurance", "pension", "subsidy", "health_check", "elderly_care_visit")
 INCOME_SOURCES = ("wages", "business", "property", "transfers")
+COMPLETE = "demo_complete"
+"""State key set when the demo village was made in full."""
 
 
 def populate(
@@ -113,7 +119,68 @@ def create_demo_store(path: Path, persons: int = 160, *, kdf: KdfParams | None =
         path, DEMO_USER, DEMO_PASSPHRASE, DEMO_VILLAGE, kdf=kdf or KdfParams.fast_for_tests()
     )
     populate(store, persons)
+    store.state_set(COMPLETE, True)
     return store
+
+
+def build_demo_store(
+    path: Path,
+    persons: int = 160,
+    *,
+    kdf: KdfParams | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Make the demo store at ``path`` whole, or not at all.
+
+    It is made in a folder beside ``path`` and moved into place only when complete (the key ring
+    last: a store exists only with both files), so a failure or a killed process never leaves a
+    half-made village that later demos would open. Whatever a failed attempt left is removed.
+    """
+    building = path.with_name(path.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        building.mkdir(parents=True)
+        made = building / path.name
+        store = Store.create(
+            made, DEMO_USER, DEMO_PASSPHRASE, DEMO_VILLAGE, kdf=kdf or KdfParams.fast_for_tests()
+        )
+        try:
+            populate(store, persons, progress=progress)
+            store.state_set(COMPLETE, True)
+        finally:
+            store.close()
+        ring = keyring_path(made)
+        for part in sorted(building.iterdir(), key=lambda f: f == ring):
+            os.replace(part, path.with_name(part.name))
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def demo_store_ready(path: Path) -> bool:
+    """Whether ``path`` holds a complete demo store. One that is not (left by an older version that
+    made the store in place and failed half-way) is removed, so the next start makes it afresh."""
+    if not Store.exists(path):
+        return False
+    complete = False
+    try:
+        store = Store.unlock(path, DEMO_USER, DEMO_PASSPHRASE)
+        try:
+            complete = bool(store.state_get(COMPLETE))
+        finally:
+            store.close()
+    except UnlockDelayed:
+        return True  # somebody typed a wrong passphrase at it: nothing to say it is half-made
+    except StoreError:
+        complete = False
+    if not complete:
+        remove_store(path)
+    return complete
+
+
+def remove_store(path: Path) -> None:
+    """Delete a (demo) store's files: the key ring first, so what is left is never taken for a store."""
+    for part in (keyring_path(path), path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+        part.unlink(missing_ok=True)
 
 
 @dataclass

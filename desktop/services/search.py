@@ -22,13 +22,17 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from itertools import compress, repeat
+from operator import contains
 from typing import Any
 
-from desktop.services.idlist import IdList, IdListBuilder
+from desktop.services.idlist import IdList, IdListBuilder, MaskedIdList
+from desktop.services.list_order import list_orders, where_sql
 from desktop.storage import Store
 
 _SEP = "\u0001"
-_CHUNK = 4096
+_NOT_MARK_OR_END = bytes(b for b in range(256) if b not in (0x02, 0x0A))
+_CHUNK = 16384
 """Records split at a time on a dense search (the pieces are short-lived, so kept few)."""
 
 
@@ -67,11 +71,12 @@ class _Index:
         if blob.count(text, 0, len(blob) // 8) * 8 > len(self) // 16:
             # Many hits (a digit, a common surname): testing every record beats a jump per hit. A
             # slice at a time, as str: ``in`` on a short str is 4x quicker than on bytes.
-            needle = text.decode()
+            # ``compress``/``map`` test a slice's records inside one C call (no bytecode per record).
+            needle = repeat(text.decode())
             for first in range(0, len(self), _CHUNK):
                 last = min(first + _CHUNK, len(self))
                 keys = blob[starts[first] : starts[last] - 1].decode().split("\n")
-                hits.extend([first + j for j, key in enumerate(keys) if needle in key])
+                hits.extend(compress(range(first, last), map(contains, keys, needle)))
             return hits
         pos = blob.find(text)
         while pos != -1:
@@ -79,6 +84,40 @@ class _Index:
             hits.append(i)
             pos = blob.find(text, starts[i + 1])
         return hits
+
+    def search(self, text: bytes) -> IdList:
+        """The records whose text holds ``text``, in list order.
+
+        Many hits (a digit, a common surname: most of 100,000 persons) are marked in the whole text
+        by a few C calls (``_marks``); few hits by a jump per hit, or, when ``text`` extends the last
+        text, by re-testing only the last hits.
+        """
+        last = self.last_hits
+        extends = last is not None and self.last_text and text.startswith(self.last_text)
+        if not (extends and last is not None and len(last) * 4 < len(self)) and self._dense(text):
+            mask = self._marks(text)
+            if mask is not None:
+                self.forget_last()  # a dense result is not re-tested: the next text is marked afresh
+                return MaskedIdList(self.ids, mask)
+        return self.ids.select(self.refine(text))
+
+    def _dense(self, text: bytes) -> bool:
+        """Whether many records match, estimated from the first eighth (counting all costs more)."""
+        blob = self.blob
+        return blob.count(text, 0, len(blob) // 8) * 8 > len(self) // 16
+
+    def _marks(self, text: bytes) -> bytes | None:
+        """One byte per record, 1 where its text holds ``text``: each hit becomes a \\x02 mark, then
+        everything but marks and line ends goes, a line's marks become 1 and a bare line end 0."""
+        if b"\x02" in text or b"\n" in text:
+            return None
+        if len(text) == 1:  # a digit or a letter: marked and stripped in one pass
+            keep = bytes(b for b in range(256) if b not in (text[0], 0x0A))
+            marked = self.blob.translate(bytes.maketrans(text, b"\x02"), keep)
+        else:
+            marked = self.blob.replace(text, b"\x02").translate(None, _NOT_MARK_OR_END)
+        flags = bytes(marked.replace(b"\x02\n", b"\x01").translate(None, b"\x02").replace(b"\n", b"\x00"))
+        return flags if len(flags) == len(self) else None
 
     def refine(self, text: bytes) -> array[int]:
         """Hits of ``text``, reusing the last search when ``text`` extends its text."""
@@ -106,10 +145,14 @@ class _Index:
             self.starts = self.starts[: i + 1] + tail
         self.forget_last()
 
-    def append(self, record_id: str, key: str) -> None:
-        self.ids = self.ids.plus(record_id)
-        self.blob += key.encode() + b"\n"
-        self.starts.append(len(self.blob))
+    def insert(self, i: int, record_id: str, key: str) -> None:
+        """Put a record at position ``i`` (its place in list order)."""
+        at = self.starts[i]
+        new = key.encode() + b"\n"
+        self.blob[at:at] = new
+        tail = array("I", (x + len(new) for x in self.starts[i:]))
+        self.starts = self.starts[:i] + array("I", [at]) + tail
+        self.ids = self.ids.inserted(i, record_id)
         self.forget_last()
 
     def forget_last(self) -> None:
@@ -117,8 +160,9 @@ class _Index:
 
 
 def _fold(text: str) -> str:
-    """Case-insensitive for the Latin parts (x in an ID, letters in household numbers); one line."""
-    return text.casefold().replace("\n", " ")
+    """Case-insensitive for the Latin parts (x in an ID, letters in household numbers); one line,
+    without the byte a dense search marks hits with (``_Index._marks``)."""
+    return text.casefold().replace("\n", " ").replace("\x02", " ")
 
 
 def _key(parts: Iterable[str | None]) -> str:
@@ -126,27 +170,20 @@ def _key(parts: Iterable[str | None]) -> str:
 
 
 # The search fields of each entity, with the household's number and head (and a service's person)
-# joined in by the database, streamed in list order: households by number (how the village
-# register is kept), the rest in entry order (ids are UUIDv7).
-_QUERIES = {
-    "household": "SELECT id, household_no, head_name, address FROM household WHERE deleted = 0"
-    " ORDER BY household_no, id",
-    "person": "SELECT p.id, p.name, p.resident_id, h.household_no, h.head_name FROM person p"
-    " LEFT JOIN household h ON h.id = p.household_id AND h.deleted = 0"
-    " WHERE p.deleted = 0 ORDER BY p.id",
-    "income": "SELECT i.id, h.household_no, h.head_name, i.note FROM income i"
-    " LEFT JOIN household h ON h.id = i.household_id AND h.deleted = 0"
-    " WHERE i.deleted = 0 ORDER BY i.id",
-    "service": "SELECT s.id, h.household_no, h.head_name, p.name, s.provider FROM service s"
-    " LEFT JOIN household h ON h.id = s.household_id AND h.deleted = 0"
-    " LEFT JOIN person p ON p.id = s.person_id AND p.deleted = 0"
-    " WHERE s.deleted = 0 ORDER BY s.id",
+# joined in by the database, streamed in list order (``desktop.services.list_order``).
+_COLUMNS = {
+    "household": "household.id, household.household_no, household.head_name, household.address",
+    "person": "p.id, p.name, p.resident_id, h.household_no, h.head_name",
+    "income": "i.id, h.household_no, h.head_name, i.note",
+    "service": "s.id, h.household_no, h.head_name, sp.name, s.provider",
 }
 
 
 class SearchService:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._forms = store.forms
+        self._orders = list_orders(store.forms)
         self._indexes: dict[str, _Index] = {}
         self._lock = threading.RLock()
 
@@ -158,18 +195,17 @@ class SearchService:
         """
         needle = _fold(text.strip()).encode()
         if where:
-            ids = self.store.repository(entity).ids(**where)
+            ids = self._ids_where(entity, where)
             if not needle:
                 return IdList.of(ids)
             with self._lock:
-                index = self._index(entity)
-                found = set(index.ids.select(index.find(needle)))
+                found = set(self._index(entity).search(needle))
             return IdList.of(i for i in ids if i in found)
         with self._lock:
             index = self._index(entity)
             if not needle:
                 return index.ids
-            return index.ids.select(index.refine(needle))
+            return index.search(needle)
 
     def count(self, entity: str) -> int:
         with self._lock:
@@ -189,14 +225,12 @@ class SearchService:
                 return
             record = self.store.repository(entity).get(record_id)
             pos = index.ids.position(record_id)
-            if record is not None and not record.get("deleted"):
-                key = self._key_builder(entity)(record)
-                if pos is not None:
-                    index.replace(pos, key)
-                else:
-                    index.append(record_id, key)
-            elif pos is not None:
+            if pos is not None:
                 index.replace(pos, None)
+            if record is not None and not record.get("deleted"):
+                # Its place may have changed (a new head, a corrected birth date): found afresh.
+                at = self._place(entity, index, record_id)
+                index.insert(at, record_id, self._key_builder(entity)(record))
 
     def invalidate(self, entity: str | None = None) -> None:
         with self._lock:
@@ -218,8 +252,34 @@ class SearchService:
         # One transaction: a consistent snapshot, and no other thread's statement on the connection
         # while the cursor is being read. Streamed: the rows are never all in memory at once.
         with self.store.atomic():
-            cursor = self.store.db.execute(_QUERIES[entity])
-            return _Index((row[0], _key(row[1:])) for row in cursor)
+            queries = self._orders[entity].stream(_COLUMNS[entity])
+            rows = (row for sql in queries for row in self.store.db.execute(sql))
+            return _Index((row[0], _key(row[1:])) for row in rows)
+
+    def _place(self, entity: str, index: _Index, record_id: str) -> int:
+        """Where ``record_id`` goes in ``index`` (list order): a binary search on the sort keys."""
+        sql = self._orders[entity].key_sql()
+
+        def key(rid: str) -> tuple[Any, ...] | None:
+            row = self.store.db.execute(sql, [rid]).fetchone()
+            return tuple(row) if row is not None else None
+
+        mine = key(record_id)
+        low, high = 0, len(index)
+        while low < high and mine is not None:
+            middle = (low + high) // 2
+            theirs = key(index.ids[middle])
+            if theirs is None or theirs < mine:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def _ids_where(self, entity: str, where: dict[str, Any]) -> list[str]:
+        """Ids of the listed records with these field values (a household's members...), in list order."""
+        order = self._orders[entity]
+        clause, params = where_sql(order, self._forms, entity, where)
+        return [row[0] for row in self.store.db.execute(order.select(f"{order.alias}.id", clause), params)]
 
     def _key_builder(self, entity: str) -> Callable[[dict[str, Any]], str]:
         def household_text(household_id: str | None) -> str:

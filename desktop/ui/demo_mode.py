@@ -1,12 +1,15 @@
 """``village-desk --demo``: a demo village and a county server on loopback, opened straight away.
 
 The demo keeps its own folder (``<data>/demo``) so it never touches real village data. The store is
-made once (user ``demo``, passphrase in ``desktop.services.demo``); the county server (SQLite, in the
+made once, whole or not at all (user ``demo``, passphrase in ``desktop.services.demo``; a failed
+attempt leaves nothing, so the next start makes it again); the county server (SQLite, in the
 same folder) is started on a free loopback port each time, so the demo's server address is set
 again on every start, and the laptop enrolls with a fresh code when it is not enrolled yet.
 """
 
 from __future__ import annotations
+
+import shutil
 
 from desktop.services import demo
 from desktop.services.settings import AppPaths
@@ -17,9 +20,12 @@ from desktop.ui.app import DeskApp
 
 def prepare_demo(paths: AppPaths) -> tuple[AppPaths, demo.DemoServer]:
     demo_paths = AppPaths.default(paths.demo_dir).ensure()
-    if not Store.exists(demo_paths.store_path):
-        demo.create_demo_store(demo_paths.store_path).close()
-    server = demo.start_demo_server(demo_paths.data_dir / "county")
+    county = demo_paths.data_dir / "county"
+    if not demo.demo_store_ready(demo_paths.store_path):
+        # A new demo village: its county starts afresh too (it would hold the last one's records).
+        shutil.rmtree(county, ignore_errors=True)
+        demo.build_demo_store(demo_paths.store_path)
+    server = demo.start_demo_server(county)
     return demo_paths, server
 
 

@@ -1,71 +1,108 @@
 """Editor widgets for form fields, and the delegate that moves values between them and the record.
 
 Values in the record are the schema's: text/choice/ref/date as ``str``, int and money as ``int``
-(money in fen; the editor shows yuan with two decimals), an empty optional field as ``None``.
+(money in fen; the editor shows and takes yuan with two decimals), an empty optional field as
+``None``. What cannot be read (``12.345`` yuan, ``1953-02-30``) stays in the record as the text typed,
+so the form shows a message for it and the record cannot be saved (``desktop.ui.input_formats``).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, QRegularExpression
-from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
+from PySide6.QtCore import QAbstractItemModel, QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QIntValidator, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QComboBox,
-    QDateEdit,
     QLineEdit,
     QStyledItemDelegate,
     QWidget,
 )
 
+from desktop.ui.input_formats import format_yuan, parse_date, parse_yuan
 from sync.schema import FieldDef
 
-EMPTY_DATE = QDate(1899, 12, 31)
-"""The minimum date of a date editor stands for "not entered" (shown blank)."""
+_ISO = "yyyy-MM-dd"
 
 
-def yuan_to_fen(text: str) -> int | str | None:
-    """``"12.5"`` -> 1250; ``""`` -> None; anything else is returned as text for the validator."""
-    text = text.strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return text
-    fen = amount * 100
-    if fen != fen.to_integral_value():
-        return text
-    return int(fen)
+class DateEditor(QLineEdit):
+    """A date typed as text: ``19530219``, ``1953-02-19`` or ``1953/2/19`` (shown as 1953-02-19).
 
-
-def fen_to_yuan(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, int):
-        return f"{value // 100}.{value % 100:02d}" if value >= 0 else f"-{fen_to_yuan(-value)}"
-    return str(value)
-
-
-class DateEditor(QDateEdit):
-    """A date editor that can be empty; typed as yyyy-MM-dd."""
+    One plain text field, so Tab leaves it (a ``QDateEdit`` walks its year, month and day sections
+    and keeps a half-typed date). Alt+Down or the calendar button picks the date from a calendar.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.setCalendarPopup(True)
-        self.setMinimumDate(EMPTY_DATE)
-        self.setSpecialValueText(" ")
-        self.setDate(EMPTY_DATE)
+        self.setMaxLength(16)
+        self.setPlaceholderText("1953-02-19")
+        self.calendar: QCalendarWidget | None = None
+        pick = self.addAction(_calendar_icon(), QLineEdit.ActionPosition.TrailingPosition)
+        pick.setObjectName("pick_date")
+        pick.setToolTip(self.tr("Pick from a calendar (Alt+Down)"))
+        pick.triggered.connect(self.show_calendar)
+        self.editingFinished.connect(self._tidy)
 
     def iso(self) -> str | None:
-        d = self.date()
-        return None if d == EMPTY_DATE else d.toString("yyyy-MM-dd")
+        """The ISO date typed, None when empty, or the text as typed when it is not a date."""
+        return parse_date(self.text())
 
     def set_iso(self, value: str | None) -> None:
-        d = QDate.fromString(value or "", "yyyy-MM-dd") if value else EMPTY_DATE
-        self.setDate(d if d.isValid() else EMPTY_DATE)
+        text = value or ""
+        if self.text() != text:
+            self.setText(text)
+
+    def _tidy(self) -> None:
+        """Show what was read: ``19530219`` becomes ``1953-02-19`` when the field is left."""
+        value = self.iso()
+        if value is not None and value != self.text() and QDate.fromString(value, _ISO).isValid():
+            self.setText(value)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            self.show_calendar()
+            return
+        super().keyPressEvent(event)
+
+    def show_calendar(self) -> None:
+        calendar = QCalendarWidget(self)
+        calendar.setObjectName("date_calendar")
+        calendar.setWindowFlags(Qt.WindowType.Popup)
+        day = QDate.fromString(self.iso() or "", _ISO)
+        if day.isValid():
+            calendar.setSelectedDate(day)
+        calendar.activated.connect(self._picked)
+        calendar.clicked.connect(self._picked)
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        self.calendar = calendar
+        calendar.show()
+        calendar.setFocus()
+
+    def _picked(self, day: QDate) -> None:
+        self.setText(day.toString(_ISO))
+        if self.calendar is not None:
+            self.calendar.close()
+            self.calendar.deleteLater()
+            self.calendar = None
+        self.setFocus()
+        self.editingFinished.emit()
+
+
+def _calendar_icon() -> QIcon:
+    """A small calendar sheet, drawn (no image file to ship)."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    color = QColor("#555555")
+    painter.setPen(color)
+    painter.drawRect(1, 2, 13, 12)
+    painter.fillRect(2, 3, 12, 3, color)
+    for x in (4, 7, 10):
+        for y in (8, 11):
+            painter.fillRect(x, y, 2, 2, color)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def make_editor(f: FieldDef, lang: str, parent: QWidget | None = None) -> QWidget:
@@ -80,10 +117,7 @@ def make_editor(f: FieldDef, lang: str, parent: QWidget | None = None) -> QWidge
             combo.addItem("", None)
         return combo
     if f.type == "date":
-        editor = DateEditor(parent)
-        if f.not_future:
-            editor.setMaximumDate(QDate.currentDate())
-        return editor
+        return DateEditor(parent)
     line = QLineEdit(parent)
     if f.type == "int":
         low = f.min if isinstance(f.min, int) else -(2**31)
@@ -91,8 +125,9 @@ def make_editor(f: FieldDef, lang: str, parent: QWidget | None = None) -> QWidge
         line.setValidator(QIntValidator(low, high, line))
         line.setMaxLength(12)
     elif f.type == "money":
-        line.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,10}([.]\d{0,2})?"), line))
-        line.setMaxLength(14)
+        # No key filter: what cannot be read as yuan gets a message when the field is left.
+        line.setMaxLength(20)
+        line.setAlignment(Qt.AlignmentFlag.AlignRight)
     elif f.type == "resident_id":
         line.setMaxLength(22)
     elif f.type == "phone":
@@ -121,6 +156,14 @@ class FieldDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._fields = fields
 
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        # The mapper makes this delegate every editor's event filter, and an item delegate takes
+        # Escape to close a table cell's editor: in a form that swallowed the key, so Escape never
+        # reached the dialog. Let it through.
+        if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
+            return False
+        return super().eventFilter(editor, event)
+
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         f = self._fields[index.column()]
         value = index.data()
@@ -134,7 +177,7 @@ class FieldDelegate(QStyledItemDelegate):
         elif isinstance(editor, DateEditor):
             editor.set_iso(value)
         elif isinstance(editor, QLineEdit):
-            text = fen_to_yuan(value) if f.type == "money" else ("" if value is None else str(value))
+            text = format_yuan(value) if f.type == "money" else ("" if value is None else str(value))
             if editor.text() != text:
                 editor.setText(text)
 
@@ -150,7 +193,7 @@ class FieldDelegate(QStyledItemDelegate):
         elif isinstance(editor, QLineEdit):
             text = editor.text()
             if f.type == "money":
-                value = yuan_to_fen(text)
+                value = parse_yuan(text)
             elif f.type == "int":
                 value = int(text) if text.strip().lstrip("-").isdigit() else (text.strip() or None)
             else:

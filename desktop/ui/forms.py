@@ -163,7 +163,8 @@ class RecordForm(QWidget):
             cell.addWidget(editor)
             cell.addWidget(problem)
             grid.addWidget(label, row, col * 2, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
-            grid.addLayout(cell, row, col * 2 + 1)
+            # Top-aligned, so a message under one field does not push its neighbour off its label.
+            grid.addLayout(cell, row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)
             hint = f.hint(language)
             if hint:
                 editor.setToolTip(hint)
@@ -200,7 +201,8 @@ class RecordForm(QWidget):
                 self.buffer.set_value(key, derived_value)
                 self._show_field(key, [])
         value = self.forms.normalize(self.entity, {name: self.buffer.value(name)}).get(name)
-        self._show_field(name, self.forms.validate_field(self.entity, name, value))
+        problems = self.forms.validate_field(self.entity, name, value)
+        self._show_field(name, self._as_typed({name: value}, problems))
         self.field_committed.emit(name)
 
     # -- data -------------------------------------------------------------------------------------
@@ -224,9 +226,35 @@ class RecordForm(QWidget):
         record = self.values()
         if record_id:
             record = {**record, "id": record_id}
-        problems = self.forms.validate(self.entity, record)
+        problems = self._as_typed(record, self.forms.validate(self.entity, record))
         self.show_problems(problems)
+        missing = [
+            self.form.field(p.field).label(self.language)
+            for p in problems
+            if p.code == "required" and p.field in self.problem_labels
+        ]
+        if missing:
+            text = self.tr("Fill in the fields marked *: {fields}").format(fields=", ".join(missing))
+            self.general.setText("\n".join(t for t in (text, self.general.text()) if t))
+            self.general.show()
+            self.problems_shown.emit()
         return problems
+
+    def _as_typed(self, record: dict[str, Any], problems: list[Problem]) -> list[Problem]:
+        """The schema speaks of whole fen and ISO dates; say what the official can type instead."""
+        out = []
+        for p in problems:
+            value = record.get(p.field)
+            f = self.form.field(p.field) if p.field in self.form.field_names else None
+            if f is not None and isinstance(value, str) and p.code in ("not_int", "not_date"):
+                text = (
+                    self.tr("{field}: type yuan with at most two decimals, for example 35000.50")
+                    if f.type == "money"
+                    else self.tr("{field}: not a date; type it as 1953-02-19 or 19530219")
+                ).format(field=f.label(self.language))
+                p = Problem(p.field, p.code, text, text)
+            out.append(p)
+        return out
 
     def set_ref_options(self, name: str, options: list[tuple[str, str]]) -> None:
         editor = self.editors[name]

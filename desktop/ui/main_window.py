@@ -12,6 +12,7 @@ from desktop.ui.pages.households import HouseholdsPage
 from desktop.ui.pages.records import RecordListPage
 from desktop.ui.parts import PagedWindow, Place
 from desktop.ui.status import StatusBar
+from desktop.ui.window_fit import place_window
 
 if TYPE_CHECKING:
     from desktop.ui.pages.settings_page import SettingsPage
@@ -96,13 +97,11 @@ class MainWindow(PagedWindow):
     # -- geometry -------------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.qsettings.value("window/geometry")
-        if isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry)):
-            pass
-        else:
-            self.resize(1200, 760)
+        restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
+        place_window(self, self.geometry() if restored else None)
         state = self.qsettings.value("window/splitter")
         if isinstance(state, QByteArray | bytes):
-            self.households.splitter.restoreState(QByteArray(state))
+            self.households.restore_splitter(QByteArray(state))
 
     def save_geometry(self) -> None:
         self.qsettings.setValue("window/geometry", self.saveGeometry())

@@ -98,7 +98,7 @@ class PagedWindow(QMainWindow):
         self.parts: list[Part] = []
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(150)
+        self.nav.setFixedWidth(120)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.stack = QStackedWidget(self)
         self.nav.currentRowChanged.connect(self.show_page)

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from desktop.services.session import Session
 from desktop.storage import ValidationFailed
@@ -42,6 +42,9 @@ class RecordDialog(QDialog):
         self.context = dict(context or {})
         self._saving = False
         self._loaded = False
+        self._original: dict[str, Any] = {}
+        self.confirm: QMessageBox | None = None
+        """The "discard changes?" question while it is open."""
         lang = current_language()
         label = session.forms[entity].label(lang)
         title = self.tr("Edit {form}") if record_id else self.tr("New {form}")
@@ -104,6 +107,7 @@ class RecordDialog(QDialog):
             self.reject()
             return
         self.form.set_record({**record, **self.context})
+        self._original = self.form.values()
         self._loaded = True
         self.save_button.setEnabled(True)
         first = self.form.first_editor()
@@ -164,6 +168,41 @@ class RecordDialog(QDialog):
     def _field_committed(self, name: str) -> None:
         if name == "household_id":  # the person choices follow the household
             self._load_references()
+
+    # -- cancelling -------------------------------------------------------------------------------
+    def has_changes(self) -> bool:
+        """Whether the editors hold anything other than what was loaded."""
+        return self._loaded and self.form.values() != self._original
+
+    def reject(self) -> None:
+        """Esc or Cancel: close, asking first when something was changed."""
+        if self._saving or self.confirm is not None:
+            return
+        if not self.has_changes():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            self.tr("Discard the changes to this record?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("confirm_discard")
+        box.button(QMessageBox.StandardButton.Discard).setText(self.tr("Discard changes"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Keep editing"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        self.confirm = box
+        box.finished.connect(self._discard_answered)
+        box.open()
+
+    def _discard_answered(self, result: int) -> None:
+        box, self.confirm = self.confirm, None
+        if box is not None:
+            box.deleteLater()
+        if result == QMessageBox.StandardButton.Discard:
+            super().reject()
 
     # -- saving -----------------------------------------------------------------------------------
     def accept(self) -> None:

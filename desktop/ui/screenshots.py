@@ -16,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QRect, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -28,7 +28,10 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.sync_wiring import SyncPart
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.unlock import UnlockDialog
+from desktop.ui.window_fit import fit_rect
 from desktop.ui.wizard import SetupWizard
+
+LAPTOP_AVAILABLE = QRect(0, 0, 1366, 768 - 40)
 
 
 def _wait(ms: int = 300, until: Callable[[], bool] | None = None, timeout_ms: int = 20000) -> None:
@@ -107,7 +110,8 @@ def render(out: Path) -> list[Path]:
         _wait(until=lambda: desk.window is not None)
         window = desk.window
         assert isinstance(window, MainWindow)
-        window.resize(1366, 768)
+        # As on a 1366x768 laptop with a 40-pixel taskbar, the window sized as the app sizes it.
+        window.setGeometry(fit_rect(None, LAPTOP_AVAILABLE))
         page = window.households
         _wait(until=lambda: page.list.model.total() > 0)
         page.list.select(page.list.model.id_at(2) or "")
@@ -137,6 +141,25 @@ def render(out: Path) -> list[Path]:
         window.show_page(2)
         _wait(800)
         shots.append(_grab(window, out, "10-income"))
+
+        window.show_page(3)
+        _wait(800)
+        shots.append(_grab(window, out, "10b-services"))
+        services = window.services
+        services.new_record()
+        _wait(until=lambda: services.dialog is not None and services.dialog.save_button.isEnabled())
+        service = services.dialog
+        assert service is not None
+        for name, typed in (("date", "20240520"), ("amount_fen", "1200.505"), ("provider", "镇民政办")):
+            field = service.form.editors[name]
+            assert isinstance(field, QLineEdit)
+            field.setText(typed)
+            field.editingFinished.emit()
+        service.form.commit()
+        service.form.check()
+        shots.append(_grab(service, out, "10c-service-form-typed-date-bad-amount"))
+        service.form.editors["type"].setFocus()
+        service.reject()
 
         sync = window.part(SyncPart)
         assert sync is not None  # the default parts were added at unlock

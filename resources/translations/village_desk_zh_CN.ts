@@ -19,6 +19,13 @@
     </message>
 </context>
 <context>
+    <name>DateEditor</name>
+    <message>
+        <source>Pick from a calendar (Alt+Down)</source>
+        <translation>从日历中选择（Alt+下箭头）</translation>
+    </message>
+</context>
+<context>
     <name>DuplicatesPage</name>
     <message>
         <source>Open</source>
@@ -787,6 +794,33 @@
         <source>{field}: yours {mine}, county {county}</source>
         <translation>{field}：您的数值 {mine}，县级 {county}</translation>
     </message>
+    <message>
+        <source>Discard the changes to this record?</source>
+        <translation>放弃对这条记录的修改吗？</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>放弃修改</translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation>继续编辑</translation>
+    </message>
+</context>
+<context>
+    <name>RecordForm</name>
+    <message>
+        <source>Fill in the fields marked *: {fields}</source>
+        <translation>请填写带 * 的项：{fields}</translation>
+    </message>
+    <message>
+        <source>{field}: type yuan with at most two decimals, for example 35000.50</source>
+        <translation>{field}：请以元为单位填写，最多两位小数，如 35000.50</translation>
+    </message>
+    <message>
+        <source>{field}: not a date; type it as 1953-02-19 or 19530219</source>
+        <translation>{field}：不是有效日期，请按 1953-02-19 或 19530219 填写</translation>
+    </message>
 </context>
 <context>
     <name>RecordListPage</name>
@@ -823,10 +857,6 @@
         <translation>搜索户号或户主  (Ctrl+F)</translation>
     </message>
     <message>
-        <source>Add member (Ctrl+M)</source>
-        <translation>添加成员 (Ctrl+M)</translation>
-    </message>
-    <message>
         <source>Add income</source>
         <translation>添加收入</translation>
     </message>
@@ -845,6 +875,14 @@
     <message>
         <source>A value of this record waits on the township&apos;s decision</source>
         <translation>该记录有数值正等待乡镇处理</translation>
+    </message>
+    <message>
+        <source>Ctrl+M</source>
+        <translation>Ctrl+M</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>添加成员</translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -79,14 +80,30 @@ class HouseholdsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.list)
         splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        self._splitter_placed = False
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.splitter = splitter
         self.show_household(None)
+
+    def restore_splitter(self, state: QByteArray) -> None:
+        """The division the official left (instead of the first-start one)."""
+        self._splitter_placed = self.splitter.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._splitter_placed and self.splitter.width() > 0:
+            # First start: the list as wide as its columns need (phones whole), the detail the rest,
+            # but never less than its members' columns need (resident IDs whole) when there is room.
+            self._splitter_placed = True
+            total = sum(self.splitter.sizes())
+            detail = self.members.needed_width() + 24
+            left = max(min(self.list.needed_width(), total - detail), total // 3)
+            self.splitter.setSizes([left, total - left])
 
     # -- the detail ---------------------------------------------------------------------------------
     def show_household(self, household_id: str | None) -> None:

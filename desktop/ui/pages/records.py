@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.column_widths import needed_width, size_columns
 from desktop.ui.columns import columns_for
 from desktop.ui.context import UiContext
 from desktop.ui.i18n import current_language
@@ -81,6 +82,8 @@ class RecordListPage(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setDefaultSectionSize(120)
+        self.columns = columns
+        size_columns(self.view, columns, current_language())
         self.view.activated.connect(lambda _index: self.edit_current())
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -105,7 +108,7 @@ class RecordListPage(QWidget):
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
-        self.new_button.setToolTip(self.tr("Ctrl+N"))
+        self.new_button.setToolTip(self.tr("Ctrl+M") if compact and entity == "person" else self.tr("Ctrl+N"))
         self.delete_button.setToolTip(self.tr("Del"))
 
         bar = QHBoxLayout()
@@ -121,10 +124,15 @@ class RecordListPage(QWidget):
         if compact:
             layout.setContentsMargins(0, 4, 0, 0)
             self.filter.hide()
+            self.view.verticalHeader().hide()  # a household's few rows need no numbers
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         ui.bus.changed.connect(self._data_changed)
         self._update_buttons()
+
+    def needed_width(self) -> int:
+        """Width at which every column shows whole."""
+        return needed_width(self.view, self.columns, current_language()) + 2 * self.view.lineWidth()
 
     def _placeholder(self) -> str:
         if self.entity == "household":
@@ -135,7 +143,7 @@ class RecordListPage(QWidget):
 
     def _add_text(self) -> str:
         return {
-            "person": self.tr("Add member (Ctrl+M)"),
+            "person": self.tr("Add member"),
             "income": self.tr("Add income"),
             "service": self.tr("Add service"),
         }.get(self.entity, self.tr("New"))

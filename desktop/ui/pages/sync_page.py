@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -24,6 +25,12 @@ from desktop.ui.i18n import current_language
 from desktop.ui.sync_wiring import SyncController
 from sync.engine import SyncReport
 from sync.errors import Cancelled
+
+
+def hand_focus(going: QWidget, to: QWidget) -> None:
+    """Move the keyboard focus from ``going`` (about to be disabled) to ``to``, if it has it."""
+    if going.hasFocus() or going.window().focusWidget() is going:
+        to.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class SyncPage(QWidget):
@@ -143,8 +150,11 @@ class SyncPage(QWidget):
         self.controller.sync_now()
 
     def _started(self) -> None:
-        self.sync_button.setEnabled(False)
+        # Enable Cancel first and hand it the focus: a disabled focused button passes the focus to
+        # the next field, which was the server address (text selected, one keystroke from lost).
         self.cancel_button.setEnabled(True)
+        hand_focus(self.sync_button, self.cancel_button)
+        self.sync_button.setEnabled(False)
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.result.setText(self.tr("Syncing…"))
@@ -182,6 +192,8 @@ class SyncPage(QWidget):
         self._idle()
 
     def _idle(self) -> None:
+        self.sync_button.setEnabled(True)  # it just ran, so it can run again (refresh re-checks)
+        hand_focus(self.cancel_button, self.sync_button)
         self.cancel_button.setEnabled(False)
         self.refresh()
 

@@ -51,3 +51,20 @@ def test_ids_that_are_not_canonical_uuids_are_kept_as_they_are() -> None:
     for record_id in odd:
         builder.append(record_id)
     assert builder.build() == odd
+
+
+def test_a_masked_list_reads_like_a_selection() -> None:
+    from array import array
+
+    from desktop.services.idlist import MaskedIdList
+
+    ids = [uuid7(1_700_000_000_000 + i) for i in range(50)]
+    base = IdList.of(ids)
+    mask = bytes(1 if i % 3 == 0 else 0 for i in range(50))
+    masked = MaskedIdList(base, mask)
+    selected = base.select(array("i", range(0, 50, 3)))
+    assert masked == selected and list(masked) == list(selected) and len(masked) == 17
+    assert masked[16] == ids[48] and masked[-1] == ids[48] and masked[2:4] == ids[6:10:3]
+    assert masked.position(ids[9]) == 3 and masked.position(ids[10]) is None
+    assert ids[12] in masked and ids[13] not in masked
+    assert masked.select([1, 2]) == [ids[3], ids[6]]

@@ -59,3 +59,22 @@ def test_money_is_shown_in_yuan() -> None:
     assert money_text(1234567) == "12,345.67"
     assert money_text(5) == "0.05"
     assert money_text(None) == ""
+
+
+def test_a_search_with_many_hits_feeds_the_model_as_a_plain_list_does(
+    qtbot, qtmodeltester, ui: UiContext
+) -> None:
+    from desktop.services.idlist import MaskedIdList
+
+    demo.populate(ui.session.store, 300, extras=False)
+    hits = ui.session.ids("person", "1")  # a digit: nearly every resident ID has one
+    assert isinstance(hits, MaskedIdList) and len(hits) > 200
+    model = _model(ui, "person")
+    model.CHUNK = 100
+    model.set_ids(hits)
+    qtmodeltester.check(model)
+    assert model.total() == len(hits) and [model.id_at(r) for r in range(100)] == list(hits)[:100]
+    model.ensure_shown(len(hits) - 1)
+    assert model.row_of(hits[-1]) == len(hits) - 1
+    with qtbot.waitSignal(model.rows_arrived):
+        model.data(model.index(len(hits) - 1, 0))

@@ -152,7 +152,9 @@ _WIDE = {"address": 28, "note": 28, "resident_id": 21, "head_name": 12, "name": 
 
 def _field_column(f: FieldDef, lang: str) -> Column:
     if f.type == "money":
-        return Column(f"{f.label(lang)}（{'元' if lang.startswith('zh') else 'yuan'}）", "yuan", 14)
+        label = f.label(lang)
+        unit = "（元）" if lang.startswith("zh") else " (yuan)"
+        return Column(label if label.endswith(("（元）", "(yuan)")) else label + unit, "yuan", 14)
     if f.type == "int":
         return Column(f.label(lang), "int", 8)
     return Column(f.label(lang), "text", _WIDE.get(f.name, 14))

@@ -71,14 +71,15 @@ def test_items_read_as_people_read_them_in_both_languages(county: County, income
         (item,) = zh.items().items
         assert (item.entity_label, item.field_label, item.record_title) == (
             "家庭收入",
-            "金额",
+            "金额（元）",
             "0031 · 欧阳春花",
         )
         assert (item.base.display, item.county.display) == ("1,000.00 元", "1,234.50 元")
         assert [v.display for v in item.village_values] == ["2,000.00 元"]
         assert item.village_values[0].device_name == "b" and item.age == "刚刚"
         (eng,) = en.items().items
-        assert (eng.entity_label, eng.field_label, eng.county.display) == ("Income", "Amount", "¥1,234.50")
+        english = (eng.entity_label, eng.field_label, eng.county.display)
+        assert english == ("Income", "Amount (yuan)", "¥1,234.50")
         assert eng.age == "just now"
         assert zh.sign_in(STAFF_USER, STAFF_PASSWORD).villages == {VILLAGE: "东村", "110105001002": "西村"}
 
@@ -104,7 +105,7 @@ def test_refusals_are_clear_and_change_nothing(county: County, income_item: str)
         assert (entry.display, entry.note, entry.field_label, entry.record_title) == (
             "1,500.00 元",
             "按工资单",
-            "金额",
+            "金额（元）",
             "0031 · 欧阳春花",
         )
         assert sorted(a.display for a in entry.set_aside) == ["1,234.50 元", "2,000.00 元"]

@@ -7,6 +7,8 @@ village-desk --recover COUNTY_KEY.pem --user NAME
                            county IT: set a new passphrase with the county recovery key
 --home DIR                 keep data and settings under DIR (also: VILLAGE_DESK_HOME)
 --lang zh_CN|en            interface language for this start (saved as the setting)
+--exit-when-ready [FILE]   show the first screen, write the time it was up (seconds since the epoch)
+                           to FILE or stdout, and exit: start-up measurement and a windowed smoke test
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", help="with --recover: the local user whose passphrase is set")
     parser.add_argument("--key-passphrase-env", help="with --recover: read the key's passphrase from VAR")
     parser.add_argument("--passphrase-env", help="with --recover: read the new passphrase from VAR")
+    parser.add_argument(
+        "--exit-when-ready",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="show the first screen, write when it was up to FILE (or stdout), and exit",
+    )
     return parser
 
 
@@ -80,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _recover(args)
     from desktop.ui.launch import run_app
 
-    return run_app(home=args.home, demo=args.demo, language=args.lang)
+    return run_app(home=args.home, demo=args.demo, language=args.lang, ready_report=args.exit_when_ready)
 
 
 if __name__ == "__main__":

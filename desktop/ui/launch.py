@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import sys
+import time
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -21,7 +23,15 @@ def make_qapp() -> QApplication:
     return app
 
 
-def run_app(home: str | None = None, *, demo: bool = False, language: str | None = None) -> int:
+def run_app(
+    home: str | None = None,
+    *,
+    demo: bool = False,
+    language: str | None = None,
+    ready_report: str | None = None,
+) -> int:
+    """Run the app. ``ready_report`` (``-`` for stdout, or a file): once the first screen is up,
+    write the time (seconds since the epoch) there and quit, as ``--exit-when-ready`` asks."""
     qapp = make_qapp()
     paths = AppPaths.default(home)
     demo_server = None
@@ -39,6 +49,8 @@ def run_app(home: str | None = None, *, demo: bool = False, language: str | None
     else:
         first = desk.start()
         first.show()
+    if ready_report:
+        QTimer.singleShot(0, lambda: _report_ready(ready_report))
     # Quit when the person closes the last window (a lock swaps windows without closing the last).
     qapp.lastWindowClosed.connect(lambda: QTimer.singleShot(0, _quit_if_idle))
     # Everything made so far (modules, widgets, forms) lives as long as the app: keep it out of the
@@ -49,6 +61,18 @@ def run_app(home: str | None = None, *, demo: bool = False, language: str | None
     if demo_server is not None:
         demo_server.stop()
     return code
+
+
+def _report_ready(where: str) -> None:
+    """The first screen is shown and the event loop runs: a person could type now."""
+    line = f"ready {time.time():.6f}\n"
+    if where == "-":
+        if sys.stdout is not None:  # a windowed Windows build has no stdout
+            sys.stdout.write(line)
+            sys.stdout.flush()
+    else:
+        Path(where).write_text(line, encoding="ascii")
+    QApplication.quit()
 
 
 def _quit_if_idle() -> None:

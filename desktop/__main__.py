@@ -2,6 +2,7 @@
 
 village-desk               first-run wizard, or the unlock screen
 village-desk --demo        a demo village and a local demo county server; opens straight in
+                           (needs the [server] extra; says what to install when it is missing)
 village-desk --self-test   smoke test of the install: encrypted store + form validators, no window
 village-desk --recover COUNTY_KEY.pem --user NAME
                            county IT: set a new passphrase with the county recovery key
@@ -87,6 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _self_test()
     if args.recover:
         return _recover(args)
+    if args.demo:
+        from sync.extras import missing_server_modules, server_extra_message
+
+        missing = missing_server_modules()
+        if missing:
+            print(server_extra_message("demo", missing), file=sys.stderr)
+            return 3
     from desktop.ui.launch import run_app
 
     return run_app(home=args.home, demo=args.demo, language=args.lang, ready_report=args.exit_when_ready)

@@ -68,3 +68,20 @@ def test_the_checker_catches_a_violation(tmp_path: Path) -> None:
     bad.write_text("from PySide6.QtCore import QObject\n")
     bad.write_text("import os\nfrom PySide6.QtCore import QObject\n")
     assert _offenders([bad], QT) == [f"{bad} imports PySide6.QtCore"]
+
+
+DEMO_MODULES = ("desktop/services/demo.py",)
+"""The only desktop modules that may start a county server (``village-desk --demo``); the server
+stack is the optional ``[server]`` extra, so nothing else in the app may need it."""
+
+
+def test_desktop_imports_the_server_only_in_the_demo() -> None:
+    paths = [p for p in _modules("desktop") if p.relative_to(ROOT).as_posix() not in DEMO_MODULES]
+    assert _offenders(paths, ("sync.server",)) == []
+    assert all((ROOT / m).is_file() for m in DEMO_MODULES)  # a renamed demo module updates this list
+
+
+def test_the_laptop_never_imports_the_server_stack_outside_sync_server() -> None:
+    stack = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "psycopg", "starlette")
+    paths = [p for p in _modules("desktop") + _modules("sync") if "sync/server" not in p.as_posix()]
+    assert _offenders(paths, stack) == []

@@ -126,8 +126,22 @@ class DemoServer:
         self.server.stop()
 
 
+class ServerExtraMissing(RuntimeError):
+    """The county server stack (the ``[server]`` extra) is not installed; the message says how."""
+
+
 def start_demo_server(folder: Path) -> DemoServer:
-    """A county server on loopback over SQLite in ``folder``, knowing the demo village."""
+    """A county server on loopback over SQLite in ``folder``, knowing the demo village.
+
+    Raises:
+        ServerExtraMissing: on a laptop install without the ``[server]`` extra.
+    """
+    from sync.extras import missing_server_modules, server_extra_message
+
+    missing = missing_server_modules()
+    if missing:
+        raise ServerExtraMissing(server_extra_message("demo", missing))
+    # The only place outside sync.server that imports it (tests/test_layering.py checks this).
     from sync.server import admin, embedded, enroll
 
     folder.mkdir(parents=True, exist_ok=True)

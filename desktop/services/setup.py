@@ -1,22 +1,26 @@
 """First run: read the county's provisioning file, make the local store, list its users. No Qt.
 
-Provisioning file (JSON, made by county IT and often pre-seeded by the installer)::
-
-    {"server_url": "https://county.example/", "ca_bundle": "-----BEGIN CERTIFICATE-----...",
-     "recovery_public_key": "-----BEGIN PUBLIC KEY-----...", "village_code": "110101001001"}
-
-``village_code`` is optional. A server URL may also be typed by hand (then without a CA bundle: the
-system's trust store is not used for the county, so plain ``http`` works only on loopback).
+The provisioning file's format, checks and signature are in ``sync.provisioning`` (re-exported
+here); where an installer's file is found, and importing one later, in
+``desktop.services.provisioning``. A server URL may also be typed by hand (then without a CA bundle:
+the system's trust store is not used for the county, so plain ``http`` works only on loopback).
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
+
+from sync.provisioning import (  # noqa: F401 - re-exported for the wizard and older callers
+    MAX_PROVISIONING_BYTES,
+    VILLAGE_CODE,
+    Provisioning,
+    ProvisioningError,
+    check_server_url,
+    load_provisioning,
+    parse_provisioning,
+)
 
 if TYPE_CHECKING:
     from desktop.storage import KdfParams, Store
@@ -24,86 +28,11 @@ if TYPE_CHECKING:
 # Kept light at import (no cryptography, no SQLCipher): the unlock screen is the first thing a
 # person sees, and it should appear fast on an old laptop.
 
-VILLAGE_CODE = re.compile(r"\d{12}")
-MAX_PROVISIONING_BYTES = 256 * 1024
-
-# sync_state keys written here and read by the sync service.
+# sync_state keys written here and read by the sync service and the provisioning import.
 STATE_SERVER_URL = "server_url"
 STATE_CA_BUNDLE = "ca_bundle_pem"
-
-
-class ProvisioningError(ValueError):
-    """``reason`` is one of: unreadable, not_json, server_url, ca_bundle, recovery_key, village_code."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"provisioning file: bad {reason}")
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Provisioning:
-    server_url: str | None = None
-    ca_bundle: str | None = None
-    recovery_public_key: str | None = None
-    village_code: str | None = None
-
-
-def check_server_url(url: str) -> str:
-    """The URL cleaned up; raises ProvisioningError("server_url") if it cannot be a county server."""
-    url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ProvisioningError("server_url")
-    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise ProvisioningError("server_url")
-    return url
-
-
-def parse_provisioning(data: Any) -> Provisioning:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-
-    if not isinstance(data, dict):
-        raise ProvisioningError("not_json")
-    url = data.get("server_url")
-    if not isinstance(url, str) or not url.strip():
-        raise ProvisioningError("server_url")
-    ca = data.get("ca_bundle")
-    if ca is not None:
-        if not isinstance(ca, str):
-            raise ProvisioningError("ca_bundle")
-        try:
-            if not x509.load_pem_x509_certificates(ca.encode("ascii")):
-                raise ProvisioningError("ca_bundle")
-        except (ValueError, UnicodeEncodeError) as exc:
-            raise ProvisioningError("ca_bundle") from exc
-    key = data.get("recovery_public_key")
-    if key is not None:
-        try:
-            public = serialization.load_pem_public_key(str(key).encode("ascii"))
-        except (ValueError, UnicodeEncodeError, TypeError) as exc:
-            raise ProvisioningError("recovery_key") from exc
-        if not isinstance(public, X25519PublicKey):
-            raise ProvisioningError("recovery_key")
-    village = data.get("village_code")
-    if village is not None and (not isinstance(village, str) or not VILLAGE_CODE.fullmatch(village)):
-        raise ProvisioningError("village_code")
-    return Provisioning(check_server_url(url), ca, key, village)
-
-
-def load_provisioning(path: str | Path) -> Provisioning:
-    try:
-        raw = Path(path).read_bytes()[: MAX_PROVISIONING_BYTES + 1]
-    except OSError as exc:
-        raise ProvisioningError("unreadable") from exc
-    if len(raw) > MAX_PROVISIONING_BYTES:
-        raise ProvisioningError("unreadable")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProvisioningError("not_json") from exc
-    return parse_provisioning(data)
+STATE_SIGNING_KEY = "provisioning_signing_key"
+STATE_RECOVERY_KEY = "recovery_public_key"
 
 
 def passphrase_strength(passphrase: str) -> int:
@@ -181,5 +110,9 @@ def create_store(
         store.state_set(STATE_SERVER_URL, check_server_url(url))
     if prov.ca_bundle:
         store.state_set(STATE_CA_BUNDLE, prov.ca_bundle)
+    if prov.signing_key:  # pinned: later imports must carry this key's signature
+        store.state_set(STATE_SIGNING_KEY, prov.signing_key)
+    if prov.recovery_public_key:
+        store.state_set(STATE_RECOVERY_KEY, prov.recovery_public_key)
     store.audit("created", "first run")
     return store

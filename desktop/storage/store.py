@@ -228,6 +228,15 @@ class Store:
         self._ring.save(keyring_path(self.path))
         self.audit("passphrase_changed", user)
 
+    def set_recovery_key(self, recovery_public_key: bytes) -> None:
+        """Seal the database key to a (new) county recovery public key, replacing the old copy."""
+        ephemeral, wrapped = seal_to_recovery_key(
+            recovery_public_key, bytes(self._key), self._ring.recovery_associated_data()
+        )
+        self._ring.recovery = RecoverySlot(ephemeral, wrapped)
+        self._ring.save(keyring_path(self.path))
+        self.audit("recovery_key_set", "database key sealed to the county recovery key")
+
     # -- state ------------------------------------------------------------------------------------
 
     @property

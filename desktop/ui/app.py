@@ -8,6 +8,7 @@ key) and shows the unlock screen again.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
@@ -101,6 +102,7 @@ class DeskApp(QObject):
         runner: TaskRunner | None = None,
         qsettings: QSettings | None = None,
         configure_session: Any = None,
+        provisioning_paths: list[Path] | None = None,
     ) -> None:
         super().__init__()
         self.paths = paths.ensure()
@@ -109,6 +111,8 @@ class DeskApp(QObject):
         self.runner = runner or TaskRunner()
         self.kdf = kdf
         self.configure_session = configure_session
+        self.provisioning_paths = provisioning_paths
+        """Where first run looks for county IT's provisioning file (default: the search list)."""
         """Optional hook ``(DeskApp, UiContext, MainWindow) -> None`` (the sync parts plug in here)."""
         self.session: Session | None = None
         self.ui: UiContext | None = None
@@ -131,9 +135,15 @@ class DeskApp(QObject):
         return self.show_wizard()
 
     def show_wizard(self) -> SetupWizard:
+        from desktop.services.provisioning import find_preseeded
         from desktop.ui.wizard import SetupWizard
 
-        wizard = SetupWizard(self.runner, self._create_store, language=self.settings.get("language"))
+        wizard = SetupWizard(
+            self.runner,
+            self._create_store,
+            language=self.settings.get("language"),
+            preseeded=find_preseeded(self.provisioning_paths),
+        )
         wizard.language_chosen.connect(self._wizard_language)
         wizard.created.connect(self._store_created)
         wizard.rejected.connect(self._quit_if_nothing_open)

@@ -206,4 +206,6 @@ def attach_sync(desk: Any, ui: UiContext, window: MainWindow) -> None:
     settings_page = window.settings_page
     if settings_page is not None:
         settings_page.auto_sync_changed.connect(lambda _on: controller.apply_settings())
+        # A new provisioning file may move the laptop to another server: show it and check it.
+        settings_page.provisioning.imported.connect(lambda _r: controller._configured(None))
     QTimer.singleShot(0, controller.check_reachable)

@@ -1,14 +1,22 @@
-"""First run: language, county server (provisioning file or address), local user, enrollment code."""
+"""First run: language, county server (provisioning file or address), local user, enrollment code.
+
+With a provisioning file county IT placed on the machine (``desktop.services.provisioning``) that
+names the village, the wizard asks only for the local user and passphrase (Finish is on that page;
+the optional enrollment code page follows only if the person goes on). A pre-seeded file without a
+village code shows the server page with the file already chosen; a pre-seeded file that cannot be
+used shows the whole wizard with the reason on the server page.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,7 +41,11 @@ from desktop.services.setup import (
 )
 from desktop.storage import Store
 from desktop.ui.errors import describe
+from desktop.ui.provisioning_ui import provisioning_error_text
 from desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop.services.provisioning import Preseeded
 
 MIN_PASSPHRASE = 8
 
@@ -93,6 +105,7 @@ class ServerPage(_Page):
     def __init__(self) -> None:
         super().__init__()
         self.provisioning: Provisioning | None = None
+        self._preseed_error: tuple[Any, ProvisioningError] | None = None
         self.use_file = QRadioButton(self)
         self.use_file.setObjectName("server_use_file")
         self.use_url = QRadioButton(self)
@@ -145,6 +158,8 @@ class ServerPage(_Page):
         self.use_url.setText(self.tr("Type the county server address"))
         self.use_none.setText(self.tr("No server yet: work offline and set it up later"))
         self.village_label.setText(self.tr("Village code (12 digits)"))
+        if self._preseed_error is not None and self.message.text():
+            self._show_preseed_error()
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -154,16 +169,27 @@ class ServerPage(_Page):
             self.file.setText(path)
 
     def _error(self, exc: ProvisioningError) -> str:
-        return {
-            "unreadable": self.tr("The provisioning file cannot be read."),
-            "not_json": self.tr("This is not a provisioning file."),
-            "server_url": self.tr(
-                "The server address must start with https:// (http:// only for this computer)."
-            ),
-            "ca_bundle": self.tr("The county certificate in the provisioning file is damaged."),
-            "recovery_key": self.tr("The county recovery key in the provisioning file is damaged."),
-            "village_code": self.tr("The village code must have 12 digits."),
-        }.get(exc.reason, self.tr("The provisioning file cannot be used."))
+        return provisioning_error_text(exc.reason)
+
+    def preseed(self, found: Preseeded) -> None:
+        """Start from the file county IT placed on this machine."""
+        self.use_file.setChecked(True)
+        self.file.setText(str(found.path))
+        if found.provisioning is not None:
+            self.provisioning = found.provisioning
+            self.village.setText(found.provisioning.village_code or "")
+        elif found.error is not None:
+            self._preseed_error = (found.path, found.error)
+            self._show_preseed_error()
+
+    def _show_preseed_error(self) -> None:
+        path, error = self._preseed_error or (None, None)
+        if error is not None:
+            self.message.setText(
+                self.tr("The provisioning file placed by county IT ({path}) cannot be used: {reason}").format(
+                    path=str(path), reason=self._error(error)
+                )
+            )
 
     def validatePage(self) -> bool:
         self.message.clear()
@@ -211,7 +237,13 @@ class UserPage(_Page):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
         self.labels = [QLabel(self) for _ in range(4)]
+        self.county = QLabel(self)
+        self.county.setObjectName("user_county")
+        self.county.setWordWrap(True)
+        self.county.hide()
+        self._county: tuple[str, str] | None = None
         form = QFormLayout(self)
+        form.addRow(self.county)
         for label, widget in zip(
             self.labels, (self.user, self.passphrase, self.repeat, self.strength), strict=True
         ):
@@ -240,6 +272,18 @@ class UserPage(_Page):
         ):
             label.setText(text)
         self._show_strength(self.passphrase.text())
+        if self._county is not None:
+            self.county.setText(
+                self.tr("Set up by county IT: village {village}, county server {url}.").format(
+                    village=self._county[1], url=self._county[0]
+                )
+            )
+
+    def show_county(self, url: str, village: str) -> None:
+        """Say what the pre-seeded provisioning file set up (the person is not asked for it)."""
+        self._county = (url, village)
+        self.county.show()
+        self.retranslate()
 
     def _show_strength(self, text: str) -> None:
         score = passphrase_strength(text)
@@ -311,6 +355,7 @@ class SetupWizard(QWizard):
         create: Callable[[SetupChoices], Store],
         *,
         language: str = "zh_CN",
+        preseeded: Preseeded | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -323,7 +368,19 @@ class SetupWizard(QWizard):
         self.server_page = ServerPage()
         self.user_page = UserPage()
         self.enroll_page = EnrollPage()
-        for page in (self.language_page, self.server_page, self.user_page, self.enroll_page):
+        pages: list[QWizardPage] = [self.language_page, self.server_page, self.user_page, self.enroll_page]
+        self.preseeded = preseeded
+        if preseeded is not None:
+            self.server_page.preseed(preseeded)
+            if preseeded.provisioning is not None:
+                pages.remove(self.language_page)  # county IT set it up; language is in settings
+                if preseeded.provisioning.village_code:
+                    pages.remove(self.server_page)
+                    self.user_page.setFinalPage(True)  # Finish here; Next leads to the optional code
+                    self.user_page.show_county(
+                        preseeded.provisioning.server_url or "", preseeded.provisioning.village_code
+                    )
+        for page in pages:
             self.addPage(page)
         self.retranslate()
         self.resize(640, 480)
@@ -348,13 +405,19 @@ class SetupWizard(QWizard):
             enrollment_code=code or None,
         )
 
+    def _status(self) -> QLabel:
+        """Where progress and failure are shown: the page Finish was pressed on."""
+        return self.user_page.message if self.currentPage() is self.user_page else self.enroll_page.message
+
     def accept(self) -> None:
-        if self._busy:
+        # QWizard validates the page in done(); Finish on the user page (pre-seeded) must be checked
+        # before the store is made.
+        if self._busy or not self.validateCurrentPage():
             return
         self._busy = True
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
-        self.enroll_page.message.setStyleSheet("color: #444444;")
-        self.enroll_page.message.setText(self.tr("Making the encrypted data file…"))
+        self._status().setStyleSheet("color: #444444;")
+        self._status().setText(self.tr("Making the encrypted data file…"))
         choices = self.choices()
         self.runner.run_db(
             lambda: self._create(choices),
@@ -368,10 +431,10 @@ class SetupWizard(QWizard):
         self.user_page.passphrase.clear()
         self.user_page.repeat.clear()
         self.created.emit(store, choices)
-        super().accept()
+        QDialog.done(self, QDialog.DialogCode.Accepted)  # validated above; the fields are cleared now
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
-        self.enroll_page.message.setStyleSheet("color: #b00020;")
-        self.enroll_page.message.setText(describe(exc))
+        self._status().setStyleSheet("color: #b00020;")
+        self._status().setText(describe(exc))

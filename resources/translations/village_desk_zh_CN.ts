@@ -129,6 +129,88 @@
     </message>
 </context>
 <context>
+    <name>Provisioning</name>
+    <message>
+        <source>The provisioning file cannot be read.</source>
+        <translation>无法读取配置文件。</translation>
+    </message>
+    <message>
+        <source>This is not a provisioning file.</source>
+        <translation>这不是配置文件。</translation>
+    </message>
+    <message>
+        <source>The provisioning file has unknown or missing entries. Ask county IT for a new one.</source>
+        <translation>配置文件中有未知的项或缺少必需的项。请向县信息中心索取新的配置文件。</translation>
+    </message>
+    <message>
+        <source>The server address must start with https:// (http:// only for this computer).</source>
+        <translation>服务器地址必须以 https:// 开头（http:// 只能用于本机）。</translation>
+    </message>
+    <message>
+        <source>The county certificate in the provisioning file is damaged.</source>
+        <translation>配置文件中的县级证书已损坏。</translation>
+    </message>
+    <message>
+        <source>The county recovery key in the provisioning file is damaged.</source>
+        <translation>配置文件中的县级恢复密钥已损坏。</translation>
+    </message>
+    <message>
+        <source>The village code must have 12 digits.</source>
+        <translation>村代码必须是12位数字。</translation>
+    </message>
+    <message>
+        <source>The county signature does not match the provisioning file: it was changed after signing, or is damaged. Ask county IT for a new one.</source>
+        <translation>县级签名与配置文件内容不符：文件在签名后被改动过，或已损坏。请向县信息中心索取新的配置文件。</translation>
+    </message>
+    <message>
+        <source>This laptop accepts only provisioning files signed by your county, and this one is not signed.</source>
+        <translation>这台电脑只接受本县签名的配置文件，此文件没有签名。</translation>
+    </message>
+    <message>
+        <source>This provisioning file was not signed by your county. Nothing was changed.</source>
+        <translation>此配置文件不是本县签名的，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>This provisioning file is for another village. Nothing was changed.</source>
+        <translation>此配置文件属于其他村，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>The provisioning file cannot be used.</source>
+        <translation>无法使用这个配置文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ProvisioningBox</name>
+    <message>
+        <source>County provisioning file</source>
+        <translation>县级配置文件</translation>
+    </message>
+    <message>
+        <source>When county IT sends a new provisioning file (a new server address or certificate), import it here. A file must be signed by the same county key as the first one.</source>
+        <translation>县信息中心发来新的配置文件（新的服务器地址或证书）时，在这里导入。新文件必须由与第一个文件相同的县级密钥签名。</translation>
+    </message>
+    <message>
+        <source>Import provisioning file…</source>
+        <translation>导入配置文件…</translation>
+    </message>
+    <message>
+        <source>Provisioning file</source>
+        <translation>配置文件</translation>
+    </message>
+    <message>
+        <source>Provisioning file (*.json)</source>
+        <translation>配置文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Imported. County server: {url}.</source>
+        <translation>已导入。县级服务器：{url}。</translation>
+    </message>
+    <message>
+        <source>The server changed: enroll again on the Sync page with a new code.</source>
+        <translation>服务器已更换：请在“同步”页面用新的注册码重新注册。</translation>
+    </message>
+</context>
+<context>
     <name>RecordDialog</name>
     <message>
         <source>Edit {form}</source>
@@ -241,32 +323,8 @@
         <translation>配置文件 (*.json)</translation>
     </message>
     <message>
-        <source>The provisioning file cannot be read.</source>
-        <translation>无法读取配置文件。</translation>
-    </message>
-    <message>
-        <source>This is not a provisioning file.</source>
-        <translation>这不是配置文件。</translation>
-    </message>
-    <message>
-        <source>The server address must start with https:// (http:// only for this computer).</source>
-        <translation>服务器地址必须以 https:// 开头（http:// 只能用于本机）。</translation>
-    </message>
-    <message>
-        <source>The county certificate in the provisioning file is damaged.</source>
-        <translation>配置文件中的县级证书已损坏。</translation>
-    </message>
-    <message>
-        <source>The county recovery key in the provisioning file is damaged.</source>
-        <translation>配置文件中的县级恢复密钥已损坏。</translation>
-    </message>
-    <message>
-        <source>The village code must have 12 digits.</source>
-        <translation>村代码必须是12位数字。</translation>
-    </message>
-    <message>
-        <source>The provisioning file cannot be used.</source>
-        <translation>无法使用这个配置文件。</translation>
+        <source>The provisioning file placed by county IT ({path}) cannot be used: {reason}</source>
+        <translation>县信息中心放置的配置文件（{path}）无法使用：{reason}</translation>
     </message>
 </context>
 <context>
@@ -545,6 +603,10 @@
     <message>
         <source>Strength</source>
         <translation>强度</translation>
+    </message>
+    <message>
+        <source>Set up by county IT: village {village}, county server {url}.</source>
+        <translation>已由县信息中心设置：村代码 {village}，县级服务器 {url}。</translation>
     </message>
     <message>
         <source>Very weak</source>

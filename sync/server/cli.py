@@ -11,9 +11,14 @@
     county-server revoke-device DEVICE_ID
     county-server export OUT.xlsx [--village CODE ...] [--year YEAR]
     county-server recovery-keygen PRIVATE.pem PUBLIC.pem [--passphrase-env VAR]
+    county-server provision-keygen | provision-make | provision-sign | provision-check   (see provision_cli)
 
 The database is SQLite at a file path (embedded default) or a PostgreSQL URL
 (``postgresql+psycopg://user@host/db``), from ``--db`` or ``COUNTY_SERVER_DB``.
+
+Output is what county IT acts on (a code, a count, a path); Alembic's per-migration log lines are
+kept out of it. ``serve`` logs requests at INFO. Every command needs the ``[server]`` extra except
+the key and provisioning-file commands.
 """
 
 from __future__ import annotations
@@ -26,8 +31,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sync.server import admin, enroll
-from sync.server.store import Store
+from sync.extras import missing_server_modules, server_extra_message
+from sync.server import provision_cli
+
+if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
+    from sync.server import admin, enroll
+    from sync.server.store import Store
 
 DEFAULT_DB = "county-server.db"
 
@@ -58,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--password-env", help="read the password from this environment variable")
     code = sub.add_parser("enroll-code", help="issue a one-time enrollment code for a village")
     code.add_argument("village")
-    code.add_argument("--hours", type=float, default=enroll.DEFAULT_CODE_HOURS)
+    code.add_argument("--hours", type=float, default=72.0, help="valid for this many hours (default 72)")
     codes = sub.add_parser("revoke-codes", help="expire every unused enrollment code of a village")
     codes.add_argument("village")
     listing = sub.add_parser("list-devices", help="enrolled devices (to find the one to revoke)")
@@ -76,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("private_out", type=Path, help="private key, encrypted under a passphrase")
     keygen.add_argument("public_out", type=Path)
     keygen.add_argument("--passphrase-env", help="read the key passphrase from this environment variable")
+    provision_cli.add_commands(sub)
     return p
 
 
@@ -152,9 +162,34 @@ def _export(args: argparse.Namespace, store: Store) -> None:
     print(f"written {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _logging(command: str) -> None:
+    level = logging.INFO if command == "serve" else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # "Context impl …", "Will assume …", "Running upgrade …": noise for county IT at every command.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _logging(args.command)
+    if args.command in provision_cli.COMMANDS:  # no database, no server stack
+        try:
+            print(provision_cli.run(args))
+        except provision_cli.ProvisionCommandError as exc:
+            print(f"county-server: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    missing = missing_server_modules()
+    if missing:
+        print(server_extra_message("server", missing), file=sys.stderr)
+        return 3
     if args.command == "recovery-keygen":  # needs no database
         try:
             _recovery_keygen(args)
@@ -166,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "init":
             store.migrate()
-            print("database ready")
+            print(f"database ready: {_safe_url(store.url)} (schema {store.schema_revision()})")
             return 0
         store.migrate()
         if args.command == "serve":
@@ -179,7 +214,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"user {args.username} added")
         elif args.command == "enroll-code":
             code = enroll.issue_code(store, args.village, args.hours)
-            print(code)
+            print(code)  # alone on stdout, for scripts; the explanation goes to stderr
+            print(
+                f"one-time enrollment code for village {args.village}, valid {args.hours:g} hours",
+                file=sys.stderr,
+            )
         elif args.command == "add-villages":
             added, existing = admin.add_villages_from_table(store, args.table)
             print(f"{added} villages added, {existing} already there")

@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, update
 
+from sync.resources import package_data_dir
 from sync.server.errors import ApiError
 from sync.server.tables import villages
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_PACKAGE = "sync.server.migrations"
 CHUNK = 500
 
 T = TypeVar("T")
@@ -119,10 +120,18 @@ class Store:
         from alembic.config import Config
 
         cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        # Through the package, so a wheel install and a bundle find the scripts as a checkout does.
+        cfg.set_main_option("script_location", str(package_data_dir(MIGRATIONS_PACKAGE)))
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at (None before ``migrate``)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

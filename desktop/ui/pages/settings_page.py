@@ -1,4 +1,4 @@
-"""Settings: language, auto-lock, automatic sync, and the local passphrase."""
+"""Settings: language, auto-lock, automatic sync, the local passphrase, the provisioning file."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from desktop.services.settings import REGISTRY
 from desktop.storage import WeakPassphrase, WrongPassphrase
 from desktop.ui.context import UiContext
 from desktop.ui.errors import describe
+from desktop.ui.provisioning_ui import ProvisioningBox
 
 
 class SettingsPage(QWidget):
@@ -85,6 +86,8 @@ class SettingsPage(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(general)
         self.layout_.addWidget(security)
+        self.provisioning = ProvisioningBox(ui, self)
+        self.layout_.addWidget(self.provisioning)
         self.layout_.addWidget(about)
         self.layout_.addStretch(1)
 

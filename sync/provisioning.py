@@ -1,0 +1,247 @@
+"""The provisioning file county IT gives each laptop: its format, checks and county signature.
+
+JSON, UTF-8, at most 256 KiB::
+
+    {"server_url": "https://county.example/", "ca_bundle": "-----BEGIN CERTIFICATE-----...",
+     "recovery_public_key": "-----BEGIN PUBLIC KEY-----...", "village_code": "110101001001",
+     "signature": {"alg": "ed25519", "key": "<base64 public key>", "value": "<base64 signature>"}}
+
+Only ``server_url`` is required; any other field name is refused (a typo must not pass silently).
+The signature is Ed25519 by the county's provisioning signing key over the canonical JSON of every
+other field (keys sorted, no spaces, UTF-8): ``county-server provision-sign`` writes it. The laptop
+checks it whenever present and pins the key (see ``desktop.services.provisioning`` for the trust
+rules). Shared by the app (reading) and the county command line (making and signing). No Qt.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+VILLAGE_CODE = re.compile(r"\d{12}")
+MAX_PROVISIONING_BYTES = 256 * 1024
+FIELDS = frozenset({"server_url", "ca_bundle", "recovery_public_key", "village_code", "signature"})
+
+_MESSAGES = {
+    "unreadable": ("The provisioning file cannot be read.", "无法读取配置文件。"),
+    "not_json": ("This is not a provisioning file (it is not JSON).", "这不是配置文件（不是 JSON 格式）。"),
+    "fields": (
+        "The provisioning file has unknown or missing fields.",
+        "配置文件中有未知的项或缺少必需的项。",
+    ),
+    "server_url": (
+        "The server address must start with https:// (http:// only for this computer).",
+        "服务器地址必须以 https:// 开头（http:// 仅限本机）。",
+    ),
+    "ca_bundle": (
+        "The county certificate in the provisioning file is damaged.",
+        "配置文件中的县级证书已损坏。",
+    ),
+    "recovery_key": (
+        "The county recovery key in the provisioning file is damaged.",
+        "配置文件中的县级恢复密钥已损坏。",
+    ),
+    "village_code": ("The village code must have 12 digits.", "村代码必须是 12 位数字。"),
+    "signature": (
+        "The county signature does not match the file: it was changed after signing, or is damaged.",
+        "县级签名与文件内容不符：文件在签名后被改动或已损坏。",
+    ),
+    "unsigned": (
+        "This laptop accepts only provisioning files signed by the county, and this one is not signed.",
+        "这台电脑只接受县里签名的配置文件，此文件没有签名。",
+    ),
+    "signer": (
+        "This provisioning file is signed with another key than your county's.",
+        "此配置文件的签名密钥不是本县的密钥。",
+    ),
+    "other_village": (
+        "This provisioning file is for another village.",
+        "此配置文件属于其他村。",
+    ),
+}
+
+
+class ProvisioningError(ValueError):
+    """A provisioning file that cannot be used. ``reason`` is a key of the messages above."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"provisioning file: bad {reason}")
+        self.reason = reason
+
+    def message(self, lang: str = "zh") -> str:
+        fallback = (f"The provisioning file cannot be used ({self.reason}).", "配置文件无法使用。")
+        en, zh = _MESSAGES.get(self.reason, fallback)
+        return zh if lang.startswith("zh") else en
+
+
+@dataclass(frozen=True)
+class Provisioning:
+    server_url: str | None = None
+    ca_bundle: str | None = None
+    recovery_public_key: str | None = None
+    village_code: str | None = None
+    signing_key: str | None = None
+    """Base64 of the raw Ed25519 public key whose signature was verified; None when unsigned."""
+
+
+def check_server_url(url: str) -> str:
+    """The URL cleaned up; raises ProvisioningError("server_url") if it cannot be a county server."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ProvisioningError("server_url")
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ProvisioningError("server_url")
+    return url
+
+
+def canonical_bytes(data: dict[str, Any]) -> bytes:
+    """What the signature covers: every field but ``signature``, keys sorted, compact, UTF-8."""
+    payload = {k: v for k, v in data.items() if k != "signature"}
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _b64(text: Any, size: int) -> bytes:
+    if not isinstance(text, str):
+        raise ProvisioningError("signature")
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise ProvisioningError("signature") from exc
+    if len(raw) != size:
+        raise ProvisioningError("signature")
+    return raw
+
+
+def verify_signature(data: dict[str, Any]) -> str | None:
+    """The signing key (base64) when ``data`` carries a valid signature; None when unsigned.
+
+    Raises:
+        ProvisioningError: ``signature`` when the block is malformed or does not verify.
+    """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    block = data.get("signature")
+    if block is None:
+        return None
+    if not isinstance(block, dict) or block.get("alg") != "ed25519" or set(block) != {"alg", "key", "value"}:
+        raise ProvisioningError("signature")
+    key = _b64(block["key"], 32)
+    value = _b64(block["value"], 64)
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(value, canonical_bytes(data))
+    except (InvalidSignature, ValueError) as exc:
+        raise ProvisioningError("signature") from exc
+    return str(block["key"])
+
+
+def parse_provisioning(data: Any) -> Provisioning:
+    """Check every field of a decoded provisioning file (and its signature when present)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+    if not isinstance(data, dict):
+        raise ProvisioningError("not_json")
+    if not set(data) <= FIELDS or "server_url" not in data:
+        raise ProvisioningError("fields")
+    url = data.get("server_url")
+    if not isinstance(url, str) or not url.strip():
+        raise ProvisioningError("server_url")
+    ca = data.get("ca_bundle")
+    if ca is not None:
+        if not isinstance(ca, str):
+            raise ProvisioningError("ca_bundle")
+        try:
+            if not x509.load_pem_x509_certificates(ca.encode("ascii")):
+                raise ProvisioningError("ca_bundle")
+        except (ValueError, UnicodeEncodeError) as exc:
+            raise ProvisioningError("ca_bundle") from exc
+    key = data.get("recovery_public_key")
+    if key is not None:
+        try:
+            public = serialization.load_pem_public_key(str(key).encode("ascii"))
+        except (ValueError, UnicodeEncodeError, TypeError) as exc:
+            raise ProvisioningError("recovery_key") from exc
+        if not isinstance(public, X25519PublicKey):
+            raise ProvisioningError("recovery_key")
+    village = data.get("village_code")
+    if village is not None and (not isinstance(village, str) or not VILLAGE_CODE.fullmatch(village)):
+        raise ProvisioningError("village_code")
+    signer = verify_signature(data)
+    return Provisioning(check_server_url(url), ca, key, village, signer)
+
+
+def read_provisioning_json(path: str | Path) -> Any:
+    """The decoded JSON of a provisioning file (size-capped), unchecked."""
+    try:
+        raw = Path(path).read_bytes()[: MAX_PROVISIONING_BYTES + 1]
+    except OSError as exc:
+        raise ProvisioningError("unreadable") from exc
+    if len(raw) > MAX_PROVISIONING_BYTES:
+        raise ProvisioningError("unreadable")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProvisioningError("not_json") from exc
+
+
+def load_provisioning(path: str | Path) -> Provisioning:
+    return parse_provisioning(read_provisioning_json(path))
+
+
+# -- county IT's side: keys and signing --------------------------------------------------------------
+
+
+def generate_signing_keypair(passphrase: bytes) -> tuple[bytes, bytes]:
+    """A county provisioning signing key: (private PEM encrypted under ``passphrase``, public PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private = Ed25519PrivateKey.generate()
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase),
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_pem, public_pem
+
+
+def sign_provisioning(data: dict[str, Any], private_pem: bytes, passphrase: bytes | None) -> dict[str, Any]:
+    """``data`` checked, with a fresh signature block by the Ed25519 key in ``private_pem``.
+
+    Raises:
+        ProvisioningError: when ``data`` is not a valid provisioning file.
+        ValueError: when the key cannot be read (wrong passphrase, not an Ed25519 key).
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    unsigned = {k: v for k, v in data.items() if k != "signature"}
+    parse_provisioning(unsigned)
+    try:
+        private = serialization.load_pem_private_key(private_pem, passphrase)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("the signing key cannot be read (wrong passphrase or not a key file)") from exc
+    if not isinstance(private, Ed25519PrivateKey):
+        raise ValueError("the signing key is not an Ed25519 key (make one with provision-keygen)")
+    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    signature = private.sign(canonical_bytes(unsigned))
+    return {
+        **unsigned,
+        "signature": {
+            "alg": "ed25519",
+            "key": base64.b64encode(public).decode("ascii"),
+            "value": base64.b64encode(signature).decode("ascii"),
+        },
+    }

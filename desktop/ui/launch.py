@@ -64,14 +64,29 @@ def run_app(
 
 
 def _report_ready(where: str) -> None:
-    """The first screen is shown and the event loop runs: a person could type now."""
-    line = f"ready {time.time():.6f}\n"
+    """The first screen is shown and the event loop runs: a person could type now.
+
+    Writes ``ready <seconds since the epoch> <screen> <field>``: the shown window's object name and
+    the field a person would type into first (``-`` when none has focus), so a smoke test can tell
+    the first-run wizard's pre-seeded path (``setup_wizard setup_user``) from the plain one.
+    """
+    now = time.time()
+    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    screen = shown[-1] if shown else None
+    focus = screen.focusWidget() if screen is not None else None
+    line = " ".join(
+        (
+            f"ready {now:.6f}",
+            (screen.objectName() or type(screen).__name__) if screen is not None else "-",
+            (focus.objectName() or type(focus).__name__) if focus is not None else "-",
+        )
+    )
     if where == "-":
         if sys.stdout is not None:  # a windowed Windows build has no stdout
-            sys.stdout.write(line)
+            sys.stdout.write(line + "\n")
             sys.stdout.flush()
     else:
-        Path(where).write_text(line, encoding="ascii")
+        Path(where).write_text(line + "\n", encoding="utf-8")
     QApplication.quit()
 
 

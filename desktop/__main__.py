@@ -4,8 +4,9 @@ village-desk               first-run wizard, or the unlock screen
 village-desk --demo        a demo village and a local demo county server; opens straight in
                            (needs the [server] extra; says what to install when it is missing)
 village-desk --self-test   smoke test of the install: encrypted store + form validators, no window
-village-desk --recover COUNTY_KEY.pem --user NAME
-                           county IT: set a new passphrase with the county recovery key
+village-desk --recover COUNTY_KEY.pem --user NAME [--provisioning FILE]
+                           county IT: set a new passphrase with the county recovery key (and import a
+                           provisioning file signed by a new county key, which becomes the pinned one)
 --home DIR                 keep data and settings under DIR (also: VILLAGE_DESK_HOME)
 --lang zh_CN|en            interface language for this start (saved as the setting)
 --exit-when-ready [FILE]   show the first screen, write the time it was up (seconds since the epoch)
@@ -31,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", help="with --recover: the local user whose passphrase is set")
     parser.add_argument("--key-passphrase-env", help="with --recover: read the key's passphrase from VAR")
     parser.add_argument("--passphrase-env", help="with --recover: read the new passphrase from VAR")
+    parser.add_argument(
+        "--provisioning", help="with --recover: import this provisioning file and pin its signing key"
+    )
     parser.add_argument(
         "--exit-when-ready",
         nargs="?",
@@ -58,6 +62,7 @@ def _recover(args: argparse.Namespace) -> int:
             args.user,
             key_passphrase_env=args.key_passphrase_env,
             passphrase_env=args.passphrase_env,
+            provisioning=Path(args.provisioning) if args.provisioning else None,
         )
     except RecoveryFailed as exc:
         print(f"village-desk: recovery failed: {exc}", file=sys.stderr)
@@ -77,8 +82,27 @@ def _self_test() -> int:
 
         catalog = i18n.translations_dir() / f"{i18n.CATALOG}_zh_CN.qm"
         print(f"ui modules: loaded; zh_CN catalogue {'present' if catalog.exists() else 'MISSING'}")
-        return 0 if catalog.exists() else 1
+        return (0 if catalog.exists() else 1) or _provisioning_check()
     return code
+
+
+def _provisioning_check() -> int:
+    """The provisioning file first run would use (a pre-seeded install is checked as deployed)."""
+    from desktop.services.provisioning import find_preseeded, search_paths
+
+    found = find_preseeded()
+    if found is None:
+        print("provisioning: none placed (looked in " + ", ".join(str(p) for p in search_paths()) + ")")
+        return 0
+    if found.provisioning is None:
+        assert found.error is not None
+        print(f"provisioning: {found.path} cannot be used: {found.error.message('en')}")
+        return 1
+    prov = found.provisioning
+    village = prov.village_code or "any village"
+    signed = f"signed by {prov.signing_key}" if prov.signing_key else "unsigned"
+    print(f"provisioning: {found.path} ({prov.server_url}, {village}, {signed})")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,6 +29,36 @@ IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "screenshots", "tests"
 )
 
+OLD_BUILD_SCRIPT = r"""
+from desktop.services.settings import AppPaths
+from desktop.storage import KdfParams, Store
+path = AppPaths.default().ensure().store_path
+with Store.create(path, "wang", "correct horse 42", "530102001001", kdf=KdfParams.fast_for_tests()) as s:
+    s.household.create({"household_no": "U-001", "head_name": "旧版", "address": "一组",
+                        "category": "ordinary", "status": "active"})
+print(path)
+"""
+
+NEW_BUILD_SCRIPT = r"""
+import json
+from importlib.metadata import version
+from desktop.services.settings import AppPaths
+from desktop.storage import Store
+from desktop.storage.migrations import applied
+with Store.unlock(AppPaths.default().store_path, "wang", "correct horse 42") as s:
+    print(json.dumps({"version": version("village-data-desk"), "migrations": applied(s.db),
+                      "records": s.household.count(), "pending": s.pending_count()}))
+"""
+
+PROBE_MIGRATION = """
+
+def _upgrade_probe(db):  # added by tests/test_wheel_install.py to the "newer build" only
+    db.execute("CREATE TABLE upgrade_probe (x TEXT)")
+
+
+MIGRATIONS.append(("9999_upgrade_probe", _upgrade_probe))
+"""
+
 LAPTOP_SCRIPT = r"""
 import json, sys
 from pathlib import Path
@@ -76,7 +106,8 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VILLAGE_DESK", "PYTHON", "VIRTUAL_ENV"))}
+    skip = ("VILLAGE_DESK", "PYTHON", "VIRTUAL_ENV", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(QT_QPA_PLATFORM="offscreen", PIP_DISABLE_PIP_VERSION_CHECK="1", HOME=str(tmp_path / "home"))
     env["XDG_CACHE_HOME"] = os.environ.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))  # pip's cache
     elsewhere = tmp_path / "elsewhere"
@@ -92,7 +123,7 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> Non
     venv = tmp_path / "venv"
     _ok(_run([sys.executable, "-m", "venv", venv], elsewhere, env))
     bin_ = venv / "bin"
-    _ok(_run([bin_ / "pip", "install", "-q", wheel], elsewhere, env))
+    _ok(_run([bin_ / "pip", "install", "-q", "--no-compile", wheel], elsewhere, env))
 
     # Laptop install: its own dependencies only, resources from inside the venv.
     where = _ok(
@@ -116,9 +147,42 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> Non
     server = _run([bin_ / "county-server", "--db", tmp_path / "x.db", "init"], elsewhere, env)
     assert server.returncode == 3 and "village-data-desk[server]" in server.stderr
     assert not (tmp_path / "x.db").exists()
+    # Keys and provisioning files need no server stack (an offline key machine has only this).
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    key_env = {**env, "KEY_PW": "county key passphrase"}
+    for command in ("recovery-keygen", "provision-keygen"):
+        args = [keys / f"{command}.pem", keys / f"{command}.pub.pem", "--passphrase-env", "KEY_PW"]
+        _ok(_run([bin_ / "county-server", command, *args], elsewhere, key_env))
+    provision = [bin_ / "county-server", "provision-make", keys / "p.json", "--url", "https://c.example.cn"]
+    _ok(_run([*provision, "--recovery-key", keys / "recovery-keygen.pub.pem"], elsewhere, env))
+    sign = [bin_ / "county-server", "provision-sign", keys / "p.json", keys / "provisioning.json"]
+    sign += ["--key", keys / "provision-keygen.pem", "--passphrase-env", "KEY_PW"]
+    signed = _ok(_run(sign, elsewhere, key_env))
+    assert "signed by key" in signed
+
+    # Upgrade in place: data made by this build, then a newer build (one more store migration)
+    # installed over it keeps the data and migrates the store at the next unlock.
+    store_path = Path(_ok(_run([bin_ / "python", "-c", OLD_BUILD_SCRIPT], elsewhere, env)).strip())
+    assert store_path.is_relative_to(tmp_path / "home") and not store_path.is_relative_to(venv)
+    pyproject = src / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text("utf-8").replace('version = "0.1.0"', 'version = "0.1.1"'), "utf-8"
+    )
+    with (src / "desktop" / "storage" / "migrations.py").open("a", encoding="utf-8") as f:
+        f.write(PROBE_MIGRATION)
+    newer_dist = tmp_path / "dist-newer"
+    _ok(
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", newer_dist, src], elsewhere, env)
+    )
+    (wheel,) = newer_dist.glob("village_data_desk-0.1.1-*.whl")
+    _ok(_run([bin_ / "pip", "install", "-q", "--no-compile", wheel], elsewhere, env))
+    upgraded = json.loads(_ok(_run([bin_ / "python", "-c", NEW_BUILD_SCRIPT], elsewhere, env)).strip())
+    assert upgraded["version"] == "0.1.1" and upgraded["migrations"][-1] == "9999_upgrade_probe"
+    assert upgraded["records"] == 1 and upgraded["pending"] == 1
 
     # County server: the [server] extra on top.
-    _ok(_run([bin_ / "pip", "install", "-q", f"{wheel}[server]"], elsewhere, env))
+    _ok(_run([bin_ / "pip", "install", "-q", "--no-compile", f"{wheel}[server]"], elsewhere, env))
     db = f"sqlite:///{tmp_path / 'county.sqlite3'}"
     init = _ok(_run([bin_ / "county-server", "--db", db, "init"], elsewhere, env))
     assert init.startswith("database ready") and "alembic" not in init.lower()

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.services.setup import STATE_RECOVERY_KEY, STATE_SIGNING_KEY
-from sync.provisioning import Provisioning, ProvisioningError, load_provisioning
+from sync.errors import SyncError
+from sync.provisioning import Provisioning, ProvisioningError, check_server_url, load_provisioning
 
 if TYPE_CHECKING:
     from desktop.storage import Store
@@ -127,7 +128,7 @@ class ImportResult:
     signing_key_pinned: bool
 
 
-def import_provisioning(store: Store, path: str | Path) -> ImportResult:
+def import_provisioning(store: Store, path: str | Path, *, repin: bool = False) -> ImportResult:
     """Read, check and apply a provisioning file to an open store (the settings page's import).
 
     Everything is checked before anything changes: format, signature, trust (the pinned key), and
@@ -135,13 +136,18 @@ def import_provisioning(store: Store, path: str | Path) -> ImportResult:
     server address and CA, the county recovery key (the database key is sealed to it again) and
     the pinned signing key are written.
 
+    ``repin`` (county IT with the recovery key, ``village-desk --recover … --provisioning FILE``): the
+    file is taken whoever signed it, and its key (or none) becomes the pinned one: the way to move
+    laptops to a new county signing key.
+
     Raises:
         ProvisioningError: with its reason; the store is unchanged.
     """
     from desktop.services.sync_service import SyncService
 
     provisioning = load_provisioning(path)
-    check_trust(provisioning, pinned_signing_key(store))
+    if not repin:
+        check_trust(provisioning, pinned_signing_key(store))
     if provisioning.village_code and provisioning.village_code != store.village_code:
         raise ProvisioningError("other_village")
     service = SyncService(store)
@@ -150,18 +156,54 @@ def import_provisioning(store: Store, path: str | Path) -> ImportResult:
         provisioning.recovery_public_key
         and provisioning.recovery_public_key.strip() != str(store.state_get(STATE_RECOVERY_KEY) or "").strip()
     )
-    newly_pinned = provisioning.signing_key is not None and pinned_signing_key(store) is None
-    with store.atomic():
+    pinned = pinned_signing_key(store)
+    newly_pinned = provisioning.signing_key is not None and provisioning.signing_key != pinned
+    if recovery_changed:
+        # Key ring first: if the transaction below then fails, the next import seals again.
+        assert provisioning.recovery_public_key is not None
+        store.set_recovery_key(provisioning.recovery_public_key.encode("ascii"))
+    with store.atomic() as conn:
         if provisioning.server_url:
             service.configure(provisioning.server_url, provisioning.ca_bundle)
         if newly_pinned:
             store.state_set(STATE_SIGNING_KEY, provisioning.signing_key)
+        elif repin and provisioning.signing_key is None and pinned is not None:
+            conn.execute("DELETE FROM sync_state WHERE key = ?", (STATE_SIGNING_KEY,))
         if recovery_changed:
             assert provisioning.recovery_public_key is not None
             store.state_set(STATE_RECOVERY_KEY, provisioning.recovery_public_key)
-    if recovery_changed:
-        assert provisioning.recovery_public_key is not None
-        store.set_recovery_key(provisioning.recovery_public_key.encode("ascii"))
-    store.audit("provisioning", "provisioning file imported")
+    store.audit("provisioning", "provisioning file imported" + (" with the recovery key" if repin else ""))
     server_changed = (old_url or "").rstrip("/") != (provisioning.server_url or "").rstrip("/")
     return ImportResult(server_changed, recovery_changed, newly_pinned)
+
+
+class ServerPinned(SyncError):
+    """The address was set by a signed provisioning file; typing another one is refused."""
+
+    code = "server_pinned"
+    default_en = (
+        "County IT set this laptop's server with a signed provisioning file. To change it, import a new "
+        "file from county IT in Settings."
+    )
+    default_zh = (
+        "这台电脑的服务器由县信息中心签名的配置文件设置。如需更改，请在“设置”中导入县信息中心的新配置文件。"
+    )
+
+
+def set_server_by_hand(store: Store, server_url: str) -> None:
+    """The sync page's typed address: allowed unless a county signing key is pinned.
+
+    Raises:
+        ServerPinned: a signed provisioning file set the server (nothing is changed).
+        SyncError: ``server_url``, the address cannot be a county server (nothing is changed).
+    """
+    from desktop.services.sync_service import SyncService
+
+    service = SyncService(store)
+    try:
+        url = check_server_url(server_url)
+    except ProvisioningError as exc:
+        raise SyncError(exc.message("en"), exc.message("zh"), code="server_url") from exc
+    if pinned_signing_key(store) is not None and url != (service.server_url or "").rstrip("/"):
+        raise ServerPinned()
+    service.configure(url, None)

@@ -36,10 +36,24 @@ def recover(
     passphrase_env: str | None = None,
     ask: Callable[[str], str] = getpass.getpass,
     kdf: KdfParams | None = None,
+    provisioning: Path | None = None,
 ) -> str:
-    """Reset ``user``'s passphrase with the county key. Returns a line to print; raises RecoveryFailed."""
+    """Reset ``user``'s passphrase with the county key. Returns a line to print; raises RecoveryFailed.
+
+    With ``provisioning``, that file is imported too and its signing key pinned in place of the old
+    one (the recovery key vouches for it): how laptops move to a new county signing key. The file is
+    checked before anything changes.
+    """
+    from desktop.services.provisioning import import_provisioning
+    from sync.provisioning import ProvisioningError, load_provisioning
+
     if not Store.exists(store_path):
         raise RecoveryFailed(f"no village data at {store_path}")
+    if provisioning is not None:
+        try:
+            load_provisioning(provisioning)
+        except ProvisioningError as exc:
+            raise RecoveryFailed(exc.message("en")) from exc
     try:
         private_pem = key_file.read_bytes()
     except OSError as exc:
@@ -52,5 +66,13 @@ def recover(
         )
     except (WeakPassphrase, StoreCorrupt) as exc:
         raise RecoveryFailed(str(exc)) from exc
-    store.close()
-    return f"recovered: {user} can now unlock with the new passphrase"
+    try:
+        if provisioning is not None:
+            try:
+                import_provisioning(store, provisioning, repin=True)
+            except ProvisioningError as exc:  # e.g. a file for another village
+                raise RecoveryFailed(f"{exc.message('en')} The passphrase was reset.") from exc
+    finally:
+        store.close()
+    line = f"recovered: {user} can now unlock with the new passphrase"
+    return line + (f"; provisioning file {provisioning} imported and its key pinned" if provisioning else "")

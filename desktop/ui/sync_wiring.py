@@ -160,9 +160,11 @@ class SyncController(QObject):
         )
 
     def configure(self, server_url: str) -> None:
-        service = self.service
+        from desktop.services.provisioning import set_server_by_hand
+
+        store = self.service.store
         self.ui.runner.run_db(
-            lambda: service.configure(server_url, None),
+            lambda: set_server_by_hand(store, server_url),
             name="configure",
             on_done=self._configured,
             on_error=self._enroll_error,

@@ -1,8 +1,8 @@
 """First run: language, county server (provisioning file or address), local user, enrollment code.
 
 With a provisioning file county IT placed on the machine (``desktop.services.provisioning``) that
-names the village, the wizard asks only for the local user and passphrase (Finish is on that page;
-the optional enrollment code page follows only if the person goes on). A pre-seeded file without a
+names the village, the wizard asks only for the local user and passphrase (the enrollment code is
+typed later on the Sync page). A pre-seeded file without a
 village code shows the server page with the file already chosen; a pre-seeded file that cannot be
 used shows the whole wizard with the reason on the server page.
 """
@@ -375,8 +375,9 @@ class SetupWizard(QWizard):
             if preseeded.provisioning is not None:
                 pages.remove(self.language_page)  # county IT set it up; language is in settings
                 if preseeded.provisioning.village_code:
+                    # Only the user and passphrase are asked; the laptop enrolls on the Sync page.
                     pages.remove(self.server_page)
-                    self.user_page.setFinalPage(True)  # Finish here; Next leads to the optional code
+                    pages.remove(self.enroll_page)
                     self.user_page.show_county(
                         preseeded.provisioning.server_url or "", preseeded.provisioning.village_code
                     )

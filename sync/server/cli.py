@@ -1,7 +1,7 @@
 """``county-server``: county IT's command line.
 
     county-server [--db PATH_OR_URL] init
-    county-server serve [--host H] [--port P] [--cert FILE --key FILE]
+    county-server serve [--host H] [--port P] [--cert FILE --key FILE] [--log-file FILE]
     county-server add-village CODE NAME
     county-server add-villages DIVISIONS.csv
     county-server add-user USERNAME --scope county|township --code CODE [--password-env VAR]
@@ -18,7 +18,7 @@ The database is SQLite at a file path (embedded default) or a PostgreSQL URL
 
 Output is what county IT acts on (a code, a count, a path); Alembic's per-migration log lines are
 kept out of it. ``serve`` logs requests at INFO. Every command needs the ``[server]`` extra except
-the key and provisioning-file commands.
+the key and provisioning-file commands (``recovery-keygen``, ``provision-*``).
 """
 
 from __future__ import annotations
@@ -51,10 +51,28 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create or upgrade the database schema")
     serve = sub.add_parser("serve", help="run the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8443)
-    serve.add_argument("--cert", help="TLS certificate (PEM)")
-    serve.add_argument("--key", help="TLS private key (PEM)")
+    # Defaults from the environment, so a service unit needs only an EnvironmentFile
+    # (installer/server/county-server.env).
+    env = os.environ.get
+    serve.add_argument(
+        "--host", default=env("COUNTY_SERVER_HOST", "127.0.0.1"), help="env COUNTY_SERVER_HOST"
+    )
+    serve.add_argument(
+        "--port", type=int, default=int(env("COUNTY_SERVER_PORT", "8443")), help="env COUNTY_SERVER_PORT"
+    )
+    serve.add_argument(
+        "--cert",
+        default=env("COUNTY_SERVER_CERT") or None,
+        help="TLS certificate chain (PEM); env COUNTY_SERVER_CERT",
+    )
+    serve.add_argument(
+        "--key", default=env("COUNTY_SERVER_KEY") or None, help="TLS private key (PEM); env COUNTY_SERVER_KEY"
+    )
+    serve.add_argument(
+        "--log-file",
+        default=env("COUNTY_SERVER_LOG") or None,
+        help="append the log here, not stderr (reopened after logrotate); env COUNTY_SERVER_LOG",
+    )
     village = sub.add_parser("add-village", help="register a village by its 12-digit division code")
     village.add_argument("code")
     village.add_argument("name")
@@ -94,15 +112,15 @@ def _recovery_keygen(args: argparse.Namespace) -> None:
 
     for path in (args.private_out, args.public_out):
         if path.exists():
-            raise admin.AdminError(f"{path} exists already; not overwriting a key")
+            raise provision_cli.ProvisionCommandError(f"{path} exists already; not overwriting a key")
     if args.passphrase_env:
         passphrase = os.environ.get(args.passphrase_env, "")
     else:
         passphrase = getpass.getpass("Passphrase for the private key: ")
         if getpass.getpass("Again: ") != passphrase:
-            raise admin.AdminError("the two passphrases differ")
+            raise provision_cli.ProvisionCommandError("the two passphrases differ")
     if len(passphrase) < 12:
-        raise admin.AdminError("the private key passphrase needs at least 12 characters")
+        raise provision_cli.ProvisionCommandError("the private key passphrase needs at least 12 characters")
     private_pem, public_pem = generate_recovery_keypair(passphrase.encode("utf-8"))
     fd = os.open(args.private_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
@@ -130,6 +148,11 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
 
     if bool(args.cert) != bool(args.key):
         raise admin.AdminError("--cert and --key go together")
+    for path in (args.cert, args.key):
+        if path and not os.access(path, os.R_OK):
+            raise admin.AdminError(f"cannot read {path} (TLS certificate or key)")
+    if args.log_file:
+        _log_to_file(args.log_file)
     app = create_app(store)
     freeze_startup_heap()
     uvicorn.run(
@@ -139,9 +162,26 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
         ssl_certfile=args.cert,
         ssl_keyfile=args.key,
         log_level="info",
+        # With a log file, uvicorn's records go to the root logger's file handler instead of stderr.
+        log_config=None if args.log_file else uvicorn.config.LOGGING_CONFIG,
         server_header=False,
     )
     return 0
+
+
+def _log_to_file(path: str) -> None:
+    from logging.handlers import WatchedFileHandler
+
+    try:
+        handler = WatchedFileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise admin.AdminError(f"cannot write the log file {path}") from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def _export(args: argparse.Namespace, store: Store) -> None:
@@ -179,9 +219,14 @@ def _logging(command: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _logging(args.command)
-    if args.command in provision_cli.COMMANDS:  # no database, no server stack
+    if args.command in (*provision_cli.COMMANDS, "recovery-keygen"):
+        # Keys and provisioning files: no database and no server stack, so an offline machine with
+        # only the laptop package can make and keep the county's keys.
         try:
-            print(provision_cli.run(args))
+            if args.command == "recovery-keygen":
+                _recovery_keygen(args)
+            else:
+                print(provision_cli.run(args))
         except provision_cli.ProvisionCommandError as exc:
             print(f"county-server: {exc}", file=sys.stderr)
             return 2
@@ -190,13 +235,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print(server_extra_message("server", missing), file=sys.stderr)
         return 3
-    if args.command == "recovery-keygen":  # needs no database
-        try:
-            _recovery_keygen(args)
-        except admin.AdminError as exc:
-            print(f"county-server: {exc}", file=sys.stderr)
-            return 2
-        return 0
     store = Store(args.db)
     try:
         if args.command == "init":

@@ -233,3 +233,93 @@ def test_a_new_recovery_key_reseals_the_database_key(
     # The same file again changes nothing more.
     with Store.unlock(signed_store.path, USER, PASS) as store:
         assert not import_provisioning(store, path).recovery_changed
+
+
+# -- typing an address by hand, and moving to a new county key with the recovery key -------------
+
+
+def test_a_typed_address_is_refused_once_a_county_key_is_pinned(signed_store: Store, tmp_path: Path) -> None:
+    from desktop.services.provisioning import ServerPinned, set_server_by_hand
+    from sync.errors import SyncError
+
+    with pytest.raises(ServerPinned) as err:
+        set_server_by_hand(signed_store, "https://evil.example.cn")
+    assert "导入" in err.value.message("zh") and "Settings" in err.value.message("en")
+    assert signed_store.state_get("server_url") == "https://county.example.cn"
+    set_server_by_hand(signed_store, "https://county.example.cn/")  # the same address is fine
+    store = create_store(tmp_path / "u.vdd", USER, PASS, VILLAGE, kdf=KDF)
+    try:
+        with pytest.raises(SyncError) as bad:
+            set_server_by_hand(store, "ftp://county.example.cn")
+        assert bad.value.code == "server_url" and store.state_get("server_url") is None
+        set_server_by_hand(store, "https://any.example.cn")  # nothing pinned: typing is allowed
+        assert store.state_get("server_url") == "https://any.example.cn"
+    finally:
+        store.close()
+
+
+def test_the_recovery_key_moves_a_laptop_to_a_new_county_signing_key(
+    signed_store: Store, tmp_path: Path, county_keys: dict[str, bytes]
+) -> None:
+    from desktop.services.recovery import recover
+
+    path = signed_store.path
+    signed_store.close()
+    key_file = tmp_path / "county.pem"
+    key_file.write_bytes(county_keys["recovery"])
+    new_file = _file(tmp_path, "new-key.json", county_keys["other"], server_url="https://new.example.cn")
+    answers = iter(["", "new passphrase 42", "new passphrase 42"])  # key passphrase (none), new, again
+    line = recover(path, key_file, USER, ask=lambda _p: next(answers), kdf=KDF, provisioning=new_file)
+    assert "pinned" in line
+    with Store.unlock(path, USER, "new passphrase 42") as store:
+        assert store.state_get("server_url") == "https://new.example.cn"
+        assert pinned_signing_key(store) == load_provisioning(new_file).signing_key
+        with pytest.raises(ProvisioningError, match="signer"):  # the old key no longer counts
+            import_provisioning(store, _file(tmp_path, "old.json", county_keys["signing"]))
+
+
+def test_recovery_with_a_bad_provisioning_file_changes_nothing(
+    signed_store: Store, tmp_path: Path, county_keys: dict[str, bytes]
+) -> None:
+    from desktop.services.recovery import recover
+
+    path = signed_store.path
+    signed_store.close()
+    ring = keyring_path(path).read_bytes()
+    key_file = tmp_path / "county.pem"
+    key_file.write_bytes(county_keys["recovery"])
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"server_url": "https://x.example.cn", "signature": {"alg": "ed25519"}}')
+    with pytest.raises(RecoveryFailed, match="signature"):
+        recover(path, key_file, USER, ask=lambda _p: "new passphrase 42", kdf=KDF, provisioning=bad)
+    assert keyring_path(path).read_bytes() == ring
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"{not json", "not_json"),
+        (b'{"server_url": "https://c.example.cn", "extra": 1}', "fields"),
+        (
+            b'{"server_url": "https://c.example.cn", "ca_bundle": "-----BEGIN CERTIFICATE-----\\nxx"}',
+            "ca_bundle",
+        ),
+        (b'{"server_url": "https://c.example.cn", "recovery_public_key": "x"}', "recovery_key"),
+    ],
+    ids=["not-json", "wrong-fields", "bad-ca", "bad-recovery-key"],
+)
+def test_a_bad_file_imported_into_an_unpinned_laptop_changes_nothing(
+    tmp_path: Path, raw: bytes, reason: str
+) -> None:
+    store = create_store(
+        tmp_path / "v.vdd", USER, PASS, VILLAGE, server_url="https://county.example.cn", kdf=KDF
+    )
+    try:
+        before = _snapshot(store)
+        path = tmp_path / "bad.json"
+        path.write_bytes(raw)
+        with pytest.raises(ProvisioningError) as err:
+            import_provisioning(store, path)
+        assert err.value.reason == reason and _snapshot(store) == before
+    finally:
+        store.close()

@@ -241,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     if report.failed:
         return _finish(report)
     _step(report, "self-test", lambda: f"{bundle / executable_name()} --self-test: {self_test(bundle)}")
+    if key is not None and WINDOWS:  # the program itself too, before the installers take it in
+        _step(
+            report,
+            "sign",
+            lambda: f"{executable_name()} signed with {build_windows.sign(bundle / executable_name(), key)}",
+        )
     disk, content, files = size_on_disk(bundle)
     verdict = "ok" if disk / MB <= BUNDLE_GOAL_MB else "OVER"
     report.sizes.append(

@@ -150,6 +150,15 @@ def _first_screen(cmd: list[str], home: Path, env: dict[str, str]) -> tuple[str,
     return screen, field
 
 
+def test_installed_app_starts_on_an_x_server(unpacked: Path, app_env: dict[str, str], tmp_path: Path) -> None:
+    """Qt's xcb plugin, as a Linux desktop uses it, loads with the libraries the package depends on
+    (a virtual X server; the bundle's only other platform plugin is offscreen)."""
+    need_tools("xvfb-run", "xauth")
+    env = {**app_env, "QT_QPA_PLATFORM": "xcb"}
+    app = ["xvfb-run", "-a", str(unpacked / "opt/village-desk/village-desk")]
+    assert _first_screen(app, tmp_path / "x11", env) == ("setup_wizard", "language_zh")
+
+
 def test_first_run_without_provisioning_asks_from_the_start(
     unpacked: Path, app_env: dict[str, str], tmp_path: Path
 ) -> None:

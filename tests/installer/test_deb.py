@@ -133,6 +133,32 @@ def test_installed_app_passes_its_self_test(unpacked: Path, app_env: dict[str, s
     assert "zh_CN catalogue present" in proc.stdout
 
 
+def test_self_test_checks_the_county_signature_of_the_placed_file(
+    unpacked: Path, app_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A signed provisioning file beside the installed program is named with its signing key; one
+    changed after signing fails the self-test, as it would be refused on first run."""
+    from sync.provisioning import generate_signing_keypair, sign_provisioning
+
+    private, _ = generate_signing_keypair(b"county passphrase")
+    signed = sign_provisioning(PROVISIONING, private, b"county passphrase")
+    placed = unpacked / "opt/village-desk/provisioning.json"
+    app = [str(unpacked / "opt/village-desk/village-desk"), "--self-test", "--home", str(tmp_path / "home")]
+    try:
+        placed.write_text(json.dumps(signed), encoding="utf-8")
+        good = subprocess.run(app, env=app_env, text=True, capture_output=True, timeout=300, check=False)
+        assert good.returncode == 0, good.stdout + good.stderr
+        last = good.stdout.strip().splitlines()[-1]
+        assert last.startswith(f"provisioning: {placed} ") and VILLAGE in last
+        assert f"signed by {signed['signature']['key']}" in last
+        placed.write_text(json.dumps({**signed, "village_code": "530102001002"}), encoding="utf-8")
+        bad = subprocess.run(app, env=app_env, text=True, capture_output=True, timeout=300, check=False)
+        assert bad.returncode == 1
+        assert "cannot be used" in bad.stdout
+    finally:
+        placed.unlink(missing_ok=True)
+
+
 def _first_screen(cmd: list[str], home: Path, env: dict[str, str]) -> tuple[str, str]:
     """(window, field typed into first) of the first screen the installed app shows."""
     ready = home.parent / f"{home.name}-ready.txt"

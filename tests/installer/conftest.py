@@ -17,15 +17,15 @@ INSTALLER = ROOT / "installer"
 
 
 def load_script(name: str) -> ModuleType:
-    """``installer/<name>.py`` as a module (its folder on sys.path, as when it is run)."""
-    if str(INSTALLER) not in sys.path:
-        sys.path.insert(0, str(INSTALLER))
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, INSTALLER / f"{name}.py")
+    """``installer/<name>.py`` as a module, loaded from its file: the folder is not put on sys.path,
+    where ``build.py`` would shadow PyPA's ``build`` for the rest of the test run."""
+    key = f"_vdd_installer_{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    spec = importlib.util.spec_from_file_location(key, INSTALLER / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    sys.modules[key] = module  # dataclasses look their module up while the file runs
     spec.loader.exec_module(module)
     return module
 

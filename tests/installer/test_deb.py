@@ -234,3 +234,46 @@ def test_provisioning_in_etc_is_picked_up(unpacked: Path, app_env: dict[str, str
             "this machine has a real /etc/village-desk/provisioning.json; the test cannot tell them apart"
         )
     assert _first_screen(app, tmp_path / "etc-seeded", app_env) == ("setup_wizard", "setup_user")
+
+
+def test_maintainer_scripts_leave_county_its_file_alone_until_purge(deb: Path, tmp_path: Path) -> None:
+    """postinst (install, upgrade) and postrm (remove, purge) run for real against a writable overlay
+    of /etc in a private mount namespace: the provisioning file survives everything but purge."""
+    need_tools("unshare", "mount")
+    if os.geteuid() != 0:
+        pytest.skip("runs the maintainer scripts as root in a mount namespace")
+    control = tmp_path / "control"
+    subprocess.run(["dpkg-deb", "-e", str(deb), str(control)], check=True)
+    for script in ("postinst", "postrm"):
+        subprocess.run(["sh", "-n", str(control / script)], check=True)
+    host_had_it = Path("/etc/village-desk").exists()
+    upper, work = tmp_path / "upper", tmp_path / "work"
+    upper.mkdir()
+    work.mkdir()
+    steps = f"""
+        set -e
+        mount -t overlay overlay -o lowerdir=/etc,upperdir={upper},workdir={work} /etc
+        {control}/postinst configure
+        test -d /etc/village-desk
+        echo '{{"server_url": "https://county.example/"}}' > /etc/village-desk/provisioning.json
+        {control}/postinst configure 0.0.9
+        grep -q county.example /etc/village-desk/provisioning.json
+        {control}/postrm upgrade 0.1.0
+        {control}/postrm remove
+        grep -q county.example /etc/village-desk/provisioning.json
+        echo kept
+        {control}/postrm purge
+        test ! -e /etc/village-desk/provisioning.json
+        test ! -e /etc/village-desk
+        echo purged
+    """
+    proc = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", steps],
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.split()[-2:] == ["kept", "purged"]
+    assert Path("/etc/village-desk").exists() == host_had_it  # the machine's own /etc was not touched

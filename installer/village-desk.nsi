@@ -7,7 +7,7 @@
 ; Command line (county IT):
 ;   village-desk-setup.exe /S                       silent, per machine, default folder
 ;   village-desk-setup.exe /S /D=D:\Apps\VDD        another folder (/D= comes last, no quotes)
-;   village-desk-setup.exe /S "/PROVISION=\\server\share\provisioning.json"
+;   village-desk-setup.exe /S /PROVISION=\\server\share\provisioning.json   (/PROVISION="a b\c.json" with spaces)
 ;       copies that provisioning file to %PROGRAMDATA%\VillageDataDesk\provisioning.json
 ;       (a provisioning.json beside the installer is used when /PROVISION= is not given).
 ;       A /PROVISION= file that does not exist stops the install before anything is changed

@@ -5,6 +5,7 @@ Layout of the package::
     /opt/village-desk/                 the bundle (village-desk + _internal/)
     /usr/bin/village-desk              a launcher that runs /opt/village-desk/village-desk
     /usr/share/applications/village-desk.desktop   menu entry, named 村级数据台
+    /usr/share/icons/hicolor/256x256/apps/village-desk.png   its icon
     /usr/share/doc/village-desk/copyright
     /etc/village-desk/                 where county IT puts provisioning.json (the package ships no
                                        file there: dpkg never asks about it, never overwrites it)
@@ -26,6 +27,7 @@ from pathlib import Path
 PACKAGE = "village-desk"
 INSTALL_DIR = Path("opt") / PACKAGE
 CONFIG_DIR = Path("etc") / PACKAGE
+ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "village-desk.png"
 
 DESKTOP_ENTRY = """\
 [Desktop Entry]
@@ -38,6 +40,7 @@ GenericName[zh_CN]=村级数据录入
 Comment=Record village households, persons, income and services; sync with the county
 Comment[zh_CN]=登记户、人口、收入和公共服务数据，并与县数据中心同步
 Exec=/usr/bin/village-desk
+Icon=village-desk
 Terminal=false
 Categories=Office;Database;
 StartupNotify=true
@@ -161,6 +164,9 @@ def build_deb(bundle: Path, version: str, out_dir: Path, work: Path, *, quick: b
     apps = root / "usr" / "share" / "applications"
     apps.mkdir(parents=True)
     (apps / f"{PACKAGE}.desktop").write_text(DESKTOP_ENTRY, encoding="utf-8")
+    icons = root / "usr" / "share" / "icons" / "hicolor" / "256x256" / "apps"
+    icons.mkdir(parents=True)
+    shutil.copyfile(ICON, icons / f"{PACKAGE}.png")
     doc = root / "usr" / "share" / "doc" / PACKAGE
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(COPYRIGHT, encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NSI = HERE / "village-desk.nsi"
 WXS = HERE / "village-desk.wxs"
+ICON = HERE / "village-desk.ico"
 
 # wixl writes only ASCII into the tables; these rows get the Chinese name afterwards, with the
 # database code page set to 936 (GBK) first. Short names keep the 8.3 form Windows wants beside them.
@@ -115,6 +116,8 @@ def build_msi(bundle: Path, version: str, target: Path, work: Path) -> Path:
             f"BundleDir={bundle.name}",
             "-D",
             "Win64=yes",
+            "-D",
+            f"IconFile={os.path.relpath(ICON, bundle.parent)}",
             "-o",
             str(target),
             str(WXS),

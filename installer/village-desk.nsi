@@ -69,6 +69,8 @@ VIAddVersionKey /LANG=0 "CompanyName" "Village Data Desk"
 VIAddVersionKey /LANG=0 "LegalCopyright" "Apache-2.0"
 
 !define MUI_ABORTWARNING
+!define MUI_ICON "${__FILEDIR__}\village-desk.ico"
+!define MUI_UNICON "${__FILEDIR__}\village-desk.ico"
 !define MUI_UNCOMPONENTSPAGE_NODESC
 
 !insertmacro MUI_PAGE_WELCOME

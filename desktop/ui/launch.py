@@ -8,10 +8,12 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.services.settings import AppPaths
 from desktop.ui.app import DeskApp
+from sync.resources import resources_dir
 
 
 def make_qapp() -> QApplication:
@@ -19,6 +21,9 @@ def make_qapp() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("Village Data Desk")
     app.setOrganizationName("VillageDataDesk")
+    icon = resources_dir() / "icons" / "village-desk.png"
+    if icon.is_file():  # every window's icon (Windows takes the program's own from the .exe)
+        app.setWindowIcon(QIcon(str(icon)))
     app.setQuitOnLastWindowClosed(False)
     return app
 

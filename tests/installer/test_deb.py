@@ -89,6 +89,7 @@ def test_package_metadata_and_layout(deb: Path) -> None:
     assert "./opt/village-desk/village-desk" in paths
     assert "./usr/bin/village-desk" in paths
     assert "./usr/share/applications/village-desk.desktop" in paths
+    assert "./usr/share/icons/hicolor/256x256/apps/village-desk.png" in paths
     assert "./etc/village-desk/" in paths
     # The package never ships a provisioning file (dpkg would then own, and on upgrade ask about, it).
     assert not any(p.endswith("provisioning.json") for p in paths)
@@ -113,6 +114,10 @@ def test_installed_files(unpacked: Path) -> None:
     assert os.access(unpacked / "usr/bin/village-desk", os.X_OK)
     entry = (unpacked / "usr/share/applications/village-desk.desktop").read_text(encoding="utf-8")
     assert "Name=村级数据台" in entry and "Exec=/usr/bin/village-desk" in entry
+    assert "Icon=village-desk" in entry
+    icon = unpacked / "usr/share/icons/hicolor/256x256/apps/village-desk.png"
+    assert icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (unpacked / "opt/village-desk/_internal/sync/bundled/icons/village-desk.png").is_file()
     qm = unpacked / "opt/village-desk/_internal/sync/bundled/translations/village_desk_zh_CN.qm"
     assert qm.is_file()
     assert (unpacked / "opt/village-desk/_internal/PySide6/Qt/translations/qtbase_zh_CN.qm").is_file()

@@ -50,6 +50,7 @@ def test_nsis_script_compiles_with_its_switches(bundle: Path, tmp_path: Path) ->
         assert needle in script
     assert '!define APP_NAME_ZH "村级数据台"' in script
     assert "Section /o " in script  # removing the data is unticked unless asked
+    assert '!define MUI_ICON "${__FILEDIR__}\\village-desk.ico"' in script
 
 
 def test_nsis_script_without_version_fails_to_compile(bundle: Path, tmp_path: Path) -> None:
@@ -74,10 +75,13 @@ def test_msi_tables(bundle: Path, tmp_path: Path) -> None:
     assert props["ProductVersion"] == "0.1.0"
     assert props["ProductName"] == "村级数据台 Village Data Desk"
     assert props["ALLUSERS"] == "1"  # per machine
+    assert props["ARPPRODUCTICON"] == "VillageDesk.ico"
+    assert [row[0] for row in _table(msi, "Icon")] == ["VillageDesk.ico"]
     shortcuts = {row[0]: row for row in _table(msi, "Shortcut")}
     assert shortcuts["StartMenuApp"][2] == "VDD|村级数据台"
     assert shortcuts["DesktopApp"][2] == "VDD|村级数据台"
     assert shortcuts["StartMenuApp"][4] == "[INSTALLDIR]village-desk.exe"
+    assert shortcuts["StartMenuApp"][8] == shortcuts["DesktopApp"][8] == "VillageDesk.ico"
     dirs = {row[0]: row for row in _table(msi, "Directory")}
     assert dirs["ProgramMenuDir"][2] == "VDD|村级数据台"
     assert dirs["INSTALLDIR"][1] == "ProgramFiles64Folder"

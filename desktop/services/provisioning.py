@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.services.setup import STATE_RECOVERY_KEY, STATE_SIGNING_KEY
+from desktop.services.setup import STATE_CA_BUNDLE, STATE_RECOVERY_KEY, STATE_SIGNING_KEY
 from sync.errors import SyncError
 from sync.provisioning import Provisioning, ProvisioningError, check_server_url, load_provisioning
 
@@ -162,9 +162,12 @@ def import_provisioning(store: Store, path: str | Path, *, repin: bool = False) 
         # Key ring first: if the transaction below then fails, the next import seals again.
         assert provisioning.recovery_public_key is not None
         store.set_recovery_key(provisioning.recovery_public_key.encode("ascii"))
+    server_changed = (old_url or "").rstrip("/") != (provisioning.server_url or "").rstrip("/")
     with store.atomic() as conn:
         if provisioning.server_url:
             service.configure(provisioning.server_url, provisioning.ca_bundle)
+        if server_changed and provisioning.ca_bundle is None:  # the old server's CA is not this one's
+            conn.execute("DELETE FROM sync_state WHERE key = ?", (STATE_CA_BUNDLE,))
         if newly_pinned:
             store.state_set(STATE_SIGNING_KEY, provisioning.signing_key)
         elif repin and provisioning.signing_key is None and pinned is not None:
@@ -173,7 +176,6 @@ def import_provisioning(store: Store, path: str | Path, *, repin: bool = False) 
             assert provisioning.recovery_public_key is not None
             store.state_set(STATE_RECOVERY_KEY, provisioning.recovery_public_key)
     store.audit("provisioning", "provisioning file imported" + (" with the recovery key" if repin else ""))
-    server_changed = (old_url or "").rstrip("/") != (provisioning.server_url or "").rstrip("/")
     return ImportResult(server_changed, recovery_changed, newly_pinned)
 
 

@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         "--host", default=env("COUNTY_SERVER_HOST", "127.0.0.1"), help="env COUNTY_SERVER_HOST"
     )
     serve.add_argument(
-        "--port", type=int, default=int(env("COUNTY_SERVER_PORT", "8443")), help="env COUNTY_SERVER_PORT"
+        "--port", type=int, default=env("COUNTY_SERVER_PORT", "8443"), help="env COUNTY_SERVER_PORT"
     )
     serve.add_argument(
         "--cert",

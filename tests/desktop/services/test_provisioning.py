@@ -201,6 +201,11 @@ def test_a_file_signed_by_the_pinned_key_moves_the_laptop_to_the_new_server(
     assert signed_store.state_get("server_url") == "https://new.example.cn"
     assert signed_store.state_get("ca_bundle_pem") == pki.ca_pem.read_text("ascii")
     assert signed_store.state_get("device_id") is None  # a new server needs a new enrollment
+    # A later file for yet another server without a CA: the previous server's CA is not kept for it.
+    import_provisioning(
+        signed_store, _file(tmp_path, "third.json", county_keys["signing"], server_url="https://127.0.0.1:9")
+    )
+    assert signed_store.state_get("ca_bundle_pem") is None
 
 
 def test_an_unsigned_laptop_accepts_an_unsigned_file_and_pins_the_first_signed_one(

@@ -166,6 +166,7 @@ def test_backup_of_a_served_database_restores_with_records_and_devices(tmp_path:
         assert not list(backups.glob("*.partial"))
 
         restored = url.rsplit("/", 1)[1] + "_restored"
+        owner = "county-server-" + restored[-10:]  # a hyphen, as the service's role has
         try:
             done = subprocess.run(
                 [SERVER / "restore.sh", archive, restored],
@@ -206,10 +207,31 @@ def test_backup_of_a_served_database_restores_with_records_and_devices(tmp_path:
                     "SELECT 1 FROM pg_database WHERE datname = %s", (restored + "_2",)
                 ).fetchone()
             assert exists is None
+            # With an owner (as the docs do it for the service's role): its tables, its database.
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'CREATE ROLE "{owner}"')
+            done = subprocess.run(
+                [SERVER / "restore.sh", archive, restored + "_owned", owner],
+                env=_pg_env(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0, done.stderr
+            with psycopg.connect(url.replace("postgresql+psycopg", "postgresql") + "_restored_owned") as conn:
+                owners = {
+                    r[0] for r in conn.execute("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")
+                }
+                db_owner = conn.execute(
+                    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+                ).fetchone()
+            assert owners == {owner} and db_owner == (owner,)
         finally:
             laptop.close()
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+                for name in (restored, restored + "_owned"):
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(f'DROP ROLE IF EXISTS "{owner}"')
 
 
 @pytest.mark.parametrize("script", ["install.sh", "backup.sh", "restore.sh", "county-server-admin"])

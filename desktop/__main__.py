@@ -10,6 +10,8 @@ village-desk --recover COUNTY_KEY.pem --user NAME [--provisioning FILE]
                            provisioning file signed by a new county key, which becomes the pinned one)
 --home DIR                 keep data and settings under DIR (also: VILLAGE_DESK_HOME)
 --lang zh_CN|en            interface language for this start (saved as the setting)
+--exit-when-ready [FILE]   show the first screen, write the time it was up (seconds since the epoch)
+                           to FILE or stdout, and exit: start-up measurement and a windowed smoke test
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--passphrase-env", help="with --recover: read the new passphrase from VAR")
     parser.add_argument(
         "--provisioning", help="with --recover: import this provisioning file and pin its signing key"
+    )
+    parser.add_argument(
+        "--exit-when-ready",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="show the first screen, write when it was up to FILE (or stdout), and exit",
     )
     return parser
 
@@ -116,7 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 3
     from desktop.ui.launch import run_app
 
-    return run_app(home=args.home, demo=args.demo, language=args.lang, staff=args.staff)
+    return run_app(
+        home=args.home,
+        demo=args.demo,
+        language=args.lang,
+        staff=args.staff,
+        ready_report=args.exit_when_ready,
+    )
 
 
 if __name__ == "__main__":

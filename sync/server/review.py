@@ -29,6 +29,18 @@ SORTS = ("age", "village", "form")
 STATUSES = ("open", "decided", "all")
 
 
+def _decision(r: Any) -> dict[str, Any]:
+    """What a decided item says of its decision (a ``review_items`` row)."""
+    return {
+        "choice": r.choice,
+        "value": _loads(r.value),
+        "fields": _loads(r.fields) or {},
+        "note": r.note,
+        "decided_by": r.decided_by,
+        "decided_at": r.decided_at,
+    }
+
+
 def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
@@ -223,13 +235,7 @@ def item_dicts(conn: Connection, county: str, rows: Sequence[Row[Any]]) -> list[
             "decision": None,
         }
         if r.status == "decided":
-            item["decision"] = {
-                "choice": r.choice,
-                "value": _loads(r.value),
-                "fields": _loads(r.fields) or {},
-                "note": r.note,
-                "decided_by": r.decided_by,
-                "decided_at": r.decided_at,
+            item["decision"] = _decision(r) | {
                 "seq": r.decided_seq or 0,
                 "version": r.decided_version or 0,
                 "set_aside": asides.get(r.id, []),
@@ -392,13 +398,6 @@ def device_states(
             "decision": None,
         }
         if r.status == "decided":
-            item["decision"] = {
-                "choice": r.choice,
-                "value": _loads(r.value),
-                "fields": _loads(r.fields) or {},
-                "note": r.note,
-                "decided_by": r.decided_by,
-                "decided_at": r.decided_at,
-            }
+            item["decision"] = _decision(r)
         out.append(item)
     return out

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.pages.compare import when
 from desktop.ui.staff_window import StaffContext, report
+from desktop.ui.views import read_only_rows
 
 LIMIT = 500
 
@@ -43,12 +43,7 @@ class HistoryPage(QWidget):
                 self.tr("Set aside"),
             ]
         )
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
+        read_only_rows(self.table)
         header = self.table.horizontalHeader()
         for column, width in enumerate((95, 70, 70, 200, 90, 170, 150)):
             header.resizeSection(column, width)

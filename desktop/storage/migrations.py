@@ -124,7 +124,7 @@ def _m0003_rejections(db: Any) -> None:
     )
 
 
-def _i7_review(db: Any) -> None:
+def _m0004_review_wait(db: Any) -> None:
     """The official's values the county did not take: waiting on the township, then its decision.
 
     One row per (record, field) in conflict (``_deleted`` for delete against edit, with the edited
@@ -145,7 +145,7 @@ MIGRATIONS: list[Migration] = [
     ("0001_initial", _m0001_initial),
     ("0002_audit_log", _m0002_audit_log),
     ("0003_rejections", _m0003_rejections),
-    ("i7_review", _i7_review),
+    ("0004_review_wait", _m0004_review_wait),
 ]
 
 
@@ -153,7 +153,8 @@ def applied(database: Database) -> list[str]:
     database.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
     )
-    return [r[0] for r in database.query("SELECT name FROM _migrations ORDER BY name")]
+    # In the order they were applied (the list's order), not by name.
+    return [r[0] for r in database.query("SELECT name FROM _migrations ORDER BY rowid")]
 
 
 def migrate(database: Database, migrations: list[Migration] | None = None) -> list[str]:

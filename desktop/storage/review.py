@@ -1,4 +1,4 @@
-"""The official's values waiting on the township (table ``review_wait``, migration ``i7_review``).
+"""The official's values waiting on the township (table ``review_wait``, migration ``0004_review_wait``).
 
 When the server keeps the county value of a field the laptop sent (a conflict), the replica puts
 the county value in place so the laptop equals the server; the official's own value is kept here,

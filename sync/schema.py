@@ -73,6 +73,11 @@ class Lookup(Protocol):
     def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int: ...
 
 
+def check_field(checked: tuple[FieldDef, Check], value: Any, today: date) -> Problem | None:
+    """One field's problem on its own; an empty value is no problem here (required is per record)."""
+    return None if value is None else checked[1](value, today)
+
+
 def _zh(lang: str) -> bool:
     return lang.lower().startswith("zh")
 
@@ -208,6 +213,51 @@ class Forms:
             return [field_problem(fdef, "required")] if fdef.required else []
         problem = check(value, today or date.today())
         return [problem] if problem else []
+
+    def validate_fields(
+        self, entity: str, fields: Mapping[str, Any], *, today: date | None = None
+    ) -> list[Problem]:
+        """Problems of each given field on its own, for values that will not form a live record (a
+        delete's fields, a value competing in a conflict): types, limits, hidden characters, unknown
+        keys. No required fields and no cross-field or uniqueness rules."""
+        today = today or date.today()
+        checks = self._checks[entity]
+        problems: list[Problem] = []
+        for name, value in fields.items():
+            if name in checks:
+                problem = check_field(checks[name], value, today)
+            elif name in META_FIELDS:
+                problem = check_meta(name, value)
+            else:
+                problem = Problem(name, "unknown_field", "表单中没有这一项", "This form has no such field")
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def unusable(self, entity: str, name: str, value: Any) -> Problem | None:
+        """Why a value received from the county cannot be kept in the laptop's store, or None.
+
+        Only what no release of the form allows and what the store cannot hold: a wrong type (a
+        list, an object, a number where text belongs), text over its limit or with hidden
+        characters, a whole number beyond 64 bits. Rules that depend on the day or may change
+        with the forms (patterns, dates in the future, choices) are the server's to keep.
+        """
+        fdef, check = self._checks[entity][name]
+        if value is None:
+            return None
+        if fdef.type in ("int", "money"):
+            if type(value) is not int or not -(2**63) <= value < 2**63:
+                return field_problem(fdef, "not_int")
+            return None
+        if type(value) is not str:
+            return field_problem(fdef, "not_text")
+        if fdef.type == "text":
+            problem = check(value, date.max)
+            if problem is not None and problem.code in ("too_long", "control_chars"):
+                return problem
+        elif "\x00" in value or len(value) > 1000:
+            return field_problem(fdef, "not_text")
+        return None
 
     def validate(
         self,

@@ -106,6 +106,8 @@ class SyncReport:
     """Records received from the server."""
     conflicts: list[RecordNote] = field(default_factory=list)
     rejected: list[RecordNote] = field(default_factory=list)
+    quarantined: list[RecordNote] = field(default_factory=list)
+    """Records from the county kept aside because the store cannot hold a value of theirs."""
     batches: int = 0
     pages: int = 0
     resumed: bool = False

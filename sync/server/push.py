@@ -119,6 +119,8 @@ def stored_response(conn: Connection, device: Device, batch_id: str, body_hash: 
         return None
     if row.body_hash != body_hash:
         raise ApiError("batch_mismatch")
+    if row.response is None:
+        raise ApiError("batch_pruned")  # applied long ago; the laptop sends its records anew
     response = decode_dict(row.response)
     response["replayed"] = True
     return encode(response)

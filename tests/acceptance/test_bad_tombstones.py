@@ -5,12 +5,17 @@ deleted records) is kept aside on the laptop instead of failing every later sync
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from desktop.services.sync_service import describe
+from sync.errors import OfflineError
 from sync.ids import uuid7
+from sync.server.prune import prune_answers
 from sync.server.tables import records
 from tests.sync.server.conftest import enroll_laptop, household_fields
 from tests.sync_world import VILLAGE, County, Laptop, assert_laptop_equals_server
@@ -101,3 +106,54 @@ def test_a_bad_value_on_the_server_is_kept_aside_and_the_sync_goes_on(
     assert {n.id for n in report.quarantined} == {gone}
     row = b.records("household")[long]
     assert row["address"] == "二组3号" and row["head_name"] == household_fields()["head_name"]
+
+
+def test_a_laptop_back_from_an_old_copy_resends_a_pruned_batch_safely(
+    county: County, laptops: Callable[..., Laptop], tmp_path: Path
+) -> None:
+    """Issue 10 item 10: the county prunes a batch's answer; a laptop restored from a copy of its file
+    made while that batch was unanswered sends it again. The server refuses it (never applied twice);
+    the laptop sends its records as a new batch and ends equal to the county, with no conflict."""
+    a = laptops("a")
+    a.link.script = ["drop_response"]
+    hid = a.store.household.create(household_fields())
+    with pytest.raises(OfflineError):
+        a.sync()
+    assert a.service.replica.frozen_batch() is not None
+    a.store.close()
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    files = [p for p in tmp_path.iterdir() if p.is_file() and p.name.startswith(a.path.name)]
+    for p in files:
+        shutil.copy2(p, copy / p.name)
+    a.reopen()
+    a.sync()  # the answer replayed
+    for n in range(2):  # two newer batches: the first one is settled for good
+        a.store.household.create(household_fields(household_no=f"H-{n}", head_name=f"户主{n}"))
+        a.sync()
+    assert prune_answers(county.store, days=0, now=county.store.now() + 1) == 1
+    seq_before = server_seq(county)
+
+    a.store.close()
+    for p in files:
+        shutil.copy2(copy / p.name, p)
+    a.reopen()
+    assert a.service.replica.frozen_batch() is not None  # the old, unanswered batch
+    report = a.sync()
+    assert a.service.replica.frozen_batch() is None and a.service.replica.pending_count() == 0
+    assert report.conflicts == [] and report.rejected == []
+    assert server_seq(county) == seq_before  # the values were there already: nothing written
+    assert hid in a.records("household")
+    b = laptops("b")
+    b.sync()
+    assert len(b.records("household")) == 3
+    assert_laptop_equals_server(b, county)
+
+
+def server_seq(county: County) -> int:
+    from sqlalchemy import func, select
+
+    from sync.server.tables import records as rec
+
+    with county.store.read() as conn:
+        return int(conn.execute(select(func.max(rec.c.seq))).scalar_one())

@@ -25,7 +25,27 @@ from sync.schema import Forms
 _CHUNK = 500
 
 
+_MALFORMED = protocol.Problem(
+    "_record",
+    "malformed",
+    "县里发来的这条记录格式不对，无法保存",
+    "This record from the county is malformed and cannot be stored",
+)
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int and -(2**63) <= value < 2**63
+
+
 def _problems(forms: Forms, columns: set[str], state: protocol.RecordState) -> dict[str, protocol.Problem]:
+    if not (
+        isinstance(state.fields, dict)
+        and isinstance(state.versions, dict)
+        and _is_int(state.seq)
+        and all(_is_int(v) for v in state.versions.values())
+        and isinstance(state.village_code, str)
+    ):
+        return {"_record": _MALFORMED}
     out: dict[str, protocol.Problem] = {}
     for name, value in state.fields.items():
         if name in columns:
@@ -61,17 +81,21 @@ def sift(
         if not problems and kept is None:
             out.append(state)
             continue
-        good = {k: v for k, v in state.fields.items() if k not in problems}
-        versions = {k: v for k, v in state.versions.items() if k not in problems}
+        if "_record" in problems:
+            good, versions, seq = {}, {}, 0  # nothing of it can be trusted
+        else:
+            good = {k: v for k, v in state.fields.items() if k not in problems}
+            versions = {k: v for k, v in state.versions.items() if k not in problems}
+            seq = state.seq
         waiting: dict[str, Any] = {}
         if kept is not None:
             record, old = kept
             good = {**record["fields"], **good}
             versions = {**record["versions"], **versions}
             # A field stays bad until a good value for it arrives.
-            waiting = {k: p for k, p in old.items() if k not in state.fields}
+            waiting = {k: p for k, p in old.items() if k not in good or k == "_record"}
         waiting.update({k: dataclasses.asdict(p) for k, p in problems.items()})
-        merged = dataclasses.replace(state, fields=good, versions=versions)
+        merged = dataclasses.replace(state, fields=good, versions=versions, seq=seq)
         if not waiting:
             conn.execute(
                 "DELETE FROM quarantine WHERE entity = ? AND record_id = ?", (state.entity, state.id)
@@ -79,11 +103,11 @@ def sift(
             out.append(merged)
             continue
         aside = {"fields": good, "versions": versions, "deleted": bool(state.deleted)}
-        record_text = jsontext.dumps(dict(aside, village_code=state.village_code))
+        record_text = jsontext.dumps(aside)
         conn.execute(
             "INSERT OR REPLACE INTO quarantine (entity, record_id, seq, record, problems, at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (state.entity, state.id, int(state.seq), record_text, jsontext.dumps(waiting), now),
+            (state.entity, state.id, seq, record_text, jsontext.dumps(waiting), now),
         )
     return out
 

@@ -37,7 +37,7 @@ def _is_int(value: Any) -> bool:
     return type(value) is int and -(2**63) <= value < 2**63
 
 
-def _problems(forms: Forms, columns: set[str], state: protocol.RecordState) -> dict[str, protocol.Problem]:
+def _problems(forms: Forms, state: protocol.RecordState) -> dict[str, protocol.Problem]:
     if not (
         isinstance(state.fields, dict)
         and isinstance(state.versions, dict)
@@ -46,19 +46,12 @@ def _problems(forms: Forms, columns: set[str], state: protocol.RecordState) -> d
         and isinstance(state.village_code, str)
     ):
         return {"_record": _MALFORMED}
-    out: dict[str, protocol.Problem] = {}
-    for name, value in state.fields.items():
-        if name in columns:
-            problem = forms.unusable(state.entity, name, value)
-            if problem is not None:
-                out[name] = problem
-    return out
+    return forms.unusable(state.entity, state.fields)
 
 
 def sift(
     conn: Any,
     forms: Forms,
-    columns: dict[str, set[str]],
     states: list[protocol.RecordState],
     now: float,
 ) -> list[protocol.RecordState]:
@@ -76,7 +69,7 @@ def sift(
                 held[(entity, record_id)] = (jsontext.loads(record), json.loads(problems))
     out: list[protocol.RecordState] = []
     for state in states:
-        problems = _problems(forms, columns[state.entity], state)
+        problems = _problems(forms, state)
         kept = held.get((state.entity, state.id))
         if not problems and kept is None:
             out.append(state)

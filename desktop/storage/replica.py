@@ -418,7 +418,7 @@ class StoreReplica:
             pending = self._pending_fields({r.id for r in page.records})
             for entity, states in by_entity.items():
                 # A value the store cannot hold keeps its record aside, not the whole sync (issue 10).
-                states = quarantine.sift(conn, self.store.forms, self._columns, states, time.time())
+                states = quarantine.sift(conn, self.store.forms, states, time.time())
                 applied += self._apply_entity(conn, entity, states, pending)
             cursor = max(page.cursor, self.cursor())
             self._set_state(conn, CURSOR_KEY, cursor)

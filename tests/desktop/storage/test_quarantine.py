@@ -104,3 +104,10 @@ def test_good_values_later_release_the_record_whole(store, replica: StoreReplica
     (versions_text,) = store.db.query("SELECT versions FROM household WHERE id = ?", (rid,))[0]
     versions = json.loads(versions_text)
     assert versions["household_no"] == 1 and versions["address"] == 2 and versions["phone"] == 3
+
+
+def test_every_hidden_character_is_one_str_isprintable_refuses() -> None:
+    """``Forms.unusable`` runs the hidden-character pattern only on text ``isprintable`` refuses."""
+    from sync.textsafety import HIDDEN
+
+    assert not [c for c in map(chr, range(0x110000)) if HIDDEN.match(c) and c.isprintable()]

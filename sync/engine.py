@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sync import protocol
-from sync.errors import Cancelled, ServerError, SyncTimeout, TooLargeError
+from sync.errors import Cancelled, RejectedError, ServerError, SyncTimeout, TooLargeError
 from sync.ids import uuid7
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -106,6 +106,8 @@ class SyncReport:
     """Records received from the server."""
     conflicts: list[RecordNote] = field(default_factory=list)
     rejected: list[RecordNote] = field(default_factory=list)
+    quarantined: list[RecordNote] = field(default_factory=list)
+    """Records from the county kept aside because the store cannot hold a value of theirs."""
     batches: int = 0
     pages: int = 0
     resumed: bool = False
@@ -246,7 +248,17 @@ class SyncEngine:
             for k, frozen in enumerate(resumed):
                 # Unanswered batches of an interrupted run, byte for byte and in order.
                 report.resumed = True
-                answer = self._await(link, frozen, link.submit(self._timed_push, frozen.body))
+                try:
+                    answer = self._await(link, frozen, link.submit(self._timed_push, frozen.body))
+                except RejectedError as exc:
+                    if exc.code != "batch_pruned":
+                        raise
+                    # Applied long ago, its answer pruned (a laptop back from months away, or from a
+                    # copy of its file): its records go again as new batches. The server never
+                    # applies a batch id twice; values it holds already come back "unchanged".
+                    for stale in resumed[k:]:
+                        self.replica.unfreeze(stale.batch_id)
+                    break
                 if answer is None:
                     # Refused whole, so the server never applied it, and a batch frozen after it is
                     # sent only once its answer came: those were never sent either. Unfreeze them

@@ -41,6 +41,7 @@ from sync.resident_id import (
     parse_resident_id,
 )
 from sync.resources import resources_dir
+from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 __all__ = [
     "FIELD_TYPES",
@@ -64,6 +65,7 @@ FIELD_TYPES = frozenset({"text", "int", "money", "date", "choice", "ref", "phone
 RULE_KINDS = frozenset({"one_of_required", "unique", "resident_id_matches"})
 
 _ASCII_INT = re.compile(r"-?[0-9]+")
+_NUL = re.compile("\x00")
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "－": "-", "\u3000": " "})
 
 
@@ -71,6 +73,20 @@ class Lookup(Protocol):
     """Counts live (not deleted) records of the same village; used by the uniqueness rules."""
 
     def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int: ...
+
+
+def check_field(checked: tuple[FieldDef, Check], value: Any, today: date) -> Problem | None:
+    """One field's problem on its own; an empty value is no problem here (required is per record)."""
+    return None if value is None else checked[1](value, today)
+
+
+def _storable(f: FieldDef) -> tuple[FieldDef, bool, int, re.Pattern[str]]:
+    """What ``Forms.unusable`` checks a field with: a number or text, its length limit, and the
+    characters it refuses."""
+    if f.type == "text":
+        hidden = HIDDEN_MULTILINE if f.multiline else HIDDEN
+        return f, False, f.max_length if f.max_length is not None else 1 << 62, hidden
+    return f, f.type in ("int", "money"), 1000, _NUL
 
 
 def _zh(lang: str) -> bool:
@@ -162,6 +178,7 @@ class Forms:
             e: {f.name: (f, compile_field(f)) for f in form.fields} for e, form in self._forms.items()
         }
         self._kinds = {e: {f.name: f.type for f in form.fields} for e, form in self._forms.items()}
+        self._storable = {e: {f.name: _storable(f) for f in form.fields} for e, form in self._forms.items()}
         self._known = {e: frozenset(checks) | META_FIELDS for e, checks in self._checks.items()}
         self._rules: dict[str, list[RuleCheck]] = {
             e: [compile_rule(form, rule) for rule in form.rules] for e, form in self._forms.items()
@@ -208,6 +225,55 @@ class Forms:
             return [field_problem(fdef, "required")] if fdef.required else []
         problem = check(value, today or date.today())
         return [problem] if problem else []
+
+    def validate_fields(
+        self, entity: str, fields: Mapping[str, Any], *, today: date | None = None
+    ) -> list[Problem]:
+        """Problems of each given field on its own, for values that will not form a live record (a
+        delete's fields, a value competing in a conflict): types, limits, hidden characters, unknown
+        keys. No required fields and no cross-field or uniqueness rules."""
+        today = today or date.today()
+        checks = self._checks[entity]
+        problems: list[Problem] = []
+        for name, value in fields.items():
+            if name in checks:
+                problem = check_field(checks[name], value, today)
+            elif name in META_FIELDS:
+                problem = check_meta(name, value)
+            else:
+                problem = Problem(name, "unknown_field", "表单中没有这一项", "This form has no such field")
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def unusable(self, entity: str, fields: Mapping[str, Any]) -> dict[str, Problem]:
+        """Values received from the county that the laptop's store cannot keep, by field name.
+
+        Only what no release of the form allows and what the store cannot hold: a wrong type (a
+        list, an object, a number where text belongs), text over its limit or with hidden
+        characters, a whole number beyond 64 bits. Rules that depend on the day or may change
+        with the forms (patterns, dates in the future, choices) are the server's to keep; fields
+        the form does not know are skipped (a newer form's).
+        """
+        storable = self._storable[entity]
+        out: dict[str, Problem] = {}
+        for name, value in fields.items():
+            spec = storable.get(name)
+            if spec is None or value is None:
+                continue
+            fdef, numeric, limit, hidden = spec
+            kind = type(value)
+            if kind is str and not numeric:
+                if len(value) > limit:
+                    out[name] = field_problem(fdef, "too_long" if fdef.type == "text" else "not_text")
+                elif not value.isprintable() and hidden.search(value):  # the regex only when needed
+                    out[name] = field_problem(fdef, "control_chars" if fdef.type == "text" else "not_text")
+            elif kind is int and numeric:
+                if not -(2**63) <= value < 2**63:
+                    out[name] = field_problem(fdef, "not_int")
+            else:
+                out[name] = field_problem(fdef, "not_int" if numeric else "not_text")
+        return out
 
     def validate(
         self,

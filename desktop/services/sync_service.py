@@ -303,6 +303,10 @@ class SyncService:
     def retry_rejected(self) -> int:
         return self.replica.retry_rejected()
 
+    def quarantined(self) -> list[RecordNote]:
+        """Records from the county kept aside because a value of theirs cannot be stored here."""
+        return self.replica.quarantined()
+
     # ------------------------------------------------------------------------------------- run
 
     def run_sync(
@@ -314,6 +318,7 @@ class SyncService:
         remote = self.remote_factory(config)
         try:
             report = SyncEngine(self.replica, remote, progress).run(cancel)
+            report.quarantined = self.replica.quarantined()
             report.clock_offset = self._learned_offset(remote, config.clock_offset)
             status = getattr(remote, "status", None)
             if callable(status):
@@ -370,10 +375,19 @@ def describe(report: SyncReport, lang: str = "zh") -> str:
             parts.append(f"{len(report.conflicts)} 条有冲突（保留县里数据，待乡镇处理）")
         if report.rejected:
             parts.append(f"{len(report.rejected)} 条被退回，请修改")
+        if report.quarantined:
+            parts.append(
+                f"{len(report.quarantined)} 条县里的记录含无法保存的内容，已另行保管，请联系县信息中心"
+            )
         return "；".join(parts) + "。" + clock
     parts.append(f"Sent {report.pushed}, received {report.pulled}")
     if report.conflicts:
         parts.append(f"{len(report.conflicts)} in conflict (county value kept, for the township to resolve)")
     if report.rejected:
         parts.append(f"{len(report.rejected)} refused, please correct them")
+    if report.quarantined:
+        parts.append(
+            f"{len(report.quarantined)} from the county held values this laptop cannot keep; "
+            "they are kept aside, please tell county IT"
+        )
     return "; ".join(parts) + "." + (f" {clock}" if clock else "")

@@ -141,11 +141,25 @@ def _m0004_review_wait(db: Any) -> None:
     db.execute("CREATE INDEX ix_review_wait_status ON review_wait (status, entity)")
 
 
+def _m0005_quarantine(db: Any) -> None:
+    """Records pulled from the county with a value this store cannot hold, kept aside (issue 10).
+
+    ``record`` is the pulled state as JSON with each bad value left out; ``problems`` says why, in zh
+    and en, without the value. The rest of the page is applied and the cursor moves on.
+    """
+    db.execute(
+        "CREATE TABLE quarantine (entity TEXT NOT NULL, record_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+        " record TEXT NOT NULL, problems TEXT NOT NULL, at REAL NOT NULL,"
+        " PRIMARY KEY (entity, record_id))"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _m0001_initial),
     ("0002_audit_log", _m0002_audit_log),
     ("0003_rejections", _m0003_rejections),
     ("0004_review_wait", _m0004_review_wait),
+    ("0005_quarantine", _m0005_quarantine),
 ]
 
 

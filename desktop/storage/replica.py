@@ -30,7 +30,7 @@ import json
 import time
 from typing import Any
 
-from desktop.storage import outbox, review
+from desktop.storage import outbox, quarantine, review
 from desktop.storage.outbox import FROZEN_KEY, FROZEN_NEXT_KEY, REJECTED
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol
@@ -149,6 +149,10 @@ class StoreReplica:
                 )
             )
         return out
+
+    def quarantined(self) -> list[RecordNote]:
+        """Records pulled from the county with values this store cannot hold, kept aside."""
+        return quarantine.listing(self.db)
 
     def retry_rejected(self) -> int:
         """Send rejected records again on the next run (e.g. after a duplicate was fixed elsewhere)."""
@@ -413,6 +417,8 @@ class StoreReplica:
             # Inside the transaction: an edit saved meanwhile cannot slip between check and write.
             pending = self._pending_fields({r.id for r in page.records})
             for entity, states in by_entity.items():
+                # A value the store cannot hold keeps its record aside, not the whole sync (issue 10).
+                states = quarantine.sift(conn, self.store.forms, states, time.time())
                 applied += self._apply_entity(conn, entity, states, pending)
             cursor = max(page.cursor, self.cursor())
             self._set_state(conn, CURSOR_KEY, cursor)

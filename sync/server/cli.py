@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--year", type=int, help="income and service year of the indicators")
     revoke = sub.add_parser("revoke-device", help="refuse every further request from a device")
     revoke.add_argument("device_id")
+    prune = sub.add_parser(
+        "prune", help="drop stored push answers no laptop can ask for again (run it nightly or weekly)"
+    )
+    prune.add_argument("--days", type=int, default=90, help="keep every answer younger than this (90)")
     keygen = sub.add_parser(
         "recovery-keygen",
         help="make the county recovery key pair (public half goes in the provisioning file)",
@@ -276,6 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "revoke-device":
             admin.revoke_device(store, args.device_id)
             print(f"device {args.device_id} revoked")
+        elif args.command == "prune":
+            from sync.server.prune import prune_answers
+
+            if args.days < 0:
+                raise admin.AdminError("--days must be 0 or more")
+            print(f"{prune_answers(store, days=args.days)} stored push answers pruned")
         return 0
     except admin.AdminError as exc:
         print(f"county-server: {exc}", file=sys.stderr)

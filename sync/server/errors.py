@@ -52,6 +52,11 @@ _CATALOGUE: dict[str, tuple[int, str, str]] = {
         "This batch id was already used for a different batch.",
         "该批次编号已用于另一批数据。",
     ),
+    "batch_pruned": (
+        409,
+        "This batch was applied long ago and its answer is no longer kept; send its records again.",
+        "该批数据早已处理，服务器不再保留其答复，请重新发送这些记录。",
+    ),
     "unauthorized": (401, "Sign in first, or sign in again.", "请先登录或重新登录。"),
     "bad_login": (401, "Wrong user name or password.", "用户名或密码错误。"),
     "too_many_attempts": (

@@ -119,6 +119,8 @@ def stored_response(conn: Connection, device: Device, batch_id: str, body_hash: 
         return None
     if row.body_hash != body_hash:
         raise ApiError("batch_mismatch")
+    if row.response is None:
+        raise ApiError("batch_pruned")  # applied long ago; the laptop sends its records anew
     response = decode_dict(row.response)
     response["replayed"] = True
     return encode(response)
@@ -235,13 +237,19 @@ class _Batch:
             return self._rejected(c, [problem])
         m = merge(cur, c, fields)
         stays_live = not m.delete and not (cur is not None and cur.deleted)
+        # A delete's fields and values set aside in a conflict never form a live record, yet they are
+        # stored and sent out on pull: each must be a value the form allows (issue 10).
+        competing = {x.field: fields[x.field] for x in m.conflicts if x.field in fields}
+        problems = self.rules.forms.validate_fields(
+            c.entity, competing if stays_live else fields, today=self.today
+        )
         if stays_live and (m.writes or m.create):
             record = dict(cur.data) if cur else {}
             record.update(m.writes)
             record["id"], record["village_code"] = c.id, self.village
-            problems = self.rules.forms.validate(c.entity, record, lookup=lookup, today=self.today)
-            if problems:
-                return self._rejected(c, problems)
+            problems = self.rules.forms.validate(c.entity, record, lookup=lookup, today=self.today) + problems
+        if problems:
+            return self._rejected(c, problems)
         if m.changes_record:
             cur = self._write(c, m, cur)
             state[c.id] = cur

@@ -186,8 +186,9 @@ batches = Table(
     Column("device_id", String(36), primary_key=True),
     Column("batch_id", String(64), primary_key=True),
     Column("body_hash", String(64), nullable=False),
-    # The encoded PushResponse exactly as first sent.
-    Column("response", LargeBinary, nullable=False),
+    # The encoded PushResponse exactly as first sent; NULL once pruned (``sync.server.prune``): the
+    # row stays, so a resend of the batch is refused and never applied twice.
+    Column("response", LargeBinary, nullable=True),
     Column("created_at", BigInteger, nullable=False),
     # The village counter values this batch's writes took (none when it wrote nothing): every field
     # version in the range was written by this device, so a pull can leave them out for it.

@@ -252,9 +252,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--persons", type=int, default=1000, help="persons per laptop (plus households)")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
     opts = parser.parse_args(args)
-    print(
-        f"laptops syncing at once, {opts.persons} persons each (+ households), PostgreSQL, {os.cpu_count()} cores"
-    )
+    cores = os.cpu_count()
+    print(f"laptops syncing at once, {opts.persons} persons each (+ households), PostgreSQL, {cores} cores")
     print("laptops  server processes  records  push phase   records/s   pushes  p50 ms  p95 ms  p99 ms")
     for n in (int(x) for x in opts.laptops.split(",")):
         for w in (int(x) for x in opts.workers.split(",")):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -43,7 +44,7 @@ class WorkerSettings:
     log_file: str | None = None
 
 
-def worker_count(flag: int | None, environ: dict[str, str] | os._Environ[str] = os.environ) -> int:
+def worker_count(flag: int | None, environ: Mapping[str, str] = os.environ) -> int:
     """``--workers``, else ``WEB_CONCURRENCY`` (the variable process managers and PaaS set), else 1."""
     if flag is not None:
         value, source = str(flag), "--workers"

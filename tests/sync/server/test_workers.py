@@ -325,3 +325,18 @@ def test_pushes_through_two_workers_each_apply_once(county: Store, two_workers: 
             conn.execute(text("SELECT id FROM records WHERE village_code = :v"), {"v": V1}).scalars().all()
         )
     assert sorted(stored) == sorted(made) and len(made) == 400
+
+
+def test_bad_worker_and_pool_settings_are_refused_in_words(
+    store: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.server.cli import main
+
+    assert main(["--db", store.url, "serve", "--workers", "0"]) == 2
+    assert "--workers must be a whole number from 1 to 64" in capsys.readouterr().err
+    monkeypatch.setenv("WEB_CONCURRENCY", "-3")
+    assert main(["--db", store.url, "serve"]) == 2
+    assert "WEB_CONCURRENCY must be a whole number" in capsys.readouterr().err
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert main(["--db", store.url, "serve", "--pool-size", "0"]) == 2
+    assert "--pool-size must be from 1 to 100" in capsys.readouterr().err

@@ -231,7 +231,9 @@ def create_app(
     # Devices
 
     @app.get(f"{API}/health")
-    def health(request: Request) -> dict[str, Any]:
+    async def health(request: Request) -> dict[str, Any]:
+        # On the event loop, touching no database: it answers even while every thread of the pool
+        # waits on a push (a load balancer's probe must not time out behind a busy county).
         # ``protocol`` is the version this server speaks with the asker: a laptop from before the
         # version header checks that it equals its own (1), so it gets 1 and keeps working.
         return {

@@ -2,6 +2,7 @@
 
     county-server [--db PATH_OR_URL] init
     county-server serve [--host H] [--port P] [--cert FILE --key FILE] [--log-file FILE]
+                        [--workers N] [--pool-size N]
     county-server add-village CODE NAME
     county-server add-villages DIVISIONS.csv
     county-server add-user USERNAME --scope county|township --code CODE [--password-env VAR]
@@ -73,6 +74,19 @@ def _parser() -> argparse.ArgumentParser:
         "--log-file",
         default=env("COUNTY_SERVER_LOG") or None,
         help="append the log here, not stderr (reopened after logrotate); env COUNTY_SERVER_LOG",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes sharing the port (default: env WEB_CONCURRENCY, else 1)",
+    )
+    serve.add_argument(
+        "--pool-size",
+        type=int,
+        default=env("COUNTY_SERVER_POOL_SIZE", "8"),
+        help="database connections each process keeps (up to twice as many at a peak);"
+        " env COUNTY_SERVER_POOL_SIZE",
     )
     village = sub.add_parser("add-village", help="register a village by its 12-digit division code")
     village.add_argument("code")
@@ -147,46 +161,31 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _serve(args: argparse.Namespace, store: Store) -> int:
-    import uvicorn
-
-    from sync.server.app import create_app, freeze_startup_heap
+    from sync.server import serving
 
     if bool(args.cert) != bool(args.key):
         raise admin.AdminError("--cert and --key go together")
     for path in (args.cert, args.key):
         if path and not os.access(path, os.R_OK):
             raise admin.AdminError(f"cannot read {path} (TLS certificate or key)")
+    if not 1 <= args.pool_size <= 100:
+        raise admin.AdminError("--pool-size must be from 1 to 100")
+    try:
+        workers = serving.worker_count(args.workers)
+        serving.check_connections(store, workers, args.pool_size)
+    except serving.ServeError as exc:
+        raise admin.AdminError(str(exc)) from None
     if args.log_file:
-        _log_to_file(args.log_file)
-    app = create_app(store)
-    freeze_startup_heap()
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        ssl_certfile=args.cert,
-        ssl_keyfile=args.key,
-        log_level="info",
-        # With a log file, uvicorn's records go to the root logger's file handler instead of stderr.
-        log_config=None if args.log_file else uvicorn.config.LOGGING_CONFIG,
-        server_header=False,
+        try:
+            serving.log_to_file(args.log_file)
+        except OSError as exc:
+            raise admin.AdminError(f"cannot write the log file {args.log_file}") from exc
+    store.close()  # each worker opens its own pool
+    settings = serving.WorkerSettings(store.url, args.pool_size, args.log_file)
+    serving.run(
+        settings, workers=workers, host=args.host, port=args.port, certfile=args.cert, keyfile=args.key
     )
     return 0
-
-
-def _log_to_file(path: str) -> None:
-    from logging.handlers import WatchedFileHandler
-
-    try:
-        handler = WatchedFileHandler(path, encoding="utf-8")
-    except OSError as exc:
-        raise admin.AdminError(f"cannot write the log file {path}") from exc
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
 
 
 def _export(args: argparse.Namespace, store: Store) -> None:

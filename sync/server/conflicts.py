@@ -14,8 +14,8 @@ from sqlalchemy import Row, func, select
 
 from sync.server.auth import StaffUser, staff_villages
 from sync.server.errors import ApiError
-from sync.server.store import Store, chunks
-from sync.server.tables import conflicts
+from sync.server.store import Store
+from sync.server.tables import conflicts, villages
 
 MAX_LIST = 1000
 
@@ -46,26 +46,34 @@ def conflict_dict(row: Row[Any]) -> dict[str, Any]:
 
 
 def list_conflicts(
-    store: Store, user: StaffUser, status: str = "open", village: str | None = None
+    store: Store,
+    user: StaffUser,
+    status: str = "open",
+    village: str | None = None,
+    *,
+    offset: int = 0,
+    limit: int = MAX_LIST,
 ) -> list[dict[str, Any]]:
-    """Conflicts of the villages the user works for, oldest first."""
+    """A page of the conflicts of the villages the user works for, oldest first: the database
+    sorts and cuts (at most ``MAX_LIST``), so a county with many open rows sends only the page."""
     if status not in ("open", "resolved", "all"):
         raise ApiError("malformed", "status is open, resolved or all.", "status 应为 open、resolved 或 all。")
-    codes = list(staff_villages(store, user))
+    cc, vc = conflicts.c, villages.c
+    query = select(conflicts).where(cc.county_code == user.county_code)
     if village is not None:
-        if village not in codes:
+        if village not in staff_villages(store, user):
             raise ApiError("forbidden")
-        codes = [village]
-    cc = conflicts.c
-    out: list[dict[str, Any]] = []
+        query = query.where(cc.village_code == village)
+    elif user.scope != "county":
+        township = select(vc.village_code).where(
+            vc.county_code == user.county_code, vc.township_code == user.scope_code
+        )
+        query = query.where(cc.village_code.in_(township))
+    if status != "all":
+        query = query.where(cc.status == status)
+    query = query.order_by(cc.created_at, cc.id).offset(offset).limit(max(0, min(limit, MAX_LIST)))
     with store.read() as conn:
-        for part in chunks(codes):
-            query = select(conflicts).where(cc.county_code == user.county_code, cc.village_code.in_(part))
-            if status != "all":
-                query = query.where(cc.status == status)
-            out.extend(conflict_dict(r) for r in conn.execute(query.order_by(cc.created_at, cc.id)))
-    out.sort(key=lambda c: (c["created_at"], c["id"]))
-    return out[:MAX_LIST]
+        return [conflict_dict(r) for r in conn.execute(query)]
 
 
 def open_conflict_count(store: Store, county_code: str, village_code: str) -> int:

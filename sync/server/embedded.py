@@ -70,9 +70,10 @@ def start(
     and ``keyfile`` the server speaks HTTPS.
     """
     owns_store = not isinstance(database, Store)
-    store = (
-        database if isinstance(database, Store) else Store(database, **({"clock": clock} if clock else {}))
-    )
+    if isinstance(database, Store):
+        store = database
+    else:
+        store = Store(database, clock=clock) if clock else Store(database)
     if migrate:
         store.migrate()
     return serve(

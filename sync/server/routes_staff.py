@@ -103,8 +103,12 @@ def staff_router(
         user: Staff,
         status: Annotated[str, Query(pattern="^(open|resolved|all)$")] = "open",
         village: VillageCode = None,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        limit: Annotated[int, Query(ge=1, le=conflicts.MAX_LIST)] = conflicts.MAX_LIST,
     ) -> dict[str, Any]:
-        return {"conflicts": conflicts.list_conflicts(store, user, status, village)}
+        return {
+            "conflicts": conflicts.list_conflicts(store, user, status, village, offset=offset, limit=limit)
+        }
 
     @router.get("/items", response_class=JSONResponse)
     async def staff_items(

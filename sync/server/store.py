@@ -21,6 +21,9 @@ from sync.server.tables import villages
 
 MIGRATIONS_PACKAGE = "sync.server.migrations"
 CHUNK = 500
+POOL_SIZE = 8
+"""PostgreSQL connections a server process keeps open, and as many more it may open at a peak: each
+``county-server serve`` worker holds up to ``2 * pool_size`` (``--pool-size``)."""
 
 T = TypeVar("T")
 
@@ -102,13 +105,17 @@ def _sqlite_engine(url: str) -> Engine:
 class Store:
     """One county server database. ``clock`` gives unix seconds (tests pass their own)."""
 
-    def __init__(self, target: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, target: str | Path, *, clock: Callable[[], float] = time.time, pool_size: int = POOL_SIZE
+    ) -> None:
         self.url = database_url(target)
         self.clock = clock
         if self.url.startswith("sqlite"):
             self.engine = _sqlite_engine(self.url)
         else:
-            self.engine = create_engine(self.url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+            self.engine = create_engine(
+                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
         self.dialect = self.engine.dialect.name
 
     def now(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -120,3 +122,29 @@ def test_repeated_wrong_passwords_lock_the_name_for_a_while(staff: EmbeddedServe
     assert _login(staff, "county").status_code == 200  # other names are not affected
     clock.advance(15 * 60 + 1)
     assert _login(staff, "township1").status_code == 200
+
+
+def test_conflicts_are_paged_in_the_database(
+    staff: EmbeddedServer, laptop: Laptop, laptop_b: Laptop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw list comes a page at a time (oldest first), the database doing the sorting and the
+    cutting: pages of 2 cover every open conflict once; no page is longer than MAX_LIST."""
+    from sync.server import conflicts
+
+    made = {_make_conflict(laptop, laptop_b)[0] for _ in range(5)}
+    token = _token(staff, "township1")
+    every = [c["id"] for c in _get(staff, token, "/api/v1/staff/conflicts").json()["conflicts"]]
+    assert len(every) >= 5 and len(set(every)) == len(every)
+    seen: list[dict[str, Any]] = []
+    for offset in range(0, len(every) + 2, 2):
+        page = _get(staff, token, f"/api/v1/staff/conflicts?offset={offset}&limit=2").json()["conflicts"]
+        assert len(page) == min(2, max(0, len(every) - offset))
+        seen.extend(page)
+    assert [c["id"] for c in seen] == every and {c["record_id"] for c in seen} == made
+    assert [(c["created_at"], c["id"]) for c in seen] == sorted((c["created_at"], c["id"]) for c in seen)
+    monkeypatch.setattr(conflicts, "MAX_LIST", 3)
+    capped = _get(staff, token, "/api/v1/staff/conflicts").json()["conflicts"]
+    assert [c["id"] for c in capped] == every[:3]
+    county = _get(staff, _token(staff, "county"), "/api/v1/staff/conflicts?offset=4").json()["conflicts"]
+    assert [c["id"] for c in county] == every[4:7]
+    assert _get(staff, token, "/api/v1/staff/conflicts?limit=0").status_code == 400

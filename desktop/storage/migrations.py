@@ -141,11 +141,18 @@ def _i7_review(db: Any) -> None:
     db.execute("CREATE INDEX ix_review_wait_status ON review_wait (status, entity)")
 
 
+def _i10e_resync(db: Any) -> None:
+    """Local records not yet met in the snapshot pull that follows a new server epoch (a county
+    restore): what is left when the pull ends is what the restored server lacks (``resync``)."""
+    db.execute("CREATE TABLE resync_unseen (id TEXT PRIMARY KEY, entity TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _m0001_initial),
     ("0002_audit_log", _m0002_audit_log),
     ("0003_rejections", _m0003_rejections),
     ("i7_review", _i7_review),
+    ("i10e_resync", _i10e_resync),
 ]
 
 

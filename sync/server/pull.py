@@ -18,6 +18,7 @@ A laptop restored from a backup has an older ``own`` and so gets its later write
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right
 from typing import Any
 
@@ -27,9 +28,10 @@ from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
 from sync.server.auth import Device
 from sync.server.merge import DELETED
-from sync.server.store import Store
+from sync.server.store import Store, renew_epoch, server_epoch, village_counters
 from sync.server.tables import batches, records
 
+log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
 
@@ -78,10 +80,21 @@ def pull(
     """The PullResponse (as a plain dict) for records of the device's village after ``cursor``, with
     their fields changed after ``since``, without the device's own writes up to ``own``."""
     limit = max(1, min(limit, MAX_LIMIT))
+    with store.read() as conn:
+        counter, _ = village_counters(conn, device.county_code, device.village_code)
+    if cursor > counter:
+        # The laptop has seen counter values this database never reached: it went back to an older
+        # copy without ``county-server restored``. Make the new epoch now, so every laptop re-syncs.
+        log.warning(
+            "village %s: a pull cursor is ahead of the counter; new server epoch", device.village_code
+        )
+        renew_epoch(store)
     since = cursor if since is None else min(since, cursor)
     rc = records.c
     with store.read() as conn:
         mine = OwnWrites.load(conn, device, since, own)
+        epoch = server_epoch(conn)
+        counter, started = village_counters(conn, device.county_code, device.village_code)
         rows = conn.execute(
             select(rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted)
             .where(
@@ -123,4 +136,7 @@ def pull(
         "cursor": rows[-1][4] if rows else cursor,
         "more": more,
         "v": PROTOCOL_VERSION,
+        "epoch": epoch,
+        "epoch_seq": started,
+        "server_seq": counter,
     }

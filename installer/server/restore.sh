@@ -27,11 +27,13 @@ else
         --dbname="$database" "$archive"
 fi
 # A new epoch: laptops that synced after the backup was taken re-sync from this copy and send again
-# what it lacks (county-server restored; the server's schema is brought up to date on the way).
-if command -v county-server >/dev/null 2>&1; then
-    COUNTY_SERVER_DB="postgresql+psycopg:///$database" county-server restored
-else
-    echo "county-server not on PATH: run 'county-server --db <NEW_DATABASE URL> restored' before serving" >&2
+# what it lacks (county-server restored, which also brings the schema up to date). Its note goes to
+# stderr: stdout keeps the one summary line below.
+county_server="${COUNTY_SERVER:-$(dirname "$0")/venv/bin/county-server}"
+[ -x "$county_server" ] || county_server="$(command -v county-server || true)"
+if [ -z "$county_server" ] ||
+    ! COUNTY_SERVER_DB="postgresql+psycopg:///$database" "$county_server" restored >&2; then
+    echo "NOT DONE: run 'county-server --db <URL of $database> restored' before serving it" >&2
 fi
 psql --no-psqlrc --quiet --tuples-only --no-align --dbname="$database" --command "
     SELECT 'restored into $database: '

@@ -80,21 +80,13 @@ def pull(
     """The PullResponse (as a plain dict) for records of the device's village after ``cursor``, with
     their fields changed after ``since``, without the device's own writes up to ``own``."""
     limit = max(1, min(limit, MAX_LIMIT))
-    with store.read() as conn:
-        counter, _ = village_counters(conn, device.county_code, device.village_code)
-    if cursor > counter:
-        # The laptop has seen counter values this database never reached: it went back to an older
-        # copy without ``county-server restored``. Make the new epoch now, so every laptop re-syncs.
-        log.warning(
-            "village %s: a pull cursor is ahead of the counter; new server epoch", device.village_code
-        )
-        renew_epoch(store)
     since = cursor if since is None else min(since, cursor)
     rc = records.c
     with store.read() as conn:
         mine = OwnWrites.load(conn, device, since, own)
         epoch = server_epoch(conn)
         counter, started = village_counters(conn, device.county_code, device.village_code)
+        ahead = cursor > counter
         rows = conn.execute(
             select(rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted)
             .where(
@@ -105,6 +97,11 @@ def pull(
             .order_by(rc.seq)
             .limit(limit + 1)
         ).all()
+    if ahead:
+        # The laptop has seen counter values this database never reached: it went back to an older
+        # copy without ``county-server restored``. Make the new epoch now, so every laptop re-syncs.
+        log.warning("village %s: a pull cursor is ahead of the counter; new epoch", device.village_code)
+        epoch, started = renew_epoch(store), counter
     more = len(rows) > limit
     rows = rows[:limit]
     out = []

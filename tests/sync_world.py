@@ -179,8 +179,7 @@ def start_county(database: str | Path, *, pki: Pki | None = None, fresh_pg: bool
     store.migrate()
     if fresh_pg:
         with store.engine.begin() as conn:
-            # The server's identity stays: it is made once, at init, like a real server's.
-            names = ", ".join(t.name for t in metadata.sorted_tables if t.name != "server_identity")
+            names = ", ".join(t.name for t in metadata.sorted_tables)
             from sqlalchemy import text
 
             conn.execute(text(f"TRUNCATE {names}"))

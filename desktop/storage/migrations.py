@@ -160,7 +160,8 @@ def applied(database: Database) -> list[str]:
     database.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
     )
-    return [r[0] for r in database.query("SELECT name FROM _migrations ORDER BY name")]
+    # In the order they ran (rowid): names of different issues (i10e_, i7_) do not sort that way.
+    return [r[0] for r in database.query("SELECT name FROM _migrations ORDER BY rowid")]
 
 
 def migrate(database: Database, migrations: list[Migration] | None = None) -> list[str]:

@@ -39,7 +39,7 @@ from sync.server import auth, conflicts, enroll, pull, push, routes_review, rout
 from sync.server.auth import DeviceAuth
 from sync.server.errors import ApiError, protocol_version_error
 from sync.server.login_limits import Limits, LoginLimiter
-from sync.server.store import Store, server_epoch, village_counters
+from sync.server.store import Store, village_epoch
 
 log = logging.getLogger(__name__)
 
@@ -327,8 +327,7 @@ def create_app(
         def work() -> dict[str, Any]:
             device = device_auth.authenticate("GET", path, headers, body)
             with store.read() as conn:
-                epoch = server_epoch(conn)
-                seq, started = village_counters(conn, device.county_code, device.village_code)
+                epoch, seq, started = village_epoch(conn, device.county_code, device.village_code)
             return {
                 "village_code": device.village_code,
                 "server_seq": seq,

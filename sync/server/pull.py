@@ -28,7 +28,7 @@ from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
 from sync.server.auth import Device
 from sync.server.merge import DELETED
-from sync.server.store import Store, renew_epoch, server_epoch, village_counters
+from sync.server.store import Store, renew_epoch, village_epoch
 from sync.server.tables import batches, records
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,7 @@ def pull(
     rc = records.c
     with store.read() as conn:
         mine = OwnWrites.load(conn, device, since, own)
-        epoch = server_epoch(conn)
-        counter, started = village_counters(conn, device.county_code, device.village_code)
+        epoch, counter, started = village_epoch(conn, device.county_code, device.village_code)
         ahead = cursor > counter
         rows = conn.execute(
             select(rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted)

@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, select, update
 
 from sync.resources import package_data_dir
 from sync.server.errors import ApiError
-from sync.server.tables import server_identity, villages
+from sync.server.tables import villages
 
 MIGRATIONS_PACKAGE = "sync.server.migrations"
 CHUNK = 500
@@ -181,19 +181,15 @@ def village_seq(store: Store, county_code: str, village_code: str) -> int:
     return int(seq or 0)
 
 
-def server_epoch(conn: Connection) -> str:
-    """The database's identity: laptops that synced with another one re-sync from a snapshot."""
-    return str(conn.execute(select(server_identity.c.epoch).where(server_identity.c.id == 1)).scalar() or "")
-
-
-def village_counters(conn: Connection, county_code: str, village_code: str) -> tuple[int, int]:
-    """The village counter now, and when the current epoch began (0 for a database never restored)."""
+def village_epoch(conn: Connection, county_code: str, village_code: str) -> tuple[str, int, int]:
+    """The village's epoch (the database's identity for its laptops: a new one after a restore),
+    its counter now, and its counter when the epoch began (0 for a database never restored)."""
     row = conn.execute(
-        select(villages.c.seq, villages.c.epoch_seq).where(
+        select(villages.c.epoch, villages.c.seq, villages.c.epoch_seq).where(
             villages.c.county_code == county_code, villages.c.village_code == village_code
         )
     ).first()
-    return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+    return (str(row[0] or ""), int(row[1] or 0), int(row[2] or 0)) if row else ("", 0, 0)
 
 
 def renew_epoch(store: Store) -> str:
@@ -204,7 +200,5 @@ def renew_epoch(store: Store) -> str:
     """
     epoch = str(uuid.uuid4())
     with store.write() as conn:
-        conn.execute(delete(server_identity))
-        conn.execute(insert(server_identity).values(id=1, epoch=epoch, made_at=store.now()))
-        conn.execute(update(villages).values(epoch_seq=villages.c.seq))
+        conn.execute(update(villages).values(epoch=epoch, epoch_seq=villages.c.seq))
     return epoch

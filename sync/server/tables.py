@@ -7,6 +7,8 @@ per record: a batch is applied with one read and a few ``executemany`` writes, n
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -33,19 +35,13 @@ villages = Table(
     # The village counter: bumped inside the transaction that accepts a change.
     Column("seq", BigInteger, nullable=False, default=0),
     Column("created_at", BigInteger, nullable=False),
-    # The counter when the server's epoch began (see server_identity): 0, or the restored value.
+    # The server database's identity for this village's laptops (a new one after a restore from a
+    # backup: ``county-server restored``), and the counter when it began (0, or the restored value).
+    Column("epoch", String(36), nullable=False, default=lambda: str(uuid.uuid4()), server_default=""),
     Column("epoch_seq", BigInteger, nullable=False, default=0, server_default="0"),
     Index("ix_villages_township", "county_code", "township_code"),
 )
 
-server_identity = Table(
-    "server_identity",
-    metadata,
-    # One row (id 1): the epoch, made at init and renewed by ``county-server restored``.
-    Column("id", Integer, primary_key=True),
-    Column("epoch", String(36), nullable=False),
-    Column("made_at", BigInteger, nullable=False),
-)
 
 records = Table(
     "records",

@@ -14,6 +14,12 @@ whose answer was lost (killed process, dropped link, timeout after commit) is ap
 A frozen batch is dropped unanswered only when the server says it is too large (it stored nothing);
 it is then split, or when it was never sent.
 
+Restores. A push names the server epoch the laptop last synced with; a server restored from a
+backup has a new one and refuses the batch whole (``epoch_changed``). A pull page that names a new
+epoch, or a village counter behind this laptop's cursor, says the same. The run then re-syncs: the
+replica forgets its cursors (``LocalReplica.resync``), pulls a snapshot while queueing again what the
+server lacks, and pushes and pulls once more.
+
 Pipelining. While the server applies one batch, the engine prepares and freezes the next; when the
 answer comes, it sends that next batch at once and settles the answered one while the server is
 busy with it. So up to two batches are frozen; the replica never puts a record in both, and the

@@ -461,7 +461,7 @@ class HttpRemote:
         return _decode(protocol.decode_pull_response, resp)
 
     def status(self) -> dict[str, Any]:
-        """``{"village_code", "server_seq", "open_conflicts"}`` for this device's village."""
+        """``{"village_code", "server_seq", "open_conflicts", "epoch", "epoch_seq"}`` for this village."""
         data = self.http.json("GET", "/status")
         if not isinstance(data, dict):
             raise ServerError(code="bad_response")

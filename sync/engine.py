@@ -14,6 +14,12 @@ whose answer was lost (killed process, dropped link, timeout after commit) is ap
 A frozen batch is dropped unanswered only when the server says it is too large (it stored nothing);
 it is then split, or when it was never sent.
 
+Restores. A push names the server epoch the laptop last synced with; a server restored from a
+backup has a new one and refuses the batch whole (``epoch_changed``). A pull page that names a new
+epoch, or a village counter behind this laptop's cursor, says the same. The run then re-syncs: the
+replica forgets its cursors (``LocalReplica.resync``), pulls a snapshot while queueing again what the
+server lacks, and pushes and pulls once more.
+
 Pipelining. While the server applies one batch, the engine prepares and freezes the next; when the
 answer comes, it sends that next batch at once and settles the answered one while the server is
 busy with it. So up to two batches are frozen; the replica never puts a record in both, and the
@@ -118,6 +124,8 @@ class SyncReport:
     """Open conflicts of the village at the server after the run, when the remote can tell."""
     clock_offset: float = 0.0
     """Server time minus this laptop's time in seconds, as the remote learned it (0 if unknown)."""
+    resynced: bool = False
+    """The server had gone back (restored from a backup): this run re-synced from a snapshot."""
 
 
 class LocalReplica(Protocol):
@@ -154,6 +162,15 @@ class LocalReplica(Protocol):
 
     def apply_pull(self, page: protocol.PullResponse) -> int:
         """Apply a page and its cursor in one local transaction; returns records applied."""
+        ...
+
+    def epoch(self) -> str:
+        """The epoch of the server last synced with ("" when not known)."""
+        ...
+
+    def resync(self, epoch: str, floor: int) -> None:
+        """The server went back to an earlier copy (counter ``floor`` when it began): forget the
+        cursors, pull a snapshot next and send again what the server lacks."""
         ...
 
 
@@ -233,8 +250,19 @@ class SyncEngine:
         cancel = cancel or CancelToken()
         report = SyncReport()
         cancel.raise_if_cancelled()
-        self._push_all(cancel, report)
-        self._pull_all(cancel, report)
+        try:
+            self._push_all(cancel, report)
+        except RejectedError as exc:
+            if exc.code != "epoch_changed":
+                raise
+            # Restored from a backup: nothing of the batch was stored. Its records wait again and
+            # are rebased by the snapshot pull below before they go up.
+            for frozen in self.replica.frozen_batches():
+                self.replica.unfreeze(frozen.batch_id)
+        if self._pull_all(cancel, report):
+            report.resynced = True
+            self._push_all(cancel, report)  # what the restored server lacks
+            self._pull_all(cancel, report)
         return report
 
     # ---------------------------------------------------------------------------------------- push
@@ -321,7 +349,9 @@ class SyncEngine:
         limit = self.push_sizer.size
         pending = self.replica.pending_changes(limit)
         batch_id = uuid7()
-        request = protocol.PushRequest(batch_id=batch_id, changes=pending.changes, compact=True, elide=True)
+        request = protocol.PushRequest(
+            batch_id=batch_id, changes=pending.changes, compact=True, elide=True, epoch=self.replica.epoch()
+        )
         body = protocol.encode(request)
         batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
         return _Prepared(pending, batch, limit)
@@ -393,9 +423,12 @@ class SyncEngine:
 
     # ---------------------------------------------------------------------------------------- pull
 
-    def _pull_all(self, cancel: CancelToken, report: SyncReport) -> None:
+    def _pull_all(self, cancel: CancelToken, report: SyncReport) -> bool:
+        """Pull to the end; True when the server turned out to have gone back (a new epoch, or a
+        counter behind this laptop's cursor) and the pull was a snapshot re-sync."""
         start = cursor = self.replica.cursor()
         since, own = self.replica.pull_since(), self.replica.own_upto()
+        resynced = False
         total = max(0, report.server_seq - start)
         self.progress("pull", 0, total)
         timeouts = 0
@@ -412,6 +445,13 @@ class SyncEngine:
                     raise
                 continue
             self.pull_sizer.observe(len(page.records), self.clock() - started)
+            if not resynced and self._went_back(page, cursor):
+                known = self.replica.epoch()
+                floor = page.epoch_seq if known and page.epoch != known else page.server_seq
+                self.replica.resync(page.epoch or self.replica.epoch(), int(floor or 0))
+                start = cursor = since = own = 0
+                resynced = True
+                continue
             if page.cursor < cursor:
                 raise ServerError(code="cursor_backwards")
             report.pulled += self.replica.apply_pull(page)
@@ -424,3 +464,12 @@ class SyncEngine:
             self.progress("pull", cursor - start, total)
             if not page.more:
                 break
+        return resynced
+
+    def _went_back(self, page: protocol.PullResponse, cursor: int) -> bool:
+        known = self.replica.epoch()
+        if page.epoch and known and page.epoch != known:
+            return True  # restored from a backup (``county-server restored``), or another server
+        # The safety net: a counter behind this laptop's cursor means the server went back, even if
+        # no new epoch was made.
+        return page.server_seq is not None and cursor > page.server_seq

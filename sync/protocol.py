@@ -152,6 +152,10 @@ class PushRequest:
     """The sender works out the result of a change the server applied whole (see
     ``decode_push_response``): such results are left out of the answer. Ignored, like ``compact``,
     by a server that does not know it."""
+    epoch: str = ""
+    """The server epoch the sender last synced with: a server with another one (restored from a
+    backup) refuses the batch whole (``epoch_changed``, nothing stored) so the laptop re-syncs
+    first. Empty: not known yet, no check. Ignored by a server that does not know it."""
 
 
 @dataclass(slots=True)
@@ -163,6 +167,8 @@ class PushResponse:
     replayed: bool = False
     """True when this is the stored answer to a batch already applied."""
     v: int = PROTOCOL_VERSION
+    epoch: str = ""
+    """The server's epoch (empty from a server that has none)."""
 
 
 @dataclass(slots=True)
@@ -185,6 +191,14 @@ class PullResponse:
     """Pass this back as the next cursor; every change up to it is in this page or an earlier one."""
     more: bool
     v: int = PROTOCOL_VERSION
+    epoch: str = ""
+    """The server's epoch (empty from a server that has none): a laptop that synced with another
+    one re-syncs from a snapshot."""
+    epoch_seq: int = 0
+    """The village counter when that epoch began (fields at or below it were in the restored copy)."""
+    server_seq: int | None = None
+    """The village counter now (None from an older server): a cursor beyond it means the server went
+    back, even if no new epoch was made."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -302,6 +316,7 @@ def decode_push_request(body: bytes) -> PushRequest:
             v=d["v"],
             compact=d.get("compact") is True,
             elide=d.get("elide") is True,
+            epoch=_text(d.get("epoch")),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError("malformed change in push") from exc
@@ -347,6 +362,7 @@ def decode_push_response(body: bytes, request: bytes | None = None) -> PushRespo
             results=results,
             server_seq=d["server_seq"],
             replayed=d.get("replayed", False),
+            epoch=_text(d.get("epoch")),
         )
     except (KeyError, TypeError, IndexError) as exc:
         raise ProtocolError("malformed push response") from exc
@@ -371,6 +387,17 @@ def _with_elided(
     return results
 
 
+def _text(value: Any) -> str:
+    """An optional short text field (the epoch): anything else reads as absent."""
+    return value if isinstance(value, str) and len(value) <= 64 else ""
+
+
+def _count(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise ProtocolError("a counter is not a non-negative integer")
+    return value
+
+
 def decode_pull_response(body: bytes) -> PullResponse:
     d = decode_dict(body)
     try:
@@ -386,6 +413,14 @@ def decode_pull_response(body: bytes) -> PullResponse:
             )
             for r in d["records"]
         ]
-        return PullResponse(records=records, cursor=d["cursor"], more=d["more"])
+        server_seq = d.get("server_seq")
+        return PullResponse(
+            records=records,
+            cursor=d["cursor"],
+            more=d["more"],
+            epoch=_text(d.get("epoch")),
+            epoch_seq=_count(d.get("epoch_seq", 0)),
+            server_seq=_count(server_seq) if server_seq is not None else None,
+        )
     except (KeyError, TypeError) as exc:
         raise ProtocolError("malformed pull response") from exc

@@ -154,12 +154,19 @@ def _m0005_quarantine(db: Any) -> None:
     )
 
 
+def _m0006_resync_unseen(db: Any) -> None:
+    """Local records not yet met in the snapshot pull that follows a new server epoch (a county
+    restore): what is left when the pull ends is what the restored server lacks (``resync``)."""
+    db.execute("CREATE TABLE resync_unseen (id TEXT PRIMARY KEY, entity TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _m0001_initial),
     ("0002_audit_log", _m0002_audit_log),
     ("0003_rejections", _m0003_rejections),
     ("0004_review_wait", _m0004_review_wait),
     ("0005_quarantine", _m0005_quarantine),
+    ("0006_resync_unseen", _m0006_resync_unseen),
 ]
 
 

@@ -30,7 +30,7 @@ import json
 import time
 from typing import Any
 
-from desktop.storage import outbox, quarantine, review
+from desktop.storage import outbox, quarantine, resync, review
 from desktop.storage.outbox import FROZEN_KEY, FROZEN_NEXT_KEY, REJECTED
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol
@@ -39,6 +39,7 @@ from sync.engine import FrozenBatch, Pending, PushOutcome, RecordNote
 __all__ = [
     "CURSOR_KEY",
     "DELETED",
+    "EPOCH_KEY",
     "FROZEN_KEY",
     "FROZEN_NEXT_KEY",
     "OWN_KEY",
@@ -56,6 +57,7 @@ SINCE_KEY = "pull_since"
 OWN_KEY = "own_upto"
 """The village counter after the newest settled push answer: every field this laptop wrote at or
 below it is known here, so a pull need not bring it back (``sync.server.pull``)."""
+EPOCH_KEY = resync.EPOCH_KEY
 _SHADOW = "shadow/"
 _ACKNOWLEDGED = ("applied", "partial", "conflict", "unchanged")
 
@@ -121,6 +123,17 @@ class StoreReplica:
 
     def own_upto(self) -> int:
         return int(self._state(OWN_KEY, 0))
+
+    def epoch(self) -> str:
+        """The epoch of the server this laptop last synced with ("" before the first pull)."""
+        return str(self._state(EPOCH_KEY, ""))
+
+    def resync(self, epoch: str, floor: int) -> None:
+        """The server has another history (restored from a backup): pull a snapshot next, and send
+        again what the server lacks (``desktop.storage.resync``)."""
+        with self.db.atomic() as conn:
+            resync.begin(conn, list(ENTITIES), epoch, floor, (CURSOR_KEY, SINCE_KEY, OWN_KEY))
+        self._rows.forget()
 
     def frozen_batch(self) -> FrozenBatch | None:
         """The oldest frozen batch (the next to be sent), or None."""
@@ -414,6 +427,10 @@ class StoreReplica:
                 by_entity.setdefault(r.entity, []).append(r)
         applied = 0
         with self.db.atomic() as conn:
+            floor = resync.floor_of(conn)
+            if floor is not None:  # a snapshot after a new epoch: queue what the server lacks first
+                for entity, states in by_entity.items():
+                    resync.prepare_page(conn, entity, self._columns[entity], states, floor)
             # Inside the transaction: an edit saved meanwhile cannot slip between check and write.
             pending = self._pending_fields({r.id for r in page.records})
             for entity, states in by_entity.items():
@@ -424,6 +441,12 @@ class StoreReplica:
             self._set_state(conn, CURSOR_KEY, cursor)
             if not page.more:
                 self._set_state(conn, SINCE_KEY, cursor)
+                if floor is not None:
+                    resync.finish(conn, self._columns)
+            if page.epoch:
+                self._set_state(conn, EPOCH_KEY, page.epoch)
+        if floor is not None:
+            self._rows.forget()
         return applied
 
     def _apply_entity(

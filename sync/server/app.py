@@ -39,7 +39,7 @@ from sync.server import auth, conflicts, enroll, pull, push, routes_review, rout
 from sync.server.auth import DeviceAuth
 from sync.server.errors import ApiError, protocol_version_error
 from sync.server.login_limits import Limits, LoginLimiter
-from sync.server.store import Store, village_seq
+from sync.server.store import Store, village_epoch
 
 log = logging.getLogger(__name__)
 
@@ -328,9 +328,13 @@ def create_app(
 
         def work() -> dict[str, Any]:
             device = device_auth.authenticate("GET", path, headers, body)
+            with store.read() as conn:
+                epoch, seq, started = village_epoch(conn, device.county_code, device.village_code)
             return {
                 "village_code": device.village_code,
-                "server_seq": village_seq(store, device.county_code, device.village_code),
+                "server_seq": seq,
+                "epoch": epoch,
+                "epoch_seq": started,
                 "open_conflicts": conflicts.open_conflict_count(
                     store, device.county_code, device.village_code
                 ),

@@ -1,6 +1,7 @@
 """``county-server``: county IT's command line.
 
     county-server [--db PATH_OR_URL] init
+    county-server restored                  (after restoring the database from a backup: a new epoch)
     county-server serve [--host H] [--port P] [--cert FILE --key FILE] [--log-file FILE]
                         [--workers N] [--pool-size N]
     county-server add-village CODE NAME
@@ -38,7 +39,7 @@ from sync.textsafety import for_terminal
 
 if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
     from sync.server import admin, enroll
-    from sync.server.store import Store
+    from sync.server.store import Store, renew_epoch
 
 DEFAULT_DB = "county-server.db"
 
@@ -52,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create or upgrade the database schema")
+    sub.add_parser(
+        "restored",
+        help="after restoring the database from a backup: a new epoch, so laptops re-sync from it",
+    )
     serve = sub.add_parser("serve", help="run the HTTP API")
     # Defaults from the environment, so a service unit needs only an EnvironmentFile
     # (installer/server/county-server.env).
@@ -248,6 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"database ready: {_safe_url(store.url)} (schema {store.schema_revision()})")
             return 0
         store.migrate()
+        if args.command == "restored":
+            epoch = renew_epoch(store)
+            print(f"new epoch {epoch}: laptops re-sync from this copy and send again what it lacks")
+            return 0
         if args.command == "serve":
             return _serve(args, store)
         if args.command == "add-village":

@@ -46,6 +46,11 @@ _CATALOGUE: dict[str, tuple[int, str, str]] = {
         "enrollment again on this laptop with a new code.",
         "该设备密钥已登记在另一台电脑上。每台电脑应生成自己的密钥，请在本机使用新的登记码重新登记。",
     ),
+    "epoch_changed": (
+        409,
+        "The county server was restored from a backup; this laptop syncs again from its copy.",
+        "县级服务器已从备份恢复，本机将重新同步。",
+    ),
     "unknown_village": (404, "No such village on this server.", "服务器上没有该村。"),
     "batch_mismatch": (
         409,

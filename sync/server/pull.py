@@ -18,6 +18,7 @@ A laptop restored from a backup has an older ``own`` and so gets its later write
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right
 from typing import Any
 
@@ -27,9 +28,10 @@ from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
 from sync.server.auth import Device
 from sync.server.merge import DELETED
-from sync.server.store import Store
+from sync.server.store import Store, renew_epoch, village_epoch
 from sync.server.tables import batches, records
 
+log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
 
@@ -82,6 +84,8 @@ def pull(
     rc = records.c
     with store.read() as conn:
         mine = OwnWrites.load(conn, device, since, own)
+        epoch, counter, started = village_epoch(conn, device.county_code, device.village_code)
+        ahead = cursor > counter
         rows = conn.execute(
             select(rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted)
             .where(
@@ -92,6 +96,11 @@ def pull(
             .order_by(rc.seq)
             .limit(limit + 1)
         ).all()
+    if ahead:
+        # The laptop has seen counter values this database never reached: it went back to an older
+        # copy without ``county-server restored``. Make the new epoch now, so every laptop re-syncs.
+        log.warning("village %s: a pull cursor is ahead of the counter; new epoch", device.village_code)
+        epoch, started = renew_epoch(store), counter
     more = len(rows) > limit
     rows = rows[:limit]
     out = []
@@ -123,4 +132,7 @@ def pull(
         "cursor": rows[-1][4] if rows else cursor,
         "more": more,
         "v": PROTOCOL_VERSION,
+        "epoch": epoch,
+        "epoch_seq": started,
+        "server_seq": counter,
     }

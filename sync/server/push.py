@@ -25,7 +25,7 @@ from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
 from sync.server.merge import DELETED, Current, Merge, merge
-from sync.server.store import Store, lock_village, select_in, set_village_seq
+from sync.server.store import Store, lock_village, select_in, set_village_seq, village_epoch
 from sync.server.tables import batches, conflicts
 from sync.server.writes import dumps, write_records
 
@@ -123,6 +123,8 @@ def stored_response(conn: Connection, device: Device, batch_id: str, body_hash: 
         raise ApiError("batch_pruned")  # applied long ago; the laptop sends its records anew
     response = decode_dict(row.response)
     response["replayed"] = True
+    # The epoch now, not the one it was stored under.
+    response["epoch"] = village_epoch(conn, device.county_code, device.village_code)[0]
     return encode(response)
 
 
@@ -141,6 +143,11 @@ def apply_batch(
     now = store.now()
     with store.write() as conn:
         seq = lock_village(conn, county, village)
+        epoch = village_epoch(conn, county, village)[0]
+        if request.epoch and request.epoch != epoch:
+            # Restored from a backup since this laptop last synced: its bases are of another
+            # history. Nothing is stored; it re-syncs from a snapshot and sends again.
+            raise ApiError("epoch_changed")
         replay = stored_response(conn, device, request.batch_id, body_hash)
         if replay is not None:
             return replay
@@ -152,6 +159,7 @@ def apply_batch(
             "server_seq": batch.seq,
             "replayed": False,
             "v": request.v,
+            "epoch": epoch,
         }
         if request.elide:
             message["base_seq"] = seq

@@ -8,6 +8,7 @@ IMMEDIATE``), so commits happen in counter order and a pull cursor never skips a
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -185,3 +186,26 @@ def village_seq(store: Store, county_code: str, village_code: str) -> int:
             )
         ).scalar()
     return int(seq or 0)
+
+
+def village_epoch(conn: Connection, county_code: str, village_code: str) -> tuple[str, int, int]:
+    """The village's epoch (the database's identity for its laptops: a new one after a restore),
+    its counter now, and its counter when the epoch began (0 for a database never restored)."""
+    row = conn.execute(
+        select(villages.c.epoch, villages.c.seq, villages.c.epoch_seq).where(
+            villages.c.county_code == county_code, villages.c.village_code == village_code
+        )
+    ).first()
+    return (str(row[0] or ""), int(row[1] or 0), int(row[2] or 0)) if row else ("", 0, 0)
+
+
+def renew_epoch(store: Store) -> str:
+    """After restoring the database from a backup: a new epoch, each village's counter as its start.
+
+    Laptops that synced after the backup was taken hold changes this copy lacks, and cursors ahead of
+    it; meeting the new epoch they re-sync from a snapshot and send again what the copy lacks.
+    """
+    epoch = str(uuid.uuid4())
+    with store.write() as conn:
+        conn.execute(update(villages).values(epoch=epoch, epoch_seq=villages.c.seq))
+    return epoch

@@ -7,6 +7,8 @@ per record: a batch is applied with one read and a few ``executemany`` writes, n
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -33,8 +35,13 @@ villages = Table(
     # The village counter: bumped inside the transaction that accepts a change.
     Column("seq", BigInteger, nullable=False, default=0),
     Column("created_at", BigInteger, nullable=False),
+    # The server database's identity for this village's laptops (a new one after a restore from a
+    # backup: ``county-server restored``), and the counter when it began (0, or the restored value).
+    Column("epoch", String(36), nullable=False, default=lambda: str(uuid.uuid4()), server_default=""),
+    Column("epoch_seq", BigInteger, nullable=False, default=0, server_default="0"),
     Index("ix_villages_township", "county_code", "township_code"),
 )
+
 
 records = Table(
     "records",

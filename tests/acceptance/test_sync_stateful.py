@@ -1,6 +1,6 @@
 """The whole sync as a hypothesis state machine: two laptops edit, create and delete offline and sync
 over a link that drops requests, drops answers after the server committed, duplicates and delays
-(replays old) batches. The real server (SQLite), the real stores, the real client and engine.
+(replays old) batches. The real server (SQLite, and PostgreSQL), the real stores, the real client and engine.
 
 Checked after everyone has synced cleanly at the end:
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import shutil
 import tempfile
 from datetime import date
@@ -35,6 +34,7 @@ from sync.engine import CancelToken
 from sync.errors import OfflineError
 from sync.resident_id import make_resident_id
 from sync.server.store import village_seq
+from tests.acceptance.modes import LONG, LONG_TIMEOUT, count
 from tests.no_value_lost import Sent, where_is
 from tests.sync_world import (
     COUNTY,
@@ -42,6 +42,7 @@ from tests.sync_world import (
     Laptop,
     Link,
     assert_laptop_equals_server,
+    postgres_database,
     server_records,
     start_county,
 )
@@ -59,10 +60,17 @@ def fast_retry_link() -> Link:
 
 
 class SyncMachine(RuleBasedStateMachine):
+    BACKEND = "sqlite"
+    """The county database: ``sqlite`` (a file) or ``postgres`` (a fresh database per example)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="vdd-stateful-"))
-        self.county = start_county(self.dir / "county.db")
+        self.databases = contextlib.ExitStack()
+        if self.BACKEND == "postgres":
+            self.county = start_county(self.databases.enter_context(postgres_database()))
+        else:
+            self.county = start_county(self.dir / "county.db")
         self.laptops = [
             Laptop(self.dir / f"{n}.db", self.county, n, link=fast_retry_link()) for n in ("a", "b")
         ]
@@ -195,6 +203,7 @@ class SyncMachine(RuleBasedStateMachine):
             for lap in self.laptops:
                 lap.close()
             self.county.stop()
+            self.databases.close()
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def _check_final(self) -> None:
@@ -278,10 +287,22 @@ def _acknowledged(
     return out
 
 
-def test_sync_state_machine() -> None:
-    examples = int(os.environ.get("VDD_STATEFUL_EXAMPLES", "10"))
+class PostgresSyncMachine(SyncMachine):
+    BACKEND = "postgres"
+
+
+@pytest.mark.parametrize(
+    "machine",
+    [SyncMachine, pytest.param(PostgresSyncMachine, marks=pytest.mark.postgres)],
+    ids=["sqlite", "postgres"],
+)
+@pytest.mark.timeout(LONG_TIMEOUT if LONG else 300)
+def test_sync_state_machine(machine: type[SyncMachine]) -> None:
+    """Short mode: 10 examples on SQLite, 3 on PostgreSQL; long mode (VDD_LONG=1): 200 on each."""
+    short = 10 if machine.BACKEND == "sqlite" else 3
+    examples = count("VDD_STATEFUL_EXAMPLES", short, 200)
     run_state_machine_as_test(
-        SyncMachine,
+        machine,
         settings=settings(
             max_examples=examples,
             stateful_step_count=14,

@@ -1,0 +1,197 @@
+"""Re-syncing with a county server restored from a backup (a new server epoch).
+
+The restored copy holds the village as it was when the backup was taken: counter value ``floor``
+(``epoch_seq``). Version numbers at or below ``floor`` are one history at both ends; above it the
+laptop's numbers (writes the restore lost) and the server's (writes made since) are two histories
+and cannot be compared. So, on a new epoch, the laptop:
+
+1. forgets its cursor, ``pull_since`` and ``own_upto`` and pulls a snapshot (every field);
+2. before each snapshot page is applied, looks at every local field known above ``floor``:
+   the same value as the server's -> take the server's version; the server's at or below ``floor``
+   or absent (it holds an older value, or none) -> queue the local value again, based on the
+   server's version, so it applies without a conflict; the server's above ``floor`` too (written
+   since the restore: by someone else, or sent again by the laptop that wrote it, which may be a
+   newer value than this laptop's copy) -> take the server's. Pending local edits based on a lost
+   version are rebased on the server's older value, or on the same value sent again; otherwise
+   they go with no base: a conflict for the township, never a silent overwrite;
+3. when the snapshot ends, queues whole every local record the server did not send (it lacks it).
+
+Queued values are ordinary outbox rows, so they go up with the next push and settle as usual; the
+laptop's versions are all in the server's numbering afterwards. Nothing acknowledged before the
+restore is lost, and no field conflicts with the laptop's own earlier value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from desktop.storage import outbox
+from sync import jsontext, protocol
+
+EPOCH_KEY = "server_epoch"
+"""The epoch of the server this laptop last synced with (empty: not known yet)."""
+RESYNC_KEY = "resync"
+"""``{"floor": n}`` while the snapshot pull after a new epoch is under way."""
+_SHADOW = "shadow/"
+
+
+def _set(conn: Any, key: str, value: Any) -> None:
+    conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, jsontext.dumps(value)),
+    )
+
+
+def begin(conn: Any, entities: list[str], epoch: str, floor: int, reset_keys: tuple[str, ...]) -> None:
+    """Start over against a server with another history, in the caller's transaction."""
+    _set(conn, EPOCH_KEY, epoch)
+    _set(conn, RESYNC_KEY, {"floor": int(floor)})
+    for key in reset_keys:
+        _set(conn, key, 0)
+    # County values kept aside for pending edits came from the old history: the snapshot brings them anew.
+    conn.execute("DELETE FROM sync_state WHERE key >= ? AND key < ?", (_SHADOW, _SHADOW[:-1] + "0"))
+    conn.execute("DELETE FROM resync_unseen")
+    for entity in entities:
+        conn.execute(
+            f"INSERT OR REPLACE INTO resync_unseen (id, entity) SELECT id, ? FROM {entity}", (entity,)
+        )
+
+
+def floor_of(conn: Any) -> int | None:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (RESYNC_KEY,)).fetchone()
+    return int(json.loads(row[0])["floor"]) if row else None
+
+
+def _queue(
+    conn: Any,
+    entity: str,
+    record_id: str,
+    row: dict[str, Any],
+    fields: dict[str, Any],
+    base: dict[str, list[Any]],
+    base_seq: int,
+    deleted: bool,
+) -> None:
+    conn.execute(
+        "INSERT INTO outbox (entity, record_id, fields, base, base_seq, deleted, hlc, user)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            entity,
+            record_id,
+            jsontext.dumps(fields),
+            jsontext.dumps(base),
+            base_seq,
+            int(deleted),
+            int(row.get("hlc") or 0),
+            str(row.get("updated_by") or ""),
+        ),
+    )
+
+
+def prepare_page(
+    conn: Any, entity: str, columns: set[str], states: list[protocol.RecordState], floor: int
+) -> None:
+    """Before a snapshot page is applied: queue again what the server lacks, renumber the rest."""
+    if not states:
+        return
+    by_id = {s.id: s for s in states}
+    ids = list(by_id)
+    local: dict[str, dict[str, Any]] = {}
+    for part in outbox.chunks(ids):
+        marks = ", ".join("?" * len(part))
+        cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({marks})", part)
+        names = [d[0] for d in cur.description]
+        for values in cur.fetchall():
+            d = dict(zip(names, values, strict=True))
+            local[d["id"]] = d
+        conn.execute(f"DELETE FROM resync_unseen WHERE id IN ({marks})", part)
+    pending: dict[str, list[tuple[int, str, int, int]]] = {}
+    edits: dict[str, set[str]] = {}
+    for part in outbox.chunks(list(local)):
+        marks = ", ".join("?" * len(part))
+        for seq, record_id, fields_text, base_text, base_seq, deleted in conn.execute(
+            f"SELECT seq, record_id, fields, base, base_seq, deleted FROM outbox"
+            f" WHERE entity = ? AND record_id IN ({marks})",
+            (entity, *part),
+        ).fetchall():
+            pending.setdefault(record_id, []).append((seq, base_text, base_seq, deleted))
+            edits.setdefault(record_id, set()).update(json.loads(fields_text))
+    for record_id, row in local.items():
+        state = by_id[record_id]
+        rows = pending.get(record_id, [])
+        edited = edits.get(record_id, set())
+        versions: dict[str, int] = json.loads(row["versions"] or "{}")
+        renumbered: dict[str, int] = {}
+        fields: dict[str, Any] = {}
+        base: dict[str, list[Any]] = {}
+        for name, mine in versions.items():
+            if name not in columns:
+                continue
+            theirs = int(state.versions.get(name, state.seq if name in state.fields else 0))
+            if mine <= floor:
+                renumbered[name] = mine  # one history: the ordinary pull decides
+                continue
+            if theirs:
+                renumbered[name] = theirs
+            if name in edited:
+                continue  # rebased below with the other pending rows
+            if name in state.fields and state.fields[name] == row.get(name):
+                continue  # the server holds this value already
+            if theirs > floor:
+                continue  # written there since the restore (or sent again by its author): newer
+            fields[name] = row.get(name)
+            if theirs:
+                base[name] = [theirs, state.fields.get(name)]  # an older value there: applies cleanly
+        for seq, base_text, base_seq, _deleted in rows:
+            old = json.loads(base_text)
+            new = {}
+            for name, (version, value) in old.items():
+                if version > floor:
+                    # Based on a lost value: on what the server holds if that is older, or the
+                    # same value sent again by its author; else no base (a conflict, not an overwrite).
+                    theirs = int(state.versions.get(name, 0))
+                    there = state.fields.get(name)
+                    clean = 0 < theirs <= floor or (theirs > floor and there == value)
+                    version, value = (theirs, there) if clean else (0, value)
+                new[name] = [version, value]
+            if base_seq > floor:
+                base_seq = state.seq if state.seq <= floor else 0
+            conn.execute(
+                "UPDATE outbox SET base = ?, base_seq = ? WHERE seq = ?", (jsontext.dumps(new), base_seq, seq)
+            )
+        deleted = bool(row["deleted"]) and not state.deleted and (row["seq"] or 0) > floor
+        if deleted and not any(d for *_, d in rows):
+            _queue(conn, entity, record_id, row, {}, {}, state.seq if state.seq <= floor else 0, True)
+        if fields:
+            _queue(conn, entity, record_id, row, fields, base, state.seq if state.seq <= floor else 0, False)
+        # seq 0: the page's apply takes the server's seq (it keeps the larger of the two).
+        conn.execute(
+            f"UPDATE {entity} SET versions = ?, seq = 0 WHERE id = ?", (jsontext.dumps(renumbered), record_id)
+        )
+
+
+def finish(conn: Any, columns: dict[str, set[str]]) -> int:
+    """The snapshot is complete: queue whole every local record the server did not send. Returns
+    how many records were queued."""
+    queued = 0
+    for entity, names in columns.items():
+        ids = [
+            r[0] for r in conn.execute("SELECT id FROM resync_unseen WHERE entity = ?", (entity,)).fetchall()
+        ]
+        for part in outbox.chunks(ids):
+            marks = ", ".join("?" * len(part))
+            cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({marks})", part)
+            cols = [d[0] for d in cur.description]
+            for values in cur.fetchall():
+                row = dict(zip(cols, values, strict=True))
+                fields = {n: row[n] for n in names if n in row and row[n] is not None}
+                _queue(conn, entity, row["id"], row, fields, {}, 0, False)
+                if row["deleted"]:
+                    _queue(conn, entity, row["id"], row, {}, {}, 0, True)
+                queued += 1
+            conn.execute(f"UPDATE {entity} SET versions = '{{}}', seq = 0 WHERE id IN ({marks})", part)
+    conn.execute("DELETE FROM resync_unseen")
+    conn.execute("DELETE FROM sync_state WHERE key = ?", (RESYNC_KEY,))
+    return queued

@@ -1,0 +1,237 @@
+"""The county restores its database from a backup: laptops whose cursor is ahead of the restored copy
+re-sync from a snapshot (a new server epoch, or the counter behind their cursor) and send again
+what the copy lacks; nothing acknowledged is lost, nothing is duplicated, pending edits survive."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from desktop.services.sync_service import http_remote
+from sync.server import cli, embedded
+from sync.server.store import Store as CountyStore
+from tests.sync_world import (
+    PG_ADMIN,
+    VILLAGE,
+    County,
+    Laptop,
+    postgres_database,
+    server_records,
+    start_county,
+)
+from tests.sync_world import assert_laptop_equals_server as equal
+
+pytestmark = pytest.mark.slow
+
+
+class Backups:
+    """Take a copy of the county database and put it back, as county IT would."""
+
+    def __init__(self, county: County, database: str) -> None:
+        self.county = county
+        self.database = database
+        self.port = int(county.url.rsplit(":", 1)[1])
+
+    def _restart(self) -> None:
+        store = CountyStore(self.database)
+        server = embedded.start(store, migrate=False, port=self.port)
+        server._owns_store = True
+        self.county.server = server
+
+    def take(self) -> None:
+        if self.database.startswith("postgresql"):
+            self.county.stop()  # a template copy needs the database idle
+            name = self.database.rsplit("/", 1)[1]
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}_bak" TEMPLATE "{name}"')
+            self._restart()
+        else:  # the online backup API: a consistent copy while the server runs
+            with sqlite3.connect(self.database) as src, sqlite3.connect(self.database + ".bak") as dst:
+                src.backup(dst)
+
+    def restore(self, *, renew: bool = True) -> None:
+        self.county.stop()
+        if self.database.startswith("postgresql"):
+            name = self.database.rsplit("/", 1)[1]
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_bak"')
+        else:
+            for suffix in ("-wal", "-shm"):
+                Path(self.database + suffix).unlink(missing_ok=True)
+            shutil.copyfile(self.database + ".bak", self.database)
+        if renew:
+            assert cli.main(["--db", self.database, "restored"]) == 0
+        self._restart()
+
+    def drop(self) -> None:
+        if self.database.startswith("postgresql"):
+            name = self.database.rsplit("/", 1)[1]
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}_bak" WITH (FORCE)')
+
+
+@contextmanager
+def restorable(backend: str, tmp_path: Path) -> Iterator[Backups]:
+    with postgres_database() if backend == "postgres" else _nothing(str(tmp_path / "county.db")) as database:
+        county = start_county(database)
+        backups = Backups(county, database)
+        try:
+            yield backups
+        finally:
+            backups.county.stop()
+            backups.drop()
+
+
+@contextmanager
+def _nothing(value: str) -> Iterator[str]:
+    yield value
+
+
+def _fill(lap: Laptop, households: int, tag: str) -> list[str]:
+    ids = []
+    with lap.store.atomic():
+        for i in range(households):
+            ids.append(
+                lap.store.household.create(
+                    {
+                        "household_no": f"{tag}{i:04d}",
+                        "head_name": f"户主{tag}{i}",
+                        "address": f"{tag} 村道 {i} 号",
+                        "category": "ordinary",
+                        "status": "active",
+                    }
+                )
+            )
+    return ids
+
+
+def _open_conflicts(county: County) -> list[dict]:
+    return county.staff().conflicts()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("renew", [True, False], ids=["restored", "not-renewed"])
+def test_restore_from_backup_loses_nothing(backend: str, renew: bool, tmp_path: Path) -> None:
+    with restorable(backend, tmp_path) as backups:
+        county = backups.county
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", county, name))
+            return made[-1]
+
+        try:
+            a, b = laptop("a"), laptop("b")
+            early = _fill(a, 20, "A")
+            a.sync()
+            b.sync()
+            backups.take()  # the county's nightly backup
+            # After the backup: a edits and creates, the server acknowledges, b pulls it all.
+            late = _fill(a, 10, "L")
+            for hid in early[:5]:
+                a.store.household.update(hid, {"address": f"改后 {hid[-4:]}"})
+            a.sync()
+            assert a.service.pending_count() == 0
+            b.sync()
+            b.store.household.update(early[5], {"phone": "13800138000"})  # acknowledged, then lost
+            b.sync()
+            # Pending on a when the restore happens: an edit of a lost value and a new record.
+            a.store.household.update(early[0], {"head_name": "新户主"})
+            a.store.household.update(late[0], {"address": "未同步的新地址"})
+            pending_new = _fill(a, 1, "P")[0]
+            expected_a = {hid: r for hid, r in a.records("household").items()}
+            expected_phone = b.records("household")[early[5]]["phone"]
+
+            backups.restore(renew=renew)
+            county = backups.county
+            assert len(server_records(county)) == 20  # the copy lacks everything after the backup
+
+            # A laptop enrolled after the restore changes something that a also has.
+            c = laptop("c")
+            c.sync()
+            c.store.household.update(early[10], {"phone": "13900139000"})
+            c_new = _fill(c, 3, "C")
+            c.sync()
+
+            report = a.sync()
+            assert report.resynced
+            assert a.service.pending_count() == 0
+            server = server_records(county)
+            for hid, row in expected_a.items():  # everything a had, pending edits included
+                assert hid in server
+                for name in ("household_no", "head_name", "address", "phone"):
+                    if (hid, name) == (early[10], "phone"):
+                        continue  # c changed it since
+                    assert server[hid]["data"].get(name) == row[name], (hid, name)
+            assert server[early[0]]["data"]["head_name"] == "新户主"
+            assert server[late[0]]["data"]["address"] == "未同步的新地址"
+            assert pending_new in server
+            assert server[early[10]]["data"]["phone"] == "13900139000"  # c's change reached a...
+            assert all(cid in a.records("household") for cid in c_new)  # ...and c's new records
+            equal(a, county)
+
+            assert b.sync().resynced
+            assert server_records(county)[early[5]]["data"]["phone"] == expected_phone
+            equal(b, county)
+            c.sync()
+            equal(c, county)
+            a.sync()
+            equal(a, county)
+            # Nothing duplicated, nothing turned into a conflict with itself.
+            assert len(server_records(county)) == 20 + 10 + 1 + 3
+            conf = _open_conflicts(county)
+            assert conf == [], [(x.get("field"), x.get("values"), x) for x in conf]
+            assert not a.sync().resynced  # settled: the next run is an ordinary one
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+def test_a_push_under_an_old_epoch_is_refused_whole(county: County, laptops: Callable[..., Laptop]) -> None:
+    """A batch naming another epoch stores nothing; one naming none (an older laptop) is taken."""
+    from sync import protocol
+    from sync.engine import CancelToken
+    from sync.errors import RejectedError
+
+    a = laptops("a")
+    _fill(a, 2, "A")
+    a.sync()
+    epoch = a.service.replica.epoch()
+    assert epoch  # learned from the pull
+    remote = http_remote(a.service._config(CancelToken()))
+    change = a.service.replica.pending_changes(10).changes
+    assert change == []
+    before = server_records(county)
+    hid = next(iter(before))
+    edit = protocol.Change(
+        entity="household",
+        id=hid,
+        village_code=VILLAGE,
+        fields={"phone": "13700137000"},
+        base={},
+        base_values={},
+        base_seq=0,
+        deleted=False,
+        hlc=1,
+        user="wang",
+    )
+    stale = protocol.PushRequest(batch_id="old-epoch-batch", changes=[edit], epoch="an-older-epoch")
+    with pytest.raises(RejectedError) as err:
+        remote.push(protocol.encode(stale))
+    assert err.value.code == "epoch_changed" and err.value.status == 409
+    assert server_records(county) == before  # nothing stored
+    fresh = protocol.PushRequest(batch_id="this-epoch-batch", changes=[edit], epoch=epoch)
+    assert remote.push(protocol.encode(fresh)).epoch == epoch
+    older = protocol.PushRequest(batch_id="no-epoch-batch", changes=[edit])
+    assert remote.push(protocol.encode(older)).results[0].status == "unchanged"
+    assert remote.pull(0, 10).epoch == epoch
+    assert remote.status()["epoch"] == epoch
+    remote.close()

@@ -1,0 +1,48 @@
+"""The server epoch on the wire: optional fields, so older servers and laptops read each other."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync import protocol
+
+
+def test_a_pull_answer_of_an_older_server_has_no_epoch() -> None:
+    page = protocol.decode_pull_response(protocol.encode({"records": [], "cursor": 7, "more": False, "v": 2}))
+    assert (page.epoch, page.epoch_seq, page.server_seq) == ("", 0, None)
+
+
+def test_a_pull_answer_names_the_epoch_and_the_counters() -> None:
+    body = {
+        "records": [],
+        "cursor": 7,
+        "more": False,
+        "v": 2,
+        "epoch": "e-2",
+        "epoch_seq": 5,
+        "server_seq": 9,
+    }
+    page = protocol.decode_pull_response(protocol.encode(body))
+    assert (page.epoch, page.epoch_seq, page.server_seq) == ("e-2", 5, 9)
+
+
+@pytest.mark.parametrize("bad", [-1, "9", 1.5, True])
+def test_a_bad_counter_is_a_protocol_error(bad: object) -> None:
+    body = {"records": [], "cursor": 7, "more": False, "server_seq": bad}
+    with pytest.raises(protocol.ProtocolError):
+        protocol.decode_pull_response(protocol.encode(body))
+
+
+def test_the_push_epoch_round_trips_and_is_optional() -> None:
+    sent = protocol.PushRequest(batch_id="b1", changes=[], epoch="e-1")
+    assert protocol.decode_push_request(protocol.encode(sent)).epoch == "e-1"
+    older = protocol.encode({"batch_id": "b2", "changes": [], "v": protocol.PROTOCOL_VERSION})
+    assert protocol.decode_push_request(older).epoch == ""
+    answer = protocol.encode({"batch_id": "b1", "results": [], "server_seq": 3, "epoch": "e-1", "v": 2})
+    assert protocol.decode_push_response(answer).epoch == "e-1"
+    assert (
+        protocol.decode_push_response(
+            protocol.encode({"batch_id": "b1", "results": [], "server_seq": 3, "v": 2})
+        ).epoch
+        == ""
+    )

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -79,6 +80,24 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+class ThreadCap:
+    """As many request threads as the store has connections. A thread without one would wait for it
+    and fail after the pool's timeout (a 500 to a laptop that did nothing wrong); capped, a request
+    waits for a thread instead, however long the database is busy."""
+
+    def __init__(self, app: ASGIApp, threads: int | None) -> None:
+        self.app = app
+        self.threads = threads
+        self._set = False
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Any) -> None:
+        if not self._set and self.threads:
+            # The limiter belongs to the running event loop: set it from inside it, once.
+            anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+            self._set = True
+        await self.app(scope, receive, send)
 
 
 class Guard:
@@ -206,6 +225,7 @@ def create_app(
     )
     app.state.store = store
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(ThreadCap, threads=store.connections)
     app.add_middleware(Guard)  # outermost of ours: sees what every handler let through
 
     @app.exception_handler(ApiError)

@@ -107,16 +107,28 @@ class Store:
     """One county server database. ``clock`` gives unix seconds (tests pass their own)."""
 
     def __init__(
-        self, target: str | Path, *, clock: Callable[[], float] = time.time, pool_size: int = POOL_SIZE
+        self,
+        target: str | Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        pool_size: int = POOL_SIZE,
+        pool_timeout: float = 30.0,
     ) -> None:
         self.url = database_url(target)
         self.clock = clock
+        self.connections: int | None = None
+        """How many connections the pool can hand out at once (None: SQLite, no such bound)."""
         if self.url.startswith("sqlite"):
             self.engine = _sqlite_engine(self.url)
         else:
             self.engine = create_engine(
-                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_timeout=pool_timeout,
+                pool_pre_ping=True,
             )
+            self.connections = 2 * pool_size
         self.dialect = self.engine.dialect.name
 
     def now(self) -> int:

@@ -102,6 +102,53 @@ def test_health_answers_while_pushes_fill_the_thread_pool(server: EmbeddedServer
         assert [f.result() for f in futures] == [200] * pushes
 
 
+@pytest.mark.postgres
+def test_more_pushes_than_connections_wait_their_turn_instead_of_failing() -> None:
+    """A request thread without a database connection used to wait for one and fail after the pool's
+    timeout (500). With as many threads as connections, the others wait for a thread instead."""
+    from sync.server import embedded
+    from tests.sync_world import postgres_database
+
+    from .conftest import enroll_laptop
+
+    with postgres_database() as url:
+        store = Store(url, pool_size=1, pool_timeout=1.0)  # two connections, a short wait for one
+        store.migrate()
+        admin.add_village(store, V1, "东村")
+        server = embedded.start(store, migrate=False)
+        holder = Store(url)
+        try:
+            laptop = enroll_laptop(server, V1)
+            bodies = [
+                encode(PushRequest(uuid7(), [laptop.change("household", uuid7(), household_fields())]))
+                for _ in range(6)
+            ]
+
+            def push(body: bytes) -> int:
+                headers = {"Content-Type": MEDIA_TYPE}
+                headers.update(sign_headers(laptop.key, laptop.device_id, "POST", "/api/v1/push", body))
+                with requests.Session() as s:
+                    return s.post(
+                        server.url + "/api/v1/push", data=body, headers=headers, timeout=120
+                    ).status_code
+
+            with ThreadPoolExecutor(len(bodies)) as pool:
+                with holder.write() as conn:
+                    lock_village(conn, COUNTY, V1)  # every push now waits for this transaction
+                    futures = [pool.submit(push, b) for b in bodies]
+                    deadline = time.monotonic() + 60
+                    while _established_to(server.port) < len(bodies) or _lock_waiters(holder) < 2:
+                        assert time.monotonic() < deadline, "the pushes did not reach the server"
+                        time.sleep(0.05)
+                    time.sleep(2.5)  # longer than the pool's timeout: a push waiting for a connection fails
+                    assert not any(f.done() for f in futures), [f.result() for f in futures if f.done()]
+                assert [f.result() for f in futures] == [200] * len(bodies)
+        finally:
+            server.stop()
+            holder.engine.dispose()
+            store.engine.dispose()
+
+
 # --------------------------------------------------------------------------------------------------
 # Several worker processes (PostgreSQL)
 

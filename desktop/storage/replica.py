@@ -32,6 +32,7 @@ from typing import Any
 
 from desktop.storage import outbox, quarantine, resync, review
 from desktop.storage.outbox import FROZEN_KEY, FROZEN_NEXT_KEY, REJECTED
+from desktop.storage.sent import Sent, SentBatch
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol
 from sync.engine import FrozenBatch, Pending, PushOutcome, RecordNote
@@ -64,30 +65,6 @@ _ACKNOWLEDGED = ("applied", "partial", "conflict", "unchanged")
 
 def _dumps(value: Any) -> str:
     return jsontext.dumps(value)
-
-
-class _SentBatch:
-    """The changes of a frozen batch, decoded from its body only if a record needs more than the
-    usual bookkeeping (a conflict, a later local edit, a shadow)."""
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-        self._by_id: dict[str, protocol.Change] | None = None
-
-    def change(self, record_id: str) -> protocol.Change:
-        if self._by_id is None:
-            self._by_id = {c.id: c for c in protocol.decode_push_request(self.body).changes}
-        return self._by_id[record_id]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Sent:
-    entity: str
-    id: str
-    batch: _SentBatch
-
-    def change(self) -> protocol.Change:
-        return self.batch.change(self.id)
 
 
 class StoreReplica:
@@ -213,14 +190,14 @@ class StoreReplica:
         with self.db.atomic() as conn:
             before = conn.total_changes
             in_batch, later, entity_of = outbox.batch_rows(conn, batch.batch_id)
-            settled: list[tuple[_Sent, protocol.ChangeResult]] = []
-            rejected: list[tuple[_Sent, protocol.ChangeResult]] = []
-            sent = _SentBatch(batch.body)
+            settled: list[tuple[Sent, protocol.ChangeResult]] = []
+            rejected: list[tuple[Sent, protocol.ChangeResult]] = []
+            sent = SentBatch(batch.body)
             for result in response.results:
                 found = entity_of.pop(result.id, None)
                 if found is None:
                     continue  # an id we did not send: ignore rather than touch unrelated rows
-                c = _Sent(found, result.id, sent)
+                c = Sent(found, result.id, sent)
                 (settled if result.status in _ACKNOWLEDGED else rejected).append((c, result))
             done = [s for c, _ in settled for s in in_batch.get((c.entity, c.id), ())]
             for part in _chunks(done):
@@ -249,7 +226,7 @@ class StoreReplica:
                     "SELECT key FROM sync_state WHERE key >= ? AND key < ?", (_SHADOW, _SHADOW[:-1] + "0")
                 ).fetchall()
             }
-            by_entity: dict[str, list[tuple[_Sent, protocol.ChangeResult]]] = {}
+            by_entity: dict[str, list[tuple[Sent, protocol.ChangeResult]]] = {}
             for c, r in settled:
                 by_entity.setdefault(c.entity, []).append((c, r))
             for entity, pairs in by_entity.items():
@@ -287,7 +264,7 @@ class StoreReplica:
         self,
         conn: Any,
         entity: str,
-        pairs: list[tuple[_Sent, protocol.ChangeResult]],
+        pairs: list[tuple[Sent, protocol.ChangeResult]],
         later: dict[tuple[str, str], list[int]],
         shadows: set[str],
     ) -> None:

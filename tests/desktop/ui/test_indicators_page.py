@@ -131,10 +131,10 @@ def test_excel_page_exports_and_opens_the_import(qtbot, zh, village: UiContext, 
     with qtbot.waitSignal(page.exported, timeout=30000):
         page.export(tmp_path / "all.xlsx")
     assert (tmp_path / "all.xlsx").exists()
-    dialog = page.open_import()
-    qtbot.addWidget(dialog)
+    dialog = page.open_import()  # a child of the page: it goes when the page goes
     assert dialog.isVisible() and dialog.windowTitle() == "从 Excel 导入花名册"
     dialog.close()
+    qtbot.waitUntil(lambda: not village.runner.busy, timeout=10000)  # the export's task has ended
 
 
 def test_the_pages_plug_into_the_main_window(qtbot, zh, village: UiContext, tmp_path: Path) -> None:

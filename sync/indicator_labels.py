@@ -115,7 +115,7 @@ def format_value(figure: Figure | tuple[Any, str], lang: str = "zh_CN") -> str:
     if value is None:
         return text("none", lang)
     if kind == "fen":
-        return f"{yuan(value)} {text('yuan', lang)}"
+        return f"{yuan(int(value))} {text('yuan', lang)}"
     if kind == "share":
         return percent(value)
     if kind == "ratio":

@@ -51,8 +51,14 @@ _ZH_EN: dict[str, tuple[str, str]] = {
     "never_synced": ("从未同步的记录", "Records never synced"),
     "open_conflicts": ("待处理的冲突", "Open conflicts"),
     "coverage_share": (
-        "收入覆盖率（有当年收入记录的户 {n} / 正常户 {m}）",
-        "Income coverage (households with income of the year {n} / active households {m})",
+        "收入覆盖率（{n}/{m} 户有当年收入）",
+        "Income coverage ({n} of {m} households with income)",
+    ),
+    "reconcile": (
+        "{year} 年收入记录 {records} 条，合计 {total}：计入收入数字 {in_records} 条 {in_total}，"
+        "未计入 {out_records} 条 {out_total}（原因见“数据质量”）。",
+        "Income records of {year}: {records}, {total} in all; in the figures {in_records}, {in_total}; "
+        "left out {out_records}, {out_total} (reasons under Data quality).",
     ),
     "low_mark": ("（覆盖率低）", " (low coverage)"),
     "low_warning": (
@@ -138,6 +144,22 @@ def coverage_warning(result: dict[str, Any], lang: str = "zh_CN") -> str | None:
     )  # fmt: skip
 
 
+def reconciliation(result: dict[str, Any], lang: str = "zh_CN") -> str:
+    """Every income record of the year: how many and how much are in the figures and left out."""
+    records = result["income"]["records"]
+    left = result["quality"]["income_left_out"].values()
+
+    def money(value: int) -> str:
+        return format_value((value, "fen"), lang)
+
+    return text(
+        "reconcile", lang, year=result["year"],
+        records=records["of_year"], total=money(records["of_year_fen"]),
+        in_records=records["in_figures"], in_total=money(records["in_figures_fen"]),
+        out_records=sum(v["records"] for v in left), out_total=money(sum(v["amount_fen"] for v in left)),
+    )  # fmt: skip
+
+
 def reference_period(result: dict[str, Any], lang: str = "zh_CN") -> str:
     """Which date the register figures are taken at and which year the records are of."""
     return text("reference", lang, day=result["date"], year=result["year"])
@@ -180,9 +202,10 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
     add("income", "line", inc["line_fen"], "fen")
     add("income", "under_hh", inc["under_line_household_share"], "share")
     add("income", "under_persons", inc["under_line_person_share"], "share")
-    if low:  # the mark beside every income figure
+    if low:  # the mark beside every income figure (the line is a setting, not a figure)
         out[first_income:] = [
-            Figure(f.section, f.label + low, f.value, f.kind, f.key) for f in out[first_income:]
+            Figure(f.section, f.label + low, f.value, f.kind, f.key) if f.key != "income.line" else f
+            for f in out[first_income:]
         ]
     records = inc["records"]
     add("income", "records_of_year", records["of_year"], "count")

@@ -505,8 +505,8 @@
         <translation>{year}年收入来源</translation>
     </message>
     <message>
-        <source>{n} households</source>
-        <translation>{n} 户</translation>
+        <source>{n} of {m} households, {share}</source>
+        <translation>覆盖 {n}/{m} 户（{share}）</translation>
     </message>
     <message>
         <source>Per-capita income by fifths (yuan)</source>
@@ -515,6 +515,10 @@
     <message>
         <source>Gini {gini}</source>
         <translation>基尼系数 {gini}</translation>
+    </message>
+    <message>
+        <source>coverage {share}</source>
+        <translation>覆盖 {share}</translation>
     </message>
     <message>
         <source>Insurance coverage</source>

@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from sync.form_rules import _yuan
-from sync.indicator_labels import coverage_warning, figures, format_value, reference_period
+from sync.indicator_labels import coverage_warning, figures, format_value, reconciliation, reference_period
 from sync.indicators import LEFT_OUT, compute, fen, share
 from sync.rounding import half_away, percent, yuan
 from sync.schema import load_forms
@@ -103,6 +103,13 @@ def test_negative_totals_give_figures_where_they_are_defined(result: dict) -> No
     assert format_value(zh["income.gini"]) == "—"
 
 
+def test_the_reconciliation_sentence(result: dict) -> None:
+    assert reconciliation(result) == (
+        "2024 年收入记录 9 条，合计 -1,580.00 元：计入收入数字 4 条 -2,300.00 元，"
+        "未计入 5 条 720.00 元（原因见“数据质量”）。"
+    )
+
+
 def test_the_left_out_income_is_labelled_among_the_figures(result: dict) -> None:
     zh = {f.key: f for f in figures(result)}
     assert zh["quality.household_deleted.records"].label == "未计入收入：家庭户已删除或不存在（条）"
@@ -147,10 +154,11 @@ def test_a_gini_over_a_tenth_of_the_village_is_marked_as_not_the_villages() -> N
     assert coverage_warning(tenth) == "收入数字只含 1 / 10 户（10.0%），低于 80%：这些数字不代表全村。"
     zh = figures(tenth)
     income = [f for f in zh if f.key.startswith("income.") and not f.key.startswith("income.records")]
+    income = [f for f in income if f.key != "income.line"]  # a setting, not a figure
     assert income and all(f.label.endswith("（覆盖率低）") for f in income)  # beside every income figure
-    assert {f.key: f for f in zh}["income.coverage_share"].label.startswith(
-        "收入覆盖率（有当年收入记录的户 1 / 正常户 10）"
-    )
+    assert {f.key: f for f in zh}[
+        "income.coverage_share"
+    ].label == "收入覆盖率（1/10 户有当年收入）（覆盖率低）"
     assert not any("覆盖率低" in f.label for f in figures(full))
 
 

@@ -18,7 +18,7 @@ from desktop.services.indicators import village_indicators
 from desktop.ui.context import UiContext
 from desktop.ui.pages.excel_page import ExcelPage
 from desktop.ui.pages.indicators_page import IndicatorsPage, attach_pages
-from sync.indicator_labels import format_value
+from sync.indicator_labels import format_value, reconciliation
 
 from .helpers import open_main_window
 
@@ -104,9 +104,13 @@ def test_the_report_pdf_has_pages_and_no_personal_data(qtbot, zh, village: UiCon
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     raw = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True)
-    # NFKC: Qt maps some CJK glyphs to their Kangxi-radical code points in the PDF's text layer.
-    text = unicodedata.normalize("NFKC", raw.stdout)
+    text = raw.stdout  # as search and copy get it: no normalization
     assert "村级指标报告" in text and village.session.village_code in text
+    assert "\u4eba\u53e3" in text and "在册人口" in text  # 人口 as U+4EBA U+53E3, not Kangxi radicals
+    assert not re.search("[\u2e80-\u2fdf\uf900-\ufaff]", text)
+    assert "数据质量" in text and "收入覆盖率" in text  # every figure, data quality included
+    assert re.sub(r"\s+", "", reconciliation(page.result)) in re.sub(r"\s+", "", text)
+    assert unicodedata.normalize("NFKC", text).count("人") == text.count("人")
     assert [s for s in _personal(village) if s in text] == []
     assert not re.search(r"\d{15,}", text.replace(",", ""))  # no resident ID, whole or in part
     if shutil.which("pdftoppm"):

@@ -31,7 +31,8 @@ def test_the_line_label_is_drawn_clear_of_the_columns(qapp) -> None:
     # The line (6,000) crosses the lower columns and the label's old place was at the right end, over
     # the top fifth's column: each case is drawn at the size of the screen's chart and the PDF's.
     columns = [
-        Bar(g, v, f"{v:,.2f}") for g, v in zip("ABCDE", (2_145.1, 6_131.52, 11_508.84, 17_475.29, 31_398.57))
+        Bar(g, v, f"{v:,.2f}")
+        for g, v in zip("ABCDE", (2_145.1, 6_131.52, 11_508.84, 17_475.29, 31_398.57), strict=True)
     ]
     for width, height in ((420, 290), (300, 200), (900, 600)):
         image = QImage(width, height, QImage.Format.Format_ARGB32)

@@ -75,8 +75,8 @@ class VillageTableModel(QAbstractTableModel):
         self.today = date.today()
         self.headers = [
             self.tr("Code"), self.tr("Village"), self.tr("Persons"), self.tr("Households"),
-            self.tr("Income coverage"), self.tr("Per-capita income"), self.tr("Under the line"), self.tr("Gini"), self.tr("Medical"),
-            self.tr("Pension"), self.tr("Missing fields"), self.tr("Open conflicts"), self.tr("Last sync"),
+            self.tr("Income coverage"), self.tr("Per-capita income"), self.tr("Under the line"),
+            self.tr("Gini"), self.tr("Medical"), self.tr("Pension"), self.tr("Missing fields"), self.tr("Open conflicts"), self.tr("Last sync"),
             self.tr("Behind on"),
         ]  # fmt: skip
 
@@ -167,7 +167,8 @@ class VillageTableModel(QAbstractTableModel):
         return {
             "medical": self.tr("medical"), "pension": self.tr("pension"), "under": self.tr("poverty"),
             "missing": self.tr("data"), "conflicts": self.tr("conflicts"), "last_sync": self.tr("sync"),
-            "mean": self.tr("income"), "coverage": self.tr("coverage"), "left_out": self.tr("income left out"),
+            "mean": self.tr("income"), "coverage": self.tr("coverage"),
+            "left_out": self.tr("income left out"),
         }[key]  # fmt: skip
 
     def data(

@@ -76,8 +76,8 @@ class VillageTableModel(QAbstractTableModel):
         self.headers = [
             self.tr("Code"), self.tr("Village"), self.tr("Persons"), self.tr("Households"),
             self.tr("Income coverage"), self.tr("Per-capita income"), self.tr("Under the line"),
-            self.tr("Gini"), self.tr("Medical"), self.tr("Pension"), self.tr("Missing fields"), self.tr("Open conflicts"), self.tr("Last sync"),
-            self.tr("Behind on"),
+            self.tr("Gini"), self.tr("Medical"), self.tr("Pension"), self.tr("Missing fields"),
+            self.tr("Open conflicts"), self.tr("Last sync"), self.tr("Behind on"),
         ]  # fmt: skip
 
     def set_answer(self, answer: dict[str, Any]) -> None:

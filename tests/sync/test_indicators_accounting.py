@@ -10,6 +10,8 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync.form_rules import _yuan
 from sync.indicator_labels import coverage_warning, figures, format_value, reconciliation, reference_period
@@ -246,3 +248,34 @@ def test_the_reference_period_is_stated(result: dict) -> None:
         "人口、年龄、参保资格和户人口按 2025-06-01 的登记计算；收入和服务为 2024 年度的记录。"
     )
     assert "register on 2025-06-01" in reference_period(result, "en")
+
+
+# --------------------------------------------------------------------------------------------------
+# The reconciliation holds on any village (hypothesis)
+
+_status = st.sampled_from(["active", "active", "active", "moved_out", "dissolved", "merged"])
+_amount = st.one_of(st.none(), st.integers(-5_000_000, 50_000_000))
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(_status, min_size=0, max_size=8),
+    st.lists(st.tuples(st.integers(0, 9), st.booleans()), max_size=15),
+    st.lists(st.tuples(st.integers(0, 9), _amount, st.sampled_from([2023, 2024])), max_size=25),
+)
+def test_every_record_is_accounted_for_on_any_village(
+    statuses: list[str], people: list[tuple[int, bool]], rows: list[tuple[int, int | None, int]]
+) -> None:
+    households = [_hh(n, s) for n, s in enumerate(statuses)]  # numbers beyond them: deleted households
+    persons = [_p(i, h, "present" if here else "moved_out") for i, (h, here) in enumerate(people)]
+    incomes = [_inc(i, h, "business", amount, year) for i, (h, amount, year) in enumerate(rows)]
+    out = compute(households, persons, incomes, [], year=2024, today=TODAY)
+    records, left = out["income"]["records"], out["quality"]["income_left_out"]
+    of_year = [r for r in incomes if r["year"] == 2024]
+    assert records["of_year"] == len(of_year)
+    assert records["of_year_fen"] == sum(r["amount_fen"] or 0 for r in of_year)
+    assert records["in_figures_fen"] + sum(v["amount_fen"] for v in left.values()) == records["of_year_fen"]
+    assert records["in_figures"] + sum(v["records"] for v in left.values()) == records["of_year"]
+    assert records["in_figures_fen"] == out["income"]["total_fen"]
+    cover = out["income"]["coverage"]
+    assert cover["households"] == out["income"]["households"] <= cover["active_households"]

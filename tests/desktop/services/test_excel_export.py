@@ -126,7 +126,12 @@ def test_the_indicator_sheet_accounts_for_every_income_record(store: Store, tmp_
     enter_the_village(store)
     out = tmp_path / "hand.xlsx"
     export_village(store, out, year=YEAR)
-    rows = {r[1]: r for r in load_workbook(out)["指标"].iter_rows(min_row=2, values_only=True)}
+    sheet = list(load_workbook(out)["指标"].iter_rows(min_row=2, values_only=True))
+    notes = [r[1] for r in sheet if r[0] == "说明"]
+    assert notes[0].startswith("人口、年龄、参保资格和户人口按 ")
+    assert notes[1].startswith(f"{YEAR} 年收入记录 8 条，合计 -1,580.00 元：计入收入数字 4 条 -2,300.00 元")
+    assert notes[2] == "收入数字只含 2 / 4 户（50.0%），低于 80%：这些数字不代表全村。"
+    rows = {r[1]: r for r in sheet}
     # (section, indicator, count, yuan, share, number)
     assert rows["收入覆盖率（2/4 户有当年收入）（覆盖率低）"][4] == 0.5
     assert rows["人均可支配收入（均值）（覆盖率低）"][3] == -766.67

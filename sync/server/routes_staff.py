@@ -67,6 +67,11 @@ class DuplicateDecision(BaseModel):
     keep: str | None = Field(default=None, max_length=36, description="The person record to keep")
     not_same: bool = Field(default=False, description="Two different people: keep both")
     note: str = Field(default="", max_length=1000, description="Why (required)")
+    holders: list[str] | None = Field(
+        default=None,
+        max_length=1000,
+        description="The record ids the desk showed (409 stale if the group changed since)",
+    )
 
 
 def staff_router(
@@ -178,7 +183,16 @@ def staff_router(
     @router.post("/duplicates/{group_id}/decide")
     def staff_decide_duplicate(group_id: str, body: DuplicateDecision, user: Staff) -> dict[str, Any]:
         group = duplicates.decide(
-            store, rules, user, set(scope(user)), group_id, body.keep, body.not_same, body.note, today=today()
+            store,
+            rules,
+            user,
+            set(scope(user)),
+            group_id,
+            body.keep,
+            body.not_same,
+            body.note,
+            today=today(),
+            seen=body.holders,
         )
         return {"group": group}
 

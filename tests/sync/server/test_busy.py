@@ -1,0 +1,128 @@
+"""The server while a long write holds the database: never a 500. A request that cannot get the
+database in time is answered 503 with ``Retry-After`` (the laptop's retry policy honours it), and a
+signed GET (a pull) does not wait for the write lock at all.
+
+The write is held open by the test for a few seconds, with lock and pool timeouts of one second
+configured for the test (a county's server waits 30 s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import text
+
+from sync.ids import uuid7
+from sync.protocol import MEDIA_TYPE, PushRequest, encode
+from sync.server import admin, embedded
+from sync.server.embedded import EmbeddedServer
+from sync.server.errors import ApiError
+from sync.server.nonces import Nonces
+from sync.server.store import Store, lock_village
+from sync.server.tables import metadata
+from sync.signing import sign_headers
+
+from .conftest import COUNTY, V1, Laptop, enroll_laptop, household_fields
+
+WAIT = 1.0
+
+
+@pytest.fixture
+def busy_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    target = tmp_path / "county.db" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    store = Store(target, pool_timeout=WAIT, busy_timeout=WAIT)
+    store.migrate()
+    if backend == "postgres":
+        with store.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(t.name for t in metadata.sorted_tables)}"))
+    admin.add_village(store, V1, "东村")
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def busy_server(busy_store: Store) -> Iterator[EmbeddedServer]:
+    srv = embedded.start(busy_store, migrate=False)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def _send(laptop: Laptop, method: str, path: str, body: bytes = b"") -> requests.Response:
+    headers = {"Content-Type": MEDIA_TYPE, **sign_headers(laptop.key, laptop.device_id, method, path, body)}
+    return requests.request(method, laptop.url + path, data=body, headers=headers, timeout=120)
+
+
+def _push_body(laptop: Laptop) -> bytes:
+    return encode(PushRequest(uuid7(), [laptop.change("household", uuid7(), household_fields())]))
+
+
+@pytest.mark.parametrize("holder", ["server", "other_process"])
+def test_a_long_write_gives_pushes_503_with_retry_after_and_pulls_answer(
+    busy_server: EmbeddedServer, backend: str, holder: str
+) -> None:
+    """A write holds the database (the server's own, or another worker's connection); pushes and
+    pulls arrive meanwhile. Pulls answer while it is held; pushes answer 200 or 503 with Retry-After,
+    never 500; a 503 push sent again once the write ended is applied."""
+    laptop = enroll_laptop(busy_server, V1, "east")
+    other = (
+        Store(busy_server.store.url, pool_timeout=WAIT, busy_timeout=WAIT)
+        if holder == "other_process"
+        else None
+    )
+    pool = ThreadPoolExecutor(12)
+    holding = (other or busy_server.store).write()
+    conn = holding.__enter__()
+    try:
+        lock_village(conn, COUNTY, V1)
+        if backend == "sqlite":
+            conn.exec_driver_sql("UPDATE villages SET name = name")  # hold SQLite's write lock too
+        bodies = [_push_body(laptop) for _ in range(6)]
+        pushes = [pool.submit(_send, laptop, "POST", "/api/v1/push", body) for body in bodies]
+        pulls = [pool.submit(_send, laptop, "GET", "/api/v1/pull?cursor=0") for _ in range(6)]
+        # Pulls answer while the write is still held: a signed GET does not wait for it.
+        assert [f.result(timeout=60).status_code for f in pulls] == [200] * 6
+        if backend == "sqlite":  # the writes give up after the lock timeout, while it is held
+            answered = [f.result(timeout=60) for f in pushes]
+    finally:
+        holding.__exit__(None, None, None)
+        if other is not None:
+            other.close()
+        pool.shutdown(wait=False, cancel_futures=True)
+    answered = [f.result(timeout=60) for f in pushes]
+    assert {r.status_code for r in answered} <= {200, 503}, [r.text for r in answered]
+    for body, reply in zip(bodies, answered, strict=True):
+        if reply.status_code == 503:
+            assert reply.json()["error"] == "busy" and reply.json()["message_zh"]
+            assert int(reply.headers["Retry-After"]) > 0
+            assert _send(laptop, "POST", "/api/v1/push", body).status_code == 200
+    if backend == "sqlite":
+        assert {r.status_code for r in answered} == {503}
+    records, _ = laptop.pull_all()
+    assert len(records) == 6
+
+
+def test_sqlite_nonces_are_shared_by_every_process_over_the_file(tmp_path: Path) -> None:
+    """Two stores over one SQLite file, as two ``serve --workers`` processes hold: a nonce one of
+    them saw is refused by the other; a pull's nonce is not kept in the database itself."""
+    first, second = Store(tmp_path / "county.db"), Store(tmp_path / "county.db")
+    first.migrate()
+    try:
+        Nonces(first).use(COUNTY, V1, "device", "n-1", 1000)
+        with pytest.raises(ApiError) as refused:
+            Nonces(second).use(COUNTY, V1, "device", "n-1", 1000)
+        assert refused.value.code == "replayed_nonce"
+        Nonces(second).use(COUNTY, V1, "device", "n-2", 1000)
+        assert Nonces(first).count() == 2
+        with first.read() as conn:
+            assert conn.execute(text("SELECT count(*) FROM nonces")).scalar_one() == 0
+    finally:
+        first.close()
+        second.close()

@@ -62,7 +62,8 @@ def request_version(headers: Mapping[str, str]) -> int:
     text = headers.get(HEADER_PROTOCOL)
     if text is None:
         return 1
-    version = int(text) if text.isdigit() and len(text) < 6 else None
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    version = int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None
     if version not in SUPPORTED_VERSIONS:
         raise protocol_version_error(version)
     assert version is not None

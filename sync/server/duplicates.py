@@ -26,6 +26,7 @@ from sync.server.push import Rules, load_records
 from sync.server.store import Store, chunks, lock_village, set_village_seq
 from sync.server.tables import duplicate_decisions, record_keys, review_history, villages
 from sync.server.writes import dumps, write_records
+from sync.textsafety import clean_note
 
 INACTIVE = ("moved_out", "deceased")
 MAX_GROUPS = 1000
@@ -171,7 +172,7 @@ def decide(
     ``already_decided``. ``seen`` (the record ids the desk showed) gives 409 ``stale`` when the group
     changed since."""
     county = user.county_code
-    note = note.strip()
+    note = clean_note(note)
     if not note:
         raise ApiError("note_required")
     if not_same == (keep is not None):

@@ -139,8 +139,12 @@ def apply_batch(
     """
     county, village = device.county_code, device.village_code
     _check_scope(request.changes, village)
-    if len(request.batch_id) > 64:
-        raise ApiError("malformed", "The batch id is too long.", "批次编号过长。")
+    if len(request.batch_id) > 64 or not request.batch_id.isprintable():
+        raise ApiError(
+            "malformed",
+            "The batch id is too long or holds control characters.",
+            "批次编号过长或含有控制字符。",
+        )
     now = store.now()
     with store.write() as conn:
         seq = lock_village(conn, county, village)

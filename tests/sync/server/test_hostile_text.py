@@ -132,3 +132,15 @@ def test_village_codes_in_full_width_digits_are_refused(server: EmbeddedServer, 
 
         assert conn.execute(text("SELECT count(*) FROM villages")).scalar_one() == 3
         assert conn.execute(text("SELECT count(*) FROM users")).scalar_one() == 1
+
+
+def test_a_batch_id_with_control_characters_is_malformed(laptop: Laptop) -> None:
+    """A NUL in the batch id gave a 500 on PostgreSQL."""
+    from sync.protocol import PushRequest, encode
+
+    for batch_id in ("a\x00b", "a\x1b[2Jb", "a\u202eb"):
+        body = encode(PushRequest(batch_id, [laptop.change("household", uuid7(), household_fields())]))
+        reply = laptop.request("POST", "/api/v1/push", body)
+        assert reply.status == 400 and reply.error == "malformed"
+    records, _ = laptop.pull_all()
+    assert records == {}

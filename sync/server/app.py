@@ -149,9 +149,16 @@ class Guard:
                 await _send_error(send, ApiError("internal"))
 
 
+_RETRY_STATES = {"40001", "40P01", "55P03"}
+"""PostgreSQL: serialization failure, deadlock detected, lock not available (lock timeout)."""
+
+
 def _busy(exc: BaseException) -> bool:
-    """A pool timeout, or SQLite's "database is locked" after its busy timeout."""
+    """A pool timeout, SQLite's "database is locked" after its busy timeout, or a PostgreSQL error
+    that ended the transaction only for being in another's way (rolled back: trying again is safe)."""
     if isinstance(exc, sqlalchemy.exc.TimeoutError):
+        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError) and getattr(exc.orig, "sqlstate", None) in _RETRY_STATES:
         return True
     if isinstance(exc, sqlalchemy.exc.OperationalError) and isinstance(exc.orig, sqlite3.OperationalError):
         text = str(exc.orig).lower()

@@ -8,6 +8,7 @@ configured for the test (a county's server waits 30 s).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -126,3 +127,55 @@ def test_sqlite_nonces_are_shared_by_every_process_over_the_file(tmp_path: Path)
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.postgres
+def test_a_postgres_deadlock_or_lock_timeout_is_answered_busy(pg_url: str) -> None:
+    """Two transactions locking two villages in opposite orders: PostgreSQL ends one of them with a
+    deadlock error, which (like a lock timeout) is answered 503 busy, not 500."""
+    from sync.server.app import _busy
+
+    store = Store(pg_url)
+    store.migrate()
+    for code in ("110105009001", "110105009002"):
+        with store.write() as conn:
+            conn.execute(text("DELETE FROM villages WHERE village_code = :c"), {"c": code})
+        admin.add_village(store, code, "村")
+    first_locked, errors = threading.Event(), []
+
+    def other() -> None:
+        try:
+            with store.write() as conn:
+                lock_village(conn, COUNTY, "110105009002")
+                first_locked.wait(30)
+                lock_village(conn, COUNTY, "110105009001")
+        except Exception as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    try:
+        with store.write() as conn:
+            lock_village(conn, COUNTY, "110105009001")
+            first_locked.set()
+            conn.execute(text("SELECT pg_sleep(0.2)"))
+            lock_village(conn, COUNTY, "110105009002")
+    except Exception as exc:
+        errors.append(exc)
+    thread.join(60)
+    try:
+        with store.write() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '50ms'"))
+            holder = store.engine.connect()
+            holder.begin()
+            lock_village(holder, COUNTY, "110105009001")
+            try:
+                lock_village(conn, COUNTY, "110105009001")
+            finally:
+                holder.rollback()
+                holder.close()
+    except Exception as exc:
+        errors.append(exc)
+    finally:
+        store.close()
+    assert len(errors) == 2 and all(_busy(e) for e in errors), errors

@@ -179,3 +179,34 @@ def test_a_postgres_deadlock_or_lock_timeout_is_answered_busy(pg_url: str) -> No
     finally:
         store.close()
     assert len(errors) == 2 and all(_busy(e) for e in errors), errors
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # PostgreSQL waits for the row lock instead
+def test_the_laptops_client_waits_as_told_and_its_push_then_goes_through(
+    busy_server: EmbeddedServer, backend: str
+) -> None:
+    """The laptop's own HTTP client (``sync.client.HttpRemote``) pushes while a write holds the
+    embedded database: it is answered 503 busy, waits the Retry-After (its policy's ``sleep`` here
+    ends the hold and waits for nothing else), sends the same batch again, and it is applied."""
+    from sync.client import HttpRemote
+    from sync.retry import RetryPolicy
+
+    laptop = enroll_laptop(busy_server, V1, "east")
+    holding = busy_server.store.write()
+    holding.__enter__()
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 1:
+            holding.__exit__(None, None, None)  # the long write ends while the laptop waits
+
+    policy = RetryPolicy(total=3, sleep=sleep)
+    try:
+        with HttpRemote(laptop.url, None, laptop.device_id, laptop.key, retry=policy) as remote:
+            answer = remote.push(_push_body(laptop))
+    finally:
+        if not waits:
+            holding.__exit__(None, None, None)
+    assert waits == [5.0]  # the server's Retry-After, not the policy's own backoff
+    assert [r.status for r in answer.results] == ["applied"]

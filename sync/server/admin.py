@@ -14,7 +14,7 @@ from sync.server.store import Store
 from sync.server.tables import devices, enroll_codes, users, villages
 from sync.textsafety import has_hidden
 
-_VILLAGE = re.compile(r"^\d{12}$")
+_VILLAGE = re.compile(r"^[0-9]{12}$")  # ASCII: \d also matches full-width digits
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
@@ -71,7 +71,7 @@ def add_user(store: Store, username: str, password: str, scope: str, scope_code:
     expected = {"county": 6, "township": 9}.get(scope)
     if expected is None:
         raise AdminError("scope is county or township")
-    if not (scope_code.isdigit() and len(scope_code) == expected):
+    if not (scope_code.isascii() and scope_code.isdigit() and len(scope_code) == expected):
         raise AdminError(f"a {scope} code is {expected} digits")
     try:
         with store.write() as conn:
@@ -116,7 +116,7 @@ def add_villages_from_table(store: Store, path: Path) -> tuple[int, int]:
             if not row or not row[0].strip() or row[0].strip().startswith("#"):
                 continue
             code, name = row[0].strip(), (row[1].strip() if len(row) > 1 else "")
-            if not code.isdigit():
+            if not (code.isascii() and code.isdigit()):
                 if line == 1:
                     continue  # a header row
                 raise AdminError(f"line {line}: a division code is digits only")

@@ -289,10 +289,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             admin.revoke_device(store, args.device_id)
             print(f"device {args.device_id} revoked")
         elif args.command == "prune":
-            from sync.server.prune import prune_answers
+            from sync.server.prune import MAX_DAYS, prune_answers
 
-            if args.days < 0:
-                raise admin.AdminError("--days must be 0 or more")
+            if not 0 <= args.days <= MAX_DAYS:
+                raise admin.AdminError(f"--days must be between 0 and {MAX_DAYS} (a hundred years)")
             print(f"{prune_answers(store, days=args.days)} stored push answers pruned")
         return 0
     except admin.AdminError as exc:

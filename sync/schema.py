@@ -32,6 +32,7 @@ from sync.form_rules import (
     compile_rule,
     field_problem,
 )
+from sync.parse import parse_date
 from sync.protocol import ENTITIES, META_FIELDS, Problem
 from sync.resident_id import (
     InvalidResidentId,
@@ -194,8 +195,10 @@ class Forms:
         return (self._forms[e] for e in self.entities)
 
     def normalize(self, entity: str, record: Mapping[str, Any]) -> dict[str, Any]:
-        """A cleaned copy: text stripped, ``""`` to ``None``, resident IDs and phones in ASCII, int/money
-        given as a string of ASCII digits turned into ``int``. Unknown keys are copied unchanged."""
+        """A cleaned copy: text stripped, ``""`` to ``None``, resident IDs and phones in ASCII, dates
+        written any way the entry form accepts (``19530219``, ``1953年2月19日``) as ISO, int/money given
+        as a string of ASCII digits turned into ``int`` (money strings here are fen, as on the wire;
+        typed yuan is read by :func:`sync.parse.parse_yuan`). Unknown keys are copied unchanged."""
         kinds = self._kinds[entity]
         out: dict[str, Any] = {}
         for name, value in record.items():
@@ -205,8 +208,10 @@ class Forms:
                     pass
                 elif kind == "resident_id":
                     value = normalize_resident_id(value) or None
-                elif kind == "phone" or kind == "date":
+                elif kind == "phone":
                     value = value.translate(_FULLWIDTH).strip() or None
+                elif kind == "date":  # every way the entry form accepts a date (sync.parse)
+                    value = parse_date(value.translate(_FULLWIDTH).strip())
                 else:
                     value = value.strip()
                     if kind == "int" or kind == "money":

@@ -34,6 +34,7 @@ from typing import Any
 
 from desktop.storage import Store
 from sync.ids import uuid7
+from sync.parse import parse_typed
 from sync.schema import FieldDef, Forms, derive_from_resident_id
 
 ROSTER_FIELDS: tuple[tuple[str, str], ...] = (
@@ -246,7 +247,8 @@ def _cell_value(
         value = str(value)
     if fdef.type == "choice" and isinstance(value, str):
         value = lang_choices.get(value.strip().lower(), value)
-    return value, None
+    # Dates, amounts (in yuan) and numbers written as text in any way the entry form accepts.
+    return parse_typed(fdef.type, value), None
 
 
 def check(

@@ -36,7 +36,7 @@ from desktop.storage.keys import (
     unwrap,
     wrap,
 )
-from desktop.storage.migrations import migrate
+from desktop.storage.migrations import follow_forms, migrate
 from desktop.storage.repositories import Context, Repository
 from sync.hlc import HybridClock
 from sync.recovery import RecoveryKeyError
@@ -291,8 +291,10 @@ class Store:
         conn = open_encrypted(path, key, create=create)
         db = Database(conn)
         try:
+            forms = forms or load_forms()
             migrate(db)
-            return cls(path, ring, key, db, user, forms or load_forms(), lock)
+            follow_forms(db, forms)  # the forms state the record columns (a field added -> its column)
+            return cls(path, ring, key, db, user, forms, lock)
         except BaseException:
             db.close()
             key[:] = bytes(len(key))

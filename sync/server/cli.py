@@ -13,6 +13,7 @@
     county-server revoke-device DEVICE_ID
     county-server export OUT.xlsx [--village CODE ...] [--year YEAR]
     county-server recovery-keygen PRIVATE.pem PUBLIC.pem [--passphrase-env VAR]
+    county-server forms check|publish|list|show|diff ...       (see forms_cli)
     county-server provision-keygen | provision-make | provision-sign | provision-check   (see provision_cli)
 
 The database is SQLite at a file path (embedded default) or a PostgreSQL URL
@@ -38,7 +39,7 @@ from sync.server import provision_cli
 from sync.textsafety import for_terminal
 
 if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
-    from sync.server import admin, enroll
+    from sync.server import admin, enroll, forms_cli
     from sync.server.store import Store, renew_epoch
 
 DEFAULT_DB = "county-server.db"
@@ -128,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("public_out", type=Path)
     keygen.add_argument("--passphrase-env", help="read the key passphrase from this environment variable")
     provision_cli.add_commands(sub)
+    if not missing_server_modules():
+        forms_cli.add_commands(sub)
     return p
 
 
@@ -288,6 +291,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "revoke-device":
             admin.revoke_device(store, args.device_id)
             print(f"device {args.device_id} revoked")
+        elif args.command == "forms":
+            try:
+                print(forms_cli.run(args, store))
+            except forms_cli.FormsCommandError as exc:
+                raise admin.AdminError(str(exc)) from None
         elif args.command == "prune":
             from sync.server.prune import MAX_DAYS, prune_answers
 

@@ -296,3 +296,16 @@ login_attempts = Table(
 )
 """Staff sign-in attempts per (client address, user name): the rate limits live here, so they
 survive restarts and are shared by every server process over the database. Not village data."""
+
+
+form_versions = Table(
+    "form_versions",
+    metadata,
+    # Published form versions (issue 17): the whole signed document, as county IT published it.
+    # Version 1 is the app's built-in forms and never stored here. Per county: its key signs them.
+    Column("county_code", String(6), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("document", Text, nullable=False),
+    Column("published_at", BigInteger, nullable=False),
+    Column("published_by", Text, nullable=False, server_default=""),
+)

@@ -225,6 +225,14 @@ class Forms:
             out[name] = value
         return out
 
+    def known_part(self, entity: str, record: Mapping[str, Any]) -> dict[str, Any]:
+        """The part of ``record`` this version of the form knows (its fields, hidden ones too, and
+        the meta fields): a record kept by the county may hold fields of another version."""
+        known = self._known[entity]
+        if record.keys() <= known:
+            return dict(record)
+        return {k: v for k, v in record.items() if k in known}
+
     def validate_field(
         self, entity: str, name: str, value: Any, *, today: date | None = None
     ) -> list[Problem]:

@@ -101,6 +101,10 @@ class StoreReplica:
     def own_upto(self) -> int:
         return int(self._state(OWN_KEY, 0))
 
+    def forms_version(self) -> int:
+        """The county form version the pending changes were made with (named in each push)."""
+        return self.store.forms_version
+
     def epoch(self) -> str:
         """The epoch of the server this laptop last synced with ("" before the first pull)."""
         return str(self._state(EPOCH_KEY, ""))

@@ -78,6 +78,26 @@ def test_laptops_follow_the_county_forms(
     assert b.store.household.get(new)["family_doctor"] == "signed"
     assert b.store.household.get(made)["family_doctor"] == "not_signed"
     assert b.store.household.get(made)["phone"] == "13812345678"  # hidden, never dropped
+    # Excel export carries the new field and the removed one's values; the import template the new field.
+    from openpyxl import load_workbook
+
+    from desktop.services.excel_export import export_village
+    from desktop.services.roster_template import write_template
+
+    export_village(b.store, tmp_path / "b.xlsx")
+    book = load_workbook(tmp_path / "b.xlsx", read_only=True)
+    sheet = book.worksheets[0]
+    rows = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
+    book.close()
+    header = next(r for r in rows if "家庭医生签约" in r)
+    assert "联系电话" in header or any("电话" in str(h) for h in header)
+    assert any("已签约" in r for r in rows) and any("13812345678" in r for r in rows)
+    write_template(tmp_path / "template.xlsx", b.store.forms)
+    book = load_workbook(tmp_path / "template.xlsx", read_only=True)
+    template_header = [c for r in book.worksheets[0].iter_rows(values_only=True, max_row=1) for c in r]
+    book.close()
+    assert "家庭医生签约" in template_header and "外出务工人数*" in template_header
+
     # The push named its version.
     from sync import protocol
 

@@ -38,9 +38,11 @@ def v2_document() -> dict[str, Any]:
     doc["version"] = 2
     for form in doc["forms"]:
         if form["entity"] == "person":
-            form["fields"].append({"name": "family_doctor", "type": "choice",
-                                   "label": {"zh_CN": "家庭医生签约", "en": "Family doctor"},
-                                   "choices": [{"value": "signed", "label": {"zh_CN": "已签约", "en": "Signed"}}]})  # fmt: skip
+            signed = {"value": "signed", "label": {"zh_CN": "已签约", "en": "Signed"}}
+            label = {"zh_CN": "家庭医生签约", "en": "Family doctor"}
+            form["fields"].append(
+                {"name": "family_doctor", "type": "choice", "label": label, "choices": [signed]}
+            )
         if form["entity"] == "household":
             form["fields"].append({"name": "members_away", "type": "int",
                                    "label": {"zh_CN": "外出务工人数", "en": "Members away"}})  # fmt: skip
@@ -88,8 +90,8 @@ def push_cost(batch: int, rounds: int, directory: Path) -> dict[int, float]:
         request = protocol.PushRequest(ids.uuid7(), changes, compact=True, forms_version=version)
         body = protocol.encode(request)
         started = time.perf_counter()
-        push.apply_batch(county, rules, device, protocol.decode_push_request(body), protocol.body_digest(body),
-                         today=date.today())  # fmt: skip
+        decoded = protocol.decode_push_request(body)
+        push.apply_batch(county, rules, device, decoded, protocol.body_digest(body), today=date.today())
         return (time.perf_counter() - started) * 1e6 / len(changes)
 
     for k in range(0, len(households), batch):

@@ -367,8 +367,11 @@ class SyncService:
         except form_versions.FormVersionRefused as exc:
             self.store.audit("forms_refused", f"version {offered}: {exc.reason}")
             return 0, (exc.zh, exc.en)
+        before = {e: set(self.store.repository(e).fields) for e in self.store.forms.entities}
         self.store.take_forms(document)
         self._replica = None  # made again with the new fields
+        if any(set(self.store.repository(e).fields) - known for e, known in before.items()):
+            self.replica.pull_again()
         self.store.audit("forms_taken", f"version {document['version']}")
         return int(document["version"]), None
 

@@ -115,6 +115,13 @@ def test_laptops_follow_the_county_forms(
     assert on_server["address"] == "二组" and on_server["family_doctor"] == "not_signed"
     assert on_server["phone"] == "13812345678"
 
+    # Given the county's key at last (a new provisioning file), it takes v2 and pulls again the
+    # values of the new fields it had left out.
+    old.store.state_set(STATE_SIGNING_KEY, key)
+    assert old.sync().forms_taken == 2
+    assert old.store.household.get(made)["family_doctor"] == "not_signed"
+    assert old.store.household.get(new)["members_away"] == 2
+
     # v3 while b is closed (offline): on reopen and sync it takes v3 straight from v2.
     b.close()
     publish(county, tmp_path, 3, v3_household, private)

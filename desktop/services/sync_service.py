@@ -416,6 +416,10 @@ def describe(report: SyncReport, lang: str = "zh") -> str:
             parts.append(
                 f"{len(report.quarantined)} 条县里的记录含无法保存的内容，已另行保管，请联系县信息中心"
             )
+        if report.forms_taken:
+            parts.append(f"已启用县里发布的第 {report.forms_taken} 版表单")
+        if report.forms_refused:
+            parts.append(report.forms_refused[0])
         return "；".join(parts) + "。" + clock
     parts.append(f"Sent {report.pushed}, received {report.pulled}")
     if report.conflicts:
@@ -427,4 +431,8 @@ def describe(report: SyncReport, lang: str = "zh") -> str:
             f"{len(report.quarantined)} from the county held values this laptop cannot keep; "
             "they are kept aside, please tell county IT"
         )
+    if report.forms_taken:
+        parts.append(f"now using the county's forms, version {report.forms_taken}")
+    if report.forms_refused:
+        parts.append(report.forms_refused[1])
     return "; ".join(parts) + "." + (f" {clock}" if clock else "")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.services.setup import STATE_SIGNING_KEY
+from desktop.services.sync_service import describe
 from sync import form_versions as fv
 from sync.form_workbook import document_from_workbook, read_workbook
 from sync.provisioning import generate_signing_keypair
@@ -64,6 +65,7 @@ def test_laptops_follow_the_county_forms(
 
     report = a.sync()
     assert report.forms_taken == 2 and a.store.forms_version == 2
+    assert "第 2 版表单" in describe(report, "zh")
     assert a.store.forms["household"].field("phone").hidden
     assert "relapse_risk" in [c.value for c in a.store.forms["household"].field("category").choices]
     # The new fields: entered, synced, seen by the other laptop.
@@ -108,6 +110,9 @@ def test_laptops_follow_the_county_forms(
     report = old.sync()
     assert report.forms_taken == 0 and report.forms_refused is not None
     assert "another key" in report.forms_refused[1] and old.store.forms_version == 1
+    assert "不是用本县的密钥签名的" in describe(report, "zh") and "keeps the forms it has" in describe(
+        report, "en"
+    )
     old.store.household.update(made, {"address": "二组"})
     old.sync()
     assert protocol.decode_push_request(old.link.pushes[-1]).forms_version == 1

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from desktop.services.settings import Settings
 from desktop.ui.parts import PagedWindow
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.window_fit import place_window
 
 
 class StaffBus(QObject):
@@ -70,9 +71,11 @@ class StaffWindow(PagedWindow):
         self.sign_out_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.addAction(self.sign_out_action)
+        # Inside the screen's available area (a 1366x768 laptop with a taskbar), at the size the
+        # person left it, pulled back on-screen when that no longer fits.
         geometry = qsettings.value("staff_window/geometry")
-        if not (isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))):
-            self.resize(1280, 780)
+        restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
+        place_window(self, self.geometry() if restored else None)
 
     def save_geometry(self) -> None:
         self.qsettings.setValue("staff_window/geometry", self.saveGeometry())

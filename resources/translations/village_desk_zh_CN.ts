@@ -568,8 +568,16 @@
         <translation>按键：1–{n} 选择一列（选“已删除”的列即维持删除，选“保留”的列即按勾选的字段恢复记录），← → 切换，Tab 到说明，Ctrl+Enter 确定。</translation>
     </message>
     <message>
+        <source>From the note, Tab again to the fields to restore (Space ticks).</source>
+        <translation>在说明处再按 Tab 到要恢复的字段（空格勾选）。</translation>
+    </message>
+    <message>
         <source>Keys: 1–{n} choose a column ({n} = county), ← → move, 0 types a new value, Tab to the note, Ctrl+Enter decides.</source>
         <translation>按键：1–{n} 选择一列（{n} = 县级），← → 切换，0 录入新数值，Tab 到说明，Ctrl+Enter 确定。</translation>
+    </message>
+    <message>
+        <source>Keys: 1–{n} choose a column ({n} = county), ← → move, Tab to the note, Ctrl+Enter decides.</source>
+        <translation>按键：1–{n} 选择一列（{n} = 县级），← → 切换，Tab 到说明，Ctrl+Enter 确定。</translation>
     </message>
     <message>
         <source>{n} · type a new value</source>

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -199,6 +199,7 @@ class StaffIndicatorsWidget(QWidget):
         self.fetch = fetch
         self.runner = runner
         self.answer: dict[str, Any] | None = None
+        self.detail_code = ""
         today = date.today()
         self.year = QSpinBox(self)
         self.year.setRange(1990, today.year)
@@ -263,6 +264,12 @@ class StaffIndicatorsWidget(QWidget):
         self.back_button.clicked.connect(lambda: self.stack.setCurrentIndex(0))
         self.refresh_button.clicked.connect(self.refresh)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        # Shown again: the figures (open conflicts, last sync) may have moved since they were fetched.
+        super().showEvent(event)
+        if not event.spontaneous() and self.answer is not None:
+            self.refresh()
+
     def refresh(self) -> Task:
         """Fetch the answer on the network pool; ``loaded`` when the table shows it."""
         year, line_fen = self.year.value(), self.line.value() * 100
@@ -288,6 +295,7 @@ class StaffIndicatorsWidget(QWidget):
             "{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; "
             "{behind} villages behind on something (marked). Double-click a village for its charts."
         )
+        text += " " + self.tr("As of {time}.").format(time=datetime.now().strftime("%H:%M"))
         self.summary.setText(
             text.format(
                 n=len(self.model.rows),
@@ -297,11 +305,17 @@ class StaffIndicatorsWidget(QWidget):
                 behind=behind,
             )
         )
+        detail = self.stack.currentIndex() == 1 and self.detail_code
         self.stack.setCurrentIndex(0)
+        if detail:  # reloaded while a village was open: show that village's fresh figures
+            row = next((i for i, r in enumerate(self.model.rows) if r["code"] == detail), -1)
+            if row >= 0:
+                self.open_village(row)
         self.loaded.emit()
 
     def open_village(self, row: int) -> None:
         village = self.model.village_at(row)
+        self.detail_code = village["code"]
         self.detail_title.setText(f"{village['name']}  {village['code']}")
         self.detail.show_result(village["figures"], current_language())
         self.stack.setCurrentIndex(1)

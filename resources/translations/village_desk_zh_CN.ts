@@ -96,8 +96,8 @@
         <translation>；</translation>
     </message>
     <message>
-        <source>{count} duplicate residents</source>
-        <translation>{count} 组重复人员</translation>
+        <source>{count} duplicate residents · as of {time}</source>
+        <translation>{count} 组重复人员 · 截至 {time}</translation>
     </message>
     <message>
         <source>No duplicate residents here.</source>
@@ -1174,6 +1174,10 @@
     <message>
         <source>{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; {behind} villages behind on something (marked). Double-click a village for its charts.</source>
         <translation>{n} 个村，{persons} 人；人均可支配收入 {mean}，基尼系数 {gini}；{behind} 个村有落后项（已标出）。双击一个村查看其图表。</translation>
+    </message>
+    <message>
+        <source>As of {time}.</source>
+        <translation>截至 {time}。</translation>
     </message>
 </context>
 <context>

@@ -298,7 +298,7 @@ def test_duplicate_residents_keep_one_and_not_the_same_person_by_keyboard(
         qtbot.addWidget(page)
         page.show()
         qtbot.waitUntil(lambda: page.list.rowCount() == 2, timeout=10000)
-        assert page.count.text() == "2 组重复人员"
+        assert page.count.text().startswith("2 组重复人员 · 截至 ")
         assert "*" in page.list.item(0, 0).text()  # the resident ID is masked
         villages = {page.holders.item(r, 1).text() for r in range(page.holders.rowCount())}
         assert villages == {"东村", "西村"}

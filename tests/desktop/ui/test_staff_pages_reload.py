@@ -1,0 +1,83 @@
+"""Staff pages that summarise (indicators, duplicates) fetch again each time they are shown and say
+as of when, so a count seen after decisions is not the one of sign-in time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QStackedWidget
+
+from desktop.services.settings import DictBackend, Settings
+from desktop.services.township import TownshipService
+from desktop.ui.pages.duplicates import DuplicatesPage
+from desktop.ui.pages.township import IndicatorsPart
+from desktop.ui.staff_window import StaffContext
+from desktop.ui.tasks import TaskRunner
+from tests.sync_world import VILLAGE
+
+from .township_world import STAFF_PASSWORD, STAFF_USER, World, conflict_world
+
+AS_OF = re.compile(r"截至 \d\d:\d\d")
+
+
+@pytest.fixture
+def world(tmp_path) -> Iterator[World]:
+    with conflict_world(tmp_path) as w:
+        yield w
+
+
+@pytest.fixture
+def staff(world: World, runner: TaskRunner, zh) -> Iterator[StaffContext]:
+    desk = TownshipService(world.county.url, None, language="zh_CN")
+    desk.sign_in(STAFF_USER, STAFF_PASSWORD)
+    yield StaffContext(desk, runner, Settings(DictBackend()))
+    desk.close()
+
+
+def _stack(qtbot, *pages) -> QStackedWidget:
+    """Pages behind one another, as the staff window holds them."""
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    for page in pages:
+        stack.addWidget(page)
+    stack.resize(1326, 680)
+    stack.show()
+    qtbot.waitExposed(stack)
+    return stack
+
+
+def test_indicators_fetch_again_when_shown_and_say_as_of_when(qtbot, staff: StaffContext) -> None:
+    part = IndicatorsPart(staff)
+    widget = part.page
+    other = DuplicatesPage(staff)
+    stack = _stack(qtbot, other, widget)
+    with qtbot.waitSignal(widget.loaded, timeout=30000):
+        stack.setCurrentWidget(widget)
+        widget.refresh()
+    before = next(r for r in widget.model.rows if r["code"] == VILLAGE)["conflicts"]
+    assert before > 0
+    assert AS_OF.search(widget.summary.text())
+
+    # Two items are decided meanwhile (on this desk or another).
+    desk = staff.desk
+    decided = desk.items().items[:2]
+    for item in decided:
+        desk.decide(item, "county" if item.kind == "field" else "stay_deleted", note="核实")
+    stack.setCurrentWidget(other)
+    with qtbot.waitSignal(widget.loaded, timeout=30000):
+        stack.setCurrentWidget(widget)  # shown again: fetched again
+    after = next(r for r in widget.model.rows if r["code"] == VILLAGE)["conflicts"]
+    assert after == before - sum(len(i.village_values) for i in decided)
+
+
+def test_duplicates_fetch_again_when_shown_and_say_as_of_when(qtbot, staff: StaffContext, world) -> None:
+    page = DuplicatesPage(staff)
+    other = DuplicatesPage(staff)
+    stack = _stack(qtbot, page, other)
+    qtbot.waitUntil(lambda: AS_OF.search(page.count.text()) is not None, timeout=15000)
+    assert page.count.text().startswith("0 组重复人员")
+    stack.setCurrentWidget(other)
+    with qtbot.waitSignal(page.loaded, timeout=15000):
+        stack.setCurrentWidget(page)

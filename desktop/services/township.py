@@ -150,8 +150,11 @@ class TownshipService:
         sort: str = "age",
         offset: int = 0,
         limit: int = 200,
+        query: str | None = None,
     ) -> ItemPage:
-        """One page of the work list, filtered and sorted by the server (in its database)."""
+        """One page of the work list, filtered and sorted by the server. ``query``: a name, household
+        number or resident ID (or part of one); ``sort`` ``household``/``person`` keeps one
+        household's (person's) items together."""
         data = self._guard(
             lambda: self.client.items(
                 status=status,
@@ -161,6 +164,7 @@ class TownshipService:
                 sort=sort,
                 offset=offset,
                 limit=limit,
+                q=query or None,
             )
         )
         return ItemPage(
@@ -170,7 +174,8 @@ class TownshipService:
         )
 
     def item(self, item_id: str) -> Item:
-        return self._item(self._guard(lambda: self.client.item(item_id))["item"])
+        """The item of an id, or of the number the desk shows (``Item.number``)."""
+        return self._item(self._guard(lambda: self.client.item(item_id.strip()))["item"])
 
     def history(
         self, item_or_record: Item | str | None = None, *, offset: int = 0, limit: int = 200
@@ -347,6 +352,7 @@ class TownshipService:
         created = int(d.get("created_at") or 0)
         return Item(
             id=str(d["id"]),
+            number=str(d.get("number") or str(d["id"]).replace("-", "")[-8:]),
             village_code=str(d["village_code"]),
             village_name=str(d.get("village_name") or ""),
             entity=entity,

@@ -171,6 +171,8 @@ class Item:
     """``open`` or ``decided``."""
     decision: Decision | None = None
     record_deleted: bool = False
+    number: str = ""
+    """The short number the desk shows; ``TownshipService.item`` takes it like the id."""
 
     @property
     def is_open(self) -> bool:

@@ -86,13 +86,10 @@ def _keys(conn: Connection, county: str, rows: Sequence[Any]) -> dict[str, tuple
             household = records.get(str(data.get("household_id") or ""), ("", {}))[1]
         number = str(household.get("household_no") or "")
         name = str(data.get("name") or "") if entity == "person" else ""
-        words = (
-            number,
-            household.get("head_name"),
-            data.get("name"),
-            data.get("resident_id"),
-            household.get("address"),
-        )
+        if entity == "person":  # a person's own items: not every member's of the head's household
+            words: tuple[Any, ...] = (number, data.get("name"), data.get("resident_id"))
+        else:
+            words = (number, household.get("head_name"), household.get("address"))
         out[r.record_id] = (number, name, " ".join(str(w) for w in words if w).lower())
     return out
 

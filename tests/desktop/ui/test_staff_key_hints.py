@@ -225,3 +225,130 @@ def test_escape_goes_back_to_the_list(qtbot, page: WorkDeskPage) -> None:
     assert page.stack.currentWidget() is page.list
     assert focused(qtbot) is page.list.view
     QApplication.processEvents()
+
+
+# -- the work list ------------------------------------------------------------------------------------
+
+
+def test_ctrl_g_opens_the_item_by_the_number_shown_in_the_list(qtbot, page: WorkDeskPage) -> None:
+    model = page.list.model
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "编号"
+    number = model.data(model.index(3, 0))
+    assert len(number) == 8
+    assert "(Ctrl+G)" in page.goto.placeholderText()
+    press(qtbot, Qt.Key.Key_G, CTRL)
+    assert focused(qtbot) is page.goto
+    type_text(qtbot, number)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.view, timeout=15000)
+    assert page.view.item.id == model.item_at(3).id
+    # A number that is not there is said so, in those words.
+    press(qtbot, Qt.Key.Key_Escape)
+    press(qtbot, Qt.Key.Key_G, CTRL)
+    type_text(qtbot, "00000000")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "没有编号为 00000000 的事项" in page.list.message.text(), timeout=15000)
+    # …and the message goes when the filters change.
+    with qtbot.waitSignal(page.list.model.loaded, timeout=15000):
+        page.list.status.setCurrentIndex(2)
+        page.list.status.activated.emit(2)
+    assert page.list.message.text() == ""
+
+
+def test_ctrl_f_searches_by_name_and_enter_goes_to_the_list(qtbot, page: WorkDeskPage, world: World) -> None:
+    name = world.a.store.person.get(world.person)["name"]
+    assert "(Ctrl+F)" in page.list.search.placeholderText()
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    assert focused(qtbot) is page.list.search
+    type_text(qtbot, name)
+    with qtbot.waitSignal(page.list.model.loaded, timeout=15000):
+        press(qtbot, Qt.Key.Key_Return)
+    model = page.list.model
+    found = [model.item_at(r).record_id for r in range(model.rowCount())]
+    assert found.count(world.person) == 3  # occupation, education, phone
+    assert set(found) <= {world.person, world.household}  # and the household's, when the head
+    assert focused(qtbot) is page.list.view
+    assert "Enter 打开事项" in page.list.help.text()
+    press(qtbot, Qt.Key.Key_Return)
+    assert page.stack.currentWidget() is page.view
+
+
+@pytest.fixture
+def phones(qtbot, tmp_path, runner: TaskRunner, zh) -> Iterator[tuple[WorkDeskPage, object]]:
+    from .township_world import competing_phones, start_world
+
+    county = start_world(tmp_path)
+    laptops = competing_phones(county, tmp_path, 12)
+    desk = TownshipService(county.url, None, language="zh_CN")
+    desk.sign_in(STAFF_USER, STAFF_PASSWORD)
+    try:
+        page = WorkDeskPage(StaffContext(desk, runner, Settings(DictBackend())))
+        qtbot.addWidget(page)
+        page.resize(1326, 680)
+        page.show()
+        page.activateWindow()
+        qtbot.waitExposed(page)
+        qtbot.waitUntil(lambda: page.list.model.rowCount() >= 4, timeout=15000)
+        page.list.focus_search()
+        yield page, county
+    finally:
+        desk.close()
+        for laptop in laptops:
+            laptop.close()
+        county.stop()
+
+
+def test_ctrl_a_then_ctrl_b_decides_all_with_one_choice_and_note(qtbot, phones) -> None:
+    page, county = phones
+    hint = page.list.help.text()
+    assert "Ctrl+A" in hint and "Ctrl+B 一并处理" in hint
+    assert focused(qtbot) is page.list.view
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    count = page.list.model.rowCount()
+    assert len(page.list.selected_items()) == count
+    press(qtbot, Qt.Key.Key_B, CTRL)
+    dialog = page.bulk
+    qtbot.waitUntil(lambda: focused(qtbot) is dialog.choice)
+    assert "↑ ↓ 选择处理方式" in dialog.help.text() and "Tab 到说明" in dialog.help.text()
+    press(qtbot, Qt.Key.Key_Down)
+    assert dialog.choice.currentData() == "village_newest"
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused(qtbot) is dialog.note
+    type_text(qtbot, "村里统一更新了电话")
+    assert "(Ctrl+Enter)" in dialog.decide_button.text()
+    with qtbot.waitSignal(dialog.done_deciding, timeout=30000) as done:
+        press(qtbot, Qt.Key.Key_Return, CTRL)
+    outcome = done.args[0]
+    assert len(outcome.decided) == count and not outcome.refused
+    phones_now = [r["data"]["phone"] for r in server_records(county).values() if "household_no" in r["data"]]
+    assert phones_now and all(p.startswith("139") for p in phones_now)
+    assert "(Esc)" in dialog.close_button.text()
+    press(qtbot, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: page.list.model.rowCount() == 0, timeout=15000)
+    assert focused(qtbot) is page.list.view
+
+
+def test_shift_down_selects_two_and_a_typed_value_is_reached_as_the_hint_says(qtbot, phones) -> None:
+    page, county = phones
+    press(qtbot, Qt.Key.Key_Home, CTRL)
+    press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    chosen = page.list.selected_items()
+    assert len(chosen) == 2
+    press(qtbot, Qt.Key.Key_B, CTRL)
+    dialog = page.bulk
+    qtbot.waitUntil(lambda: focused(qtbot) is dialog.choice)
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Down)
+    assert dialog.choice.currentData() == "typed"
+    assert "Tab 到新数值，再按 Tab 到说明" in dialog.help.text()
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused(qtbot) is dialog.typed
+    type_text(qtbot, "13512345678")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused(qtbot) is dialog.note
+    type_text(qtbot, "户主新号码")
+    with qtbot.waitSignal(dialog.done_deciding, timeout=30000) as done:
+        press(qtbot, Qt.Key.Key_Return, CTRL)
+    assert {i.id for i in done.args[0].decided} == {i.id for i in chosen}
+    records = server_records(county)
+    assert all(records[i.record_id]["data"]["phone"] == "13512345678" for i in chosen)

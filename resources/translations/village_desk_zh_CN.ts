@@ -109,8 +109,10 @@
 {device} · {time}</translation>
     </message>
     <message>
-        <source>{n} · county now</source>
-        <translation>{n} · 县级现值</translation>
+        <source>{n} · county now
+(applied earlier)</source>
+        <translation>{n} · 县级现值
+（此前已采用）</translation>
     </message>
 </context>
 <context>
@@ -431,8 +433,8 @@
         <translation>县级</translation>
     </message>
     <message>
-        <source>field</source>
-        <translation>字段</translation>
+        <source>{field} (not restored)</source>
+        <translation>{field}（未恢复）</translation>
     </message>
     <message>
         <source>{source}: {value} ({user}, {device})</source>
@@ -651,8 +653,12 @@
         <translation>该记录以前的处理</translation>
     </message>
     <message>
-        <source>{village} · {form} · {field} · waiting {age}</source>
-        <translation>{village} · {form} · {field} · 已等待 {age}</translation>
+        <source>No. {number} · {village} · {form} · {field} · waiting {age}</source>
+        <translation>编号 {number} · {village} · {form} · {field} · 已等待 {age}</translation>
+    </message>
+    <message>
+        <source>No. {number} · {village} · {form} · {field} · decided</source>
+        <translation>编号 {number} · {village} · {form} · {field} · 已处理</translation>
     </message>
     <message>
         <source>Decided by {user} on {time}: {value}. Note: {note}</source>

@@ -146,6 +146,7 @@ def record_contexts(
                 context["name"] = data.get("name")
             if entity == "income":
                 context["year"] = data.get("year")
+                context["source"] = data.get("source")
         context["deleted"] = deleted
         out[record_id] = context
     return out

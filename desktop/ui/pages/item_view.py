@@ -142,8 +142,13 @@ class ItemView(QWidget):
         self._busy = False
         self.decide_button.setEnabled(item.is_open)
         self.title.setText(f"{item.record_title or item.entity_label}")
+        if item.is_open:
+            subtitle = self.tr("No. {number} · {village} · {form} · {field} · waiting {age}")
+        else:  # decided: it waits no longer
+            subtitle = self.tr("No. {number} · {village} · {form} · {field} · decided")
         self.subtitle.setText(
-            self.tr("{village} · {form} · {field} · waiting {age}").format(
+            subtitle.format(
+                number=item.number,
                 village=item.village_name or item.village_code,
                 form=item.entity_label,
                 field=item.field_label,

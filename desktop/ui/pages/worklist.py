@@ -212,6 +212,8 @@ class WorkListPage(QWidget):
 
         self.village = QComboBox(self)
         self.village.setObjectName("filter_village")
+        # As wide as its longest entry ("全部村 (312)"), never cut.
+        self.village.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.form = QComboBox(self)
         self.form.setObjectName("filter_form")
         self.form.addItem(self.tr("All forms"), None)

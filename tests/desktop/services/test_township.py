@@ -72,7 +72,7 @@ def test_items_read_as_people_read_them_in_both_languages(county: County, income
         assert (item.entity_label, item.field_label, item.record_title) == (
             "家庭收入",
             "金额（元）",
-            "0031 · 欧阳春花",
+            "0031 · 欧阳春花 · 2024年 · 工资性收入",  # an income record: its year and source
         )
         assert (item.base.display, item.county.display) == ("1,000.00 元", "1,234.50 元")
         assert [v.display for v in item.village_values] == ["2,000.00 元"]
@@ -106,7 +106,7 @@ def test_refusals_are_clear_and_change_nothing(county: County, income_item: str)
             "1,500.00 元",
             "按工资单",
             "金额（元）",
-            "0031 · 欧阳春花",
+            "0031 · 欧阳春花 · 2024年 · 工资性收入",  # an income record: its year and source
         )
         assert sorted(a.display for a in entry.set_aside) == ["1,234.50 元", "2,000.00 元"]
         assert outsider.history() == []

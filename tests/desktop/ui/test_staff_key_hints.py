@@ -216,6 +216,26 @@ def test_delete_item_tab_to_the_note_then_tab_to_the_fields_to_restore(
     assert item.decision.choice == "restore" and not item.decision.fields
     record = server_records(world.county)[world.gone]
     assert record["deleted"] is False and record["data"]["occupation"] != "外出务工"
+    assert view.compare.item(1, 0).text() == "—"  # the edited field's earlier value is not kept
+
+    # The history names the field that was not restored by its label, not "字段".
+    from desktop.ui.pages.history import HistoryPage
+
+    history = HistoryPage(page.staff)
+    qtbot.addWidget(history)
+    qtbot.waitUntil(lambda: history.table.rowCount() == 1, timeout=15000)
+    aside = history.table.item(0, 7).text()
+    assert "职业（未恢复）：外出务工" in aside and "字段" not in aside
+
+    # A decided item waits no longer: no age in the list, "已处理" in the view.
+    page.list.status.setCurrentIndex(page.list.status.findData("all"))
+    with qtbot.waitSignal(page.list.model.loaded, timeout=15000):
+        page.list.filters_changed()
+    model = page.list.model
+    row = model.row_of(item.id)
+    assert model.data(model.index(row, 6)) == "" and model.data(model.index(row, 7)) == "已处理"
+    page.open_item(model.item_at(row))
+    assert page.view.subtitle.text().endswith("· 已处理") and "已等待" not in page.view.subtitle.text()
 
 
 def test_escape_goes_back_to_the_list(qtbot, page: WorkDeskPage) -> None:

@@ -1257,6 +1257,10 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Print report (PDF)…</source>
+        <translation>打印报告（PDF）…</translation>
+    </message>
+    <message>
         <source>Income year</source>
         <translation>收入年度</translation>
     </message>
@@ -1279,6 +1283,22 @@
     <message>
         <source>As of {time}.</source>
         <translation>截至 {time}。</translation>
+    </message>
+    <message>
+        <source>township-report-{year}.pdf</source>
+        <translation>乡镇指标报告-{year}.pdf</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存指标报告</translation>
+    </message>
+    <message>
+        <source>{n} villages</source>
+        <translation>{n} 个村</translation>
+    </message>
+    <message>
+        <source>Report saved: {path}</source>
+        <translation>报告已保存：{path}</translation>
     </message>
 </context>
 <context>
@@ -1878,6 +1898,10 @@
         <translation>一并处理所选事项 (Ctrl+B)</translation>
     </message>
     <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
         <source>Select open items first (Shift+↑↓ or Ctrl+A).</source>
         <translation>请先选择待处理的事项（Shift+↑↓ 或 Ctrl+A）。</translation>
     </message>
@@ -1888,6 +1912,26 @@
     <message>
         <source>Decided {n} items together; {m} refused (listed in the dialog).</source>
         <translation>一并处理了 {n} 项；{m} 项未处理（原因见对话框）。</translation>
+    </message>
+    <message>
+        <source>township-desk.xlsx</source>
+        <translation>乡镇工作台导出.xlsx</translation>
+    </message>
+    <message>
+        <source>Export the work list, decisions and indicators</source>
+        <translation>导出工作清单、处理记录和指标</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
     </message>
     <message>
         <source>No item has the number {number} in your villages.</source>

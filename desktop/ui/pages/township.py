@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -61,6 +62,11 @@ class WorkDeskPage(QWidget):
         self.bulk_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.bulk_button.clicked.connect(self.open_bulk)
         goto_row.insertWidget(0, self.bulk_button)
+        self.export_button = QPushButton(self.tr("Export to Excel…"), self)
+        self.export_button.setObjectName("desk_export")
+        self.export_button.setAutoDefault(False)
+        self.export_button.clicked.connect(self.choose_export)
+        goto_row.insertWidget(1, self.export_button)
         self.bulk: Any = None
         bulk = QShortcut(QKeySequence("Ctrl+B"), self.list)
         bulk.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -135,6 +141,49 @@ class WorkDeskPage(QWidget):
             error=bool(outcome.refused or outcome.not_sent),
         )
 
+    def choose_export(self) -> None:
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name = self.tr("township-desk.xlsx")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the work list, decisions and indicators"), str(Path(folder) / name),
+            self.tr("Excel workbook (*.xlsx)"),
+        )  # fmt: skip
+        if path:
+            self.export_excel(Path(path))
+
+    def export_excel(self, path: Path) -> Any:
+        """The work list as filtered now, every decision and the indicators, to ``path``."""
+        from datetime import date
+
+        from desktop.services.township_export import export_desk
+        from desktop.ui.i18n import current_language
+        from sync.indicators import DEFAULT_LINE_FEN
+
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        desk, query, lang = self.staff.desk, self.list.query(), current_language()
+        self.export_button.setEnabled(False)
+        self.list.say(self.tr("Exporting…"))
+        return self.staff.runner.run_network(
+            lambda: export_desk(
+                path, desk, query, year=date.today().year - 1, line_fen=DEFAULT_LINE_FEN, lang=lang
+            ),
+            name="desk-export",
+            on_done=lambda _counts: self._exported(path),
+            on_error=self._export_failed,
+        )
+
+    def _exported(self, path: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.list.say(self.tr("Exported: {path}").format(path=str(path)))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.list.say(report(self.staff, exc), error=True)
+
     def _focus_goto(self) -> None:
         self.goto.setFocus()
         self.goto.selectAll()
@@ -201,6 +250,9 @@ class IndicatorsPart(Part):
         from desktop.ui.staff_indicators import StaffIndicatorsWidget
 
         self.page = StaffIndicatorsWidget(staff.desk.indicators, staff.runner)
+        from desktop.ui.staff_window import staff_who
+
+        self.page.scope_label = staff_who(staff.desk)
 
     def pages(self) -> list[Page]:
         return [Page(QCoreApplication.translate("Township", "Indicators"), self.page, Place.REVIEW)]

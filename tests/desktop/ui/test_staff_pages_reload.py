@@ -81,3 +81,35 @@ def test_duplicates_fetch_again_when_shown_and_say_as_of_when(qtbot, staff: Staf
     stack.setCurrentWidget(other)
     with qtbot.waitSignal(page.loaded, timeout=15000):
         stack.setCurrentWidget(page)
+
+
+def test_the_desk_exports_to_excel_and_the_indicators_print_to_pdf(
+    qtbot, staff: StaffContext, tmp_path
+) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.ui.pages.township import WorkDeskPage
+
+    page = WorkDeskPage(staff)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.list.model.rowCount() == 5, timeout=15000)
+    assert page.export_button.text() == "导出 Excel…"
+    target = tmp_path / "乡镇工作台"
+    page.export_excel(target)
+    qtbot.waitUntil(lambda: "已导出" in page.list.message.text(), timeout=30000)
+    written = target.with_suffix(".xlsx")
+    assert str(written) in page.list.message.text()  # the full path, to find it again
+    assert load_workbook(written)["工作清单"].max_row == 6
+
+    part = IndicatorsPart(staff)
+    widget = part.page
+    qtbot.addWidget(widget)
+    assert not widget.pdf_button.isEnabled()  # nothing to print before the figures came
+    with qtbot.waitSignal(widget.loaded, timeout=30000):
+        widget.refresh()
+    assert widget.pdf_button.isEnabled()
+    texts: list[str] = []
+    pages = widget.write_pdf(tmp_path / "report.pdf", texts)
+    assert pages >= 2 and (tmp_path / "report.pdf").stat().st_size > 1000
+    assert any(STAFF_USER in t and "乡镇" in t for t in texts)  # whose figures
+    assert str(tmp_path / "report.pdf") in widget.summary.text()

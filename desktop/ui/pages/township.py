@@ -44,8 +44,10 @@ class WorkDeskPage(QWidget):
         self.goto.setObjectName("goto_item")
         self.goto.setPlaceholderText(self.tr("Item number (Ctrl+G)"))
         self.goto.setMaximumWidth(260)
+        self.goto.setMinimumWidth(self.goto.fontMetrics().horizontalAdvance(self.goto.placeholderText()) + 24)
         self.goto.returnPressed.connect(self._goto)
         goto_row = QHBoxLayout()
+        goto_row.setContentsMargins(0, 0, 9, 0)  # the page has no margins: keep the field off the edge
         goto_row.addStretch(1)
         goto_row.addWidget(QLabel(self.tr("Open item No."), self))
         goto_row.addWidget(self.goto)

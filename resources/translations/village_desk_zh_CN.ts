@@ -1399,6 +1399,10 @@
         <translation>退出登录</translation>
     </message>
     <message>
+        <source>Sign out (Ctrl+L)</source>
+        <translation>退出登录 (Ctrl+L)</translation>
+    </message>
+    <message>
         <source>county {code}</source>
         <translation>县 {code}</translation>
     </message>

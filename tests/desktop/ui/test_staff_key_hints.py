@@ -372,3 +372,20 @@ def test_shift_down_selects_two_and_a_typed_value_is_reached_as_the_hint_says(qt
     assert {i.id for i in done.args[0].decided} == {i.id for i in chosen}
     records = server_records(county)
     assert all(records[i.record_id]["data"]["phone"] == "13512345678" for i in chosen)
+
+
+def test_f5_refreshes_the_history(qtbot, staff: StaffContext) -> None:
+    from desktop.ui.pages.history import HistoryPage
+
+    history = HistoryPage(staff)
+    qtbot.addWidget(history)
+    history.show()
+    history.activateWindow()
+    qtbot.waitExposed(history)
+    qtbot.waitUntil(lambda: history.count.text() == "0 条处理记录", timeout=15000)
+    item = next(i for i in staff.desk.items().items if i.kind == "field")
+    staff.desk.decide(item, "county", note="电话核实")  # decided at another desk
+    assert "(F5)" in history.reload_button.text()
+    history.table.setFocus()
+    press(qtbot, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: history.table.rowCount() == 1, timeout=15000)

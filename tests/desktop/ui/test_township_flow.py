@@ -188,6 +188,7 @@ def test_three_laptops_township_decides_by_keyboard_and_everyone_converges(
 
     # Signing out (Ctrl+L) ends the staff session and returns to the staff sign-in (not the
     # village's first-run wizard).
+    assert "(Ctrl+L)" in window.sign_out_button.text()
     key(qtbot, Qt.Key.Key_L, CTRL)
     assert desk.staff_window is None
     assert desk.wizard is None and desk.unlock_dialog is None

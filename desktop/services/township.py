@@ -130,6 +130,7 @@ class TownshipService:
             str(data["scope_code"]),
             {str(k): str(v) for k, v in names.items()},
             int(data.get("expires_at") or 0),
+            str(data.get("scope_name") or ""),
         )
         return self.account
 

@@ -75,6 +75,8 @@ class StaffAccount:
     villages: dict[str, str]
     """Village code -> name, every village this account works for."""
     expires_at: int = 0
+    scope_name: str = ""
+    """The township's name, when the county server knows it (from the division table)."""
 
 
 @dataclass(frozen=True)

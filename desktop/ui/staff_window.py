@@ -103,7 +103,10 @@ def staff_who(desk: Any) -> str:
         return ""
     if account.scope == "county":
         scope = QCoreApplication.translate("StaffWindow", "county {code}")
+    elif getattr(account, "scope_name", ""):
+        scope = QCoreApplication.translate("StaffWindow", "{name} ({code})")
     else:
         scope = QCoreApplication.translate("StaffWindow", "township {code}")
     who = QCoreApplication.translate("StaffWindow", "{user}, {scope}")
-    return who.format(user=account.username, scope=scope.format(code=account.scope_code))
+    name = getattr(account, "scope_name", "")
+    return who.format(user=account.username, scope=scope.format(code=account.scope_code, name=name))

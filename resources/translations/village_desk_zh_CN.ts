@@ -1407,6 +1407,10 @@
         <translation>县 {code}</translation>
     </message>
     <message>
+        <source>{name} ({code})</source>
+        <translation>{name}（{code}）</translation>
+    </message>
+    <message>
         <source>township {code}</source>
         <translation>乡镇 {code}</translation>
     </message>

@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import auth, conflicts, decisions, duplicates, indicators, review, review_search
+from sync.server import admin, auth, conflicts, decisions, duplicates, indicators, review, review_search
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
 from sync.server.login_limits import LoginLimiter
@@ -90,6 +90,7 @@ def staff_router(
             "scope_code": user.scope_code,
             "villages": list(names),
             "village_names": names,
+            "scope_name": admin.township_name(store, user.scope_code) if user.scope == "township" else "",
         }
 
     @router.post("/logout")

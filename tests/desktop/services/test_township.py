@@ -192,3 +192,12 @@ def test_duplicate_residents_keep_one_through_the_service(tmp_path: Path, county
         assert desk.duplicates() == []
     east.close()
     west.close()
+
+
+def test_the_account_names_its_township_when_the_server_knows_the_name(county: County) -> None:
+    from sync.server import admin as county_admin
+
+    with _desk(county) as desk:
+        assert desk.account is not None and desk.account.scope_name == ""
+        county_admin.set_township_name(county.store, VILLAGE[:9], "建外街道")
+        assert desk.sign_in(STAFF_USER, STAFF_PASSWORD).scope_name == "建外街道"

@@ -58,3 +58,13 @@ def test_size_and_place_are_remembered_and_pulled_back_on_screen(qtbot, staff, t
     available = QGuiApplication.primaryScreen().availableGeometry()
     assert third.geometry().size() == again.geometry().size()
     assert available.contains(third.geometry().marginsAdded(FRAME))
+
+
+def test_the_title_names_the_township_when_known(qtbot, staff, tmp_path) -> None:
+    from desktop.services.township import StaffAccount
+    from desktop.ui.staff_window import staff_who
+
+    staff.desk.account = StaffAccount("wang", "township", "110105001", {}, 0, "建外街道")
+    assert staff_who(staff.desk) == "wang，建外街道（110105001）"
+    staff.desk.account = StaffAccount("wang", "township", "110105001", {}, 0)
+    assert staff_who(staff.desk) == "wang，乡镇 110105001"

@@ -289,7 +289,9 @@ class Store:
         create: bool = False,
     ) -> Store:
         conn = open_encrypted(path, key, create=create)
-        db = Database(conn)
+        # The reader connection (Database.snapshot) opens with the same key when first needed;
+        # ``key`` is the bytearray the store keeps and wipes at close.
+        db = Database(conn, reopen=lambda: open_encrypted(path, key))
         try:
             migrate(db)
             return cls(path, ring, key, db, user, forms or load_forms(), lock)

@@ -72,11 +72,18 @@ class Task(QObject):
     _progress = Signal(int, int, str)
 
     def __init__(
-        self, fn: Callable[..., Any], *, name: str = "", key: str | None = None, with_context: bool = False
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: str = "",
+        key: str | None = None,
+        with_context: bool = False,
+        essential: bool = False,
     ) -> None:
         super().__init__()
         self.name = name or getattr(fn, "__name__", "task")
         self.key = key
+        self.essential = essential
         self._fn = fn
         self._with_context = with_context
         self._cancel = threading.Event()
@@ -175,9 +182,14 @@ class TaskRunner(QObject):
         with_context: bool = False,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        essential: bool = False,
     ) -> Task:
-        """Queue database work. A new task with the same ``key`` cancels older queued ones."""
-        task = self._make(fn, name, key, with_context, on_done, on_error)
+        """Queue database work. A new task with the same ``key`` cancels older queued ones.
+
+        ``essential``: run even when the runner is cancelled or shut down before it starts
+        (closing the store: a skipped close leaves the key in memory and the -wal file beside
+        the data file)."""
+        task = self._make(fn, name, key, with_context, on_done, on_error, essential)
         if not task.done:
             self._db_queue.put(task)
         return task
@@ -193,7 +205,7 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> Task:
         """Run network (or other slow non-database) work on the pool."""
-        task = self._make(fn, name, key, with_context, on_done, on_error)
+        task = self._make(fn, name, key, with_context, on_done, on_error, False)
         if not task.done:
             self._net.submit(task._run)
         return task
@@ -206,8 +218,9 @@ class TaskRunner(QObject):
         with_context: bool,
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
+        essential: bool,
     ) -> Task:
-        task = Task(fn, name=name, key=key, with_context=with_context)
+        task = Task(fn, name=name, key=key, with_context=with_context, essential=essential)
         if self._stopped:
             # Asked for after the shutdown (a late callback, a closing page's timer): not run,
             # and nothing raised into the Qt event loop.
@@ -251,18 +264,21 @@ class TaskRunner(QObject):
             return len(self._live)
 
     def cancel_all(self) -> None:
+        """Cancel every task but the essential ones."""
         with self._lock:
             for task in self._live:
-                task.cancel()
+                if not task.essential:
+                    task.cancel()
 
     def shutdown(self, timeout: float = 10.0) -> None:
-        """Cancel what has not started, let running work end, and stop the threads."""
+        """Cancel what has not started (but the essential tasks), let running work end, and stop
+        the threads."""
         if self._stopped:
             return
         self._stopped = True
         with self._lock:
             for task in self._live:
-                if not task._started:
+                if not task._started and not task.essential:
                     task.cancel()
         self._db_queue.put(_STOP)
         self._db_thread.join(timeout)

@@ -136,3 +136,17 @@ def test_finished_task_and_its_result_are_freed(qtbot, runner: TaskRunner) -> No
     gc.collect()
     assert [ref() for ref in watched] == [None] * 4
     assert [ref() for ref in got] == [None] * 4
+
+
+def test_an_essential_task_runs_even_when_queued_at_shutdown(qtbot) -> None:
+    r = TaskRunner()
+    gate = threading.Event()
+    ran: list[str] = []
+    r.run_db(lambda: gate.wait(10))
+    skipped = r.run_db(lambda: ran.append("page refresh"))
+    r.run_db(lambda: ran.append("close the store"), essential=True)
+    r.cancel_all()
+    gate.set()
+    r.shutdown()
+    assert ran == ["close the store"]
+    assert skipped.is_cancelled

@@ -297,8 +297,11 @@ class Database:
         self._lock = threading.RLock()
         self._owner: int | None = None  # the thread inside atomic(), while one is
         self._reopen = reopen
-        self._reader: Any = None
-        self._read_lock = threading.Lock()
+        # Reader connections: one per snapshot in use, kept for the next when it ends. A snapshot
+        # holds no lock of ours while it is read (a read left half-way blocks nobody).
+        self._readers_free: list[Any] = []
+        self._readers_open: list[Any] = []
+        self._readers_lock = threading.Lock()
 
     @property
     def utils(self) -> sqlite_utils.Database:
@@ -370,30 +373,43 @@ class Database:
                     with suppress(*DatabaseError):
                         conn.execute("ROLLBACK")
             return
-        with self._read_lock, translated():
-            reader = self._reader_conn()
-            reader.execute("BEGIN")
+        with translated():
+            reader = self._take_reader()
             try:
+                reader.execute("BEGIN")
                 # The snapshot is taken by the first read: taken here, so it is this moment's.
                 reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 yield reader
             finally:
-                with suppress(*DatabaseError):
-                    reader.execute("ROLLBACK")
+                self._give_back(reader)
 
-    def _reader_conn(self) -> Any:
-        """The reader connection, opened on first use. Called with the read lock held."""
-        if self._reader is None:
+    def _take_reader(self) -> Any:
+        with self._readers_lock:
             self._conn()  # closed (locked): StoreLocked, not a reopen with a wiped key
-            assert self._reopen is not None
-            reader = self._reopen()
-            try:
-                reader.execute("PRAGMA query_only = ON")
-            except BaseException:
+            if self._readers_free:
+                return self._readers_free.pop()
+        assert self._reopen is not None
+        reader = self._reopen()
+        try:
+            reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            reader.close()
+            raise
+        with self._readers_lock:
+            if self.conn is None:  # closed meanwhile
                 reader.close()
-                raise
-            self._reader = reader
-        return self._reader
+                raise StoreLocked()
+            self._readers_open.append(reader)
+        return reader
+
+    def _give_back(self, reader: Any) -> None:
+        with suppress(*DatabaseError):
+            if reader.in_transaction:
+                reader.execute("ROLLBACK")
+        with self._readers_lock:
+            # Closed meanwhile (the store was locked under a read): not kept.
+            if any(r is reader for r in self._readers_open):
+                self._readers_free.append(reader)
 
     def _undo(self, conn: Any) -> None:
         # The error that got us here is the one to report: a ROLLBACK on a damaged file or one
@@ -428,15 +444,17 @@ class Database:
 
     def close(self) -> None:
         """Close the connection, whatever state the file is in (damaged, full disk)."""
-        # The read lock first, as snapshot() takes it before any query takes the lock.
-        with self._read_lock, self._lock:
-            conn, self.conn = self.conn, None
+        with self._lock:
+            with self._readers_lock:
+                conn, self.conn = self.conn, None
+                readers, self._readers_open, self._readers_free = self._readers_open, [], []
             self._utils = None
-            reader, self._reader = self._reader, None
             if conn is None:
                 return
             try:
-                if reader is not None:
+                # Readers first, a read left half-way included: its snapshot would keep the
+                # checkpoint from emptying the -wal. Its next fetch fails (the store is locked).
+                for reader in readers:
                     with suppress(*DatabaseError):
                         reader.close()
                 with suppress(*DatabaseError):

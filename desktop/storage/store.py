@@ -16,6 +16,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, cast
 
+from desktop.storage.backup import BackupInfo, write_backup
 from desktop.storage.database import Database, open_encrypted
 from desktop.storage.errors import (
     RecoveryFailed,
@@ -332,6 +333,13 @@ class Store:
         self._ring.recovery = RecoverySlot(ephemeral, wrapped)
         self._ring.save(keyring_path(self.path))
         self.audit("recovery_key_set", "database key sealed to the county recovery key")
+
+    def backup(self, target: Path | str) -> BackupInfo:
+        """Write the whole store (data and key ring) to one encrypted backup file (see ``backup``);
+        it opens with the passphrases of today and the county recovery key."""
+        info = write_backup(self._db, self._key, self._ring, target)
+        self.audit("backup", f"{info.data_bytes} bytes")
+        return info
 
     # -- state ------------------------------------------------------------------------------------
 

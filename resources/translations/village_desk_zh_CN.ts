@@ -912,6 +912,38 @@
         <translation>删除这条{form}记录吗？它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{names} and {more} more</source>
+        <translation>{names}等，另有 {more} 人</translation>
+    </message>
+    <message>
+        <source>Delete household {title}? It has no members, income or services. It is marked as deleted here and at the county after the next sync.</source>
+        <translation>删除家庭户 {title}？它没有成员、收入或服务记录。下次同步后，本机和县里都会把它标为已删除。</translation>
+    </message>
+    <message>
+        <source>Delete household {title} with everything that belongs to it?
+
+Members ({count}): {names}
+Income records: {income}
+Service records: {service}
+
+All of them are marked as deleted here and at the county after the next sync. If a member only moved to another household, change that person&apos;s household first.</source>
+        <translation>删除家庭户 {title} 及其全部记录？
+
+{count} 名成员：{names}
+{income} 条收入记录
+{service} 条服务记录
+
+下次同步后，本机和县里都会把它们标为已删除。如果某位成员只是迁到了别的户，请先修改此人的所属家庭户。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>A value of this record waits on the township&apos;s decision</source>
         <translation>该记录有数值正等待乡镇处理</translation>
     </message>

@@ -14,9 +14,8 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from desktop.storage.backup import BackupInfo, write_backup
 from desktop.storage.database import Database, open_encrypted
 from desktop.storage.errors import (
     RecoveryFailed,
@@ -42,6 +41,9 @@ from desktop.storage.repositories import Context, Repository
 from sync.hlc import HybridClock
 from sync.recovery import RecoveryKeyError
 from sync.schema import Forms, load_forms
+
+if TYPE_CHECKING:
+    from desktop.storage.backup import BackupInfo
 
 MIN_PASSPHRASE = 8
 ENTITIES = ("household", "person", "income", "service")
@@ -337,6 +339,8 @@ class Store:
     def backup(self, target: Path | str) -> BackupInfo:
         """Write the whole store (data and key ring) to one encrypted backup file (see ``backup``);
         it opens with the passphrases of today and the county recovery key."""
+        from desktop.storage.backup import write_backup  # hashlib and zipfile: not at every unlock
+
         info = write_backup(self._db, self._key, self._ring, target)
         self.audit("backup", f"{info.data_bytes} bytes")
         return info

@@ -166,10 +166,12 @@ class TaskRunner(QObject):
         self._lock = threading.Lock()
         self._stopped = False
         self._late = 0
+        self._dropped: set[Task] = set()  # kept alive until their outcome arrives, as in _live
         self._db_thread.start()
 
     # -- submitting ---------------------------------------------------------------------------
-    def _late_delivery(self) -> None:
+    def _late_delivery(self, task: Task | None) -> None:
+        self._dropped.discard(task)  # type: ignore[arg-type]
         self._late += 1
         self.delivered_after_shutdown.emit(self._late)
 
@@ -289,7 +291,9 @@ class TaskRunner(QObject):
             late, self._live = list(self._live), set()
         for task in late:
             task._drop()
-            task.dropped.connect(self._late_delivery)
+            ref = weakref.ref(task)  # weakly, as in _make: no cycle through Qt
+            task.dropped.connect(lambda ref=ref: self._late_delivery(ref()))
+            self._dropped.add(task)
         if late:
             self.busy_changed.emit(False)
 

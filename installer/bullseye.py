@@ -270,21 +270,32 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _user_data(root: Path, user: str) -> dict[Path, str]:
+def _app_folders(root: Path, user: str) -> tuple[Path, Path]:
+    home = root / "home" / user
+    return home / ".local" / "share" / "VillageDataDesk", home / ".config" / "VillageDataDesk"
+
+
+def _user_data(root: Path, user: str) -> None:
     """A real encrypted store and a settings file where the app keeps them for ``user``."""
     from desktop.storage import KdfParams, Store
 
-    home = root / "home" / user
-    data = home / ".local" / "share" / "VillageDataDesk"
-    config = home / ".config" / "VillageDataDesk"
+    data, config = _app_folders(root, user)
     for folder in (data, config):
         folder.mkdir(parents=True, exist_ok=True)
-    store = data / "village.vdd"
     Store.create(
-        store, "clerk", "bullseye check 2025", "530102001001", kdf=KdfParams.fast_for_tests()
+        data / "village.vdd", "clerk", "bullseye check 2025", "530102001001", kdf=KdfParams.fast_for_tests()
     ).close()
     (config / "settings.ini").write_text("[General]\nlanguage=zh_CN\n", encoding="utf-8")
-    return {p: _sha(p) for p in (store, config / "settings.ini")}
+
+
+def _snapshot(root: Path, user: str) -> dict[str, str]:
+    """Every file of the user's app folders and its SHA-256."""
+    return {
+        str(path): _sha(path)
+        for folder in _app_folders(root, user)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @contextmanager
@@ -310,21 +321,14 @@ SHOT = """
 import sys, time
 from PySide6.QtGui import QGuiApplication
 app = QGuiApplication(["shot", "-platform", "xcb"])
-last, steady = None, 0
 deadline = time.monotonic() + float(sys.argv[2])
 while time.monotonic() < deadline:
     image = app.primaryScreen().grabWindow(0).toImage()
-    colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}
-    key = bytes(image.constBits())
-    if len(colours) > 8 and key == last:
-        steady += 1
-        if steady >= 2:
-            image.save(sys.argv[1])
-            sys.exit(0)
-    else:
-        steady = 0
-    last = key
-    time.sleep(1.0)
+    if len({image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}) > 1:
+        time.sleep(3.0)  # a window is up (the bare X screen is one colour): let it finish drawing
+        app.primaryScreen().grabWindow(0).toImage().save(sys.argv[1])
+        sys.exit(0)
+    time.sleep(0.5)
 sys.exit(1)
 """
 
@@ -375,8 +379,8 @@ def check(deb: Path, work: Path, mirror: str, shots: Path) -> bool:
             quiet=True,
         ).stdout.strip()
         verdict("every bundled ELF file finds its libraries", not unresolved, unresolved[:2000])
-        box.run("useradd -m -s /bin/sh clerk")
-        data = _user_data(root, "clerk")
+        box.run("useradd -m -s /bin/sh clerk && useradd -m -s /bin/sh newclerk")
+        _user_data(root, "clerk")
         uid = box.run("id -u clerk", quiet=True).stdout.split()[0]
         subprocess.run(["chown", "-R", f"{uid}:{uid}", str(root / "home" / "clerk")], check=True)
         box.run(
@@ -400,12 +404,11 @@ def check(deb: Path, work: Path, mirror: str, shots: Path) -> bool:
             screen = ready.stdout.split()[-2:] if ready.returncode == 0 else []
             verdict("first screen on an X server (xcb)", "unlock" in " ".join(screen), " ".join(screen))
             shots.mkdir(parents=True, exist_ok=True)
-            for shot, lang in (("bullseye-unlock-zh.png", "zh_CN"), ("bullseye-unlock-en.png", "en")):
+            # clerk has a store: the unlock screen; newclerk has nothing yet: the first-run wizard.
+            for shot, user in (("bullseye-unlock.png", "clerk"), ("bullseye-first-run.png", "newclerk")):
                 app = subprocess.Popen(
                     box.command(
-                        f"exec village-desk --lang {lang}",
-                        user="clerk",
-                        env={"DISPLAY": name, "QT_QPA_PLATFORM": "xcb"},
+                        "exec village-desk", user=user, env={"DISPLAY": name, "QT_QPA_PLATFORM": "xcb"}
                     ),
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -417,17 +420,24 @@ def check(deb: Path, work: Path, mirror: str, shots: Path) -> bool:
                     os.killpg(app.pid, 15)
                     app.wait(timeout=60)
                 verdict(f"screenshot {shots / shot}", saved)
+        data = _snapshot(root, "clerk")  # as the app left them: remove and purge must not touch them
+        say(f"user's files before remove: {len(data)}", log)
         box.run("apt-get remove -y village-desk")
-        kept = {p: _sha(p) if p.exists() else "" for p in data} == data
+        kept = bool(data) and _snapshot(root, "clerk") == data
         verdict(
             "apt-get remove: program gone, user's store and settings and /etc provisioning kept",
             not bundle.exists() and kept and (root / "etc/village-desk/provisioning.json").exists(),
+            f"/opt/village-desk {'still there' if bundle.exists() else 'gone'}, {len(data)} user files"
+            f" {'unchanged' if kept else 'CHANGED'}, /etc/village-desk/provisioning.json"
+            f" {'kept' if (root / 'etc/village-desk/provisioning.json').exists() else 'gone'}",
         )
         box.run("apt-get purge -y village-desk")
-        kept = {p: _sha(p) if p.exists() else "" for p in data} == data
+        kept = bool(data) and _snapshot(root, "clerk") == data
         verdict(
             "apt-get purge: /etc/village-desk gone, user's store and settings kept",
             not (root / "etc/village-desk").exists() and kept,
+            f"/etc/village-desk {'still there' if (root / 'etc/village-desk').exists() else 'gone'},"
+            f" {len(data)} user files {'unchanged' if kept else 'CHANGED'}",
         )
         box.run("ls -la /home/clerk/.local/share/VillageDataDesk /home/clerk/.config/VillageDataDesk")
     return _summary(results, log)

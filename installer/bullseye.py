@@ -461,6 +461,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         parser.error("run as root (debootstrap, chroot and mounts)")
+    tools = ["debootstrap", "chroot", "mount", "tar", "git"]
+    tools += ["Xvfb", "dpkg-deb", "objdump"] if args.action != "build" else []
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        parser.error(
+            f"not installed: {', '.join(missing)} (apt-get install debootstrap xvfb dpkg-dev binutils)"
+        )
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     deb = args.deb

@@ -15,8 +15,9 @@ folders as private library paths. What the bundle brings (libpython, libstdc++, 
 SQLite, Qt, ...) is not asked of the system: dpkg-shlibdeps, finding no package behind a bundled
 copy, would fall through to the build machine's own copy and name its package, so every package
 that only stands for bundled libraries is excluded (``-x``). What the bundle needs from the system
-(libc, OpenGL/EGL, the X11 and xcb libraries of Qt's xcb plugin, fontconfig, D-Bus) becomes a
-versioned dependency, its minimum from Debian's symbols files: a bundle built on Debian 11 asks
+(what PyInstaller leaves to it: libc, OpenGL/EGL through libglvnd, libxcb; PyInstaller bundles the
+rest of the X11/xcb stack, fontconfig and D-Bus) becomes a versioned dependency, its minimum from
+Debian's symbols files: a bundle built on Debian 11 asks
 ``libc6 (>= 2.31)`` at most, one built on Debian 12 what its newer libraries need. The build
 machine must have those system libraries installed (``.ci/run`` installs them). A Chinese font is
 a dependency too (Qt draws no Chinese without one), and ``Maintainer`` comes from ``pyproject.toml``.

@@ -952,6 +952,18 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>The {persons} persons of the checked file have not been imported. Close without importing them?</source>
+        <translation>已检查的文件中的 {persons} 人还没有导入。不导入就关闭吗？</translation>
+    </message>
+    <message>
+        <source>Close without importing</source>
+        <translation>不导入，关闭</translation>
+    </message>
+    <message>
+        <source>Back to the import</source>
+        <translation>返回导入</translation>
+    </message>
+    <message>
         <source>Cancelled: nothing was imported.</source>
         <translation>已取消：没有导入任何数据。</translation>
     </message>

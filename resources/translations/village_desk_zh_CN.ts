@@ -1305,8 +1305,8 @@
         <translation>○ 离线</translation>
     </message>
     <message>
-        <source>{count} changes waiting to sync</source>
-        <translation>{count} 条修改待同步</translation>
+        <source>{count} records waiting to sync</source>
+        <translation>{count} 条记录待同步</translation>
     </message>
     <message>
         <source>Nothing waiting to sync</source>
@@ -1376,8 +1376,16 @@
         <translation>被县里退回的记录（请修改）</translation>
     </message>
     <message>
-        <source>This laptop is now enrolled.</source>
-        <translation>这台电脑已注册。</translation>
+        <source>the county server cannot be reached (no network, or a wrong address). The code is kept: press Enroll again when the server can be reached.</source>
+        <translation>无法连接县级服务器（没有网络，或地址不对）。注册码已保留：能连接服务器时再点“注册”。</translation>
+    </message>
+    <message>
+        <source>Enrollment failed: {reason}</source>
+        <translation>注册失败：{reason}</translation>
+    </message>
+    <message>
+        <source>The address {url} was not saved: {reason}</source>
+        <translation>地址 {url} 未保存：{reason}</translation>
     </message>
     <message>
         <source>Enrolled (device {device})</source>

@@ -869,6 +869,14 @@
         <translation>共 {count} 条</translation>
     </message>
     <message>
+        <source>{count} (search cleared)</source>
+        <translation>{count}（已清除搜索）</translation>
+    </message>
+    <message>
+        <source>The search was cleared to show the record just saved.</source>
+        <translation>为显示刚保存的记录，已清除搜索条件。</translation>
+    </message>
+    <message>
         <source>Delete this {form}? It is marked as deleted here and at the county after the next sync.</source>
         <translation>删除这条{form}记录吗？它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
     </message>

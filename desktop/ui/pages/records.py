@@ -59,6 +59,7 @@ class RecordListPage(QWidget):
         self.confirm: QMessageBox | None = None
         self._dirty = True
         self._select_after: str | None = None
+        self._search_cleared = False
         self.setObjectName(f"page_{entity}" if not compact else f"tab_{entity}")
         session = ui.session
         columns = columns_for(session.forms, entity, in_household=compact)
@@ -170,13 +171,25 @@ class RecordListPage(QWidget):
 
     def _show_ids(self, ids: Sequence[str]) -> None:
         current = self.current_id()
+        wanted, self._select_after = self._select_after, None
         self.model.set_ids(ids)
         self._mark_under_review()
-        self.count_label.setText(self.tr("{count} records").format(count=f"{len(ids):,}"))
-        target = self._select_after or current
-        self._select_after = None
-        if target is not None:
-            self.select(target)
+        target = wanted or current
+        if target is not None and not self.select(target) and wanted is not None and self.filter.text():
+            # The record just saved does not match the search: clear the search so that it shows
+            # (selected, with its detail) instead of vanishing; the count line says why.
+            self._select_after = wanted
+            self._search_cleared = True
+            self.filter.clear()  # searches again
+            return
+        count = self.tr("{count} records").format(count=f"{len(ids):,}")
+        tip = ""
+        if self._search_cleared:
+            count = self.tr("{count} (search cleared)").format(count=count)
+            tip = self.tr("The search was cleared to show the record just saved.")
+        self._search_cleared = False
+        self.count_label.setText(count)
+        self.count_label.setToolTip(tip)
         self._update_buttons()
         self.refreshed.emit(len(ids))
 

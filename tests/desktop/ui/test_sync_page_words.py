@@ -10,9 +10,10 @@ from desktop.ui.context import UiContext
 from desktop.ui.sync_wiring import SyncPart
 
 from .helpers import open_main_window
-from .test_sync_page import county  # noqa: F401 - the fixture
+from .test_sync_page import county as _county
 
 NOWHERE = "http://127.0.0.1:9"  # nothing listens there
+county = _county  # the fixture: a real county server on loopback
 
 
 def _visible_texts(page) -> list[str]:
@@ -66,7 +67,7 @@ def test_an_enrolled_laptop_shows_no_code_field_and_says_enrolled_once(
     zh,
     ui: UiContext,
     county,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ) -> None:
     url, code = county
     ui.session.store.state_set("server_url", url)
@@ -89,7 +90,7 @@ def test_the_status_bar_and_the_sync_count_the_same_things(
     zh,
     ui: UiContext,
     county,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ) -> None:
     """Three writes to two records: the status bar said "3 changes waiting", the sync "sent 2"."""
     url, code = county

@@ -187,7 +187,7 @@
     </message>
     <message>
         <source>Village Data Desk</source>
-        <translation>村级数据录入台</translation>
+        <translation>村级数据台</translation>
     </message>
     <message>
         <source>The disk is full, so this was not saved. What you saved before is safe. Free some space on the disk, then try again.</source>
@@ -195,7 +195,7 @@
     </message>
     <message>
         <source>The village data is already open in another window of Village Data Desk. Use that window, or close it first.</source>
-        <translation>村级数据已经在村级数据录入台的另一个窗口中打开。请使用那个窗口，或先把它关闭。</translation>
+        <translation>村级数据已经在村级数据台的另一个窗口中打开。请使用那个窗口，或先把它关闭。</translation>
     </message>
     <message>
         <source>The computer could not read or write the data file (a disk error, or the disk is read-only). What you saved before is safe; please call county IT if it happens again.</source>
@@ -643,7 +643,7 @@
     </message>
     <message>
         <source>Village Data Desk — village {code}, {user}</source>
-        <translation>村级数据录入台 — 村代码 {code}，用户 {user}</translation>
+        <translation>村级数据台 — 村代码 {code}，用户 {user}</translation>
     </message>
     <message>
         <source>Households</source>
@@ -1150,7 +1150,7 @@
     <name>SetupWizard</name>
     <message>
         <source>Village Data Desk — first start</source>
-        <translation>村级数据录入台 — 首次使用</translation>
+        <translation>村级数据台 — 首次使用</translation>
     </message>
     <message>
         <source>Making the encrypted data file…</source>
@@ -1463,7 +1463,7 @@
     <name>UnlockDialog</name>
     <message>
         <source>Village Data Desk — unlock</source>
-        <translation>村级数据录入台 — 解锁</translation>
+        <translation>村级数据台 — 解锁</translation>
     </message>
     <message>
         <source>The village data on this laptop is locked. Enter your passphrase to open it.</source>

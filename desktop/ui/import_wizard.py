@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.services import roster_import as ri
 from desktop.ui.context import UiContext
 from desktop.ui.errors import describe
+from desktop.ui.file_dialogs import open_file, save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.tasks import Task, TaskContext
 
@@ -277,21 +277,19 @@ class RosterImportDialog(QDialog):
 
     # -- the work -----------------------------------------------------------------------------------
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose the roster"), "", self.tr("Excel workbook (*.xlsx)")
-        )
-        if path:
-            self.path.setText(path)
+        path = open_file(self, self.tr("Choose the roster"), self.tr("Excel workbook (*.xlsx)"))
+        if path is not None:
+            self.path.setText(str(path))
 
     def _save_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_file(
             self,
             self.tr("Save the template"),
             self.tr("roster-template.xlsx"),
             self.tr("Excel workbook (*.xlsx)"),
         )
-        if path:
-            self.save_template(Path(path))
+        if path is not None:
+            self.save_template(path)
 
     def save_template(self, path: Path) -> Task:
         from desktop.services.roster_template import write_template
@@ -299,7 +297,7 @@ class RosterImportDialog(QDialog):
         forms = self.ui.session.forms
 
         def done(saved: Path) -> None:
-            self.file_message.setText(self.tr("Template saved: {name}").format(name=Path(saved).name))
+            self.file_message.setText(self.tr("Template saved: {path}").format(path=str(saved)))
 
         return self._run(lambda _ctx: write_template(path, forms), done, self.tr("Saving…"))
 

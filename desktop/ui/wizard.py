@@ -17,7 +17,6 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -41,6 +40,7 @@ from desktop.services.setup import (
 )
 from desktop.storage import Store
 from desktop.ui.errors import describe
+from desktop.ui.file_dialogs import choose_provisioning
 from desktop.ui.provisioning_ui import provisioning_error_text
 from desktop.ui.tasks import TaskRunner
 
@@ -183,11 +183,9 @@ class ServerPage(_Page):
             self._show_preseed_error()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Provisioning file"), "", self.tr("Provisioning file (*.json)")
-        )
-        if path:
-            self.file.setText(path)
+        path = choose_provisioning(self)
+        if path is not None:
+            self.file.setText(str(path))
 
     def _error(self, exc: ProvisioningError) -> str:
         return provisioning_error_text(exc.reason)

@@ -245,8 +245,55 @@
         <translation>正在导出…</translation>
     </message>
     <message>
-        <source>Exported: {name}</source>
-        <translation>已导出：{name}</translation>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>{suffix} file</source>
+        <translation>{suffix} 文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Look in:</source>
+        <translation>查找范围：</translation>
+    </message>
+    <message>
+        <source>File name:</source>
+        <translation>文件名：</translation>
+    </message>
+    <message>
+        <source>Files of type:</source>
+        <translation>文件类型：</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Provisioning file</source>
+        <translation>配置文件</translation>
+    </message>
+    <message>
+        <source>Provisioning file (*.json)</source>
+        <translation>配置文件 (*.json)</translation>
     </message>
 </context>
 <context>
@@ -426,8 +473,12 @@
         <translation>保存村级指标报告</translation>
     </message>
     <message>
-        <source>Report saved: {name}</source>
-        <translation>报告已保存：{name}</translation>
+        <source>Report saved: {path}</source>
+        <translation>报告已保存：{path}</translation>
+    </message>
+    <message>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
     </message>
     <message>
         <source>village-data-{code}.xlsx</source>
@@ -444,10 +495,6 @@
     <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
-    </message>
-    <message>
-        <source>Exported: {name}</source>
-        <translation>已导出：{name}</translation>
     </message>
 </context>
 <context>
@@ -752,14 +799,6 @@
         <translation>导入配置文件…</translation>
     </message>
     <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
-    </message>
-    <message>
         <source>Imported. County server: {url}.</source>
         <translation>已导入。县级服务器：{url}。</translation>
     </message>
@@ -992,8 +1031,8 @@
         <translation>花名册模板.xlsx</translation>
     </message>
     <message>
-        <source>Template saved: {name}</source>
-        <translation>模板已保存：{name}</translation>
+        <source>Template saved: {path}</source>
+        <translation>模板已保存：{path}</translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -1065,14 +1104,6 @@
     <message>
         <source>Village code (12 digits)</source>
         <translation>村代码（12位）</translation>
-    </message>
-    <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
     </message>
     <message>
         <source>The provisioning file placed by county IT ({path}) cannot be used: {reason}</source>
@@ -1237,14 +1268,6 @@
     <message>
         <source>Certificate (*.pem *.crt)</source>
         <translation>证书 (*.pem *.crt)</translation>
-    </message>
-    <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
     </message>
     <message>
         <source>This provisioning file cannot be used.</source>

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.ui.context import UiContext
+from desktop.ui.file_dialogs import save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.operations import Operation
 from desktop.ui.tasks import Task
@@ -63,11 +64,11 @@ class ExcelPage(QWidget):
 
     def choose_export(self) -> None:
         name = self.tr("village-data-{code}.xlsx").format(code=self.ui.session.village_code)
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_file(
             self, self.tr("Export the lists and indicators"), name, self.tr("Excel workbook (*.xlsx)")
         )
-        if path:
-            self.export(Path(path))
+        if path is not None:
+            self.export(path)
 
     def export(self, path: Path) -> Task:
         from desktop.services.excel_export import export_village
@@ -80,7 +81,7 @@ class ExcelPage(QWidget):
 
         def done(_counts: object) -> None:
             self.export_button.setEnabled(True)
-            self.status.setText(self.tr("Exported: {name}").format(name=path.name))
+            self.status.setText(self.tr("Exported: {path}").format(path=str(path)))
             self.exported.emit(str(path))
 
         def failed(exc: BaseException) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import roster_import as ri
 from desktop.ui.context import UiContext
-from desktop.ui.errors import describe
+from desktop.ui.errors import describe, plain_buttons
 from desktop.ui.file_dialogs import open_file, save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.tasks import Task, TaskContext
@@ -225,6 +225,7 @@ class RosterImportDialog(QDialog):
         stay = box.addButton(self.tr("Back to the import"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(stay)
         box.setEscapeButton(stay)
+        plain_buttons(box)
         self.confirm = box
         box.finished.connect(lambda _r: self._answered(box.clickedButton() is discard))
         box.finished.connect(box.deleteLater)

@@ -860,6 +860,18 @@
         <source>{field}: not a date; type it as 1953-02-19 or 19530219</source>
         <translation>{field}：不是有效日期，请按 1953-02-19 或 19530219 填写</translation>
     </message>
+    <message>
+        <source>{field}: does not match the resident ID, which holds the birth date {date}</source>
+        <translation>{field}：与公民身份号码不一致，身份证号中的出生日期是 {date}</translation>
+    </message>
+    <message>
+        <source>{field}: {date} does not exist (there is no month {month})</source>
+        <translation>{field}：{date} 这个日期不存在（没有 {month} 月）</translation>
+    </message>
+    <message>
+        <source>{field}: {date} does not exist ({year}-{month} has {days} days)</source>
+        <translation>{field}：{date} 这个日期不存在（{year}-{month} 只有 {days} 天）</translation>
+    </message>
 </context>
 <context>
     <name>RecordListPage</name>
@@ -916,8 +928,16 @@
         <translation>为显示刚保存的记录，已清除搜索条件。</translation>
     </message>
     <message>
-        <source>Delete this {form}? It is marked as deleted here and at the county after the next sync.</source>
-        <translation>删除这条{form}记录吗？它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
+        <source>Delete this {form}?
+{record}
+It is marked as deleted here and at the county after the next sync.</source>
+        <translation>删除这条{form}记录吗？
+{record}
+它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
     <message>
         <source>A value of this record waits on the township&apos;s decision</source>

@@ -27,10 +27,19 @@ from PySide6.QtWidgets import (
 from desktop.ui.column_widths import needed_width, size_columns
 from desktop.ui.columns import columns_for
 from desktop.ui.context import UiContext
+from desktop.ui.errors import plain_buttons
 from desktop.ui.i18n import current_language
 from desktop.ui.models import RecordTableModel
 from desktop.ui.operations import delete_record, search_ids
 from desktop.ui.record_dialog import RecordDialog
+
+KEY_COLUMNS = {
+    "household": ("household_no", "head_name"),
+    "person": ("name", "resident_id", "_household_no"),
+    "income": ("_household_no", "_head_name", "year", "source", "amount_fen"),
+    "service": ("_household_no", "_person_name", "type", "date"),
+}
+"""What names a record in a question about it (delete): the columns that tell it from the others."""
 
 
 class RecordListPage(QWidget):
@@ -309,17 +318,32 @@ class RecordListPage(QWidget):
             QMessageBox.Icon.Question,
             self.tr("Delete"),
             self.tr(
-                "Delete this {form}? It is marked as deleted here and at the county after the next sync."
-            ).format(form=label),
+                "Delete this {form}?\n{record}\n"
+                "It is marked as deleted here and at the county after the next sync."
+            ).format(form=label, record=self.describe(record_id)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self.window(),
         )
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setObjectName("confirm_delete")
+        plain_buttons(box)
         self.confirm = box
         box.finished.connect(lambda result: self._confirmed(record_id, result))
         box.finished.connect(box.deleteLater)
         box.open()
+
+    def describe(self, record_id: str) -> str:
+        """The record in words for a question about it: its key columns with their headers."""
+        row = self.model.cached(record_id)
+        if row is None:
+            return ""
+        lang = current_language()
+        parts = [
+            f"{c.header(lang)} {text}"
+            for c in self.columns
+            if c.name in KEY_COLUMNS[self.entity] and (text := c.display(row, lang))
+        ]
+        return self.tr(", ").join(parts)
 
     def _confirmed(self, record_id: str, result: int) -> None:
         self.confirm = None

@@ -217,6 +217,10 @@
         <translation>导出 Excel…</translation>
     </message>
     <message>
+        <source>Indicators for the income year</source>
+        <translation>指标的收入年度</translation>
+    </message>
+    <message>
         <source>Import a roster</source>
         <translation>导入花名册</translation>
     </message>

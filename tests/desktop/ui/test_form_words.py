@@ -138,3 +138,31 @@ def test_keep_editing_carries_no_red_cross(qtbot, zh, icon_style, ui: UiContext,
     assert all(b.icon().isNull() for b in dialog.confirm.buttons())
     keep.click()
     qtbot.waitUntil(lambda: dialog.confirm is None)
+
+
+def test_the_excel_page_chooses_the_indicators_year(qtbot, zh, ui: UiContext, tmp_path) -> None:
+    """The workbook's indicator sheet was for last year with no way to say otherwise."""
+    from openpyxl import load_workbook
+
+    from desktop.ui.pages.excel_page import ExcelPage
+
+    page = ExcelPage(ui)
+    qtbot.addWidget(page)
+    assert page.year.value() == date.today().year - 1  # the year with complete figures, as on Indicators
+    page.year.setValue(date.today().year)
+    task = page.export(tmp_path / "村数据.xlsx")
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    sheet = load_workbook(tmp_path / "村数据.xlsx")["指标"]
+    year_row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "年度")
+    assert year_row[2] == date.today().year
+
+
+def test_the_strength_meter_is_not_a_box_to_type_in(qtbot, zh, runner) -> None:
+    from desktop.ui.wizard import UserPage
+
+    page = UserPage()
+    qtbot.addWidget(page)
+    page.passphrase.setText("green hills 2025")
+    assert not page.strength.isTextVisible() and page.strength.maximumHeight() <= 10
+    assert page.strength.focusPolicy() == Qt.FocusPolicy.NoFocus
+    assert page.strength_text.text() in ("一般", "较强", "强") and page.strength.value() >= 2

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.column_widths import needed_width, size_columns
+from desktop.ui.column_widths import NAME_COLUMNS, fit_names, needed_width, size_columns
 from desktop.ui.columns import columns_for
 from desktop.ui.context import UiContext
 from desktop.ui.errors import plain_buttons
@@ -49,6 +49,8 @@ class RecordListPage(QWidget):
     """A search finished; the argument is the number of records found."""
     record_saved = Signal(str)
     record_deleted = Signal(str)
+    columns_widened = Signal()
+    """A name column grew to fit a long name (``needed_width`` grew with it)."""
 
     def __init__(
         self,
@@ -99,6 +101,8 @@ class RecordListPage(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_current)
         self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        if any(c.name in NAME_COLUMNS for c in columns):
+            self.model.rows_arrived.connect(self._fit_names)
         self.model.modelReset.connect(lambda: self.current_changed.emit(None))
 
         self.filter = QLineEdit(self)
@@ -115,6 +119,9 @@ class RecordListPage(QWidget):
         for button in (self.new_button, self.edit_button, self.delete_button):
             button.setAutoDefault(False)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            # As wide as the words (the style's 80-pixel minimum took the search box's room at 1366).
+            text_width = button.fontMetrics().horizontalAdvance(button.text())
+            button.setFixedWidth(max(text_width + 28, 56))
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
@@ -140,9 +147,19 @@ class RecordListPage(QWidget):
         ui.bus.changed.connect(self._data_changed)
         self._update_buttons()
 
+    def _fit_names(self) -> None:
+        model, lang = self.model, current_language()
+        rows = []
+        for r in range(model.rowCount()):
+            row = model.cached(model.id_at(r) or "")
+            if row is not None:
+                rows.append([c.display(row, lang) for c in self.columns])
+        if fit_names(self.view, self.columns, rows):
+            self.columns_widened.emit()
+
     def needed_width(self) -> int:
         """Width at which every column shows whole."""
-        return needed_width(self.view, self.columns, current_language()) + 2 * self.view.lineWidth()
+        return needed_width(self.view, self.columns, current_language()) + 2 * self.view.lineWidth() + 4
 
     def _placeholder(self) -> str:
         if self.entity == "household":

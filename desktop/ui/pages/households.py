@@ -86,9 +86,9 @@ class HouseholdsPage(QWidget):
         self._splitter_moved = False
         splitter.splitterMoved.connect(self._moved_by_hand)
         # The row numbers' width follows the count: place again once the list is filled.
-        self.list.refreshed.connect(lambda _n: self.isVisible() and self._place_splitter())
+        self.list.refreshed.connect(lambda _n: self._place_splitter())
         for side in (self.list, self.members):
-            side.columns_widened.connect(lambda: self.isVisible() and self._place_splitter())
+            side.columns_widened.connect(self._place_splitter)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,13 +111,17 @@ class HouseholdsPage(QWidget):
         super().resizeEvent(event)
         # The window is fitted to the screen after it is first shown: place the divider again,
         # until the official moves it (or one was restored).
-        if self.isVisible():
-            self._place_splitter()
+        self._place_splitter()
 
     def _place_splitter(self) -> None:
         """First start: the list as wide as its columns need (phones whole), the detail the rest,
         but never less than its members' columns need (resident IDs whole) when there is room."""
-        if self._splitter_restored or self._splitter_moved or self.splitter.width() <= 0:
+        if (
+            self._splitter_restored
+            or self._splitter_moved
+            or not self.isVisible()
+            or self.splitter.width() <= 0
+        ):
             return
         total = sum(self.splitter.sizes())
         detail = self.members.needed_width() + 24

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -289,7 +290,8 @@ class RecordForm(QWidget):
 
     def set_ref_options(self, name: str, options: list[tuple[str, str]]) -> None:
         editor = self.editors[name]
-        if isinstance(editor, QComboBox):
+        # The choices arrive from the database thread; the dialog may have been closed (Esc) since.
+        if isinstance(editor, QComboBox) and shiboken6.isValid(editor):
             set_ref_options(editor, options, self.buffer.value(name))
 
     def first_editor(self) -> QWidget | None:

@@ -62,6 +62,8 @@ class RecordDialog(QDialog):
         self.cancel_button = self.buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.setDefault(True)
         self.cancel_button.setAutoDefault(False)
+        self.save_button.setToolTip(self.tr("Enter"))
+        self.cancel_button.setToolTip(self.tr("Esc"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

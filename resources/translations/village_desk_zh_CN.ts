@@ -830,6 +830,14 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
         <source>Waiting on the township&apos;s decision (the county&apos;s value applies until then):</source>
         <translation>等待乡镇处理（处理前以县级数值为准）：</translation>
     </message>

@@ -125,7 +125,12 @@ class RecordListPage(QWidget):
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
-        self.new_button.setToolTip(self.tr("Ctrl+M") if compact and entity == "person" else self.tr("Ctrl+N"))
+        # Only keys that do what the button does: in a household's tabs Ctrl+N makes a new household,
+        # so adding income or a service has no key of its own.
+        if not compact:
+            self.new_button.setToolTip(self.tr("Ctrl+N"))
+        elif entity == "person":
+            self.new_button.setToolTip(self.tr("Ctrl+M"))
         self.delete_button.setToolTip(self.tr("Del"))
 
         bar = QHBoxLayout()

@@ -163,8 +163,11 @@ class RecordListPage(QWidget):
             self.columns_widened.emit()
 
     def needed_width(self) -> int:
-        """Width at which every column shows whole."""
-        return needed_width(self.view, self.columns, current_language()) + 2 * self.view.lineWidth() + 4
+        """Width at which every column shows whole (the page's own margins included)."""
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        sides = margins.left() + margins.right() if margins is not None else 0
+        return needed_width(self.view, self.columns, current_language()) + 2 * self.view.lineWidth() + sides
 
     def _placeholder(self) -> str:
         if self.entity == "household":

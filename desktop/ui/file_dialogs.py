@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 _last_folder: Path | None = None
 """The folder of the last file chosen or saved in this run."""
 
-KIND_COLUMN, DATE_COLUMN = 2, 3
+SIZE_COLUMN, KIND_COLUMN, DATE_COLUMN = 1, 2, 3
 """QFileSystemModel's columns: name, size, kind, date modified."""
 
 
@@ -69,7 +69,14 @@ class _Localised(QStyledItemDelegate):
         model = index.model()
         if not isinstance(model, QFileSystemModel):
             return
-        if index.column() == KIND_COLUMN:
+        if index.column() == SIZE_COLUMN and not model.isDir(index):
+            size = model.size(index)
+            option.text = (  # type: ignore[attr-defined]
+                QCoreApplication.translate("FileDialogs", "{n} bytes").format(n=size)
+                if size < 1024
+                else QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+            )
+        elif index.column() == KIND_COLUMN:
             option.text = _kind(model.fileInfo(index))  # type: ignore[attr-defined]
         elif index.column() == DATE_COLUMN:
             when = model.lastModified(index)

@@ -256,6 +256,10 @@
 <context>
     <name>FileDialogs</name>
     <message>
+        <source>{n} bytes</source>
+        <translation>{n} 字节</translation>
+    </message>
+    <message>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>

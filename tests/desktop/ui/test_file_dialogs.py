@@ -59,6 +59,7 @@ def test_a_file_dialog_starts_in_documents_and_speaks_chinese(qtbot, zh, documen
     assert shown(rows["旧表"], file_dialogs.KIND_COLUMN) == "文件夹"
     assert shown(rows["花名册.xlsx"], file_dialogs.KIND_COLUMN) == "xlsx 文件"
     assert shown(rows["花名册.xlsx"], file_dialogs.DATE_COLUMN) == "2026/12/7 09:05"
+    assert shown(rows["花名册.xlsx"], file_dialogs.SIZE_COLUMN) == "0 字节"
 
 
 def test_the_next_dialog_starts_where_the_last_file_was(qtbot, zh, documents: Path, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sync.protocol import Problem
 from sync.resident_id import InvalidResidentId, resident_id_error
+from sync.rounding import yuan
 from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ def _messages(f: FieldDef) -> dict[str, tuple[str, str]]:
 
 
 def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}" if fen % 100 else str(fen // 100)
+    # Sign first, then yuan and fen (floor division would write -150 fen as -2.50).
+    return yuan(fen, grouping=False, places=2 if fen % 100 else 0)
 
 
 def field_problem(f: FieldDef, code: str) -> Problem:
@@ -286,7 +288,30 @@ def _rule_resident_id_matches(
     return problems
 
 
+def _rule_min_when(
+    form: FormDef,
+    rule: Mapping[str, Any],
+    record: Mapping[str, Any],
+    bad: set[str],
+    lookup: Lookup | None,
+    today: date,
+) -> list[Problem]:
+    """A lower limit that holds only when other fields have the given values (income: wages cannot
+    be negative, net business, property and transfer income can)."""
+    name = rule["field"]
+    value = record.get(name)
+    if value is None or name in bad or type(value) is not int:
+        return []
+    if any(record.get(k) != v for k, v in rule["when"].items()):
+        return []
+    if value >= rule["min"]:
+        return []
+    message = rule["message"]
+    return [Problem(name, rule.get("code", "too_small"), message["zh_CN"], message["en"])]
+
+
 RULES: dict[str, Callable[..., list[Problem]]] = {
+    "min_when": _rule_min_when,
     "one_of_required": _rule_one_of_required,
     "unique": _rule_unique,
     "resident_id_matches": _rule_resident_id_matches,

@@ -1,7 +1,8 @@
 """The indicators as labelled figures (zh_CN and en), for screens, the printed report and Excel.
 
 :func:`figures` turns a :func:`sync.indicators.compute` result into rows of (section, label, value,
-kind); :func:`format_value` writes a value for people (money in yuan, shares in per cent). Choice
+kind); :func:`format_value` writes a value for people (money in yuan, shares in per cent), rounded by
+the one rule of :mod:`sync.rounding` (decimal, halves away from zero). Choice
 labels (household category, income source, service type) come from the form definitions, so they read
 the same as on the forms. No personal data is in a result, so none is in a figure.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sync.indicators import LEFT_OUT
+from sync.rounding import number_text, percent, yuan
 from sync.schema import Forms, load_forms
 
 _ZH_EN: dict[str, tuple[str, str]] = {
@@ -47,6 +50,39 @@ _ZH_EN: dict[str, tuple[str, str]] = {
     "no_income": ("有成员但无当年收入记录的户数", "Households with members but no income of the year"),
     "never_synced": ("从未同步的记录", "Records never synced"),
     "open_conflicts": ("待处理的冲突", "Open conflicts"),
+    "coverage_share": (
+        "收入覆盖率（{n}/{m} 户有当年收入）",
+        "Income coverage ({n} of {m} households with income)",
+    ),
+    "reconcile": (
+        "{year} 年收入记录 {records} 条，合计 {total}：计入收入数字 {in_records} 条 {in_total}，"
+        "未计入 {out_records} 条 {out_total}（原因见“数据质量”）。",
+        "Income records of {year}: {records}, {total} in all; in the figures {in_records}, {in_total}; "
+        "left out {out_records}, {out_total} (reasons under Data quality).",
+    ),
+    "low_mark": ("（覆盖率低）", " (low coverage)"),
+    "low_warning": (
+        "收入数字只含 {n} / {m} 户（{share}），低于 {limit}：这些数字不代表全村。",
+        "The income figures cover only {n} of {m} households ({share}), under {limit}: "
+        "they do not stand for the whole village.",
+    ),
+    "records_of_year": ("当年收入记录（条）", "Income records of the year"),
+    "records_of_year_fen": ("当年收入记录金额", "Amount of the year's income records"),
+    "records_in": ("计入收入数字的记录（条）", "Records in the income figures"),
+    "records_in_fen": ("计入收入数字的金额", "Amount in the income figures"),
+    "left_out_records": ("未计入收入：{reason}（条）", "Income left out: {reason} (records)"),
+    "left_out_fen": ("未计入收入：{reason}（金额）", "Income left out: {reason} (amount)"),
+    "no_present_member": ("家庭户无在册成员", "household has no member present"),
+    "household_moved_out": ("家庭户已迁出", "household moved out"),
+    "household_dissolved": ("家庭户已销户", "household dissolved"),
+    "household_not_active": ("家庭户状态非正常", "household not active"),
+    "household_deleted": ("家庭户已删除或不存在", "household deleted or not on record"),
+    "amount_missing": ("金额未填写", "no amount"),
+    "reference": (
+        "人口、年龄、参保资格和户人口按 {day} 的登记计算；收入和服务为 {year} 年度的记录。",
+        "Persons, ages, pension eligibility and household size are the register on {day}; "
+        "income and services are the records of {year}.",
+    ),
     "yuan": ("元", "yuan"),
     "none": ("—", "—"),
 }
@@ -85,14 +121,48 @@ def format_value(figure: Figure | tuple[Any, str], lang: str = "zh_CN") -> str:
     if value is None:
         return text("none", lang)
     if kind == "fen":
-        return f"{value / 100:,.2f} {text('yuan', lang)}"
+        return f"{yuan(int(value))} {text('yuan', lang)}"
     if kind == "share":
-        return f"{value * 100:.1f}%"
+        return percent(value)
     if kind == "ratio":
-        return f"{value:.2f}"
+        return number_text(value, 2)
     if kind == "index":
-        return f"{value:.4f}"
+        return number_text(value, 4, grouping=False)
     return f"{value:,}"
+
+
+def coverage_warning(result: dict[str, Any], lang: str = "zh_CN") -> str | None:
+    """The sentence shown above the figures when the income coverage is low; ``None`` when it is not."""
+    from sync.indicators import LOW_COVERAGE
+
+    cov = result["income"].get("coverage") or {}
+    if not cov.get("low"):
+        return None
+    return text(
+        "low_warning", lang, n=cov["households"], m=cov["active_households"],
+        share=percent(cov["share"] or 0), limit=percent(LOW_COVERAGE, 0),
+    )  # fmt: skip
+
+
+def reconciliation(result: dict[str, Any], lang: str = "zh_CN") -> str:
+    """Every income record of the year: how many and how much are in the figures and left out."""
+    records = result["income"]["records"]
+    left = result["quality"]["income_left_out"].values()
+
+    def money(value: int) -> str:
+        return format_value((value, "fen"), lang)
+
+    return text(
+        "reconcile", lang, year=result["year"],
+        records=records["of_year"], total=money(records["of_year_fen"]),
+        in_records=records["in_figures"], in_total=money(records["in_figures_fen"]),
+        out_records=sum(v["records"] for v in left), out_total=money(sum(v["amount_fen"] for v in left)),
+    )  # fmt: skip
+
+
+def reference_period(result: dict[str, Any], lang: str = "zh_CN") -> str:
+    """Which date the register figures are taken at and which year the records are of."""
+    return text("reference", lang, day=result["date"], year=result["year"])
 
 
 def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = None) -> list[Figure]:
@@ -100,8 +170,9 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
     forms = forms or load_forms()
     out: list[Figure] = []
 
-    def add(section: str, key: str, value: Any, kind: str, **params: Any) -> None:
-        out.append(Figure(text(section, lang), text(key, lang, **params), value, kind, f"{section}.{key}"))
+    def add(section: str, key: str, value: Any, kind: str, *, name: str = "", **params: Any) -> None:
+        label = text(key, lang, **params)
+        out.append(Figure(text(section, lang), label, value, kind, f"{section}.{name or key}"))
 
     pop = result["population"]
     add("population", "persons", pop["total"], "count")
@@ -113,6 +184,10 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
         label = choice_label(forms, "household", "category", category, lang)
         add("households", "source", n, "count", label=label)
     inc = result["income"]
+    cov = inc["coverage"]
+    low = text("low_mark", lang) if cov["low"] else ""
+    first_income = len(out)
+    add("income", "coverage_share", cov["share"], "share", n=cov["households"], m=cov["active_households"])
     add("income", "inc_households", inc["households"], "count")
     add("income", "inc_persons", inc["persons"], "count")
     add("income", "mean", inc["mean_fen"], "fen")
@@ -127,7 +202,17 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
     add("income", "line", inc["line_fen"], "fen")
     add("income", "under_hh", inc["under_line_household_share"], "share")
     add("income", "under_persons", inc["under_line_person_share"], "share")
-    cov = result["coverage"]
+    if low:  # the mark beside every income figure (the line is a setting, not a figure)
+        out[first_income:] = [
+            Figure(f.section, f.label + low, f.value, f.kind, f.key) if f.key != "income.line" else f
+            for f in out[first_income:]
+        ]
+    records = inc["records"]
+    add("income", "records_of_year", records["of_year"], "count")
+    add("income", "records_of_year_fen", records["of_year_fen"], "fen")
+    add("income", "records_in", records["in_figures"], "count")
+    add("income", "records_in_fen", records["in_figures_fen"], "fen")
+    cov = result["coverage"]  # insurance
     add("coverage", "medical", cov["medical"]["share"], "share")
     add("coverage", "pension", cov["pension"]["share"], "share", age=cov["pension_age"])
     add("coverage", "medical_unknown", cov["medical"]["unknown"], "count")
@@ -141,6 +226,19 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
         add("quality", "required_missing", n, "count", label=forms[entity].label(lang))
     add("quality", "unknown_age", q["unknown_age"], "count")
     add("quality", "no_income", q["households_without_income"], "count")
+    for reason in LEFT_OUT:
+        part = q["income_left_out"][reason]
+        if part["records"]:
+            label = text(reason, lang)
+            add(
+                "quality",
+                "left_out_records",
+                part["records"],
+                "count",
+                name=f"{reason}.records",
+                reason=label,
+            )
+            add("quality", "left_out_fen", part["amount_fen"], "fen", name=f"{reason}.fen", reason=label)
     add("quality", "never_synced", q["never_synced"], "count")
     add("quality", "open_conflicts", q["open_conflicts"], "count")
     return out

@@ -3,10 +3,16 @@
 :func:`compute` is pure (live records in, a JSON-ready dict out), so the laptop (from its encrypted
 store) and the county server (from its database) give identical figures for the same records, and
 every figure can be checked by hand on a small dataset. Arithmetic is exact (integers and
-``Fraction``); money comes out in whole fen (nearest fen, halves away from zero), shares as fractions
-0..1 rounded to 4 decimals, the Gini coefficient to 4 decimals, ratios to 2.
+``Fraction``), and each figure is rounded once, halves away from zero, to the places it is shown with
+(:mod:`sync.rounding`): money in whole fen, shares as fractions 0..1 to 3 decimals (0.1 %), the Gini
+coefficient to 4 decimals, ratios to 2.
 
-Definitions (``year`` = the income and service year; ``today`` = the date ages are taken at):
+**Reference period.** Income and services are the records of ``year``. Everything taken from the
+register (who is present, ages, pension eligibility, household size and category) is the register on
+``today``, the date of the figures: the register keeps no history of moves, births and deaths by date,
+so the year's usual residents cannot be rebuilt, and the page and the report say "as of" that date.
+
+Definitions (``year`` = the income and service year; ``today`` = the date of the register):
 
 - **Persons counted**: live person records with status ``present``. **Age** in whole years at
   ``today`` from the birth date; a person without a valid birth date has an unknown age.
@@ -17,6 +23,15 @@ Definitions (``year`` = the income and service year; ``today`` = the date ages a
   sources; a net amount may be zero or negative) divided by its members (persons counted whose
   household it is). Only active households with at least one member and at least one income record
   of ``year`` take part ("households with income"); the others are counted in data quality.
+- **Coverage of the income figures**: households with income / active households, with ``low`` set
+  below :data:`LOW_COVERAGE` (80 %): the distribution is read by fifths, and under 80 % the missing
+  households could make up a whole fifth of the village, so the figures cannot stand for it.
+- **Every income record of ``year`` accounted for**: each live income record of ``year`` is either in
+  the figures or counted, with its amount, under one reason in ``quality.income_left_out``:
+  ``no_present_member`` (active household, nobody present), ``household_moved_out``,
+  ``household_dissolved``, ``household_not_active`` (another status), ``household_deleted`` (the
+  household is deleted or not on record), ``amount_missing`` (no amount). In figures + left out ==
+  every record of the year, in records and in fen (``income.records``).
 - **Distribution** (over persons: every member carries the per-capita income of the household):
   *mean* = total income / members; *median* = the middle person's value (the mean of the two middle
   ones for an even count); *quintiles* = the persons in ascending order split into five groups of
@@ -50,8 +65,18 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from sync.rounding import half_away
 from sync.schema import Forms, load_forms
 
+LOW_COVERAGE = Fraction(4, 5)
+"""Below this share of active households with income, the income figures are marked as not the village's."""
+LEFT_OUT = (
+    "no_present_member", "household_moved_out", "household_dissolved", "household_not_active",
+    "household_deleted", "amount_missing",
+)  # fmt: skip
+"""Why an income record of the year is not in the figures, in the order shown."""
+SHARE_PLACES = 3
+"""Shares are shown as per cent with one decimal: 3 decimals of the fraction."""
 DEFAULT_LINE_FEN = 600_000
 """Per-capita yearly income below which a household counts as under the line (6,000 yuan)."""
 PENSION_AGE = 16
@@ -83,21 +108,18 @@ def age_group(age: int | None) -> str:
 
 def fen(value: Fraction | int) -> int:
     """Nearest whole fen, halves away from zero."""
-    q = Fraction(value)
-    whole, rest = divmod(abs(q.numerator), q.denominator)
-    if 2 * rest >= q.denominator:
-        whole += 1
-    return whole if q >= 0 else -whole
+    return int(half_away(Fraction(value)))
 
 
 def rounded(value: Fraction | int, places: int) -> float:
-    """``value`` to ``places`` decimals, halves away from zero, computed exactly (no binary surprises)."""
-    scale = 10**places
-    return fen(Fraction(value) * scale) / scale
+    """``value`` to ``places`` decimals, halves away from zero, computed exactly (no binary surprises).
+    The float is the nearest one to that decimal, so it prints as the decimal (``0.225``)."""
+    return float(half_away(Fraction(value), places))
 
 
 def share(part: Fraction | int, whole: Fraction | int) -> float | None:
-    return rounded(Fraction(part) / Fraction(whole), 4) if whole else None
+    """``part / whole`` to :data:`SHARE_PLACES` decimals from the exact fraction; ``None`` if no whole."""
+    return rounded(Fraction(part) / Fraction(whole), SHARE_PLACES) if whole else None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -177,6 +199,20 @@ def _required_missing(forms: Forms, entity: str, rows: Iterable[Record]) -> int:
     return sum(1 for r in rows if any(r.get(n) in (None, "") for n in required))
 
 
+def _left_out_reason(
+    household: str, amount: int | None, status_of: Mapping[str, str], members: Mapping[str, int]
+) -> str | None:
+    """Why an income record of the year is not in the figures (see :data:`LEFT_OUT`); None if it is."""
+    if amount is None:
+        return "amount_missing"
+    status = status_of.get(household)
+    if status is None:
+        return "household_deleted"
+    if status != "active":
+        return f"household_{status}" if f"household_{status}" in LEFT_OUT else "household_not_active"
+    return None if members.get(household) else "no_present_member"
+
+
 def compute(
     households: Iterable[Record],
     persons: Iterable[Record],
@@ -216,13 +252,24 @@ def compute(
     )
     totals: dict[str, int] = {}
     by_source_all: dict[str, Counter[str]] = defaultdict(Counter)
+    status_of = {str(h["id"]): str(h.get("status") or "") for h in households}
+    left_out = {reason: {"records": 0, "amount_fen": 0} for reason in LEFT_OUT}
+    of_year = {"records": 0, "amount_fen": 0}
     for row in incomes:
+        if row.get("year") != year:
+            continue
         h = str(row.get("household_id") or "")
         amount = row.get("amount_fen")
-        if row.get("year") != year or h not in members or type(amount) is not int:
+        whole = amount if type(amount) is int else 0
+        of_year["records"] += 1
+        of_year["amount_fen"] += whole
+        reason = _left_out_reason(h, whole if type(amount) is int else None, status_of, members)
+        if reason is not None:
+            left_out[reason]["records"] += 1
+            left_out[reason]["amount_fen"] += whole
             continue
-        totals[h] = totals.get(h, 0) + amount
-        by_source_all[h][str(row.get("source") or "unknown")] += amount
+        totals[h] = totals.get(h, 0) + whole
+        by_source_all[h][str(row.get("source") or "unknown")] += whole
     pairs: Pairs = [(Fraction(totals[h], members[h]), members[h]) for h in totals]
     people = sum(members[h] for h in totals)
     grand = sum(totals.values())
@@ -281,6 +328,18 @@ def compute(
             "households": len(totals),
             "persons": people,
             "total_fen": grand,
+            "coverage": {
+                "households": len(totals),
+                "active_households": len(active),
+                "share": share(len(totals), len(active)),
+                "low": bool(active) and Fraction(len(totals), len(active)) < LOW_COVERAGE,
+            },
+            "records": {
+                "of_year": of_year["records"],
+                "of_year_fen": of_year["amount_fen"],
+                "in_figures": of_year["records"] - sum(v["records"] for v in left_out.values()),
+                "in_figures_fen": grand,
+            },
             "mean_fen": None if avg is None else fen(avg),
             "median_fen": None if mid is None else fen(mid),
             "quintile_means_fen": None if quint is None else [fen(q) for q in quint],
@@ -313,6 +372,7 @@ def compute(
             "required_missing": {e: _required_missing(forms, e, entity_rows[e]) for e in ENTITIES},
             "unknown_age": unknown_age,
             "households_without_income": sum(1 for h in members if h not in totals),
+            "income_left_out": left_out,
             "never_synced": never_synced,
             "open_conflicts": open_conflicts,
         },

@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 FIELD_TYPES = frozenset({"text", "int", "money", "date", "choice", "ref", "phone", "resident_id"})
-RULE_KINDS = frozenset({"one_of_required", "unique", "resident_id_matches"})
+RULE_KINDS = frozenset({"one_of_required", "unique", "resident_id_matches", "min_when"})
 
 _ASCII_INT = re.compile(r"-?[0-9]+")
 _NUL = re.compile("\x00")
@@ -413,6 +413,10 @@ def _check_definition(form: FormDef, forms: Mapping[str, FormDef]) -> None:
             raise FormError(f"{where}: rule {kind} needs fields")
         if kind == "resident_id_matches" and not all(k in rule for k in ("id_field", "birth_date", "sex")):
             raise FormError(f"{where}: rule {kind} needs id_field, birth_date and sex")
+        if kind == "min_when" and not (
+            "field" in rule and type(rule.get("min")) is int and rule.get("when") and "message" in rule
+        ):
+            raise FormError(f"{where}: rule {kind} needs field, an int min, when and message")
         if "message" in rule:
             _labels(rule, "message", f"{where} rule {kind}")
         unknown = [n for n in used if n not in names]

@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sync.indicator_labels import age_label, figures
+from sync.indicator_labels import (
+    age_label,
+    coverage_warning,
+    figures,
+    reconciliation,
+    reference_period,
+)
 from sync.indicators import ENTITIES, MONTHS
 from sync.schema import FieldDef, Forms, load_forms
 
@@ -243,6 +249,11 @@ def indicator_tables(
         ["年度" if zh else "Year", "", result.get("year"), None, None, None],
         ["统计日期" if zh else "Date", "", None, None, None, result.get("date")],
     ]
+    notes = [reference_period(dict(result), lang)]
+    if "records" in result.get("income", {}):  # every income record accounted for, and low coverage
+        notes.append(reconciliation(dict(result), lang))
+        notes.append(coverage_warning(dict(result), lang) or "")
+    head += [["说明" if zh else "Note", note, None, None, None, None] for note in notes if note]
     table = Table("指标" if zh else "Indicators", fig_columns, [*head, *typed_rows])
     pyramid = result["population"]["pyramid"]
     ages = Table(

@@ -184,12 +184,33 @@ def paint_columns(
     note: str = "",
     line: tuple[float, str] | None = None,
 ) -> None:
-    """Vertical columns (labels under, values over), with an optional dashed reference line."""
+    """Vertical columns (labels under, values over), with an optional dashed reference line. The
+    line's label is a legend above the plot, so it is never drawn over a column or its value."""
     body = _title(p, r, title, note)
     fm = p.fontMetrics()
     if not columns:
         _empty(p, body, empty)
         return
+    if line is not None:  # legend row: a short dashed stroke and the label, right-aligned
+        legend_h = fm.height() * 1.2
+        legend_w = float(fm.horizontalAdvance(line[1]))
+        stroke = fm.height() * 1.6
+        right = body.right()
+        pen = QPen(LINE, max(1.0, fm.height() / 10))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        mid = body.top() + legend_h / 2
+        p.drawLine(
+            QPointF(right - legend_w - stroke - fm.height() * 0.3, mid),
+            QPointF(right - legend_w - fm.height() * 0.3, mid),
+        )
+        p.setPen(LINE)
+        p.drawText(
+            QRectF(right - legend_w, body.top(), legend_w, legend_h),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            line[1],
+        )
+        body = QRectF(body.left(), body.top() + legend_h, body.width(), body.height() - legend_h)
     values = [c.value for c in columns] + ([line[0]] if line else [])
     lo, hi = min(0.0, *values), max(0.0, *values)
     extent = (hi - lo) or 1.0
@@ -219,11 +240,6 @@ def paint_columns(
         pen.setStyle(Qt.PenStyle.DashLine)
         p.setPen(pen)
         p.drawLine(QPointF(body.left(), y), QPointF(body.right(), y))
-        width = fm.horizontalAdvance(line[1]) + fm.height() * 0.4
-        label = QRectF(body.right() - width, y - fm.height() * 1.15, width, fm.height() * 1.05)
-        p.fillRect(label, paper)
-        p.setPen(LINE)
-        p.drawText(label, Qt.AlignmentFlag.AlignCenter, line[1])
     p.setPen(TEXT)
     for rect, text in values_at:  # last, so nothing is drawn over a value
         width = fm.horizontalAdvance(text) + fm.height() * 0.3

@@ -1,8 +1,11 @@
 """The printable village report: a PDF an official can print and post (Qt's own QPdfWriter).
 
-A4 portrait: the title with the village, the income year and the date printed; the headline figures;
-the four charts; then every figure. Only totals, shares and averages are on it, never a name, a
-resident ID, a household number or an address: it is meant to be posted on a notice board.
+A4 portrait: the title with the village, the income year and the date printed; the reference period;
+the income coverage (with a warning when it is low); the headline figures; the four charts; then every
+figure, data quality included (what the income figures leave out, and why). Only totals, shares and
+averages are on it, never a name, a resident ID, a household number or an address: it is meant to be
+posted on a notice board. The text layer is fixed after writing (:mod:`desktop.services.pdf_text`), so
+``人口`` is found by search and copied as U+4EBA U+53E3.
 """
 
 from __future__ import annotations
@@ -12,15 +15,32 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QRawFont,
+)
 from PySide6.QtWidgets import QApplication
 
-from desktop.ui.indicators_view import chart_painters
-from sync.indicator_labels import figures, format_value
+from desktop.services.pdf_text import fix_text_layer
+from desktop.ui.indicators_view import WARNING, chart_painters
+from sync.indicator_labels import (
+    coverage_warning,
+    figures,
+    format_value,
+    reconciliation,
+    reference_period,
+)
 from sync.schema import Forms, load_forms
 
 HEADLINE = (
-    "population.persons", "households.hh_total", "income.mean", "income.median", "income.ratio",
+    "population.persons", "households.hh_total", "income.coverage_share", "income.records_of_year_fen",
+    "income.mean", "income.median", "income.ratio",
     "income.gini", "income.under_hh", "income.under_persons", "coverage.medical", "coverage.pension",
     "services.svc_total", "income.line",
 )  # fmt: skip
@@ -53,6 +73,44 @@ def report_font() -> QFont:
             break
     font.setPointSizeF(9.5)
     return font
+
+
+def shared_glyph_fixes(fonts: list[QFont], texts: list[str]) -> dict[str, str]:
+    """For each drawn character whose glyph the font also uses for a lower code point (Qt's PDF text
+    layer would name that one): lower code point -> the drawn character."""
+    drawn = {c for t in texts for c in t if ord(c) > 0x7F}
+    bmp = "".join(chr(u) for u in range(0x80, 0x10000) if not 0xD800 <= u <= 0xDFFF)
+    fixes: dict[str, str] = {}
+    for font in fonts:
+        glyphs = QRawFont.fromFont(font).glyphIndexesForString(bmp)
+        if len(glyphs) != len(bmp):
+            continue
+        lowest: dict[int, str] = {}
+        glyph_of: dict[str, int] = {}
+        for ch, glyph in zip(bmp, glyphs, strict=True):
+            glyph_of[ch] = glyph
+            if glyph and glyph not in lowest:
+                lowest[glyph] = ch
+        for ch in drawn:
+            glyph = glyph_of.get(ch, 0)
+            if glyph and lowest[glyph] != ch:
+                fixes[lowest[glyph]] = ch
+    return fixes
+
+
+def _row(p: QPainter, r: QRectF, label: str, value: str, *, bold_value: bool = False) -> None:
+    """A label on the left and its value on the right of ``r``; the label never runs under the value
+    (it is shortened with an ellipsis only if it cannot fit)."""
+    font = QFont(p.font())
+    value_font = QFont(font)
+    value_font.setBold(bold_value)
+    p.setFont(value_font)
+    value_w = p.fontMetrics().horizontalAdvance(value)
+    p.drawText(r, Qt.AlignmentFlag.AlignRight, value)
+    p.setFont(font)
+    room = r.width() - value_w - p.fontMetrics().height() * 0.6
+    shown = p.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, int(room))
+    p.drawText(QRectF(r.left(), r.top(), room, r.height()), Qt.AlignmentFlag.AlignLeft, shown)
 
 
 def write_report(
@@ -104,7 +162,24 @@ def write_report(
         "VillageReport", "Village {village} · income year {year} · ages on {day} · printed {printed}"
     ).format(village=village, year=result["year"], day=result["date"], printed=printed.isoformat())
     p.drawText(QRectF(page.left(), y, page.width(), line), Qt.AlignmentFlag.AlignLeft, subtitle)
-    y += line * 1.5
+    y += line
+    for sentence in (reference_period(result, lang), reconciliation(result, lang)):
+        box = QRectF(page.left(), y, page.width(), line * 2.2)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        p.drawText(box, flags, sentence)
+        y += max(line, p.boundingRect(box, flags, sentence).height() + line * 0.3)
+    warning = coverage_warning(result, lang)
+    if warning:
+        bold = QFont(font)
+        bold.setBold(True)
+        p.setFont(bold)
+        p.setPen(QColor(WARNING))
+        box = QRectF(page.left(), y, page.width(), line * 2.2)
+        p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, warning)
+        p.setPen(QColor("black"))
+        p.setFont(font)
+        y += p.boundingRect(box, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, warning).height()
+    y += line * 0.5
 
     # Headline figures: two columns of label and value
     figs = figures(result, lang, forms)
@@ -114,16 +189,7 @@ def write_report(
     for i, f in enumerate(heads):
         x = page.left() + (i % 2) * col_w
         row_y = y + (i // 2) * line
-        p.drawText(QRectF(x, row_y, col_w * 0.68, line), Qt.AlignmentFlag.AlignLeft, f.label)
-        bold = QFont(font)
-        bold.setBold(True)
-        p.setFont(bold)
-        p.drawText(
-            QRectF(x + col_w * 0.62, row_y, col_w * 0.34, line),
-            Qt.AlignmentFlag.AlignRight,
-            format_value(f, lang),
-        )
-        p.setFont(font)
+        _row(p, QRectF(x, row_y, col_w - line, line), f.label, format_value(f, lang), bold_value=True)
     y += line * ((len(heads) + 1) // 2) + line * 0.6
 
     # Charts: 2 x 2
@@ -149,7 +215,7 @@ def write_report(
     top = y
     column = 0
     section = None
-    for f in (f for f in figs if not f.key.startswith("quality.")):  # data quality is for the office
+    for f in figs:  # every figure, data quality included
         rows = [("section", f.section)] if f.section != section else []
         section = f.section
         rows.append(("figure", f.label))
@@ -171,10 +237,10 @@ def write_report(
                 )
                 p.setFont(font)
             else:
-                p.drawText(QRectF(x + line, y, col_w * 0.62, line), Qt.AlignmentFlag.AlignLeft, text)
-                p.drawText(
-                    QRectF(x, y, col_w - line, line), Qt.AlignmentFlag.AlignRight, format_value(f, lang)
-                )
+                _row(p, QRectF(x + line, y, col_w - 2 * line, line), text, format_value(f, lang))
             y += line
     p.end()
+    bold = QFont(font)
+    bold.setBold(True)
+    fix_text_layer(path, shared_glyph_fixes([font, bold], p.texts))
     return pages

@@ -41,10 +41,12 @@ from desktop.ui.indicators_view import IndicatorsView
 from desktop.ui.tasks import Task, TaskRunner
 from sync.indicator_labels import format_value
 from sync.indicators import DEFAULT_LINE_FEN
+from sync.rounding import yuan
 
 Fetch = Callable[[int, int], dict[str, Any]]
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 BEHIND = QColor("#f8d7d5")
+INCOME_FIGURES = ("mean", "under", "gini")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +65,8 @@ def _days_since(epoch: int | None, today: date) -> int | None:
 class VillageTableModel(QAbstractTableModel):
     """One row per village of an indicators answer; ``SORT_ROLE`` gives the number to sort by."""
 
-    COLUMNS = ("code", "name", "persons", "households", "mean", "under", "gini", "medical", "pension",
-               "missing", "conflicts", "last_sync", "behind")  # fmt: skip
+    COLUMNS = ("code", "name", "persons", "households", "coverage", "mean", "under", "gini", "medical",
+               "pension", "missing", "conflicts", "last_sync", "behind")  # fmt: skip
 
     def __init__(self, targets: Targets | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -73,9 +75,9 @@ class VillageTableModel(QAbstractTableModel):
         self.today = date.today()
         self.headers = [
             self.tr("Code"), self.tr("Village"), self.tr("Persons"), self.tr("Households"),
-            self.tr("Per-capita income"), self.tr("Under the line"), self.tr("Gini"), self.tr("Medical"),
-            self.tr("Pension"), self.tr("Missing fields"), self.tr("Open conflicts"), self.tr("Last sync"),
-            self.tr("Behind on"),
+            self.tr("Income coverage"), self.tr("Per-capita income"), self.tr("Under the line"),
+            self.tr("Gini"), self.tr("Medical"), self.tr("Pension"), self.tr("Missing fields"),
+            self.tr("Open conflicts"), self.tr("Last sync"), self.tr("Behind on"),
         ]  # fmt: skip
 
     def set_answer(self, answer: dict[str, Any]) -> None:
@@ -91,6 +93,7 @@ class VillageTableModel(QAbstractTableModel):
         row = {
             "code": code, "name": v.get("name", ""), "persons": v["population"]["total"],
             "households": v["households"]["total"], "mean": inc["mean_fen"],
+            "coverage": inc["coverage"]["share"],
             "under": inc["under_line_person_share"], "gini": inc["gini"], "medical": cov["medical"]["share"],
             "pension": cov["pension"]["share"], "missing": sum(q["required_missing"].values()),
             "conflicts": q["open_conflicts"], "last_sync": _days_since(q.get("last_push_at"), self.today),
@@ -115,6 +118,13 @@ class VillageTableModel(QAbstractTableModel):
             why["last_sync"] = self.tr("No sync for more than {n} days").format(n=t.stale_days)
         if not inc["households"] and row["persons"]:
             why["mean"] = self.tr("No income recorded")
+        elif inc["coverage"]["low"]:
+            why["coverage"] = self.tr(
+                "The income figures cover only {n} of {m} households: not the village's"
+            ).format(n=inc["coverage"]["households"], m=inc["coverage"]["active_households"])
+        left = sum(r["records"] for r in q.get("income_left_out", {}).values())
+        if left:
+            why["left_out"] = self.tr("{n} income records of the year left out of the figures").format(n=left)
         row["why"] = why
         return row
 
@@ -146,8 +156,8 @@ class VillageTableModel(QAbstractTableModel):
         if value is None:
             return format_value((None, ""), lang)
         if name == "mean":
-            return f"{value / 100:,.0f}"
-        if name in ("under", "medical", "pension"):
+            return yuan(value)
+        if name in ("coverage", "under", "medical", "pension"):
             return format_value((value, "share"), lang)
         if name == "gini":
             return format_value((value, "index"), lang)
@@ -157,7 +167,8 @@ class VillageTableModel(QAbstractTableModel):
         return {
             "medical": self.tr("medical"), "pension": self.tr("pension"), "under": self.tr("poverty"),
             "missing": self.tr("data"), "conflicts": self.tr("conflicts"), "last_sync": self.tr("sync"),
-            "mean": self.tr("income"),
+            "mean": self.tr("income"), "coverage": self.tr("coverage"),
+            "left_out": self.tr("income left out"),
         }[key]  # fmt: skip
 
     def data(
@@ -168,18 +179,20 @@ class VillageTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         name = self.COLUMNS[index.column()]
         value = len(row["why"]) if name == "behind" else row[name]
+        # The income figures of a village with low coverage are marked with the coverage itself.
+        reason = name if name not in INCOME_FIGURES or "coverage" not in row["why"] else "coverage"
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(name, value, row)
         if role == SORT_ROLE:
             if isinstance(value, str):
                 return value
             return float("-inf") if value is None else float(value)
-        if role == Qt.ItemDataRole.BackgroundRole and name in row["why"]:
+        if role == Qt.ItemDataRole.BackgroundRole and reason in row["why"]:
             return BEHIND
         if role == Qt.ItemDataRole.ToolTipRole:
             if name == "behind":
                 return "\n".join(row["why"].values()) or None
-            return row["why"].get(name)
+            return row["why"].get(reason)
         if role == Qt.ItemDataRole.TextAlignmentRole and name not in ("code", "name", "behind"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

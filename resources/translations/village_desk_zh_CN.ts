@@ -560,8 +560,8 @@
         <translation>{year}年收入来源</translation>
     </message>
     <message>
-        <source>{n} households</source>
-        <translation>{n} 户</translation>
+        <source>{n} of {m} households, {share}</source>
+        <translation>覆盖 {n}/{m} 户（{share}）</translation>
     </message>
     <message>
         <source>Per-capita income by fifths (yuan)</source>
@@ -570,6 +570,10 @@
     <message>
         <source>Gini {gini}</source>
         <translation>基尼系数 {gini}</translation>
+    </message>
+    <message>
+        <source>coverage {share}</source>
+        <translation>覆盖 {share}</translation>
     </message>
     <message>
         <source>Insurance coverage</source>
@@ -1686,6 +1690,10 @@ It is marked as deleted here and at the county after the next sync.</source>
         <translation>医保参保率</translation>
     </message>
     <message>
+        <source>Income coverage</source>
+        <translation>收入覆盖率</translation>
+    </message>
+    <message>
         <source>Pension</source>
         <translation>养老参保率</translation>
     </message>
@@ -1734,6 +1742,14 @@ It is marked as deleted here and at the county after the next sync.</source>
         <translation>没有收入记录</translation>
     </message>
     <message>
+        <source>The income figures cover only {n} of {m} households: not the village&apos;s</source>
+        <translation>收入数字只含 {n}/{m} 户，不代表全村</translation>
+    </message>
+    <message>
+        <source>{n} income records of the year left out of the figures</source>
+        <translation>当年有 {n} 条收入记录未计入收入数字</translation>
+    </message>
+    <message>
         <source>never</source>
         <translation>从未</translation>
     </message>
@@ -1772,6 +1788,14 @@ It is marked as deleted here and at the county after the next sync.</source>
     <message>
         <source>income</source>
         <translation>收入</translation>
+    </message>
+    <message>
+        <source>coverage</source>
+        <translation>覆盖率</translation>
+    </message>
+    <message>
+        <source>income left out</source>
+        <translation>收入未计入</translation>
     </message>
 </context>
 <context>

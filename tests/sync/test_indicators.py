@@ -190,9 +190,9 @@ def test_income_by_source_and_under_the_line(result: dict) -> None:
 
 def test_insurance_coverage_by_the_age_rules(result: dict) -> None:
     cov = result["coverage"]
-    assert cov["medical"] == {"insured": 8, "eligible": 11, "unknown": 2, "share": 0.7273}
+    assert cov["medical"] == {"insured": 8, "eligible": 11, "unknown": 2, "share": 0.727}  # 72.7 %
     # 16 and over: p1 p2 p4 p6 p7 p8 p9 (p5 is 15 and insured: not counted; p13 age unknown)
-    assert cov["pension"] == {"insured": 4, "eligible": 7, "unknown": 1, "share": 0.5714}
+    assert cov["pension"] == {"insured": 4, "eligible": 7, "unknown": 1, "share": 0.571}
 
 
 def test_services_by_type_and_month(result: dict) -> None:
@@ -209,6 +209,14 @@ def test_data_quality(result: dict) -> None:
         "required_missing": {"household": 1, "person": 1, "income": 0, "service": 0},
         "unknown_age": 1,
         "households_without_income": 1,  # hD: a member, no income of 2024
+        "income_left_out": {
+            "no_present_member": {"records": 0, "amount_fen": 0},
+            "household_moved_out": {"records": 0, "amount_fen": 0},
+            "household_dissolved": {"records": 1, "amount_fen": 9_999_999},  # hE
+            "household_not_active": {"records": 0, "amount_fen": 0},
+            "household_deleted": {"records": 0, "amount_fen": 0},
+            "amount_missing": {"records": 0, "amount_fen": 0},
+        },
         "never_synced": 3,
         "open_conflicts": 1,
     }
@@ -227,7 +235,7 @@ def test_figures_are_labelled_in_both_languages(result: dict) -> None:
     assert format_value(zh["工资性收入"]) == "41,000.00 元"
     assert format_value(zh["低于收入线的人口占比"]) == "37.5%"
     assert format_value(zh["高低收入组倍数（五等份）"]) == "—"
-    assert zh["养老保险参保率（16岁及以上）"].value == 0.5714
+    assert zh["养老保险参保率（16岁及以上）"].value == 0.571
     en = {f.label: f for f in figures(result, "en")}
     assert format_value(en["Gini coefficient"], "en") == "0.5063"
     assert en["Minimum-living-allowance household"].value == 1

@@ -144,7 +144,9 @@ def test_ethnicity_is_gb3304(forms: Forms) -> None:
 def test_limits_from_the_contract(forms: Forms) -> None:
     income = forms["income"]
     assert income.field("year").min == 1990 and income.field("year").max == date.today().year
-    assert income.field("amount_fen").min == 0 and income.field("amount_fen").max == 100_000_000_00
+    assert (
+        income.field("amount_fen").min == -100_000_000_00 and income.field("amount_fen").max == 100_000_000_00
+    )
     assert forms["person"].field("name").max_length == 30
     assert forms["household"].field("address").max_length == 100
     assert forms["service"].field("provider").max_length == 50
@@ -305,7 +307,8 @@ BAD = [
     ("income", "year", None, "required"),
     ("income", "source", "salary", "choice"),
     ("income", "source", None, "required"),
-    ("income", "amount_fen", -1, "too_small"),
+    ("income", "amount_fen", -1, "negative_wages"),  # the good record's source is wages
+    ("income", "amount_fen", -100_000_000_01, "too_small"),
     ("income", "amount_fen", 100_000_000_01, "too_large"),
     ("income", "amount_fen", 12.5, "not_int"),
     ("income", "amount_fen", 1200.0, "not_int"),

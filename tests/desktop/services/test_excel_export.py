@@ -118,3 +118,32 @@ def test_an_empty_village_still_exports(store: Store, tmp_path: Path) -> None:
     book = load_workbook(tmp_path / "empty.xlsx")
     assert [c.value for c in book["家庭户"][1]][:2] == ["户号", "户主姓名"]
     assert book["家庭户"].max_row == 1
+
+
+def test_the_indicator_sheet_accounts_for_every_income_record(store: Store, tmp_path: Path) -> None:
+    from tests.acceptance.test_indicators_hand_worked import YEAR, enter_the_village
+
+    enter_the_village(store)
+    out = tmp_path / "hand.xlsx"
+    export_village(store, out, year=YEAR)
+    sheet = list(load_workbook(out)["指标"].iter_rows(min_row=2, values_only=True))
+    notes = [r[1] for r in sheet if r[0] == "说明"]
+    assert notes[0].startswith("人口、年龄、参保资格和户人口按 ")
+    assert notes[1].startswith(f"{YEAR} 年收入记录 8 条，合计 -1,580.00 元：计入收入数字 4 条 -2,300.00 元")
+    assert notes[2] == "收入数字只含 2 / 4 户（50.0%），低于 80%：这些数字不代表全村。"
+    rows = {r[1]: r for r in sheet}
+    # (section, indicator, count, yuan, share, number)
+    assert rows["收入覆盖率（2/4 户有当年收入）（覆盖率低）"][4] == 0.5
+    assert rows["人均可支配收入（均值）（覆盖率低）"][3] == -766.67
+    assert rows["当年收入记录（条）"][2] == 8 and rows["当年收入记录金额"][3] == -1_580
+    assert rows["计入收入数字的记录（条）"][2] == 4 and rows["计入收入数字的金额"][3] == -2_300
+    left = {k: v for k, v in rows.items() if k and k.startswith("未计入收入：")}
+    assert {k: v[2] if v[2] is not None else v[3] for k, v in left.items()} == {
+        "未计入收入：家庭户无在册成员（条）": 1, "未计入收入：家庭户无在册成员（金额）": 300,
+        "未计入收入：家庭户已迁出（条）": 1, "未计入收入：家庭户已迁出（金额）": 400,
+        "未计入收入：家庭户已销户（条）": 1, "未计入收入：家庭户已销户（金额）": -50,
+        "未计入收入：家庭户已删除或不存在（条）": 1, "未计入收入：家庭户已删除或不存在（金额）": 70,
+    }  # fmt: skip
+    assert all(v[0] == "数据质量" for v in left.values())
+    # -2,300 + 300 + 400 - 50 + 70 = -1,580: every yuan of the year accounted for
+    assert rows["计入收入数字的金额"][3] + sum(v[3] for v in left.values() if v[3] is not None) == -1_580

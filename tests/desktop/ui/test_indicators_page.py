@@ -18,7 +18,7 @@ from desktop.services.indicators import village_indicators
 from desktop.ui.context import UiContext
 from desktop.ui.pages.excel_page import ExcelPage
 from desktop.ui.pages.indicators_page import IndicatorsPage, attach_pages
-from sync.indicator_labels import format_value
+from sync.indicator_labels import format_value, reconciliation
 
 from .helpers import open_main_window
 
@@ -104,9 +104,13 @@ def test_the_report_pdf_has_pages_and_no_personal_data(qtbot, zh, village: UiCon
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     raw = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True)
-    # NFKC: Qt maps some CJK glyphs to their Kangxi-radical code points in the PDF's text layer.
-    text = unicodedata.normalize("NFKC", raw.stdout)
+    text = raw.stdout  # as search and copy get it: no normalization
     assert "村级指标报告" in text and village.session.village_code in text
+    assert "\u4eba\u53e3" in text and "在册人口" in text  # 人口 as U+4EBA U+53E3, not Kangxi radicals
+    assert not re.search("[\u2e80-\u2fdf\uf900-\ufaff]", text)
+    assert "数据质量" in text and "收入覆盖率" in text  # every figure, data quality included
+    assert re.sub(r"\s+", "", reconciliation(page.result)) in re.sub(r"\s+", "", text)
+    assert unicodedata.normalize("NFKC", text).count("人") == text.count("人")
     assert [s for s in _personal(village) if s in text] == []
     assert not re.search(r"\d{15,}", text.replace(",", ""))  # no resident ID, whole or in part
     if shutil.which("pdftoppm"):
@@ -146,3 +150,44 @@ def test_the_pages_plug_into_the_main_window(qtbot, zh, village: UiContext, tmp_
     assert isinstance(page, IndicatorsPage)
     with qtbot.waitSignal(page.refreshed, timeout=20000):
         window.show_page(len(window.pages) - 2)
+
+
+def test_low_coverage_is_warned_and_every_income_figure_marked(qtbot, zh, ui: UiContext) -> None:
+    # Four active households, one with income of the year (and one record of a dissolved household):
+    # coverage 1/4 = 25 %, under 80 %.
+    from datetime import date
+
+    from tests.acceptance.test_indicators_hand_worked import _household, _income, _person
+
+    store = ui.session.store
+    year = date.today().year - 1
+    households = [_household(store, f"00{n}") for n in range(1, 5)]
+    for n, hid in enumerate(households, start=1):
+        _person(store, hid, n)
+    _income(store, households[0], "business", -123_450, year=year)  # a net loss
+    gone = _household(store, "009")
+    _income(store, gone, "wages", 50_000, year=year)
+    store.household.update(gone, {"status": "dissolved"})
+    page = _page(qtbot, ui)
+    view = page.view
+    assert view.warning.isVisible()
+    assert view.warning.text() == "收入数字只含 1 / 4 户（25.0%），低于 80%：这些数字不代表全村。"
+    assert view.reconciliation.text() == (
+        f"{year} 年收入记录 2 条，合计 -734.50 元：计入收入数字 1 条 -1,234.50 元，"
+        "未计入 1 条 500.00 元（原因见“数据质量”）。"
+    )
+    assert view.reference.text().startswith("人口、年龄、参保资格和户人口按 ")
+    table = view.table
+    assert table.value_of("人均可支配收入（均值）（覆盖率低）") == "-1,234.50 元"
+    assert table.value_of("收入覆盖率（1/4 户有当年收入）（覆盖率低）") == "25.0%"
+    assert table.value_of("未计入收入：家庭户已销户（金额）") == "500.00 元"
+    assert table.value_of("人均可支配收入（均值）") is None  # never shown unmarked
+    row = next(i for i in range(table.rowCount()) if table.item(i, 0).text().startswith("基尼系数"))
+    assert table.item(row, 0).foreground().color().name() == "#b0281f"
+
+
+def test_enough_coverage_shows_no_warning(qtbot, zh, village: UiContext) -> None:
+    page = _page(qtbot, village)
+    assert page.result is not None and not page.result["income"]["coverage"]["low"]
+    assert page.view.warning.isHidden()
+    assert page.view.table.value_of("基尼系数") is not None  # the label carries no mark

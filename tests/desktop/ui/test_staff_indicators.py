@@ -112,3 +112,23 @@ def test_a_failed_fetch_is_shown_not_raised(qtbot, zh, runner: TaskRunner) -> No
     task = widget.refresh()
     qtbot.waitUntil(lambda: task.done, timeout=10000)
     assert widget.summary.text() and widget.model.rowCount() == 0
+
+
+def test_low_income_coverage_and_left_out_income_are_marked(qtmodeltester, zh) -> None:
+    from sync.indicators import compute
+    from tests.sync.test_indicators_accounting import HOUSEHOLDS, INCOMES, PERSONS, TODAY
+
+    village = compute(HOUSEHOLDS, PERSONS, INCOMES, [], year=2024, today=TODAY)  # 2 of 4 households
+    village["name"] = "东村"
+    village["quality"]["last_push_at"] = None
+    model = VillageTableModel()
+    model.set_answer({"by_village": {VILLAGE: village}})
+    qtmodeltester.check(model)
+    coverage, mean = model.index(0, _column("coverage")), model.index(0, _column("mean"))
+    assert coverage.data() == "50.0%" and mean.data() == "-766.67"  # one rounding rule, to the fen
+    assert coverage.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert mean.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert mean.data(Qt.ItemDataRole.ToolTipRole) == "收入数字只含 2/4 户，不代表全村"
+    behind = model.index(0, _column("behind"))
+    assert "覆盖率" in behind.data() and "收入未计入" in behind.data()
+    assert "当年有 5 条收入记录未计入收入数字" in behind.data(Qt.ItemDataRole.ToolTipRole)

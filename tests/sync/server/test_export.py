@@ -94,7 +94,7 @@ def test_export_is_readable_and_safe(server: EmbeddedServer, laptop: Laptop, tmp
     assert figures["人均可支配收入（均值）"][3] == 44_659  # yuan, one person
     assert figures["医疗保险参保率（全部人口）"][4] == 0  # share column: not insured
     villages = _rows(book["各村对比"])
-    assert villages[1][:3] == (V1, "东村", 1) and villages[1][4] == 44_659
+    assert villages[1][:3] == (V1, "东村", 1) and villages[1][4:7] == (1, None, 44_659)  # 1 of 1 household
 
 
 def test_export_command_names_the_villages(server: EmbeddedServer, laptop: Laptop, tmp_path: Path) -> None:

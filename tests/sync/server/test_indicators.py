@@ -72,3 +72,23 @@ def test_indicators_outside_the_scope_are_forbidden(server: EmbeddedServer) -> N
         timeout=30,
     )
     assert reply.status_code == 403 and reply.json()["error"] == "forbidden"
+
+
+def test_the_server_takes_net_losses_and_refuses_negative_wages(laptop: Laptop) -> None:
+    hid = uuid7()
+
+    def income(source: str, amount: int) -> dict:
+        return {"household_id": hid, "year": 2024, "source": source, "amount_fen": amount}
+
+    results = laptop.push(
+        [
+            laptop.change("household", hid, household_fields()),
+            laptop.change("income", uuid7(), income("business", -100_000)),
+            laptop.change("income", uuid7(), income("transfers", -1)),
+            laptop.change("income", uuid7(), income("wages", -1)),
+        ]
+    ).results
+    assert [r.status for r in results] == ["applied", "applied", "applied", "rejected"]
+    (problem,) = results[3].errors
+    assert (problem.field, problem.code) == ("amount_fen", "negative_wages")
+    assert problem.zh.startswith("工资性收入不能为负数")

@@ -80,6 +80,7 @@ class SyncPage(QWidget):
         self.enroll_message = QLabel(setup_box)
         self.enroll_message.setObjectName("sync_enroll_message")
         self.enroll_message.setWordWrap(True)
+        self.enroll_message.hide()
         self.server_message = QLabel(setup_box)
         self.server_message.setObjectName("sync_server_message")
         self.server_message.setWordWrap(True)
@@ -240,6 +241,7 @@ class SyncPage(QWidget):
     def _enroll_message(self, text: str, error: bool) -> None:
         self.enroll_message.setStyleSheet("color: #b00020;" if error else "")
         self.enroll_message.setText(text)
+        self.enroll_message.setVisible(bool(text))  # no empty row under an enrolled laptop
 
     # -- the server address -----------------------------------------------------------------------------
     def _save_server(self) -> None:

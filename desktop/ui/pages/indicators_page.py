@@ -195,5 +195,8 @@ def attach_pages(ui: UiContext, window: MainWindow) -> None:
     """Add the indicators page and the Excel page to the main window."""
     from desktop.ui.pages.excel_page import ExcelPage
 
-    window.add_page(QCoreApplication.translate("MainWindow", "Indicators"), IndicatorsPage(ui, window))
-    window.add_page(QCoreApplication.translate("MainWindow", "Excel"), ExcelPage(ui, window))
+    indicators, excel = IndicatorsPage(ui, window), ExcelPage(ui, window)
+    window.add_page(QCoreApplication.translate("MainWindow", "Indicators"), indicators)
+    window.add_page(QCoreApplication.translate("MainWindow", "Excel"), excel)
+    # The Excel page exports the year the Indicators page shows (and can be set on its own).
+    indicators.year.valueChanged.connect(excel.year.setValue)

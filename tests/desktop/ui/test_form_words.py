@@ -166,3 +166,16 @@ def test_the_strength_meter_is_not_a_box_to_type_in(qtbot, zh, runner) -> None:
     assert not page.strength.isTextVisible() and page.strength.maximumHeight() <= 10
     assert page.strength.focusPolicy() == Qt.FocusPolicy.NoFocus
     assert page.strength_text.text() in ("一般", "较强", "强") and page.strength.value() >= 2
+
+
+def test_the_excel_page_follows_the_year_on_the_indicators_page(qtbot, zh, ui: UiContext, tmp_path) -> None:
+    from desktop.ui.pages.excel_page import ExcelPage
+    from desktop.ui.pages.indicators_page import IndicatorsPage, attach_pages
+
+    window = open_main_window(qtbot, ui, tmp_path)
+    attach_pages(ui, window)
+    indicators = window.part_page(IndicatorsPage)
+    excel = window.part_page(ExcelPage)
+    assert indicators is not None and excel is not None
+    indicators.year.setValue(date.today().year)
+    assert excel.year.value() == date.today().year

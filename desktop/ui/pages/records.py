@@ -336,8 +336,21 @@ class RecordListPage(QWidget):
 
     def delete_current(self) -> None:
         record_id = self.current_id()
-        if record_id is None:
+        if record_id is None or self.confirm is not None:
             return
+        if self.model.cached(record_id) is None:
+            # The row is chosen before its values arrived: fetch them, so the question names it.
+            session, entity = self.ui.session, self.entity
+            self.ui.runner.run_db(lambda: session.rows(entity, [record_id]), name=f"describe-{entity}",
+                                  on_done=self._ask_delete)  # fmt: skip
+            return
+        self._ask_delete([self.model.cached(record_id)])
+
+    def _ask_delete(self, rows: list[dict[str, Any] | None]) -> None:
+        row = rows[0] if rows else None
+        if row is None or row.get("id") is None:
+            return
+        record_id = str(row["id"])
         label = self.ui.session.forms[self.entity].label(current_language())
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -345,7 +358,7 @@ class RecordListPage(QWidget):
             self.tr(
                 "Delete this {form}?\n{record}\n"
                 "It is marked as deleted here and at the county after the next sync."
-            ).format(form=label, record=self.describe(record_id)),
+            ).format(form=label, record=self.describe(row)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self.window(),
         )
@@ -357,11 +370,8 @@ class RecordListPage(QWidget):
         box.finished.connect(box.deleteLater)
         box.open()
 
-    def describe(self, record_id: str) -> str:
+    def describe(self, row: dict[str, Any]) -> str:
         """The record in words for a question about it: its key columns with their headers."""
-        row = self.model.cached(record_id)
-        if row is None:
-            return ""
         lang = current_language()
         parts = [
             f"{c.header(lang)} {text}"
@@ -372,6 +382,9 @@ class RecordListPage(QWidget):
 
     def _confirmed(self, record_id: str, result: int) -> None:
         self.confirm = None
+        # Back to the list, so the keys go on working there (Del again, arrows, Enter).
+        self.window().activateWindow()
+        self.view.setFocus()
         if result != QMessageBox.StandardButton.Yes:
             return
         delete_record(self, self.ui.session, self.entity, record_id).success(

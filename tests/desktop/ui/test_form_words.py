@@ -55,8 +55,10 @@ def test_delete_names_the_record(qtbot, zh, ui: UiContext, tmp_path) -> None:
     window.show_page(0)
     households = window.households.list
     households.select(household_id)
+    window.activateWindow()  # back from the question (the platform may take a moment)
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     households.view.setFocus()
-    press(qtbot, Qt.Key.Key_Delete)
+    qtbot.keyClick(households.view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: households.confirm is not None and households.confirm.isVisible())
     assert "户号 0007" in households.confirm.text() and "赵德福" in households.confirm.text()
     households.confirm.button(QMessageBox.StandardButton.No).click()

@@ -1,6 +1,7 @@
 """Build what this machine can: the onedir bundle, then the .deb (Linux), the NSIS EXE and the MSI.
 
     .venv/bin/python installer/build.py [--quick] [--only bundle,deb,exe,msi] [--sign-pkcs12 cert.p12]
+    .venv/bin/python installer/build.py --wine [--quick]   (Linux: the real Windows ones, wine_build.py)
 
 Run it from the checkout with the project's venv (it needs PyInstaller: ``pip install pyinstaller``).
 Every step prints what it made or why it was skipped; the run ends with the sizes (bundle on disk,
@@ -216,7 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sign-password-env", help="variable holding the certificate's password")
     parser.add_argument("--sign-timestamp-url", help="RFC 3161 time-stamp server")
+    parser.add_argument(
+        "--wine",
+        action="store_true",
+        help="Linux: the real Windows bundle, EXE and MSI through Wine (installer/wine_build.py)",
+    )
     args = parser.parse_args(argv)
+    if args.wine:
+        import wine_build
+
+        return wine_build.main(["--quick"] if args.quick else [])
     steps = set(STEPS if not args.only else args.only.split(","))
     unknown = steps - set(STEPS)
     if unknown:

@@ -127,7 +127,7 @@ def reg_keys(key: str) -> list[str]:
         timeout=120,
         check=False,
     )
-    prefix = key.lower() + "\\"
+    prefix = key.replace("HKLM\\", "HKEY_LOCAL_MACHINE\\", 1).lower() + "\\"
     return [
         line.strip()
         for line in proc.stdout.decode("utf-8", "replace").splitlines()
@@ -441,8 +441,8 @@ def msi_checks(c: Checker, m: Machine, msi: Path, newer: Path, provisioning: Pat
         code == 0 and not (m.program / "village-desk.exe").exists() and len(m.data_left()) == 5,
         f"exit {code}, data: {m.data_left()}",
     )
-    code, _ = batch("msi-install-2", f'msiexec /i "{wb.win_path(newer)}" /qn')
-    code2, _ = batch("msi-removedata", f'msiexec /x "{wb.win_path(newer)}" /qn REMOVEDATA=1')
+    code, _ = batch("msi-install-2", f'msiexec /i "{wb.win_path(msi)}" /qn')
+    code2, _ = batch("msi-removedata", f'msiexec /x "{wb.win_path(msi)}" /qn REMOVEDATA=1')
     c.check(
         "msiexec /x REMOVEDATA=1 removes every user's data (a profile with a space and Chinese too)",
         code == 0 and code2 == 0 and not m.data_left(),

@@ -167,6 +167,7 @@ def test_msi_tables(bundle: Path, tmp_path: Path) -> None:
     assert '"%~p\\AppData\\Local\\VillageDataDesk"' in actions["RemoveData"][3]
     assert '"%~p\\AppData\\Roaming\\VillageDataDesk"' in actions["RemoveData"][3]
     assert '"%p' not in actions["RemoveData"][3]
+    assert actions["RemoveData"][3].count("for /d %p in ([%SystemDrive]\\Users\\*) do @rd /s /q") == 2
     # Defect 6: "Apps & features" / SCCM read InstallLocation from ARPINSTALLLOCATION, which Windows
     # Installer leaves empty unless a custom action sets it once the folder is resolved.
     arp = [row for row in actions.values() if row[2] == "ARPINSTALLLOCATION"]

@@ -14,7 +14,8 @@ keys are gone, every user's data stays; ``/D=`` then a reinstall without it (sam
 ``/REMOVEDATA`` (a profile with a space and Chinese in its name included); a provisioning copy that
 fails (exit 3) leaves nothing behind.
 MSI: ``msiexec /i /qn PROVISION=``, ARP ``InstallLocation``, ``--self-test``; an upgrade to a newer
-build (one product left); a downgrade refused with its message (the log); ``/x`` keeping the data;
+build (one product left); a downgrade refused (exit code; its message in the MSI's table and, under
+``/qb``, on screen in a screenshot); ``/x`` keeping the data;
 ``/x REMOVEDATA=1`` removing it.
 
 Exit status 0 when every check passed; each check prints PASS or FAIL with what it saw.
@@ -385,19 +386,41 @@ def _product_keys() -> list[str]:
     return found
 
 
-def _log_text(path: Path) -> str:
-    data = path.read_bytes() if path.exists() else b""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", "replace")
-    for encoding in ("utf-8", "gbk"):
+def screenshot_of(cmd: list[str], target: Path, wait: float = 20) -> Path | None:
+    """Start a Windows program, take a picture of the Xvfb screen after ``wait`` seconds (from
+    Linux, through Qt's xcb platform), then end the program."""
+    proc = subprocess.Popen(
+        ["wine", *cmd],
+        env=env(ZH),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(wait)  # a message box has no file to wait on; nothing else is measured here
+        grab = (
+            "import sys\nfrom PySide6.QtGui import QGuiApplication\napp = QGuiApplication(sys.argv)\n"
+            "sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1], 'PNG') else 1)\n"
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(
+            [sys.executable, "-c", grab, str(target)],
+            env={**os.environ, "QT_QPA_PLATFORM": "xcb"},
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        return target if done.returncode == 0 and target.exists() else None
+    finally:
+        kill = ["wine", "taskkill", "/f", "/im", f"{Path(cmd[0]).stem}.exe"]
+        subprocess.run(kill, env=env(EN), capture_output=True, timeout=120, check=False)
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
-def msi_checks(c: Checker, m: Machine, msi: Path, newer: Path, provisioning: Path) -> None:
+def msi_checks(c: Checker, m: Machine, msi: Path, newer: Path, provisioning: Path, shots: Path) -> None:
     prov = wb.win_path(provisioning)
     code, took = batch("msi-install", f'msiexec /i "{wb.win_path(msi)}" /qn PROVISION="{prov}"')
     c.figures.append(f"MSI silent install under Wine: {took:.0f} s")
@@ -422,15 +445,23 @@ def msi_checks(c: Checker, m: Machine, msi: Path, newer: Path, provisioning: Pat
         code == 0 and versions == ["0.1.1"],
         f"exit {code}, {versions}",
     )
-    log = CHECK / "downgrade.log"
-    code, _ = batch("msi-downgrade", f'msiexec /i "{wb.win_path(msi)}" /qn /l*v "{wb.win_path(log)}"')
-    text = _log_text(log)
+    # Wine's msiexec neither logs nor (with /qn) shows a launch condition's text: the exit code is
+    # checked here, the text in the MSI's table, and the message box under /qb in a screenshot.
+    code, _ = batch("msi-downgrade", f'msiexec /i "{wb.win_path(msi)}" /qn')
+    table = subprocess.run(
+        ["msiinfo", "export", str(msi), "LaunchCondition"], capture_output=True, check=False
+    )
+    text = table.stdout.decode("utf-8", "replace")
     message = re.search(r"已安装更新版本的村级数据台[^\r\n]*", text)
     c.check(
-        "downgrade refused with its message (in the log)",
-        code != 0 and message is not None and "A newer version" in message.group(0),
+        "downgrade refused (1603; Wine gives the low 8 bits) with its message in the MSI",
+        code in (1603, 1603 & 0xFF) and message is not None and "A newer version" in message.group(0),
         f"exit {code}, message: {message.group(0) if message else 'none'}",
     )
+    shown = screenshot_of(
+        ["msiexec", "/i", wb.win_path(msi), "/qb"], shots / "msi-downgrade-refused-wine.png"
+    )
+    c.check("downgrade message box under /qb (screenshot)", shown is not None, str(shown))
     c.check(
         "…and the newer version still installed",
         [reg_query(k, "DisplayVersion") for k in _product_keys()] == ["0.1.1"],
@@ -484,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_msi:
             newer = CHECK / "village-desk-0.1.1-x64.msi"
             build_windows.build_msi(wb.BUNDLE, "0.1.1", newer, CHECK / "msi-work")
-            msi_checks(c, m, msi, newer, provisioning)
+            msi_checks(c, m, msi, newer, provisioning, args.shots)
     finally:
         subprocess.run(["wineserver", "-k"], env=env(), check=False)
         xvfb.terminate()

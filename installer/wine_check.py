@@ -186,19 +186,6 @@ class Machine:
         return sorted(p.name for root in roots for p in root.rglob("*.lnk"))
 
 
-def font_links() -> str:
-    """Chinese Windows links its UI fonts to a CJK font (FontLink\\SystemLink); Wine's prefix does
-    not, and a message box showed boxes for every Chinese character. Linked here to Noto Sans CJK
-    (fonts-noto-cjk), where the machine has it."""
-    if not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists():
-        return ""
-    link = "NotoSansCJK-Regular.ttc,Noto Sans CJK SC\0\0".encode("utf-16-le")
-    data = ",".join(f"{byte:02x}" for byte in link)
-    faces = ("Tahoma", "MS Shell Dlg", "MS Shell Dlg 2", "Microsoft Sans Serif", "Segoe UI")
-    key = "[HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows NT\\CurrentVersion\\FontLink\\SystemLink]\r\n"
-    return key + "".join(f'"{face}"=hex(7):{data}\r\n' for face in faces)
-
-
 def fresh_prefix() -> Machine:
     shutil.rmtree(CHECK_PREFIX, ignore_errors=True)
     shutil.rmtree(CHECK, ignore_errors=True)
@@ -213,7 +200,7 @@ def fresh_prefix() -> Machine:
     machine.other.mkdir(parents=True, exist_ok=True)
     reg_import(
         f"[{PROFILE_LIST.replace('HKLM', 'HKEY_LOCAL_MACHINE')}\\S-1-5-21-1404-1404-1404-1001]\r\n"
-        f'"ProfileImagePath"="C:\\\\users\\\\{OTHER_PROFILE}"\r\n\r\n' + font_links()
+        f'"ProfileImagePath"="C:\\\\users\\\\{OTHER_PROFILE}"\r\n'
     )
     return machine
 

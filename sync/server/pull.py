@@ -28,7 +28,7 @@ from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
 from sync.server.auth import Device
 from sync.server.merge import DELETED
-from sync.server.store import Store, renew_epoch, village_epoch
+from sync.server.store import Store, lock_village, renew_village_epoch, village_epoch
 from sync.server.tables import batches, records
 
 log = logging.getLogger(__name__)
@@ -98,9 +98,9 @@ def pull(
         ).all()
     if ahead:
         # The laptop has seen counter values this database never reached: it went back to an older
-        # copy without ``county-server restored``. Make the new epoch now, so every laptop re-syncs.
-        log.warning("village %s: a pull cursor is ahead of the counter; new epoch", device.village_code)
-        epoch, started = renew_epoch(store), counter
+        # copy without ``county-server restored``. A new epoch for this village only, under its
+        # lock, so its laptops re-sync (a rare path: the one write a pull may make).
+        epoch, started = _went_back(store, device, cursor)
     more = len(rows) > limit
     rows = rows[:limit]
     out = []
@@ -136,3 +136,16 @@ def pull(
         "epoch_seq": started,
         "server_seq": counter,
     }
+
+
+def _went_back(store: Store, device: Device, cursor: int) -> tuple[str, int]:
+    """A new epoch for the device's village, unless its counter caught up with ``cursor`` or
+    another request renewed it meanwhile; returns (epoch, epoch_seq) as they are now."""
+    county, village = device.county_code, device.village_code
+    with store.write() as conn:
+        seq = lock_village(conn, county, village)
+        epoch, _counter, started = village_epoch(conn, county, village)
+        if cursor > seq and started != seq:
+            log.warning("village %s: a pull cursor is ahead of the counter; new epoch", village)
+            epoch, started = renew_village_epoch(conn, county, village, seq), seq
+    return epoch, started

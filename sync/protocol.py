@@ -43,6 +43,10 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_DECODED_BYTES = 64 * 1024 * 1024
 """Largest decompressed body; guards against compression bombs."""
 MAX_DEPTH = 32
+CONTESTED = 2**62
+"""A base version no county field ever has (counters stay below it): a value sent on it competes
+with whatever the county holds, a conflict unless equal. Laptops send the official's values still
+waiting on the township this way after a county restore (the item may be gone)."""
 """Deepest nesting of lists and objects in a message (a real one, packed, is 8 deep). Decoding and
 validation recurse; a 600-deep list would end in RecursionError, so it is refused first."""
 

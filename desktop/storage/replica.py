@@ -249,6 +249,7 @@ class StoreReplica:
                 by_entity.setdefault(c.entity, []).append((c, r))
             for entity, pairs in by_entity.items():
                 self._settle(conn, entity, pairs, later, shadows)
+            review.settled(conn, settled)
             # Anything the server did not answer for goes back to waiting (never stranded).
             answered = set(done) | set(refused)
             unanswered = [s for seqs in in_batch.values() for s in seqs if s not in answered]

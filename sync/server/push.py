@@ -381,7 +381,7 @@ class _Batch:
         write_records(
             self.conn, self.rules.keys, self.county, self.village, self.original, self.touched, self.now
         )
-        if self.conflict_rows:
-            review.attach(self.conn, self.county, self.village, self.conflict_rows, self.now)
-            self.conn.execute(insert(conflicts), self.conflict_rows)
+        rows = review.attach(self.conn, self.county, self.village, self.conflict_rows, self.now)
+        if rows:
+            self.conn.execute(insert(conflicts), rows)
         set_village_seq(self.conn, self.county, self.village, self.seq)

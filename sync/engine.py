@@ -182,11 +182,12 @@ class Remote(Protocol):
     def push(self, body: bytes) -> protocol.PushResponse: ...
 
     def pull(
-        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0, epoch: str = ""
     ) -> protocol.PullResponse:
         """A page of records after ``cursor``, each with its fields changed after ``since`` (where
         the whole pull began); with ``own``, without the fields this device wrote in batches
-        answered up to that counter value (the laptop has them already)."""
+        answered up to that counter value (the laptop has them already). ``epoch``: the one the
+        cursor belongs to (a cursor of another epoch is no proof the server went back)."""
         ...
 
 
@@ -458,7 +459,7 @@ class SyncEngine:
             limit = self.pull_sizer.size
             started = self.clock()
             try:
-                page = self.remote.pull(cursor, limit, since=since, own=own)
+                page = self.remote.pull(cursor, limit, since=since, own=own, epoch=self.replica.epoch())
             except SyncTimeout:
                 timeouts += 1
                 self.pull_sizer.shrink()

@@ -209,8 +209,7 @@ def prepare_page(
         deleted = bool(row["deleted"]) and not state.deleted and (row["seq"] or 0) > floor
         if deleted and not any(d for *_, d in rows):
             _queue(conn, entity, record_id, row, {}, {}, state.seq if state.seq <= floor else 0, True)
-        if fields and not (row["deleted"] and state.deleted):
-            # (Deleted at both ends: a tombstone's values are no one's word; the server's are taken.)
+        if fields:
             _queue(conn, entity, record_id, row, fields, base, state.seq if state.seq <= floor else 0, False)
         # seq 0: the page's apply takes the server's seq (it keeps the larger of the two).
         conn.execute(

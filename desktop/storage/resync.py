@@ -16,6 +16,12 @@ and cannot be compared. So, on a new epoch, the laptop:
    they go with no base: a conflict for the township, never a silent overwrite;
 3. when the snapshot ends, queues whole every local record the server did not send (it lacks it).
 
+Known gap: when two laptops hold different values of one field from the lost history (b's older
+copy, a's newer edit made on it) and b sends its copy again first, a then takes b's value and its
+own is lost: the numbers above ``floor`` cannot say which was newer. Telling them apart needs the
+lost version sent with the value and kept by the server (not done yet); sending a's value as a
+conflict instead would open a false item for every older copy a laptop holds.
+
 Queued values are ordinary outbox rows, so they go up with the next push and settle as usual; the
 laptop's versions are all in the server's numbering afterwards. Nothing acknowledged before the
 restore is lost, and no field conflicts with the laptop's own earlier value.

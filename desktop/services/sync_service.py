@@ -183,6 +183,9 @@ class SyncService:
         """Set (or change) the county server. Enrollment is per server: changing it needs a new one."""
         with self.store.atomic():
             if server_url.rstrip("/") != (self.server_url or "").rstrip("/"):
+                if self.server_url:
+                    # Cursor and epoch were the old server's: its counters mean nothing there.
+                    self.replica.start_over()
                 self._forget_device()
             self.store.state_set(STATE_SERVER_URL, server_url.rstrip("/"))
             if ca_bundle_pem is not None:

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["format_yuan", "parse_date", "parse_int", "parse_typed", "parse_yuan"]
+__all__ = ["format_yuan", "impossible_date", "parse_date", "parse_int", "parse_typed", "parse_yuan"]
 
 _YUAN = re.compile(r"-?\d+(\.\d{0,2})?|-?\.\d{1,2}")
 _INT = re.compile(r"-?\d+")
@@ -100,6 +100,21 @@ def parse_date(text: str | None) -> str | None:
         return date(*parts).isoformat()
     except ValueError:
         return text
+
+
+def impossible_date(text: str | None) -> tuple[int, int, int] | None:
+    """(year, month, day) when ``text`` is written as a date that does not exist (``19800230``,
+    ``1980-13-01``), so the form can say that rather than ask for another way of writing it."""
+    if not text:
+        return None
+    parts = _date_parts(text)
+    if parts is None:
+        return None
+    try:
+        date(*parts)
+    except ValueError:
+        return parts
+    return None
 
 
 def parse_typed(field_type: str, value: Any) -> Any:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from desktop.storage.database import Database, open_encrypted
 from desktop.storage.errors import (
@@ -42,6 +42,9 @@ from sync.form_versions import BUILTIN_VERSION, builtin_document, effective_form
 from sync.hlc import HybridClock
 from sync.recovery import RecoveryKeyError
 from sync.schema import Forms, load_forms
+
+if TYPE_CHECKING:
+    from desktop.storage.backup import BackupInfo
 
 MIN_PASSPHRASE = 8
 ENTITIES = ("household", "person", "income", "service")
@@ -318,7 +321,9 @@ class Store:
         create: bool = False,
     ) -> Store:
         conn = open_encrypted(path, key, create=create)
-        db = Database(conn)
+        # The reader connection (Database.snapshot) opens with the same key when first needed;
+        # ``key`` is the bytearray the store keeps and wipes at close.
+        db = Database(conn, reopen=lambda: open_encrypted(path, key))
         try:
             migrate(db)
             if forms is None:  # the county's version taken at an earlier sync, else the built-in one
@@ -363,6 +368,15 @@ class Store:
         self._ring.recovery = RecoverySlot(ephemeral, wrapped)
         self._ring.save(keyring_path(self.path))
         self.audit("recovery_key_set", "database key sealed to the county recovery key")
+
+    def backup(self, target: Path | str) -> BackupInfo:
+        """Write the whole store (data and key ring) to one encrypted backup file (see ``backup``);
+        it opens with the passphrases of today and the county recovery key."""
+        from desktop.storage.backup import write_backup  # hashlib and zipfile: not at every unlock
+
+        info = write_backup(self._db, self._key, self._ring, target)
+        self.audit("backup", f"{info.data_bytes} bytes")
+        return info
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -410,6 +424,11 @@ class Store:
     def pending_count(self) -> int:
         """Local changes not yet acknowledged by the county server."""
         return int(self._db.query("SELECT count(*) FROM outbox")[0][0])
+
+    def pending_records(self) -> int:
+        """Records with local changes not yet acknowledged: what a sync run counts as it sends."""
+        query = "SELECT count(*) FROM (SELECT DISTINCT entity, record_id FROM outbox)"
+        return int(self._db.query(query)[0][0])
 
     def state_get(self, key: str, default: Any = None) -> Any:
         rows = self._db.query("SELECT value FROM sync_state WHERE key = ?", (key,))

@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from sync.parse import format_yuan, parse_date, parse_yuan
+from sync.parse import format_yuan, impossible_date, parse_date, parse_yuan
 
-__all__ = ["format_yuan", "parse_date", "parse_yuan"]
+__all__ = ["format_yuan", "impossible_date", "parse_date", "parse_yuan"]

@@ -2,6 +2,140 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BackupBox</name>
+    <message>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Copy all of this village&apos;s data to one encrypted file, for example on a USB stick. Copying the data file by hand is not a backup: its keys and its latest changes are in other files beside it. The backup opens with the passphrases of today. To restore it, close the program and run: village-desk --restore-backup FILE</source>
+        <translation>把本村的全部数据复制成一个加密文件，例如存到 U 盘上。手工复制数据文件不算备份：它的密钥和最近的修改在旁边的其他文件里。备份用今天的口令打开。恢复时请先关闭程序，再运行：village-desk --restore-backup 文件</translation>
+    </message>
+    <message>
+        <source>Back up to a file…</source>
+        <translation>备份到文件…</translation>
+    </message>
+    <message>
+        <source>village-backup-{code}-{day}.vddbak</source>
+        <translation>村数据备份-{code}-{day}.vddbak</translation>
+    </message>
+    <message>
+        <source>Back up to a file</source>
+        <translation>备份到文件</translation>
+    </message>
+    <message>
+        <source>Village Data Desk backup (*.vddbak)</source>
+        <translation>村级数据台备份 (*.vddbak)</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Backed up to {path}</source>
+        <translation>已备份到 {path}</translation>
+    </message>
+    <message>
+        <source>The backup was not written: {reason}</source>
+        <translation>备份没有写成：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>BulkDialog</name>
+    <message>
+        <source>Decide {n} items together</source>
+        <translation>一并处理 {n} 项</translation>
+    </message>
+    <message>
+        <source>{n} items: {fields}. Each is decided on its own and kept in the history.</source>
+        <translation>共 {n} 项：{fields}。每一项单独处理，并分别记入处理记录。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Keep the county value</source>
+        <translation>保留县级数值</translation>
+    </message>
+    <message>
+        <source>Take the newest village value</source>
+        <translation>采用最新的村级数值</translation>
+    </message>
+    <message>
+        <source>Type one new value for all</source>
+        <translation>统一录入新数值</translation>
+    </message>
+    <message>
+        <source>Keep the records deleted</source>
+        <translation>维持删除</translation>
+    </message>
+    <message>
+        <source>Restore the records with the village&apos;s edits</source>
+        <translation>恢复记录（采用村里的修改）</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新数值</translation>
+    </message>
+    <message>
+        <source>Why? (required, kept in the history of each item)</source>
+        <translation>处理理由（必填，记入每一项的处理记录）</translation>
+    </message>
+    <message>
+        <source>Keys: ↑ ↓ choose, Tab to the note, Ctrl+Enter decides all, Esc closes.</source>
+        <translation>按键：↑ ↓ 选择处理方式，Tab 到说明，Ctrl+Enter 全部确定，Esc 关闭。</translation>
+    </message>
+    <message>
+        <source>Decide all (Ctrl+Enter)</source>
+        <translation>全部确定 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Keys: ↑ ↓ choose, Tab to the new value, Tab again to the note, Ctrl+Enter decides all, Esc closes.</source>
+        <translation>按键：↑ ↓ 选择处理方式，Tab 到新数值，再按 Tab 到说明，Ctrl+Enter 全部确定，Esc 关闭。</translation>
+    </message>
+    <message>
+        <source>Type the new value first.</source>
+        <translation>请先录入新数值。</translation>
+    </message>
+    <message>
+        <source>These items cannot be decided together: choose items of one field.</source>
+        <translation>这些事项不能一并处理：请选择同一字段的事项。</translation>
+    </message>
+    <message>
+        <source>A note is required: say why (it is kept in the history).</source>
+        <translation>必须填写说明：写明处理理由（记入处理记录）。</translation>
+    </message>
+    <message>
+        <source>Deciding {n} items…</source>
+        <translation>正在处理 {n} 项…</translation>
+    </message>
+    <message>
+        <source>Decided {n}; refused {m}.</source>
+        <translation>已处理 {n} 项；被拒绝 {m} 项。</translation>
+    </message>
+    <message>
+        <source>Stopped: {why} {k} items were not sent.</source>
+        <translation>已中止：{why} 还有 {k} 项未提交。</translation>
+    </message>
+    <message>
+        <source>No. {number} {record}: {why}</source>
+        <translation>编号 {number} {record}：{why}</translation>
+    </message>
+</context>
+<context>
     <name>CompareTable</name>
     <message>
         <source>Base (before the edits)</source>
@@ -14,8 +148,10 @@
 {device} · {time}</translation>
     </message>
     <message>
-        <source>{n} · county now</source>
-        <translation>{n} · 县级现值</translation>
+        <source>{n} · county now
+(applied earlier)</source>
+        <translation>{n} · 县级现值
+（此前已采用）</translation>
     </message>
 </context>
 <context>
@@ -96,8 +232,8 @@
         <translation>；</translation>
     </message>
     <message>
-        <source>{count} duplicate residents</source>
-        <translation>{count} 组重复人员</translation>
+        <source>{count} duplicate residents · as of {time}</source>
+        <translation>{count} 组重复人员 · 截至 {time}</translation>
     </message>
     <message>
         <source>No duplicate residents here.</source>
@@ -187,7 +323,7 @@
     </message>
     <message>
         <source>Village Data Desk</source>
-        <translation>村级数据录入台</translation>
+        <translation>村级数据台</translation>
     </message>
     <message>
         <source>The disk is full, so this was not saved. What you saved before is safe. Free some space on the disk, then try again.</source>
@@ -195,7 +331,7 @@
     </message>
     <message>
         <source>The village data is already open in another window of Village Data Desk. Use that window, or close it first.</source>
-        <translation>村级数据已经在村级数据录入台的另一个窗口中打开。请使用那个窗口，或先把它关闭。</translation>
+        <translation>村级数据已经在村级数据台的另一个窗口中打开。请使用那个窗口，或先把它关闭。</translation>
     </message>
     <message>
         <source>The computer could not read or write the data file (a disk error, or the disk is read-only). What you saved before is safe; please call county IT if it happens again.</source>
@@ -215,6 +351,10 @@
     <message>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Indicators for the income year</source>
+        <translation>指标的收入年度</translation>
     </message>
     <message>
         <source>Import a roster</source>
@@ -245,8 +385,59 @@
         <translation>正在导出…</translation>
     </message>
     <message>
-        <source>Exported: {name}</source>
-        <translation>已导出：{name}</translation>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <source>{n} bytes</source>
+        <translation>{n} 字节</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>{suffix} file</source>
+        <translation>{suffix} 文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Look in:</source>
+        <translation>查找范围：</translation>
+    </message>
+    <message>
+        <source>File name:</source>
+        <translation>文件名：</translation>
+    </message>
+    <message>
+        <source>Files of type:</source>
+        <translation>文件类型：</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Provisioning file</source>
+        <translation>配置文件</translation>
+    </message>
+    <message>
+        <source>Provisioning file (*.json)</source>
+        <translation>配置文件 (*.json)</translation>
     </message>
 </context>
 <context>
@@ -336,8 +527,8 @@
         <translation>县级</translation>
     </message>
     <message>
-        <source>field</source>
-        <translation>字段</translation>
+        <source>{field} (not restored)</source>
+        <translation>{field}（未恢复）</translation>
     </message>
     <message>
         <source>{source}: {value} ({user}, {device})</source>
@@ -426,8 +617,12 @@
         <translation>保存村级指标报告</translation>
     </message>
     <message>
-        <source>Report saved: {name}</source>
-        <translation>报告已保存：{name}</translation>
+        <source>Report saved: {path}</source>
+        <translation>报告已保存：{path}</translation>
+    </message>
+    <message>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
     </message>
     <message>
         <source>village-data-{code}.xlsx</source>
@@ -444,10 +639,6 @@
     <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
-    </message>
-    <message>
-        <source>Exported: {name}</source>
-        <translation>已导出：{name}</translation>
     </message>
 </context>
 <context>
@@ -560,8 +751,12 @@
         <translation>该记录以前的处理</translation>
     </message>
     <message>
-        <source>{village} · {form} · {field} · waiting {age}</source>
-        <translation>{village} · {form} · {field} · 已等待 {age}</translation>
+        <source>No. {number} · {village} · {form} · {field} · waiting {age}</source>
+        <translation>编号 {number} · {village} · {form} · {field} · 已等待 {age}</translation>
+    </message>
+    <message>
+        <source>No. {number} · {village} · {form} · {field} · decided</source>
+        <translation>编号 {number} · {village} · {form} · {field} · 已处理</translation>
     </message>
     <message>
         <source>Decided by {user} on {time}: {value}. Note: {note}</source>
@@ -572,8 +767,16 @@
         <translation>按键：1–{n} 选择一列（选“已删除”的列即维持删除，选“保留”的列即按勾选的字段恢复记录），← → 切换，Tab 到说明，Ctrl+Enter 确定。</translation>
     </message>
     <message>
+        <source>From the note, Tab again to the fields to restore (Space ticks).</source>
+        <translation>在说明处再按 Tab 到要恢复的字段（空格勾选）。</translation>
+    </message>
+    <message>
         <source>Keys: 1–{n} choose a column ({n} = county), ← → move, 0 types a new value, Tab to the note, Ctrl+Enter decides.</source>
         <translation>按键：1–{n} 选择一列（{n} = 县级），← → 切换，0 录入新数值，Tab 到说明，Ctrl+Enter 确定。</translation>
+    </message>
+    <message>
+        <source>Keys: 1–{n} choose a column ({n} = county), ← → move, Tab to the note, Ctrl+Enter decides.</source>
+        <translation>按键：1–{n} 选择一列（{n} = 县级），← → 切换，Tab 到说明，Ctrl+Enter 确定。</translation>
     </message>
     <message>
         <source>{n} · type a new value</source>
@@ -647,7 +850,7 @@
     </message>
     <message>
         <source>Village Data Desk — village {code}, {user}</source>
-        <translation>村级数据录入台 — 村代码 {code}，用户 {user}</translation>
+        <translation>村级数据台 — 村代码 {code}，用户 {user}</translation>
     </message>
     <message>
         <source>Households</source>
@@ -756,14 +959,6 @@
         <translation>导入配置文件…</translation>
     </message>
     <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
-    </message>
-    <message>
         <source>Imported. County server: {url}.</source>
         <translation>已导入。县级服务器：{url}。</translation>
     </message>
@@ -789,6 +984,14 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
     </message>
     <message>
         <source>Waiting on the township&apos;s decision (the county&apos;s value applies until then):</source>
@@ -824,6 +1027,18 @@
     <message>
         <source>{field}: not a date; type it as 1953-02-19 or 19530219</source>
         <translation>{field}：不是有效日期，请按 1953-02-19 或 19530219 填写</translation>
+    </message>
+    <message>
+        <source>{field}: does not match the resident ID, which holds the birth date {date}</source>
+        <translation>{field}：与公民身份号码不一致，身份证号中的出生日期是 {date}</translation>
+    </message>
+    <message>
+        <source>{field}: {date} does not exist (there is no month {month})</source>
+        <translation>{field}：{date} 这个日期不存在（没有 {month} 月）</translation>
+    </message>
+    <message>
+        <source>{field}: {date} does not exist ({year}-{month} has {days} days)</source>
+        <translation>{field}：{date} 这个日期不存在（{year}-{month} 只有 {days} 天）</translation>
     </message>
 </context>
 <context>
@@ -873,8 +1088,52 @@
         <translation>共 {count} 条</translation>
     </message>
     <message>
-        <source>Delete this {form}? It is marked as deleted here and at the county after the next sync.</source>
-        <translation>删除这条{form}记录吗？它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
+        <source>{count} (search cleared)</source>
+        <translation>{count}（已清除搜索）</translation>
+    </message>
+    <message>
+        <source>The search was cleared to show the record just saved.</source>
+        <translation>为显示刚保存的记录，已清除搜索条件。</translation>
+    </message>
+    <message>
+        <source>Delete this {form}?
+{record}
+It is marked as deleted here and at the county after the next sync.</source>
+        <translation>删除这条{form}记录吗？
+{record}
+它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>{names} and {more} more</source>
+        <translation>{names}等，另有 {more} 人</translation>
+    </message>
+    <message>
+        <source>Delete household {title}? It has no members, income or services. It is marked as deleted here and at the county after the next sync.</source>
+        <translation>删除家庭户 {title}？它没有成员、收入或服务记录。下次同步后，本机和县里都会把它标为已删除。</translation>
+    </message>
+    <message>
+        <source>Delete household {title} with everything that belongs to it?
+
+Members ({count}): {names}
+Income records: {income}
+Service records: {service}
+
+All of them are marked as deleted here and at the county after the next sync. If a member only moved to another household, change that person&apos;s household first.</source>
+        <translation>删除家庭户 {title} 及其全部记录？
+
+{count} 名成员：{names}
+{income} 条收入记录
+{service} 条服务记录
+
+下次同步后，本机和县里都会把它们标为已删除。如果某位成员只是迁到了别的户，请先修改此人的所属家庭户。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
     <message>
         <source>A value of this record waits on the township&apos;s decision</source>
@@ -956,6 +1215,18 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>The {persons} persons of the checked file have not been imported. Close without importing them?</source>
+        <translation>已检查的文件中的 {persons} 人还没有导入。不导入就关闭吗？</translation>
+    </message>
+    <message>
+        <source>Close without importing</source>
+        <translation>不导入，关闭</translation>
+    </message>
+    <message>
+        <source>Back to the import</source>
+        <translation>返回导入</translation>
+    </message>
+    <message>
         <source>Cancelled: nothing was imported.</source>
         <translation>已取消：没有导入任何数据。</translation>
     </message>
@@ -976,8 +1247,8 @@
         <translation>花名册模板.xlsx</translation>
     </message>
     <message>
-        <source>Template saved: {name}</source>
-        <translation>模板已保存：{name}</translation>
+        <source>Template saved: {path}</source>
+        <translation>模板已保存：{path}</translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -1051,14 +1322,6 @@
         <translation>村代码（12位）</translation>
     </message>
     <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
-    </message>
-    <message>
         <source>The provisioning file placed by county IT ({path}) cannot be used: {reason}</source>
         <translation>县信息中心放置的配置文件（{path}）无法使用：{reason}</translation>
     </message>
@@ -1110,8 +1373,8 @@
         <translation>再输一次</translation>
     </message>
     <message>
-        <source>Village {code}. Data file: {path}</source>
-        <translation>村代码 {code}。数据文件：{path}</translation>
+        <source>Village {code}. Data file: {path} (with its keys in {keys} beside it)</source>
+        <translation>村代码 {code}。数据文件：{path}（密钥在旁边的 {keys} 里）</translation>
     </message>
     <message>
         <source>The two new passphrases are not the same.</source>
@@ -1134,7 +1397,7 @@
     <name>SetupWizard</name>
     <message>
         <source>Village Data Desk — first start</source>
-        <translation>村级数据录入台 — 首次使用</translation>
+        <translation>村级数据台 — 首次使用</translation>
     </message>
     <message>
         <source>Making the encrypted data file…</source>
@@ -1150,6 +1413,10 @@
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Print report (PDF)…</source>
+        <translation>打印报告（PDF）…</translation>
     </message>
     <message>
         <source>Income year</source>
@@ -1170,6 +1437,26 @@
     <message>
         <source>{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; {behind} villages behind on something (marked). Double-click a village for its charts.</source>
         <translation>{n} 个村，{persons} 人；人均可支配收入 {mean}，基尼系数 {gini}；{behind} 个村有落后项（已标出）。双击一个村查看其图表。</translation>
+    </message>
+    <message>
+        <source>As of {time}.</source>
+        <translation>截至 {time}。</translation>
+    </message>
+    <message>
+        <source>township-report-{year}.pdf</source>
+        <translation>乡镇指标报告-{year}.pdf</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存指标报告</translation>
+    </message>
+    <message>
+        <source>{n} villages</source>
+        <translation>{n} 个村</translation>
+    </message>
+    <message>
+        <source>Report saved: {path}</source>
+        <translation>报告已保存：{path}</translation>
     </message>
 </context>
 <context>
@@ -1223,14 +1510,6 @@
         <translation>证书 (*.pem *.crt)</translation>
     </message>
     <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
-    </message>
-    <message>
         <source>This provisioning file cannot be used.</source>
         <translation>无法使用此配置文件。</translation>
     </message>
@@ -1270,8 +1549,16 @@
         <translation>退出登录</translation>
     </message>
     <message>
+        <source>Sign out (Ctrl+L)</source>
+        <translation>退出登录 (Ctrl+L)</translation>
+    </message>
+    <message>
         <source>county {code}</source>
         <translation>县 {code}</translation>
+    </message>
+    <message>
+        <source>{name} ({code})</source>
+        <translation>{name}（{code}）</translation>
     </message>
     <message>
         <source>township {code}</source>
@@ -1297,8 +1584,8 @@
         <translation>○ 离线</translation>
     </message>
     <message>
-        <source>{count} changes waiting to sync</source>
-        <translation>{count} 条修改待同步</translation>
+        <source>{count} records waiting to sync</source>
+        <translation>{count} 条记录待同步</translation>
     </message>
     <message>
         <source>Nothing waiting to sync</source>
@@ -1368,8 +1655,16 @@
         <translation>被县里退回的记录（请修改）</translation>
     </message>
     <message>
-        <source>This laptop is now enrolled.</source>
-        <translation>这台电脑已注册。</translation>
+        <source>the county server cannot be reached (no network, or a wrong address). The code is kept: press Enroll again when the server can be reached.</source>
+        <translation>无法连接县级服务器（没有网络，或地址不对）。注册码已保留：能连接服务器时再点“注册”。</translation>
+    </message>
+    <message>
+        <source>Enrollment failed: {reason}</source>
+        <translation>注册失败：{reason}</translation>
+    </message>
+    <message>
+        <source>The address {url} was not saved: {reason}</source>
+        <translation>地址 {url} 未保存：{reason}</translation>
     </message>
     <message>
         <source>Enrolled (device {device})</source>
@@ -1439,7 +1734,7 @@
     <name>UnlockDialog</name>
     <message>
         <source>Village Data Desk — unlock</source>
-        <translation>村级数据录入台 — 解锁</translation>
+        <translation>村级数据台 — 解锁</translation>
     </message>
     <message>
         <source>The village data on this laptop is locked. Enter your passphrase to open it.</source>
@@ -1781,8 +2076,52 @@
         <translation>事项编号 (Ctrl+G)</translation>
     </message>
     <message>
-        <source>Open item</source>
-        <translation>打开事项</translation>
+        <source>Open item No.</source>
+        <translation>打开事项编号</translation>
+    </message>
+    <message>
+        <source>Decide selected together (Ctrl+B)</source>
+        <translation>一并处理所选事项 (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Select open items first (Shift+↑↓ or Ctrl+A).</source>
+        <translation>请先选择待处理的事项（Shift+↑↓ 或 Ctrl+A）。</translation>
+    </message>
+    <message>
+        <source>These items cannot be decided together: select items of one field, or only deletions.</source>
+        <translation>这些事项不能一并处理：请选择同一字段的事项，或只选删除类事项。</translation>
+    </message>
+    <message>
+        <source>Decided {n} items together; {m} refused (listed in the dialog).</source>
+        <translation>一并处理了 {n} 项；{m} 项未处理（原因见对话框）。</translation>
+    </message>
+    <message>
+        <source>township-desk.xlsx</source>
+        <translation>乡镇工作台导出.xlsx</translation>
+    </message>
+    <message>
+        <source>Export the work list, decisions and indicators</source>
+        <translation>导出工作清单、处理记录和指标</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
+    </message>
+    <message>
+        <source>No item has the number {number} in your villages.</source>
+        <translation>您所辖各村没有编号为 {number} 的事项。</translation>
     </message>
     <message>
         <source>Decided: {record}, {field} → {value}</source>
@@ -1791,6 +2130,10 @@
 </context>
 <context>
     <name>WorkListModel</name>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
     <message>
         <source>Village</source>
         <translation>村</translation>
@@ -1879,6 +2222,18 @@
         <translation>按表单</translation>
     </message>
     <message>
+        <source>By household</source>
+        <translation>按户</translation>
+    </message>
+    <message>
+        <source>By person</source>
+        <translation>按人</translation>
+    </message>
+    <message>
+        <source>Name, household number or resident ID (Ctrl+F)</source>
+        <translation>姓名、户号或身份证号 (Ctrl+F)</translation>
+    </message>
+    <message>
         <source>Village</source>
         <translation>村</translation>
     </message>
@@ -1897,6 +2252,10 @@
     <message>
         <source>Sort</source>
         <translation>排序</translation>
+    </message>
+    <message>
+        <source>Enter opens the item; Shift+↑↓ or Ctrl+A select several, Ctrl+B decides them together.</source>
+        <translation>Enter 打开事项；Shift+↑↓ 或 Ctrl+A 多选，Ctrl+B 一并处理。</translation>
     </message>
     <message>
         <source>All villages ({count})</source>

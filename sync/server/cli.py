@@ -143,9 +143,7 @@ def _recovery_keygen(args: argparse.Namespace) -> None:
     if args.passphrase_env:
         passphrase = os.environ.get(args.passphrase_env, "")
     else:
-        passphrase = getpass.getpass("Passphrase for the private key: ")
-        if getpass.getpass("Again: ") != passphrase:
-            raise provision_cli.ProvisionCommandError("the two passphrases differ")
+        passphrase = provision_cli.ask_passphrase("Passphrase for the private key: ", confirm=True)
     if len(passphrase) < 12:
         raise provision_cli.ProvisionCommandError("the private key passphrase needs at least 12 characters")
     private_pem, public_pem = generate_recovery_keypair(passphrase.encode("utf-8"))
@@ -162,8 +160,15 @@ def _password(args: argparse.Namespace) -> str:
         if not value:
             raise admin.AdminError(f"environment variable {args.password_env} is empty")
         return value
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Again: ") != first:
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Again: ")
+    except EOFError:  # no terminal: a script or a pipe
+        raise admin.AdminError(
+            "no terminal to type the password in: put it in an environment variable and name that "
+            "variable with --password-env VAR"
+        ) from None
+    if again != first:
         raise admin.AdminError("the two passwords differ")
     return first
 

@@ -19,13 +19,14 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from sync import jsontext
 from sync.ids import uuid7
+from sync.server import review_search
 from sync.server.errors import ApiError
 from sync.server.merge import DELETED
 from sync.server.store import chunks, select_in
 from sync.server.tables import conflicts, devices, review_history, review_items, villages
 
 MAX_PAGE = 500
-SORTS = ("age", "village", "form")
+SORTS = ("age", "village", "form", "household", "person")
 STATUSES = ("open", "decided", "all")
 
 
@@ -49,10 +50,14 @@ def _loads(text: str | None) -> Any:
 # On push: attach conflict rows to items
 
 
-def attach(conn: Connection, county: str, village: str, rows: list[dict[str, Any]], now: int) -> None:
-    """Give every new conflict row (dicts about to be inserted) its item, opening items as needed."""
+def attach(
+    conn: Connection, county: str, village: str, rows: list[dict[str, Any]], now: int
+) -> list[dict[str, Any]]:
+    """Give every new conflict row (dicts about to be inserted) its item, opening items as needed;
+    returns the rows to insert: a value the same device has already put in the open item (sent
+    again, as after a county restore) is not added twice."""
     if not rows:
-        return
+        return rows
     ic = review_items.c
     open_items: dict[tuple[str, str], str] = {}
     record_ids = sorted({r["record_id"] for r in rows})
@@ -66,11 +71,25 @@ def attach(conn: Connection, county: str, village: str, rows: list[dict[str, Any
             )
         ):
             open_items[(record_id, field)] = item_id
+    held: set[tuple[str, str, str, str | None]] = set()
+    wanted = sorted({open_items[k] for k in ((r["record_id"], r["field"]) for r in rows) if k in open_items})
+    cc = conflicts.c
+    for part in chunks(wanted):
+        for item_id, device_id, value, fields in conn.execute(
+            select(cc.item_id, cc.device_id, cc.village_value, cc.fields).where(
+                cc.county_code == county, cc.village_code == village, cc.item_id.in_(part)
+            )
+        ):
+            held.add((item_id, device_id, value, fields))
     new_items: list[dict[str, Any]] = []
     touched: set[str] = set()
+    kept: list[dict[str, Any]] = []
     for row in rows:
         key = (row["record_id"], row["field"])
         item_id = open_items.get(key)
+        if item_id is not None and (item_id, row["device_id"], row["village_value"], row["fields"]) in held:
+            continue  # this device's value is in the item already
+        kept.append(row)
         if item_id is None:
             item_id = uuid7()
             open_items[key] = item_id
@@ -100,6 +119,7 @@ def attach(conn: Connection, county: str, village: str, rows: list[dict[str, Any
             .where(ic.county_code == county, ic.village_code == village, ic.id.in_(part))
             .values(updated_at=now)
         )
+    return kept
 
 
 # --------------------------------------------------------------------------------------------------
@@ -145,6 +165,7 @@ def record_contexts(
                 context["name"] = data.get("name")
             if entity == "income":
                 context["year"] = data.get("year")
+                context["source"] = data.get("source")
         context["deleted"] = deleted
         out[record_id] = context
     return out
@@ -206,6 +227,7 @@ def item_dicts(conn: Connection, county: str, rows: Sequence[Row[Any]]) -> list[
         county_now = county_value(r.field, state)
         item: dict[str, Any] = {
             "id": r.id,
+            "number": review_search.item_number(r.id),
             "village_code": r.village_code,
             "village_name": names.get(r.village_code, ""),
             "entity": r.entity,
@@ -310,8 +332,11 @@ def list_items(
     sort: str = "age",
     offset: int = 0,
     limit: int = 200,
+    query: str | None = None,
 ) -> dict[str, Any]:
-    """A page of items, filtered, counted and sorted in the database. ``allowed`` None = whole county."""
+    """A page of items, filtered, counted and sorted in the database. ``allowed`` None = whole county.
+    ``query`` (a name, household number or resident ID) and the household/person orders need the
+    records' data: ``sync.server.review_search``."""
     if status not in STATUSES or sort not in SORTS:
         raise ApiError("malformed")
     ic = review_items.c
@@ -324,6 +349,32 @@ def list_items(
         where.append(ic.entity == entity)
     if min_age_days:
         where.append(ic.created_at <= now - int(min_age_days) * 86400)
+    if query or sort in review_search.SEARCH_SORTS:
+        keys = conn.execute(
+            select(ic.id, ic.record_id, ic.village_code, ic.entity, ic.field, ic.created_at).where(*where)
+        ).all()
+        ids, total, counts = review_search.search_page(
+            conn,
+            keys,
+            county,
+            query=query,
+            village=village,
+            sort=sort,
+            offset=offset,
+            limit=min(limit, MAX_PAGE),
+        )
+        by_id: dict[str, Row[Any]] = {}
+        for part in chunks(ids):
+            by_id.update(
+                {
+                    r.id: r
+                    for r in conn.execute(
+                        select(review_items).where(ic.county_code == county, ic.id.in_(part))
+                    )
+                }
+            )
+        found = [by_id[i] for i in ids if i in by_id]
+        return {"items": item_dicts(conn, county, found), "total": total, "counts_by_village": counts}
     counts = {
         code: int(n)
         for code, n in conn.execute(

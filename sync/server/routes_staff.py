@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import auth, conflicts, decisions, duplicates, indicators, review
+from sync.server import admin, auth, conflicts, decisions, duplicates, indicators, review, review_search
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
 from sync.server.login_limits import LoginLimiter
@@ -107,6 +107,7 @@ def staff_router(
             "scope_code": user.scope_code,
             "villages": list(names),
             "village_names": names,
+            "scope_name": admin.township_name(store, user.scope_code) if user.scope == "township" else "",
         }
 
     @router.post("/logout")
@@ -134,9 +135,12 @@ def staff_router(
         village: VillageCode = None,
         entity: Annotated[str | None, Query(pattern="^(household|person|income|service)$")] = None,
         min_age_days: Annotated[int | None, Query(ge=0, le=36500)] = None,
-        sort: Annotated[str, Query(pattern="^(age|village|form)$")] = "age",
+        sort: Annotated[str, Query(pattern="^(age|village|form|household|person)$")] = "age",
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
         limit: Annotated[int, Query(ge=1, le=review.MAX_PAGE)] = 200,
+        q: Annotated[
+            str | None, Query(max_length=64, description="name, household number or resident ID (part)")
+        ] = None,
     ) -> JSONResponse:
         def work() -> dict[str, Any]:
             allowed = scope(user)
@@ -155,15 +159,18 @@ def staff_router(
                     sort=sort,
                     offset=offset,
                     limit=limit,
+                    query=q.strip() if q and q.strip() else None,
                 )
 
         # Plain JSON of plain values: skip FastAPI's per-value encoder walk (a page holds thousands).
         return JSONResponse(await run_in_threadpool(work))
 
-    @router.get("/items/{item_id}")
+    @router.get("/items/{item_id}", description="item_id: the id, or the item number shown on the desk")
     def staff_item(item_id: str, user: Staff) -> dict[str, Any]:
         allowed = scope(user)
         with store.read() as conn:
+            if len(item_id) < 36:
+                item_id = review_search.find_by_number(conn, user.county_code, item_id, list(allowed))
             return {"item": review.one_item(conn, user.county_code, item_id, allowed)}
 
     @router.post("/items/{item_id}/decide")

@@ -149,3 +149,109 @@ def test_closing_the_dialog_while_importing_writes_nothing(qtbot, zh, ui: UiCont
     task.progressed.connect(lambda *_: dialog.close())
     qtbot.waitUntil(lambda: task.done, timeout=60000)
     assert not dialog.isVisible() and ui.session.store.household.count() == 0
+
+
+def test_a_hostile_file_is_refused_in_plain_words_while_the_database_stays_free(
+    qtbot, zh, ui: UiContext, tmp_path: Path
+) -> None:
+    import threading
+
+    from tests.desktop.services.test_roster_hostile import by_hand, rows_xml
+
+    sheet = rows_xml(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="XFD1"><v>1</v></c></row>',
+        '<row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+        dimension="A1:XFD1048576",
+    )
+    path = by_hand(tmp_path / "huge.xlsx", sheet)
+    dialog = _dialog(qtbot, ui)
+    # The database thread is busy (a sync, an export): the file is read on another thread.
+    release = threading.Event()
+    blocker = ui.runner.run_db(lambda: release.wait(30))
+    try:
+        dialog.path.setText(str(path))
+        task = dialog.read_file(path)
+        with qtbot.waitSignal(task.finished, timeout=30000):
+            pass
+    finally:
+        release.set()
+    with qtbot.waitSignal(blocker.finished, timeout=30000):
+        pass
+    assert dialog.steps.currentIndex() == 0 and dialog.roster is None
+    text = dialog.file_message.text()
+    assert "列" in text or "行" in text
+    assert "出错" not in text  # not "something went wrong inside the program"
+
+
+def test_reading_a_file_can_be_cancelled(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    # Mid-read cancel is shown in tests/desktop/services/test_roster_hostile.py; here the dialog's
+    # Cancel while reading stops the read and keeps the dialog open.
+    path = _roster(tmp_path / "r.xlsx", [_person(f"{n:04d}", f"人{n}", n) for n in range(1, 3000)])
+    dialog = _dialog(qtbot, ui)
+    dialog.path.setText(str(path))
+    task = dialog.read_file(path)
+    assert dialog.cancel_button.isEnabled()
+    dialog.cancel_button.click()
+    with qtbot.waitSignal(task.finished, timeout=30000):
+        pass
+    assert dialog.roster is None and dialog.steps.currentIndex() == 0
+    assert "取消" in dialog.file_message.text()
+    assert dialog.isVisible()
+
+
+def _to_report_by_mouse(qtbot, dialog: RosterImportDialog, path: Path) -> None:
+    """As an official does it: the path typed, then Next clicked with the mouse, twice."""
+    from PySide6.QtCore import Qt
+
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.path.setText(str(path))
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.steps.currentIndex() == 1, timeout=20000)
+    with qtbot.waitSignal(dialog.checked, timeout=30000):
+        qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=5000)
+
+
+def test_after_mouse_clicks_enter_imports_and_never_cancels(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    """The focus left on Next while it was disabled (checking) once fell to Cancel, and Enter then
+    closed the dialog with nothing imported and no word. Now the focus is back on Import, as the
+    summary's "press Import" says, and Enter imports."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    path = _roster(tmp_path / "good.xlsx", [_person("0001", "陈一", 1), _person("0002", "林三", 3)])
+    dialog = _dialog(qtbot, ui)
+    _to_report_by_mouse(qtbot, dialog, path)
+    assert QApplication.focusWidget() is dialog.next_button and dialog.next_button.text() == "导入"
+    with qtbot.waitSignal(dialog.imported, timeout=30000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert ui.session.store.person.count() == 2
+
+
+def test_enter_on_cancel_asks_before_dropping_the_import(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    path = _roster(tmp_path / "good.xlsx", [_person("0001", "陈一", 1)])
+    dialog = _dialog(qtbot, ui)
+    _to_report_by_mouse(qtbot, dialog, path)
+    dialog.cancel_button.setFocus()
+    qtbot.keyClick(dialog.cancel_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible(), timeout=5000)
+    box = dialog.confirm
+    assert isinstance(box, QMessageBox) and dialog.isVisible()
+    assert "1" in box.text() and "没有导入" in box.text()
+    # Enter again keeps the import (the question's default is to stay).
+    qtbot.waitUntil(lambda: box.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.confirm is None, timeout=5000)
+    assert dialog.isVisible() and dialog.steps.currentIndex() == 2 and dialog.next_button.isEnabled()
+    # Esc asks too; choosing to close says nothing was imported and closes.
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible(), timeout=5000)
+    box = dialog.confirm
+    assert box is not None
+    with qtbot.waitSignal(dialog.finished, timeout=5000):
+        box.button(QMessageBox.StandardButton.Discard).click()
+    assert not dialog.isVisible() and ui.session.store.person.count() == 0

@@ -203,6 +203,7 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
 
 def _export(args: argparse.Namespace, store: Store) -> None:
     from sync.schema import load_forms
+    from sync.server import form_store
     from sync.server.export import export_villages
 
     every = admin.all_villages(store)
@@ -215,9 +216,10 @@ def _export(args: argparse.Namespace, store: Store) -> None:
     counties = {v[:6] for v in chosen}
     if len(counties) != 1:
         raise admin.AdminError("export one county at a time")
-    counts = export_villages(
-        store, load_forms(), counties.pop(), chosen, args.out, year=args.year, names=every
-    )
+    county = counties.pop()
+    with store.read() as conn:  # the county's forms as published: new fields, removed ones' values too
+        forms = form_store.current_forms(conn, county) if form_store.listing(conn, county) else load_forms()
+    counts = export_villages(store, forms, county, chosen, args.out, year=args.year, names=every)
     print(f"written {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 

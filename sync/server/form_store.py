@@ -76,6 +76,11 @@ def publish(store: Store, county: str, document: dict[str, Any], by: str = "") -
     return int(document["version"])
 
 
+def current_forms(conn: Connection, county: str) -> Forms:
+    """The county's latest forms with every field an earlier version had kept, hidden (exports)."""
+    return effective_forms(documents(conn, county))
+
+
 def forms_for(conn: Connection, county: str, version: int) -> Forms:
     """The forms a push made with ``version`` (2 or later) is validated with: that version's fields
     plus every earlier field it left out, hidden. KeyError for a version the county never published.

@@ -48,6 +48,15 @@ def test_check_publish_list_show_diff(
     assert main(["--db", db, "forms", "show", "2", "--out", str(shown)]) == 0
     document = json.loads(shown.read_text(encoding="utf-8"))
     assert fv.verify(document, document["signature"]["key"])["household"].field("family_doctor")
+    out = tmp_path / "county.xlsx"  # the county's export follows the published forms
+    assert main(["--db", db, "export", str(out)]) == 0
+    from openpyxl import load_workbook
+
+    book = load_workbook(out, read_only=True)
+    headers = {c for ws in book.worksheets for r in ws.iter_rows(values_only=True, max_row=3) for c in r}
+    book.close()
+    assert {"家庭医生签约", "外出务工人数"} <= headers
+    capsys.readouterr()
     assert main(["--db", db, "forms", "diff", "1", "2"]) == 0
     assert "- household.phone (hidden on laptops; its values are kept)" in capsys.readouterr().out
     # v3 from v2's JSON, with a core field removed: refused, naming it.

@@ -14,12 +14,13 @@ from typing import Any
 
 from desktop.services.setup import STATE_SIGNING_KEY
 from desktop.services.sync_service import describe
+from desktop.services.township import TownshipService
 from sync import form_versions as fv
 from sync.form_workbook import document_from_workbook, read_workbook
 from sync.provisioning import generate_signing_keypair
 from sync.server import form_store
 from tests.sync.form_workbooks import v2_household, write_workbook
-from tests.sync_world import County, Laptop, server_records
+from tests.sync_world import STAFF_PASSWORD, STAFF_USER, County, Laptop, server_records
 
 PASS = b"county signing key 1"
 COUNTY = "110105"
@@ -80,6 +81,27 @@ def test_laptops_follow_the_county_forms(
     assert b.store.household.get(new)["family_doctor"] == "signed"
     assert b.store.household.get(made)["family_doctor"] == "not_signed"
     assert b.store.household.get(made)["phone"] == "13812345678"  # hidden, never dropped
+    # The new field collides on two laptops and is decided on the township desk, with the forms as
+    # published (the record also holds the removed phone and lacks nothing the desk would block on).
+    a.store.household.update(made, {"members_away": 3})
+    b.store.household.update(made, {"members_away": 4})
+    a.sync()
+    b.sync()
+    desk = TownshipService(county.url, county.ca_pem, language="zh_CN")
+    try:
+        desk.sign_in(STAFF_USER, STAFF_PASSWORD)
+        (item,) = desk.items().items
+        assert item.field == "members_away"  # labelled by the desk's built-in forms: not yet the county's
+        pick = next(v for v in item.village_values if v.value == 4)
+        decided = desk.decide(item, "village", conflict_id=pick.conflict_id, note="入户核实")
+        assert decided.status == "decided"
+    finally:
+        desk.close()
+    a.sync()
+    b.sync()
+    assert a.store.household.get(made)["members_away"] == 4 == b.store.household.get(made)["members_away"]
+    assert server_records(county)[made]["data"]["phone"] == "13812345678"
+
     # Excel export carries the new field and the removed one's values; the import template the new field.
     from openpyxl import load_workbook
 

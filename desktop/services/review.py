@@ -14,6 +14,7 @@ from typing import Any
 from desktop.services import display as show
 from desktop.storage import Store
 from desktop.storage.review import DECIDED, WAITING, loads
+from sync.ids import item_number
 
 CHOICE_LABELS = {
     "county": ("保留县里的数值", "County value kept"),
@@ -53,6 +54,8 @@ class WaitingRecord:
     decided_by: str = ""
     decided_at: float = 0.0
     seen: bool = False
+    number: str = ""
+    """The item's short number as the township desk shows it (empty until the server named the item)."""
 
 
 class ReviewService:
@@ -211,4 +214,5 @@ class ReviewService:
             decided_by=d["decided_by"] or "",
             decided_at=float(d["decided_at"] or 0),
             seen=bool(d["seen"]),
+            number=item_number(d["item_id"]) if d["item_id"] else "",
         )

@@ -2013,6 +2013,10 @@ All of them are marked as deleted here and at the county after the next sync. If
         <translation>下列数值与县级数据不一致，由乡镇决定采用哪一个。处理前以县级数值为准；处理结果在下次同步时送达。</translation>
     </message>
     <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
         <source>Record</source>
         <translation>记录</translation>
     </message>

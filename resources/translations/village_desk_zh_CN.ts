@@ -2065,6 +2065,10 @@ All of them are marked as deleted here and at the county after the next sync. If
         <translation>{choice}：{value}（{user}，{time}）</translation>
     </message>
     <message>
+        <source>; not taken: {fields}</source>
+        <translation>；未采用：{fields}</translation>
+    </message>
+    <message>
         <source>{waiting} waiting on the township, {decided} decided</source>
         <translation>{waiting} 项等待乡镇处理，{decided} 项已处理</translation>
     </message>

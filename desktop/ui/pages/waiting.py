@@ -105,6 +105,13 @@ class WaitingPage(QWidget):
                 outcome = self.tr("{choice}: {value} ({user}, {time})").format(
                     choice=row.choice_label, value=row.decided_display, user=row.decided_by, time=stamp
                 )
+                if row.not_taken:
+                    outcome += self.tr("; not taken: {fields}").format(
+                        fields=self.tr("; ").join(
+                            self.tr("{field}: {value}").format(field=label, value=value)
+                            for label, value in row.not_taken.items()
+                        )
+                    )
             cells = (
                 row.number,
                 row.record_title or row.entity_label,

@@ -38,7 +38,7 @@ from sync.server import provision_cli
 from sync.textsafety import for_terminal
 
 if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
-    from sync.server import admin, enroll
+    from sync.server import admin, changelog, enroll
     from sync.server.store import Store, renew_epoch
 
 DEFAULT_DB = "county-server.db"
@@ -255,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         store.migrate()
         if args.command == "restored":
             epoch = renew_epoch(store)
+            changelog.mark_restored(store, epoch)
             print(f"new epoch {epoch}: laptops re-sync from this copy and send again what it lacks")
             return 0
         if args.command == "serve":

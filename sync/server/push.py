@@ -20,7 +20,7 @@ from sync import jsontext
 from sync.ids import uuid7
 from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import META_FIELDS, Forms
-from sync.server import review
+from sync.server import changelog, review
 from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
@@ -207,6 +207,7 @@ class _Batch:
         self.compact = compact
         self.fieldsets: dict[tuple[str, ...], int] = {}
         """Distinct sets of fields written at a record's new seq, numbered (compact answers)."""
+        self.log = changelog.Log.for_push(conn, self.county, self.village, device.device_id, now)
 
     def run(self, changes: list[Change]) -> list[dict[str, Any] | None]:
         ids = list(dict.fromkeys(c.id for c in changes))
@@ -316,6 +317,7 @@ class _Batch:
             versions[DELETED] = seq
         new = Current(c.entity, data, versions, seq, m.delete or (cur is not None and cur.deleted))
         self.touched[c.id] = new
+        self.log.add(c.id, cur, new, author=c.user, hlc=c.hlc)
         return new
 
     def _conflicts(self, c: Change, m: Merge) -> None:
@@ -348,4 +350,5 @@ class _Batch:
         if self.conflict_rows:
             review.attach(self.conn, self.county, self.village, self.conflict_rows, self.now)
             self.conn.execute(insert(conflicts), self.conflict_rows)
+        self.log.write(self.conn)
         set_village_seq(self.conn, self.county, self.village, self.seq)

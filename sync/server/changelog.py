@@ -1,0 +1,289 @@
+"""Record history: an append-only log of every accepted field write (table ``change_log``).
+
+Each write path adds its rows to a :class:`Log` and writes them inside the transaction that writes
+the records, with one statement (``writes.insert_rows``): the log and the data commit or roll back
+together, on PostgreSQL and SQLite. One row per record write (the village counter value it took),
+holding every field that write changed as ``field -> [old, new]``: as many rows as record writes,
+so a push costs one more bulk insert, not a row per field.
+
+How a write came (``how``): ``push``; ``resync`` — a laptop's change stamped before the last
+``county-server restored`` of its village and accepted after it (a laptop sending again what the
+restored copy lacks); ``decision`` (staff on a conflict); ``duplicate`` (staff on a duplicate
+resident); ``restore`` — the mark ``county-server restored`` leaves per village (record id
+``restore:<epoch>``, at the counter value the restored copy had). Roster imports happen on the
+laptops and reach the server as pushes, so they are logged as ``push``.
+
+Rows are never updated. Pruning stored push answers (``sync.server.prune``) never touches them; the
+county's retention (:func:`set_retention`) may only be lengthened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+
+from sync import jsontext
+from sync.hlc import stamp_ms
+from sync.server.merge import DELETED, Current
+from sync.server.store import Store
+from sync.server.tables import change_log, devices, history_settings, villages
+from sync.server.writes import insert_rows
+
+HOWS = ("push", "resync", "decision", "duplicate", "restore")
+DEFAULT_RETENTION_DAYS = 3650
+"""Ten years unless the county keeps it longer."""
+MAX_RETENTION_DAYS = 365 * 100
+COLUMNS = (
+    "county_code",
+    "village_code",
+    "seq",
+    "record_id",
+    "entity",
+    "changes",
+    "how",
+    "author",
+    "device_id",
+    "hlc",
+    "server_at",
+)
+
+
+def changes(old: Current | None, new: Current) -> dict[str, list[Any]]:
+    """``field -> [old, new]`` of the fields this write took its number for."""
+    out: dict[str, list[Any]] = {}
+    for name, version in new.versions.items():
+        if version != new.seq or (old is not None and old.versions.get(name) == version):
+            continue
+        if name == DELETED:
+            out[name] = [old.deleted if old is not None else False, new.deleted]
+        else:
+            out[name] = [old.data.get(name) if old is not None else None, new.data.get(name)]
+    return out
+
+
+class Log:
+    """The log rows of one transaction, written by :meth:`write` with one INSERT."""
+
+    def __init__(
+        self, county: str, village: str, how: str, now: int, *, author: str = "", device_id: str = ""
+    ) -> None:
+        self.county, self.village, self.how, self.now = county, village, how, now
+        self.author, self.device_id = author, device_id
+        self.restored_ms = 0
+        """Push only: a change stamped before this (ms) is logged as ``resync``."""
+        self.rows: list[tuple[Any, ...]] = []
+
+    @classmethod
+    def for_push(cls, conn: Connection, county: str, village: str, device_id: str, now: int) -> Log:
+        log = cls(county, village, "push", now, device_id=device_id)
+        log.restored_ms = restored_at(conn, county, village) * 1000
+        return log
+
+    def add(
+        self, record_id: str, old: Current | None, new: Current, *, author: str = "", hlc: int = 0
+    ) -> None:
+        how = "resync" if self.restored_ms and hlc and stamp_ms(hlc) < self.restored_ms else self.how
+        self.rows.append(
+            (
+                self.county,
+                self.village,
+                new.seq,
+                record_id,
+                new.entity,
+                jsontext.dumps(changes(old, new)),
+                how,
+                (author or self.author)[:100],
+                self.device_id,
+                hlc,
+                self.now,
+            )
+        )
+
+    def write(self, conn: Connection) -> None:
+        insert_rows(conn, change_log, COLUMNS, self.rows)
+        self.rows = []
+
+
+def pairs(original: dict[str, Current], touched: dict[str, Current]) -> dict[str, tuple[Current, Current]]:
+    """Each touched record with its original (staff paths write each record once)."""
+    return {record_id: (original[record_id], new) for record_id, new in touched.items()}
+
+
+def log_writes(
+    conn: Connection,
+    county: str,
+    village: str,
+    how: str,
+    written: dict[str, tuple[Current, Current]],
+    now: int,
+    author: str,
+) -> None:
+    """One line for a staff write path: log each record's write (``record id -> (before, after)``)."""
+    log = Log(county, village, how, now, author=author)
+    for record_id, (old, new) in written.items():
+        log.add(record_id, old, new)
+    log.write(conn)
+
+
+def restored_at(conn: Connection, county: str, village: str) -> int:
+    """When the village was last restored from a backup (unix s), 0 if never: one probe of the
+    primary key (the restore mark sits at the counter value the epoch began with)."""
+    lc, vc = change_log.c, villages.c
+    at = conn.execute(
+        select(lc.server_at)
+        .select_from(
+            villages.join(
+                change_log,
+                and_(
+                    lc.county_code == vc.county_code,
+                    lc.village_code == vc.village_code,
+                    lc.seq == vc.epoch_seq,
+                ),
+            )
+        )
+        .where(vc.county_code == county, vc.village_code == village, lc.how == "restore")
+        .order_by(lc.server_at.desc())
+        .limit(1)
+    ).scalar()
+    return int(at or 0)
+
+
+def mark_restored(store: Store, epoch: str) -> int:
+    """After ``renew_epoch``: a ``restore`` row per village saying the database was restored from a
+    backup, at the counter value the copy had. Returns how many villages were marked."""
+    now = store.now()
+    with store.write() as conn:
+        rows = conn.execute(
+            select(villages.c.county_code, villages.c.village_code, villages.c.epoch_seq)
+        ).all()
+        insert_rows(
+            conn,
+            change_log,
+            COLUMNS,
+            [
+                (
+                    county,
+                    village,
+                    int(seq or 0),
+                    f"restore:{epoch}",
+                    "",
+                    jsontext.dumps({"epoch": [None, epoch]}),
+                    "restore",
+                    "county-server restored",
+                    "",
+                    0,
+                    now,
+                )
+                for county, village, seq in rows
+            ],
+        )
+    return len(rows)
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+def _entries(conn: Connection, rows: Iterable[Any], field: str | None) -> list[dict[str, Any]]:
+    rows = list(rows)
+    ids = sorted({r.device_id for r in rows if r.device_id})
+    names: dict[str, str] = {}
+    if ids:
+        names = dict(
+            conn.execute(
+                select(devices.c.device_id, devices.c.name).where(devices.c.device_id.in_(ids))
+            ).all()
+        )
+    out = []
+    for r in rows:
+        for name, (old, new) in jsontext.loads(r.changes).items():
+            if field is not None and name != field:
+                continue
+            out.append(
+                {
+                    "seq": int(r.seq),
+                    "village_code": r.village_code,
+                    "entity": r.entity,
+                    "record_id": r.record_id,
+                    "field": name,
+                    "old": old,
+                    "new": new,
+                    "how": r.how,
+                    "author": r.author,
+                    "device_id": r.device_id,
+                    "device_name": names.get(r.device_id, ""),
+                    "laptop_at": stamp_ms(int(r.hlc)) // 1000 if r.hlc else 0,
+                    "server_at": int(r.server_at),
+                }
+            )
+    return out
+
+
+def record_history(
+    conn: Connection, county: str, record_id: str, field: str | None = None
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """The record's village (None when it has no history) and its history, oldest first: one entry
+    per field written (only ``field`` when given)."""
+    lc = change_log.c
+    rows = conn.execute(
+        select(change_log)
+        .where(lc.county_code == county, lc.record_id == record_id)
+        .order_by(lc.seq, lc.village_code)
+    ).all()
+    if not rows:
+        return None, []
+    return rows[-1].village_code, _entries(conn, rows, field)
+
+
+def county_history(
+    conn: Connection, county: str, *, since: int = 0, villages_: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every entry of the county (of these villages) written at or after ``since`` (unix s), in
+    order of server time then counter."""
+    lc = change_log.c
+    query = select(change_log).where(lc.county_code == county, lc.server_at >= since)
+    if villages_:
+        query = query.where(lc.village_code.in_(villages_))
+    rows = conn.execute(query.order_by(lc.server_at, lc.village_code, lc.seq, lc.record_id)).all()
+    return _entries(conn, rows, None)
+
+
+# ------------------------------------------------------------------------------------------ retention
+
+
+class RetentionError(ValueError):
+    """A retention the county may not set (shorter than now, or out of range)."""
+
+
+def retention_days(store: Store, county: str) -> int:
+    with store.read() as conn:
+        days = conn.execute(
+            select(history_settings.c.retention_days).where(history_settings.c.county_code == county)
+        ).scalar()
+    return int(days) if days is not None else DEFAULT_RETENTION_DAYS
+
+
+def set_retention(store: Store, county: str, days: int) -> int:
+    """Keep the county's history at least ``days``; a shorter value than the current is refused."""
+    if not 1 <= days <= MAX_RETENTION_DAYS:
+        raise RetentionError(f"retention must be 1 to {MAX_RETENTION_DAYS} days")
+    hc = history_settings.c
+    with store.write() as conn:
+        current = conn.execute(select(hc.retention_days).where(hc.county_code == county)).scalar()
+        now_days = int(current) if current is not None else DEFAULT_RETENTION_DAYS
+        if days < now_days:
+            raise RetentionError(f"history is kept {now_days} days; it can only be lengthened (asked {days})")
+        if current is None:
+            conn.execute(
+                insert(history_settings).values(
+                    county_code=county, retention_days=days, updated_at=store.now()
+                )
+            )
+        else:
+            conn.execute(
+                update(history_settings)
+                .where(hc.county_code == county)
+                .values(retention_days=days, updated_at=store.now())
+            )
+    return days

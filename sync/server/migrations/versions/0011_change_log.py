@@ -1,0 +1,50 @@
+"""Record history: an append-only change log of every accepted field write, and the county's
+retention of it (which may only be lengthened).
+
+Revision ID: 0011
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "change_log",
+        sa.Column("county_code", sa.String(length=6), nullable=False),
+        sa.Column("village_code", sa.String(length=12), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("record_id", sa.String(length=48), nullable=False),
+        sa.Column("entity", sa.String(length=16), nullable=False),
+        sa.Column("changes", sa.Text(), nullable=False),
+        sa.Column("how", sa.String(length=16), nullable=False),
+        sa.Column("author", sa.Text(), nullable=False),
+        sa.Column("device_id", sa.String(length=36), nullable=False),
+        sa.Column("hlc", sa.BigInteger(), nullable=False),
+        sa.Column("server_at", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("county_code", "village_code", "seq", "record_id"),
+    )
+    op.create_index("ix_change_log_record", "change_log", ["county_code", "record_id", "seq"])
+    op.create_index("ix_change_log_time", "change_log", ["county_code", "server_at"])
+    op.create_table(
+        "history_settings",
+        sa.Column("county_code", sa.String(length=6), nullable=False),
+        sa.Column("retention_days", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("county_code"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("history_settings")
+    op.drop_index("ix_change_log_time", table_name="change_log")
+    op.drop_index("ix_change_log_record", table_name="change_log")
+    op.drop_table("change_log")

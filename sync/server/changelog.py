@@ -22,13 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, insert, literal, select, update
 
 from sync import jsontext
 from sync.hlc import stamp_ms
 from sync.server.merge import DELETED, Current
 from sync.server.store import Store
-from sync.server.tables import change_log, devices, history_settings, villages
+from sync.server.tables import change_log, devices, history_settings, records, villages
 from sync.server.writes import insert_rows
 
 HOWS = ("push", "resync", "decision", "duplicate", "restore")
@@ -38,8 +38,8 @@ MAX_RETENTION_DAYS = 365 * 100
 COLUMNS = (
     "county_code",
     "village_code",
-    "seq",
     "record_id",
+    "seq",
     "entity",
     "changes",
     "how",
@@ -89,8 +89,8 @@ class Log:
             (
                 self.county,
                 self.village,
-                new.seq,
                 record_id,
+                new.seq,
                 new.entity,
                 jsontext.dumps(changes(old, new)),
                 how,
@@ -129,7 +129,7 @@ def log_writes(
 
 def restored_at(conn: Connection, county: str, village: str) -> int:
     """When the village was last restored from a backup (unix s), 0 if never: one probe of the
-    primary key (the restore mark sits at the counter value the epoch began with)."""
+    primary key (the mark of the restore that made the village's current epoch)."""
     lc, vc = change_log.c, villages.c
     at = conn.execute(
         select(lc.server_at)
@@ -139,12 +139,11 @@ def restored_at(conn: Connection, county: str, village: str) -> int:
                 and_(
                     lc.county_code == vc.county_code,
                     lc.village_code == vc.village_code,
-                    lc.seq == vc.epoch_seq,
+                    lc.record_id == literal("restore:") + vc.epoch,
                 ),
             )
         )
-        .where(vc.county_code == county, vc.village_code == village, lc.how == "restore")
-        .order_by(lc.server_at.desc())
+        .where(vc.county_code == county, vc.village_code == village)
         .limit(1)
     ).scalar()
     return int(at or 0)
@@ -166,8 +165,8 @@ def mark_restored(store: Store, epoch: str) -> int:
                 (
                     county,
                     village,
-                    int(seq or 0),
                     f"restore:{epoch}",
+                    int(seq or 0),
                     "",
                     jsontext.dumps({"epoch": [None, epoch]}),
                     "restore",
@@ -225,15 +224,18 @@ def record_history(
 ) -> tuple[str | None, list[dict[str, Any]]]:
     """The record's village (None when it has no history) and its history, oldest first: one entry
     per field written (only ``field`` when given)."""
+    village = conn.execute(
+        select(records.c.village_code).where(records.c.county_code == county, records.c.id == record_id)
+    ).scalar()
+    if village is None:
+        return None, []
     lc = change_log.c
     rows = conn.execute(
         select(change_log)
-        .where(lc.county_code == county, lc.record_id == record_id)
-        .order_by(lc.seq, lc.village_code)
+        .where(lc.county_code == county, lc.village_code == village, lc.record_id == record_id)
+        .order_by(lc.seq)
     ).all()
-    if not rows:
-        return None, []
-    return rows[-1].village_code, _entries(conn, rows, field)
+    return str(village), _entries(conn, rows, field)
 
 
 def county_history(
@@ -245,6 +247,7 @@ def county_history(
     query = select(change_log).where(lc.county_code == county, lc.server_at >= since)
     if villages_:
         query = query.where(lc.village_code.in_(villages_))
+    # No index on the time: an export is rare, and every push would pay for one.
     rows = conn.execute(query.order_by(lc.server_at, lc.village_code, lc.seq, lc.record_id)).all()
     return _entries(conn, rows, None)
 

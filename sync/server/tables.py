@@ -302,10 +302,12 @@ change_log = Table(
     metadata,
     Column("county_code", String(6), primary_key=True),
     Column("village_code", String(12), primary_key=True),
+    # The record; ``restore:<epoch>`` for the mark ``county-server restored`` leaves. A record's
+    # history is one probe of the primary key (its village from ``records``): no second index to
+    # keep up on every push.
+    Column("record_id", String(48), primary_key=True),
     # The village counter value the write took (every accepted write takes its own).
     Column("seq", BigInteger, primary_key=True),
-    # The record; ``restore:<epoch>`` for the mark ``county-server restored`` leaves.
-    Column("record_id", String(48), primary_key=True),
     Column("entity", String(16), nullable=False),
     # JSON object: field (or ``_deleted``) -> [old value, new value] of the fields this write changed.
     Column("changes", Text, nullable=False),
@@ -318,8 +320,6 @@ change_log = Table(
     # The laptop's clock stamp of the change (HLC, 0 for staff) and the server's time (unix s).
     Column("hlc", BigInteger, nullable=False),
     Column("server_at", BigInteger, nullable=False),
-    Index("ix_change_log_record", "county_code", "record_id", "seq"),
-    Index("ix_change_log_time", "county_code", "server_at"),
 )
 """Append-only: every accepted field write, in the transaction of the write (``sync.server.changelog``).
 Never updated; never pruned with batches; kept at least the county's retention (``history_settings``)."""

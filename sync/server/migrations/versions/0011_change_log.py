@@ -21,8 +21,8 @@ def upgrade() -> None:
         "change_log",
         sa.Column("county_code", sa.String(length=6), nullable=False),
         sa.Column("village_code", sa.String(length=12), nullable=False),
-        sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("record_id", sa.String(length=48), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("entity", sa.String(length=16), nullable=False),
         sa.Column("changes", sa.Text(), nullable=False),
         sa.Column("how", sa.String(length=16), nullable=False),
@@ -30,10 +30,8 @@ def upgrade() -> None:
         sa.Column("device_id", sa.String(length=36), nullable=False),
         sa.Column("hlc", sa.BigInteger(), nullable=False),
         sa.Column("server_at", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("county_code", "village_code", "seq", "record_id"),
+        sa.PrimaryKeyConstraint("county_code", "village_code", "record_id", "seq"),
     )
-    op.create_index("ix_change_log_record", "change_log", ["county_code", "record_id", "seq"])
-    op.create_index("ix_change_log_time", "change_log", ["county_code", "server_at"])
     op.create_table(
         "history_settings",
         sa.Column("county_code", sa.String(length=6), nullable=False),
@@ -45,6 +43,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("history_settings")
-    op.drop_index("ix_change_log_time", table_name="change_log")
-    op.drop_index("ix_change_log_record", table_name="change_log")
     op.drop_table("change_log")

@@ -27,11 +27,15 @@ from sqlalchemy import Connection, and_, insert, literal, select, update
 from sync import jsontext
 from sync.hlc import stamp_ms
 from sync.server.merge import DELETED, Current
-from sync.server.store import Store
+from sync.server.store import Store, select_in
 from sync.server.tables import change_log, devices, history_settings, records, villages
 from sync.server.writes import insert_rows
 
 HOWS = ("push", "resync", "decision", "duplicate", "restore")
+CREATED = "*"
+"""``changes`` of a record's creation. Its values are not copied: each is the old value of the next
+write of that field, or the record's current value if none came since (the log holds every write,
+in the transaction of the write, so this is exact). A push of new records then adds a short row."""
 DEFAULT_RETENTION_DAYS = 3650
 """Ten years unless the county keeps it longer."""
 MAX_RETENTION_DAYS = 365 * 100
@@ -92,7 +96,7 @@ class Log:
                 record_id,
                 new.seq,
                 new.entity,
-                jsontext.dumps(changes(old, new)),
+                CREATED if old is None and not new.deleted else jsontext.dumps(changes(old, new)),
                 how,
                 (author or self.author)[:100],
                 self.device_id,
@@ -184,7 +188,38 @@ def mark_restored(store: Store, epoch: str) -> int:
 # ------------------------------------------------------------------------------------------- reading
 
 
-def _entries(conn: Connection, rows: Iterable[Any], field: str | None) -> list[dict[str, Any]]:
+def _changes(rows: list[Any], current: dict[str, dict[str, Any]]) -> list[dict[str, list[Any]]]:
+    """Each row's ``field -> [old, new]``, a creation's values filled in from the writes after it."""
+    out: list[dict[str, list[Any]]] = [
+        {} if r.changes == CREATED else jsontext.loads(r.changes) for r in rows
+    ]
+    later: dict[str, dict[str, Any]] = {}
+    """Per record, field -> the old value of the next write of it (walking back from the newest)."""
+    for i in range(len(rows) - 1, -1, -1):
+        r = rows[i]
+        seen = later.setdefault(r.record_id, {})
+        if r.changes == CREATED:
+            data = {**current.get(r.record_id, {}), **seen}
+            out[i] = {k: [None, v] for k, v in data.items() if v is not None and k != DELETED}
+            seen.clear()
+        else:
+            for name, (old, _new) in out[i].items():
+                seen[name] = old
+    return out
+
+
+def current_data(conn: Connection, county: str, record_ids: list[str]) -> dict[str, dict[str, Any]]:
+    return {
+        record_id: jsontext.loads(data)
+        for record_id, data in select_in(
+            conn, "records", ("id", "data"), (("county_code", county),), "id", record_ids
+        )
+    }
+
+
+def _entries(
+    conn: Connection, rows: Iterable[Any], field: str | None, current: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     rows = list(rows)
     ids = sorted({r.device_id for r in rows if r.device_id})
     names: dict[str, str] = {}
@@ -195,8 +230,8 @@ def _entries(conn: Connection, rows: Iterable[Any], field: str | None) -> list[d
             ).all()
         )
     out = []
-    for r in rows:
-        for name, (old, new) in jsontext.loads(r.changes).items():
+    for r, pairs in zip(rows, _changes(rows, current), strict=True):
+        for name, (old, new) in pairs.items():
             if field is not None and name != field:
                 continue
             out.append(
@@ -224,18 +259,21 @@ def record_history(
 ) -> tuple[str | None, list[dict[str, Any]]]:
     """The record's village (None when it has no history) and its history, oldest first: one entry
     per field written (only ``field`` when given)."""
-    village = conn.execute(
-        select(records.c.village_code).where(records.c.county_code == county, records.c.id == record_id)
-    ).scalar()
-    if village is None:
+    found = conn.execute(
+        select(records.c.village_code, records.c.data).where(
+            records.c.county_code == county, records.c.id == record_id
+        )
+    ).first()
+    if found is None:
         return None, []
+    village = found.village_code
     lc = change_log.c
     rows = conn.execute(
         select(change_log)
         .where(lc.county_code == county, lc.village_code == village, lc.record_id == record_id)
         .order_by(lc.seq)
     ).all()
-    return str(village), _entries(conn, rows, field)
+    return str(village), _entries(conn, rows, field, {record_id: jsontext.loads(found.data)})
 
 
 def county_history(
@@ -249,7 +287,8 @@ def county_history(
         query = query.where(lc.village_code.in_(villages_))
     # No index on the time: an export is rare, and every push would pay for one.
     rows = conn.execute(query.order_by(lc.server_at, lc.village_code, lc.seq, lc.record_id)).all()
-    return _entries(conn, rows, None)
+    created = sorted({r.record_id for r in rows if r.changes == CREATED})
+    return _entries(conn, rows, None, current_data(conn, county, created))
 
 
 # ------------------------------------------------------------------------------------------ retention

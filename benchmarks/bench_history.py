@@ -156,10 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, r in results.items():
         if r:
             size = r["size"]
-            print(
-                f"{name:12s} {size['rows']:9,.0f} rows   {size['raw_mb']:6.1f} MB of row data"
-                f"   {size['disk_mb']:6.1f} MB on disk with indexes (PostgreSQL)"
-            )
+            disk = "" if size["disk_mb"] != size["disk_mb"] else f"   {size['disk_mb']:6.1f} MB on disk"
+            print(f"{name:12s} {size['rows']:9,.0f} rows   {size['raw_mb']:6.1f} MB of row data{disk}")
 
 
 if __name__ == "__main__":

@@ -305,3 +305,24 @@ def test_a_laptop_reads_history_of_its_own_village_only(server: EmbeddedServer, 
     assert reply.status == 403 and reply.error == "out_of_village"
     unsigned = laptop.request("GET", f"/api/v1/history?record={pid}", sign=False)
     assert unsigned.status == 401
+
+
+def test_a_protocol_1_laptop_keeps_syncing_and_its_writes_are_logged(
+    server: EmbeddedServer, laptop: Laptop
+) -> None:
+    """History is new endpoints only: push and pull of the previous protocol are unchanged."""
+    from sync.protocol import decode_dict
+    from sync.signing import sign_headers
+
+    hid = uuid7()
+    body = encode(
+        PushRequest(uuid7(), [laptop.change("household", hid, household_fields(address="一组"))], v=1)
+    )
+    headers = sign_headers(laptop.key, laptop.device_id, "POST", "/api/v1/push", body, version=1)
+    reply = laptop.request("POST", "/api/v1/push", body, headers=headers, sign=False)
+    assert reply.status == 200 and decode_dict(reply.body)["v"] == 1
+    assert [(e["new"], e["how"]) for e in _entries(server.store, hid, "address")] == [("一组", "push")]
+    path = f"/api/v1/history?record={hid}"
+    headers = sign_headers(laptop.key, laptop.device_id, "GET", path, b"", version=1)
+    old_laptop = laptop.request("GET", path, headers=headers, sign=False)
+    assert old_laptop.status == 200 and old_laptop.json is not None and old_laptop.json["history"]

@@ -63,7 +63,11 @@ def _messages(f: FieldDef) -> dict[str, tuple[str, str]]:
         "after_current_year": (f"{zh}不能晚于今年", f"{en} cannot be later than this year"),
     }
     if f.type == "money":
-        m["not_int"] = (f"{zh}应为以分为单位的整数", f"{en} must be a whole number of fen")
+        # Stored in fen, typed in yuan: a value that is not whole fen had more than two decimals.
+        m["not_int"] = (
+            f"{zh}最多只能有两位小数",
+            f"{en} can have at most two decimal places",
+        )
         if isinstance(f.min, int):
             m["too_small"] = (f"{zh}不能少于{_yuan(f.min)}元", f"{en} must be at least {_yuan(f.min)} yuan")
         if isinstance(f.max, int):

@@ -66,7 +66,7 @@ def phc_lanes(encoded: str) -> int | None:
     for item in parts[3].split(","):
         key, _, value = item.partition("=")
         if key == "p":
-            return int(value) if value.isdigit() and len(value) < 8 else None
+            return int(value) if value.isascii() and value.isdigit() and len(value) < 8 else None
     return None
 
 

@@ -24,20 +24,29 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-VILLAGE_CODE = re.compile(r"\d{12}")
+VILLAGE_CODE = re.compile(r"[0-9]{12}")  # ASCII digits only: \d also matches full-width ones
 MAX_PROVISIONING_BYTES = 256 * 1024
 FIELDS = frozenset({"server_url", "ca_bundle", "recovery_public_key", "village_code", "signature"})
 
 _MESSAGES = {
     "unreadable": ("The provisioning file cannot be read.", "无法读取配置文件。"),
+    "too_large": (
+        "The provisioning file is too large (over 256 KB): it is not a provisioning file.",
+        "配置文件过大（超过 256 KB），不是有效的配置文件。",
+    ),
+    "too_deep": (
+        "The provisioning file nests lists or objects too deeply: it is not a provisioning file.",
+        "配置文件中的嵌套层数过多，不是有效的配置文件。",
+    ),
     "not_json": ("This is not a provisioning file (it is not JSON).", "这不是配置文件（不是 JSON 格式）。"),
     "fields": (
         "The provisioning file has unknown or missing fields.",
         "配置文件中有未知的项或缺少必需的项。",
     ),
     "server_url": (
-        "The server address must start with https:// (http:// only for this computer).",
-        "服务器地址必须以 https:// 开头（http:// 仅限本机）。",
+        "The server address must start with https:// (http:// only for this computer) and hold no user "
+        "name, spaces or backslashes.",
+        "服务器地址必须以 https:// 开头（http:// 仅限本机），且不能包含用户名、空格或反斜杠。",
     ),
     "ca_bundle": (
         "The county certificate in the provisioning file is damaged.",
@@ -91,12 +100,33 @@ class Provisioning:
 
 
 def check_server_url(url: str) -> str:
-    """The URL cleaned up; raises ProvisioningError("server_url") if it cannot be a county server."""
+    """The URL cleaned up; raises ProvisioningError("server_url") if it cannot be a county server.
+
+    The URL is parsed as requests will (``urllib3.util.parse_url``) and as the standard library does;
+    anything the two could read differently is refused: a backslash (``http://evil.cn\\@127.0.0.1``
+    is 127.0.0.1 to one and evil.cn to the other), user info (``@``), spaces, controls, non-ASCII.
+    """
+    from urllib3.exceptions import LocationParseError
+    from urllib3.util import parse_url
+
     url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    if (
+        not url.isascii()
+        or any(c in url for c in "\\@")
+        or any(c.isspace() or not c.isprintable() for c in url)
+    ):
         raise ProvisioningError("server_url")
-    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+    try:
+        parts, parsed = urlsplit(url), parse_url(url)
+        port = parts.port
+    except (ValueError, LocationParseError) as exc:
+        raise ProvisioningError("server_url") from exc
+    host = (parsed.host or "").strip("[]").lower()
+    if parts.scheme not in ("https", "http") or not parts.hostname or parsed.auth:
+        raise ProvisioningError("server_url")
+    if (parsed.scheme, host, parsed.port) != (parts.scheme, parts.hostname, port):
+        raise ProvisioningError("server_url")
+    if parts.scheme == "http" and host not in ("127.0.0.1", "localhost", "::1"):
         raise ProvisioningError("server_url")
     return url
 
@@ -182,15 +212,18 @@ def parse_provisioning(data: Any) -> Provisioning:
 def read_provisioning_json(path: str | Path) -> Any:
     """The decoded JSON of a provisioning file (size-capped), unchecked."""
     try:
-        raw = Path(path).read_bytes()[: MAX_PROVISIONING_BYTES + 1]
+        with Path(path).open("rb") as handle:
+            raw = handle.read(MAX_PROVISIONING_BYTES + 1)  # never more: the file may be huge
     except OSError as exc:
         raise ProvisioningError("unreadable") from exc
     if len(raw) > MAX_PROVISIONING_BYTES:
-        raise ProvisioningError("unreadable")
+        raise ProvisioningError("too_large")
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProvisioningError("not_json") from exc
+    except RecursionError as exc:
+        raise ProvisioningError("too_deep") from exc
 
 
 def load_provisioning(path: str | Path) -> Provisioning:

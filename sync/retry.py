@@ -47,7 +47,7 @@ class RetryPolicy:
         if not value:
             return None
         value = value.strip()
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             seconds = float(value)
         else:
             try:

@@ -40,6 +40,11 @@ def clean_label(text: str, max_length: int = 100) -> str:
     return " ".join(HIDDEN.sub(" ", text).split())[:max_length]
 
 
+def clean_note(text: str, max_length: int = 1000) -> str:
+    """Free text that may span lines (a decision's note) with hidden characters removed."""
+    return HIDDEN_MULTILINE.sub("", text).strip()[:max_length]
+
+
 def for_terminal(text: str) -> str:
     """``text`` safe to print on a terminal: each hidden character shown as ``\\uXXXX``."""
     return HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

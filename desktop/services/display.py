@@ -97,8 +97,11 @@ def age_text(seconds: float, lang: str) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def record_title(entity: str, context: dict[str, Any] | None) -> str:
-    """ "name · household number · head" for a person; "number · head" for the other forms."""
+def record_title(
+    entity: str, context: dict[str, Any] | None, forms: Forms | None = None, lang: str = "zh_CN"
+) -> str:
+    """ "name · household number · head" for a person; "number · head" for the other forms; an
+    income record adds its year and source ("2025年 · 务工收入"), given the forms for the label."""
     context = context or {}
     parts: list[str] = []
     if entity == "person" and context.get("name"):
@@ -106,4 +109,10 @@ def record_title(entity: str, context: dict[str, Any] | None) -> str:
     for key in ("household_no", "head_name"):
         if context.get(key):
             parts.append(str(context[key]))
+    if entity == "income":
+        if context.get("year"):
+            year = str(context["year"])
+            parts.append(f"{year}年" if lang.startswith("zh") else year)
+        if context.get("source") and forms is not None:
+            parts.append(display(forms, "income", "source", context["source"], lang))
     return " · ".join(parts)

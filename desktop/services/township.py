@@ -130,6 +130,7 @@ class TownshipService:
             str(data["scope_code"]),
             {str(k): str(v) for k, v in names.items()},
             int(data.get("expires_at") or 0),
+            str(data.get("scope_name") or ""),
         )
         return self.account
 
@@ -150,8 +151,11 @@ class TownshipService:
         sort: str = "age",
         offset: int = 0,
         limit: int = 200,
+        query: str | None = None,
     ) -> ItemPage:
-        """One page of the work list, filtered and sorted by the server (in its database)."""
+        """One page of the work list, filtered and sorted by the server. ``query``: a name, household
+        number or resident ID (or part of one); ``sort`` ``household``/``person`` keeps one
+        household's (person's) items together."""
         data = self._guard(
             lambda: self.client.items(
                 status=status,
@@ -161,6 +165,7 @@ class TownshipService:
                 sort=sort,
                 offset=offset,
                 limit=limit,
+                q=query or None,
             )
         )
         return ItemPage(
@@ -170,7 +175,8 @@ class TownshipService:
         )
 
     def item(self, item_id: str) -> Item:
-        return self._item(self._guard(lambda: self.client.item(item_id))["item"])
+        """The item of an id, or of the number the desk shows (``Item.number``)."""
+        return self._item(self._guard(lambda: self.client.item(item_id.strip()))["item"])
 
     def history(
         self, item_or_record: Item | str | None = None, *, offset: int = 0, limit: int = 200
@@ -347,12 +353,13 @@ class TownshipService:
         created = int(d.get("created_at") or 0)
         return Item(
             id=str(d["id"]),
+            number=str(d.get("number") or str(d["id"]).replace("-", "")[-8:]),
             village_code=str(d["village_code"]),
             village_name=str(d.get("village_name") or ""),
             entity=entity,
             entity_label=show.entity_label(forms, entity, lang),
             record_id=str(d["record_id"]),
-            record_title=show.record_title(entity, d.get("record")),
+            record_title=show.record_title(entity, d.get("record"), forms, lang),
             field=name,
             field_label=show.field_label(forms, entity, name, lang),
             kind=str(d.get("kind") or ("delete" if name == show.DELETED else "field")),
@@ -378,7 +385,7 @@ class TownshipService:
             village_name=str(d.get("village_name") or ""),
             entity=entity,
             record_id=str(d["record_id"]),
-            record_title=show.record_title(entity, d.get("record")),
+            record_title=show.record_title(entity, d.get("record"), forms, lang),
             field=name,
             field_label=show.field_label(forms, entity, name, lang) if name else "",
             choice=str(d["choice"]),

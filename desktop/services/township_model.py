@@ -75,6 +75,8 @@ class StaffAccount:
     villages: dict[str, str]
     """Village code -> name, every village this account works for."""
     expires_at: int = 0
+    scope_name: str = ""
+    """The township's name, when the county server knows it (from the division table)."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ class Item:
     """``open`` or ``decided``."""
     decision: Decision | None = None
     record_deleted: bool = False
+    number: str = ""
+    """The short number the desk shows; ``TownshipService.item`` takes it like the id."""
 
     @property
     def is_open(self) -> bool:

@@ -383,12 +383,13 @@ class DeskApp(QObject):
 
         if self.staff_window is None:
             return
-        self.sign_out()
-        dialog = self.show_staff_sign_in()
+        self.sign_out()  # shows the sign-in again
+        dialog = self.staff_dialog or self.show_staff_sign_in()
         dialog.say(describe(SignInRequired()), error=True)
 
     def sign_out(self) -> None:
-        """Close the township desk, end the sign-in at the server, and show the first screen again."""
+        """Close the township desk, end the sign-in at the server, and show the staff sign-in again
+        (never the village's first-run wizard: this laptop may hold no village data)."""
         window, self.staff_window = self.staff_window, None
         if window is None:
             return
@@ -399,7 +400,9 @@ class DeskApp(QObject):
         self.runner.run_network(lambda: _sign_out(desk), name="staff-sign-out")
         window.close()
         window.deleteLater()
-        self.start()
+        if store_exists(self.store_path):
+            self.show_unlock()  # behind the sign-in: cancelling it leads to the village's data
+        self.show_staff_sign_in()
 
     def shutdown(self) -> None:
         self.idle.stop()

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -212,6 +212,7 @@ class StaffIndicatorsWidget(QWidget):
         self.fetch = fetch
         self.runner = runner
         self.answer: dict[str, Any] | None = None
+        self.detail_code = ""
         today = date.today()
         self.year = QSpinBox(self)
         self.year.setRange(1990, today.year)
@@ -222,6 +223,12 @@ class StaffIndicatorsWidget(QWidget):
         self.line.setValue(DEFAULT_LINE_FEN // 100)
         self.line.setSuffix(self.tr(" yuan"))
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.pdf_button = QPushButton(self.tr("Print report (PDF)…"), self)
+        self.pdf_button.setObjectName("staff_report_pdf")
+        self.pdf_button.setEnabled(False)
+        self.pdf_button.clicked.connect(self.choose_pdf)
+        self.scope_label = ""
+        """Who the rolled-up figures are of ("township 530102001"), for the report's title line."""
         self.summary = QLabel(self)
         self.summary.setObjectName("staff_summary")
         self.summary.setWordWrap(True)
@@ -231,6 +238,7 @@ class StaffIndicatorsWidget(QWidget):
         bar.addWidget(QLabel(self.tr("Income line per person and year"), self))
         bar.addWidget(self.line)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.pdf_button)
         bar.addStretch(1)
 
         self.model = VillageTableModel(targets, self)
@@ -276,6 +284,12 @@ class StaffIndicatorsWidget(QWidget):
         self.back_button.clicked.connect(lambda: self.stack.setCurrentIndex(0))
         self.refresh_button.clicked.connect(self.refresh)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        # Shown again: the figures (open conflicts, last sync) may have moved since they were fetched.
+        super().showEvent(event)
+        if not event.spontaneous() and self.answer is not None:
+            self.refresh()
+
     def refresh(self) -> Task:
         """Fetch the answer on the network pool; ``loaded`` when the table shows it."""
         year, line_fen = self.year.value(), self.line.value() * 100
@@ -293,6 +307,7 @@ class StaffIndicatorsWidget(QWidget):
 
     def show_answer(self, answer: dict[str, Any]) -> None:
         self.answer = answer
+        self.pdf_button.setEnabled(True)
         self.model.set_answer(answer)
         self.table.sortByColumn(VillageTableModel.COLUMNS.index("behind"), Qt.SortOrder.DescendingOrder)
         lang = current_language()
@@ -301,6 +316,7 @@ class StaffIndicatorsWidget(QWidget):
             "{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; "
             "{behind} villages behind on something (marked). Double-click a village for its charts."
         )
+        text += " " + self.tr("As of {time}.").format(time=datetime.now().strftime("%H:%M"))
         self.summary.setText(
             text.format(
                 n=len(self.model.rows),
@@ -310,11 +326,45 @@ class StaffIndicatorsWidget(QWidget):
                 behind=behind,
             )
         )
+        detail = self.stack.currentIndex() == 1 and self.detail_code
         self.stack.setCurrentIndex(0)
+        if detail:  # reloaded while a village was open: show that village's fresh figures
+            row = next((i for i, r in enumerate(self.model.rows) if r["code"] == detail), -1)
+            if row >= 0:
+                self.open_village(row)
         self.loaded.emit()
+
+    def choose_pdf(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name = self.tr("township-report-{year}.pdf").format(year=self.year.value())
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the report"), str(Path(folder) / name), "PDF (*.pdf)"
+        )
+        if path:
+            self.write_pdf(Path(path))
+
+    def write_pdf(self, path: Any, texts: list[str] | None = None) -> int:
+        """The rolled-up figures of every village shown (the township's or county's), as the
+        village report prints them; no personal data. Returns the pages."""
+        from desktop.ui.report_pdf import write_report
+
+        assert self.answer is not None
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        rolled = {k: v for k, v in self.answer.items() if k != "by_village"}
+        label = self.scope_label or self.tr("{n} villages").format(n=len(self.model.rows))
+        pages = write_report(path, rolled, village=label, lang=current_language(), texts=texts)
+        self.summary.setText(self.tr("Report saved: {path}").format(path=str(path)))
+        return pages
 
     def open_village(self, row: int) -> None:
         village = self.model.village_at(row)
+        self.detail_code = village["code"]
         self.detail_title.setText(f"{village['name']}  {village['code']}")
         self.detail.show_result(village["figures"], current_language())
         self.stack.setCurrentIndex(1)

@@ -11,11 +11,12 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from desktop.services.settings import Settings
 from desktop.ui.parts import PagedWindow
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.window_fit import place_window
 
 
 class StaffBus(QObject):
@@ -70,9 +71,18 @@ class StaffWindow(PagedWindow):
         self.sign_out_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.addAction(self.sign_out_action)
+        # The way out, on screen with its key (the action alone would be invisible).
+        self.sign_out_button = QPushButton(self.tr("Sign out (Ctrl+L)"), self)
+        self.sign_out_button.setObjectName("staff_sign_out")
+        self.sign_out_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_out_button.setFlat(True)
+        self.sign_out_button.clicked.connect(self.sign_out_action.trigger)
+        status.addPermanentWidget(self.sign_out_button)
+        # Inside the screen's available area (a 1366x768 laptop with a taskbar), at the size the
+        # person left it, pulled back on-screen when that no longer fits.
         geometry = qsettings.value("staff_window/geometry")
-        if not (isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))):
-            self.resize(1280, 780)
+        restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
+        place_window(self, self.geometry() if restored else None)
 
     def save_geometry(self) -> None:
         self.qsettings.setValue("staff_window/geometry", self.saveGeometry())
@@ -93,7 +103,10 @@ def staff_who(desk: Any) -> str:
         return ""
     if account.scope == "county":
         scope = QCoreApplication.translate("StaffWindow", "county {code}")
+    elif getattr(account, "scope_name", ""):
+        scope = QCoreApplication.translate("StaffWindow", "{name} ({code})")
     else:
         scope = QCoreApplication.translate("StaffWindow", "township {code}")
     who = QCoreApplication.translate("StaffWindow", "{user}, {scope}")
-    return who.format(user=account.username, scope=scope.format(code=account.scope_code))
+    name = getattr(account, "scope_name", "")
+    return who.format(user=account.username, scope=scope.format(code=account.scope_code, name=name))

@@ -2,6 +2,101 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BulkDialog</name>
+    <message>
+        <source>Decide {n} items together</source>
+        <translation>一并处理 {n} 项</translation>
+    </message>
+    <message>
+        <source>{n} items: {fields}. Each is decided on its own and kept in the history.</source>
+        <translation>共 {n} 项：{fields}。每一项单独处理，并分别记入处理记录。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Keep the county value</source>
+        <translation>保留县级数值</translation>
+    </message>
+    <message>
+        <source>Take the newest village value</source>
+        <translation>采用最新的村级数值</translation>
+    </message>
+    <message>
+        <source>Type one new value for all</source>
+        <translation>统一录入新数值</translation>
+    </message>
+    <message>
+        <source>Keep the records deleted</source>
+        <translation>维持删除</translation>
+    </message>
+    <message>
+        <source>Restore the records with the village&apos;s edits</source>
+        <translation>恢复记录（采用村里的修改）</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新数值</translation>
+    </message>
+    <message>
+        <source>Why? (required, kept in the history of each item)</source>
+        <translation>处理理由（必填，记入每一项的处理记录）</translation>
+    </message>
+    <message>
+        <source>Keys: ↑ ↓ choose, Tab to the note, Ctrl+Enter decides all, Esc closes.</source>
+        <translation>按键：↑ ↓ 选择处理方式，Tab 到说明，Ctrl+Enter 全部确定，Esc 关闭。</translation>
+    </message>
+    <message>
+        <source>Decide all (Ctrl+Enter)</source>
+        <translation>全部确定 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Keys: ↑ ↓ choose, Tab to the new value, Tab again to the note, Ctrl+Enter decides all, Esc closes.</source>
+        <translation>按键：↑ ↓ 选择处理方式，Tab 到新数值，再按 Tab 到说明，Ctrl+Enter 全部确定，Esc 关闭。</translation>
+    </message>
+    <message>
+        <source>Type the new value first.</source>
+        <translation>请先录入新数值。</translation>
+    </message>
+    <message>
+        <source>These items cannot be decided together: choose items of one field.</source>
+        <translation>这些事项不能一并处理：请选择同一字段的事项。</translation>
+    </message>
+    <message>
+        <source>A note is required: say why (it is kept in the history).</source>
+        <translation>必须填写说明：写明处理理由（记入处理记录）。</translation>
+    </message>
+    <message>
+        <source>Deciding {n} items…</source>
+        <translation>正在处理 {n} 项…</translation>
+    </message>
+    <message>
+        <source>Decided {n}; refused {m}.</source>
+        <translation>已处理 {n} 项；被拒绝 {m} 项。</translation>
+    </message>
+    <message>
+        <source>Stopped: {why} {k} items were not sent.</source>
+        <translation>已中止：{why} 还有 {k} 项未提交。</translation>
+    </message>
+    <message>
+        <source>No. {number} {record}: {why}</source>
+        <translation>编号 {number} {record}：{why}</translation>
+    </message>
+</context>
+<context>
     <name>CompareTable</name>
     <message>
         <source>Base (before the edits)</source>
@@ -14,8 +109,10 @@
 {device} · {time}</translation>
     </message>
     <message>
-        <source>{n} · county now</source>
-        <translation>{n} · 县级现值</translation>
+        <source>{n} · county now
+(applied earlier)</source>
+        <translation>{n} · 县级现值
+（此前已采用）</translation>
     </message>
 </context>
 <context>
@@ -96,8 +193,8 @@
         <translation>；</translation>
     </message>
     <message>
-        <source>{count} duplicate residents</source>
-        <translation>{count} 组重复人员</translation>
+        <source>{count} duplicate residents · as of {time}</source>
+        <translation>{count} 组重复人员 · 截至 {time}</translation>
     </message>
     <message>
         <source>No duplicate residents here.</source>
@@ -359,8 +456,8 @@
         <translation>县级</translation>
     </message>
     <message>
-        <source>field</source>
-        <translation>字段</translation>
+        <source>{field} (not restored)</source>
+        <translation>{field}（未恢复）</translation>
     </message>
     <message>
         <source>{source}: {value} ({user}, {device})</source>
@@ -622,8 +719,12 @@
         <translation>该记录以前的处理</translation>
     </message>
     <message>
-        <source>{village} · {form} · {field} · waiting {age}</source>
-        <translation>{village} · {form} · {field} · 已等待 {age}</translation>
+        <source>No. {number} · {village} · {form} · {field} · waiting {age}</source>
+        <translation>编号 {number} · {village} · {form} · {field} · 已等待 {age}</translation>
+    </message>
+    <message>
+        <source>No. {number} · {village} · {form} · {field} · decided</source>
+        <translation>编号 {number} · {village} · {form} · {field} · 已处理</translation>
     </message>
     <message>
         <source>Decided by {user} on {time}: {value}. Note: {note}</source>
@@ -634,8 +735,16 @@
         <translation>按键：1–{n} 选择一列（选“已删除”的列即维持删除，选“保留”的列即按勾选的字段恢复记录），← → 切换，Tab 到说明，Ctrl+Enter 确定。</translation>
     </message>
     <message>
+        <source>From the note, Tab again to the fields to restore (Space ticks).</source>
+        <translation>在说明处再按 Tab 到要恢复的字段（空格勾选）。</translation>
+    </message>
+    <message>
         <source>Keys: 1–{n} choose a column ({n} = county), ← → move, 0 types a new value, Tab to the note, Ctrl+Enter decides.</source>
         <translation>按键：1–{n} 选择一列（{n} = 县级），← → 切换，0 录入新数值，Tab 到说明，Ctrl+Enter 确定。</translation>
+    </message>
+    <message>
+        <source>Keys: 1–{n} choose a column ({n} = county), ← → move, Tab to the note, Ctrl+Enter decides.</source>
+        <translation>按键：1–{n} 选择一列（{n} = 县级），← → 切换，Tab 到说明，Ctrl+Enter 确定。</translation>
     </message>
     <message>
         <source>{n} · type a new value</source>
@@ -1237,6 +1346,10 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Print report (PDF)…</source>
+        <translation>打印报告（PDF）…</translation>
+    </message>
+    <message>
         <source>Income year</source>
         <translation>收入年度</translation>
     </message>
@@ -1255,6 +1368,26 @@
     <message>
         <source>{n} villages, {persons} persons; per-capita income {mean}, Gini {gini}; {behind} villages behind on something (marked). Double-click a village for its charts.</source>
         <translation>{n} 个村，{persons} 人；人均可支配收入 {mean}，基尼系数 {gini}；{behind} 个村有落后项（已标出）。双击一个村查看其图表。</translation>
+    </message>
+    <message>
+        <source>As of {time}.</source>
+        <translation>截至 {time}。</translation>
+    </message>
+    <message>
+        <source>township-report-{year}.pdf</source>
+        <translation>乡镇指标报告-{year}.pdf</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存指标报告</translation>
+    </message>
+    <message>
+        <source>{n} villages</source>
+        <translation>{n} 个村</translation>
+    </message>
+    <message>
+        <source>Report saved: {path}</source>
+        <translation>报告已保存：{path}</translation>
     </message>
 </context>
 <context>
@@ -1355,8 +1488,16 @@
         <translation>退出登录</translation>
     </message>
     <message>
+        <source>Sign out (Ctrl+L)</source>
+        <translation>退出登录 (Ctrl+L)</translation>
+    </message>
+    <message>
         <source>county {code}</source>
         <translation>县 {code}</translation>
+    </message>
+    <message>
+        <source>{name} ({code})</source>
+        <translation>{name}（{code}）</translation>
     </message>
     <message>
         <source>township {code}</source>
@@ -1866,8 +2007,52 @@
         <translation>事项编号 (Ctrl+G)</translation>
     </message>
     <message>
-        <source>Open item</source>
-        <translation>打开事项</translation>
+        <source>Open item No.</source>
+        <translation>打开事项编号</translation>
+    </message>
+    <message>
+        <source>Decide selected together (Ctrl+B)</source>
+        <translation>一并处理所选事项 (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Select open items first (Shift+↑↓ or Ctrl+A).</source>
+        <translation>请先选择待处理的事项（Shift+↑↓ 或 Ctrl+A）。</translation>
+    </message>
+    <message>
+        <source>These items cannot be decided together: select items of one field, or only deletions.</source>
+        <translation>这些事项不能一并处理：请选择同一字段的事项，或只选删除类事项。</translation>
+    </message>
+    <message>
+        <source>Decided {n} items together; {m} refused (listed in the dialog).</source>
+        <translation>一并处理了 {n} 项；{m} 项未处理（原因见对话框）。</translation>
+    </message>
+    <message>
+        <source>township-desk.xlsx</source>
+        <translation>乡镇工作台导出.xlsx</translation>
+    </message>
+    <message>
+        <source>Export the work list, decisions and indicators</source>
+        <translation>导出工作清单、处理记录和指标</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
+    </message>
+    <message>
+        <source>No item has the number {number} in your villages.</source>
+        <translation>您所辖各村没有编号为 {number} 的事项。</translation>
     </message>
     <message>
         <source>Decided: {record}, {field} → {value}</source>
@@ -1876,6 +2061,10 @@
 </context>
 <context>
     <name>WorkListModel</name>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
     <message>
         <source>Village</source>
         <translation>村</translation>
@@ -1964,6 +2153,18 @@
         <translation>按表单</translation>
     </message>
     <message>
+        <source>By household</source>
+        <translation>按户</translation>
+    </message>
+    <message>
+        <source>By person</source>
+        <translation>按人</translation>
+    </message>
+    <message>
+        <source>Name, household number or resident ID (Ctrl+F)</source>
+        <translation>姓名、户号或身份证号 (Ctrl+F)</translation>
+    </message>
+    <message>
         <source>Village</source>
         <translation>村</translation>
     </message>
@@ -1982,6 +2183,10 @@
     <message>
         <source>Sort</source>
         <translation>排序</translation>
+    </message>
+    <message>
+        <source>Enter opens the item; Shift+↑↓ or Ctrl+A select several, Ctrl+B decides them together.</source>
+        <translation>Enter 打开事项；Shift+↑↓ 或 Ctrl+A 多选，Ctrl+B 一并处理。</translation>
     </message>
     <message>
         <source>All villages ({count})</source>

@@ -11,10 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.server.auth import hash_password
 from sync.server.store import Store
-from sync.server.tables import devices, enroll_codes, users, villages
+from sync.server.tables import devices, enroll_codes, townships, users, villages
 from sync.textsafety import has_hidden
 
-_VILLAGE = re.compile(r"^\d{12}$")
+_VILLAGE = re.compile(r"^[0-9]{12}$")  # ASCII: \d also matches full-width digits
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
@@ -54,6 +54,37 @@ def add_village(store: Store, village_code: str, name: str) -> None:
         raise AdminError("that village already exists") from None
 
 
+def set_township_name(store: Store, township_code: str, name: str) -> None:
+    """Name a township (9-digit code); naming it again replaces the name."""
+    if not (len(township_code) == 9 and township_code.isdigit()):
+        raise AdminError("a township code is 9 digits")
+    if not name.strip() or has_hidden(name):
+        raise AdminError("a township needs a plain name")
+    key = {"county_code": township_code[:6], "township_code": township_code}
+    with store.write() as conn:
+        t = townships.c
+        found = conn.execute(
+            select(t.name).where(t.county_code == key["county_code"], t.township_code == township_code)
+        ).first()
+        if found is None:
+            conn.execute(insert(townships).values(**key, name=name.strip()))
+        else:
+            conn.execute(
+                update(townships)
+                .where(t.county_code == key["county_code"], t.township_code == township_code)
+                .values(name=name.strip())
+            )
+
+
+def township_name(store: Store, township_code: str) -> str:
+    t = townships.c
+    with store.read() as conn:
+        name = conn.execute(
+            select(t.name).where(t.county_code == township_code[:6], t.township_code == township_code)
+        ).scalar()
+    return str(name or "")
+
+
 def village_exists(store: Store, village_code: str) -> bool:
     with store.read() as conn:
         return (
@@ -71,7 +102,7 @@ def add_user(store: Store, username: str, password: str, scope: str, scope_code:
     expected = {"county": 6, "township": 9}.get(scope)
     if expected is None:
         raise AdminError("scope is county or township")
-    if not (scope_code.isdigit() and len(scope_code) == expected):
+    if not (scope_code.isascii() and scope_code.isdigit() and len(scope_code) == expected):
         raise AdminError(f"a {scope} code is {expected} digits")
     try:
         with store.write() as conn:
@@ -116,12 +147,15 @@ def add_villages_from_table(store: Store, path: Path) -> tuple[int, int]:
             if not row or not row[0].strip() or row[0].strip().startswith("#"):
                 continue
             code, name = row[0].strip(), (row[1].strip() if len(row) > 1 else "")
-            if not code.isdigit():
+            if not (code.isascii() and code.isdigit()):
                 if line == 1:
                     continue  # a header row
                 raise AdminError(f"line {line}: a division code is digits only")
+            if len(code) == 12 and code.endswith("000") and code[6:9] != "000" and name:
+                set_township_name(store, code[:9], name)  # a township: its name for the staff desk
+                continue
             if len(code) != 12 or code.endswith("000"):
-                continue  # province, city, county or township level
+                continue  # province, city or county level
             if village_exists(store, code):
                 existing += 1
                 continue

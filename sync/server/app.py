@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import gc
 import logging
+import sqlite3
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 import anyio.to_thread
+import sqlalchemy.exc
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -40,7 +42,7 @@ from sync.server import auth, conflicts, enroll, pull, push, routes_history, rou
 from sync.server.auth import DeviceAuth
 from sync.server.errors import ApiError, protocol_version_error
 from sync.server.login_limits import Limits, LoginLimiter
-from sync.server.store import Store, village_epoch
+from sync.server.store import Store, busy, village_epoch
 
 log = logging.getLogger(__name__)
 
@@ -134,14 +136,43 @@ class Guard:
             if not started:
                 await _send_error(send, _too_deep())
         except Exception as exc:
+            if _busy(exc):
+                # The database stayed locked, or the pool full, past the timeout: a laptop that did
+                # nothing wrong tries again after Retry-After (sync.retry honours it).
+                log.warning("database busy: %s %s", scope.get("method"), scope.get("path"))
+                if not started:
+                    await _send_error(send, busy())
+                return
             frames = "".join(traceback.format_tb(exc.__traceback__))
             log.error("internal error %s\n%s", type(exc).__name__, frames)
             if not started:
                 await _send_error(send, ApiError("internal"))
 
 
+_RETRY_STATES = {"40001", "40P01", "55P03"}
+"""PostgreSQL: serialization failure, deadlock detected, lock not available (lock timeout)."""
+
+
+def _busy(exc: BaseException) -> bool:
+    """A pool timeout, SQLite's "database is locked" after its busy timeout, or a PostgreSQL error
+    that ended the transaction only for being in another's way (rolled back: trying again is safe)."""
+    if isinstance(exc, sqlalchemy.exc.TimeoutError):
+        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError) and getattr(exc.orig, "sqlstate", None) in _RETRY_STATES:
+        return True
+    if isinstance(exc, sqlalchemy.exc.OperationalError) and isinstance(exc.orig, sqlite3.OperationalError):
+        text = str(exc.orig).lower()
+        return "locked" in text or "busy" in text
+    return False
+
+
+def _error_headers(error: ApiError) -> dict[str, str] | None:
+    wait = error.extra.get("retry_after")
+    return {"Retry-After": str(wait)} if isinstance(wait, int) else None
+
+
 async def _send_error(send: Any, error: ApiError) -> None:
-    response = JSONResponse(error.body(), status_code=error.status)
+    response = JSONResponse(error.body(), status_code=error.status, headers=_error_headers(error))
     await response({"type": "http"}, _no_receive, send)
 
 
@@ -230,9 +261,7 @@ def create_app(
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        wait = exc.extra.get("retry_after")
-        headers = {"Retry-After": str(wait)} if isinstance(wait, int) else None
-        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+        return JSONResponse(exc.body(), status_code=exc.status, headers=_error_headers(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from sync import kdf
 from sync.protocol import PROTOCOL_VERSION, SUPPORTED_VERSIONS
 from sync.server.errors import ApiError, protocol_version_error
 from sync.server.login_limits import LoginLimiter
+from sync.server.nonces import Nonces
 from sync.server.store import Store
-from sync.server.tables import devices, nonces, staff_tokens, users, villages
+from sync.server.tables import devices, staff_tokens, users, villages
 from sync.signing import (
     HEADER_DEVICE,
     HEADER_NONCE,
@@ -34,8 +34,6 @@ from sync.signing import (
     load_public_key_b64,
     verify,
 )
-
-NONCE_PRUNE_SECONDS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +62,8 @@ def request_version(headers: Mapping[str, str]) -> int:
     text = headers.get(HEADER_PROTOCOL)
     if text is None:
         return 1
-    version = int(text) if text.isdigit() and len(text) < 6 else None
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    version = int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None
     if version not in SUPPORTED_VERSIONS:
         raise protocol_version_error(version)
     assert version is not None
@@ -76,7 +75,7 @@ class DeviceAuth:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._last_prune = 0.0
+        self.nonces = Nonces(store)
 
     def authenticate(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Device:
         device_id = headers.get(HEADER_DEVICE)
@@ -113,23 +112,7 @@ class DeviceAuth:
         return Device(device_id, row.county_code, row.village_code, row.name, version)
 
     def _use_nonce(self, county: str, village: str, device_id: str, nonce: str, now: int) -> None:
-        try:
-            with self.store.write() as conn:
-                conn.execute(
-                    insert(nonces).values(
-                        county_code=county,
-                        village_code=village,
-                        device_id=device_id,
-                        nonce=nonce,
-                        seen_at=now,
-                    )
-                )
-                if now - self._last_prune > NONCE_PRUNE_SECONDS:
-                    # A nonce older than twice the skew window can only come with a stale time.
-                    conn.execute(delete(nonces).where(nonces.c.seen_at < now - 2 * MAX_SKEW_SECONDS))
-                    self._last_prune = now
-        except IntegrityError:
-            raise ApiError("replayed_nonce") from None
+        self.nonces.use(county, village, device_id, nonce, now)
 
 
 # --------------------------------------------------------------------------------------------------

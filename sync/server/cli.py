@@ -150,9 +150,7 @@ def _recovery_keygen(args: argparse.Namespace) -> None:
     if args.passphrase_env:
         passphrase = os.environ.get(args.passphrase_env, "")
     else:
-        passphrase = getpass.getpass("Passphrase for the private key: ")
-        if getpass.getpass("Again: ") != passphrase:
-            raise provision_cli.ProvisionCommandError("the two passphrases differ")
+        passphrase = provision_cli.ask_passphrase("Passphrase for the private key: ", confirm=True)
     if len(passphrase) < 12:
         raise provision_cli.ProvisionCommandError("the private key passphrase needs at least 12 characters")
     private_pem, public_pem = generate_recovery_keypair(passphrase.encode("utf-8"))
@@ -169,8 +167,15 @@ def _password(args: argparse.Namespace) -> str:
         if not value:
             raise admin.AdminError(f"environment variable {args.password_env} is empty")
         return value
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Again: ") != first:
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Again: ")
+    except EOFError:  # no terminal: a script or a pipe
+        raise admin.AdminError(
+            "no terminal to type the password in: put it in an environment variable and name that "
+            "variable with --password-env VAR"
+        ) from None
+    if again != first:
         raise admin.AdminError("the two passwords differ")
     return first
 
@@ -333,10 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             admin.revoke_device(store, args.device_id)
             print(f"device {args.device_id} revoked")
         elif args.command == "prune":
-            from sync.server.prune import prune_answers
+            from sync.server.prune import MAX_DAYS, prune_answers
 
-            if args.days < 0:
-                raise admin.AdminError("--days must be 0 or more")
+            if not 0 <= args.days <= MAX_DAYS:
+                raise admin.AdminError(f"--days must be between 0 and {MAX_DAYS} (a hundred years)")
             print(f"{prune_answers(store, days=args.days)} stored push answers pruned")
         return 0
     except admin.AdminError as exc:

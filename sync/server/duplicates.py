@@ -15,7 +15,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, text
 
 from sync.ids import uuid7
 from sync.server import changelog, review
@@ -26,6 +26,7 @@ from sync.server.push import Rules, load_records
 from sync.server.store import Store, chunks, lock_village, set_village_seq
 from sync.server.tables import duplicate_decisions, record_keys, review_history, villages
 from sync.server.writes import dumps, write_records
+from sync.textsafety import clean_note
 
 INACTIVE = ("moved_out", "deceased")
 MAX_GROUPS = 1000
@@ -162,10 +163,16 @@ def decide(
     note: str,
     *,
     today: date,
+    seen: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Keep ``keep`` (the other holders become moved-out) or mark the group "not the same person"."""
+    """Keep ``keep`` (the other holders become moved-out) or mark the group "not the same person".
+
+    Two desks deciding one group at once: decisions of a county's duplicates are serialised (and
+    every village of the group locked), so the second one finds the group decided and gets 409
+    ``already_decided``. ``seen`` (the record ids the desk showed) gives 409 ``stale`` when the group
+    changed since."""
     county = user.county_code
-    note = note.strip()
+    note = clean_note(note)
     if not note:
         raise ApiError("note_required")
     if not_same == (keep is not None):
@@ -178,8 +185,15 @@ def decide(
     now = store.now()
     dc = duplicate_decisions.c
     with store.write() as conn:
-        current = _current(conn, county)
-        found = [(rid, hs) for rid, hs in current.items() if group_id(county, rid) == gid]
+        _lock_county_duplicates(conn, county)
+        found = _find(conn, county, gid)
+        # Lock every village of the group (in one order: no deadlock with another decision), then
+        # read the group again: a push may have changed a holder before the locks were held.
+        seqs = {v: lock_village(conn, county, v) for v in sorted({v for _, hs in found for v, _ in hs})}
+        locked = found
+        found = _find(conn, county, gid)
+        if found != locked:
+            raise ApiError("stale")
         old = conn.execute(
             select(duplicate_decisions).where(dc.county_code == county, dc.group_id == gid)
         ).first()
@@ -188,6 +202,12 @@ def decide(
                 raise ApiError("already_decided")
             raise ApiError("not_found")
         resident_id, holders = found[0]
+        if seen is not None and sorted(seen) != sorted(r for _, r in holders):
+            # A record joined or left the group since the desk showed it.
+            raise ApiError(
+                "stale",
+                extra={"group": _dicts(conn, county, allowed, [(gid, resident_id, holders, None)])[0]},
+            )
         if not all(v in allowed for v, _ in holders):
             raise ApiError(
                 "forbidden",
@@ -205,7 +225,7 @@ def decide(
             )
         moved: list[tuple[str, str]] = [] if keep is None else [(v, r) for v, r in holders if r != keep]
         for village in sorted({v for v, _ in moved}):
-            seq = lock_village(conn, county, village)
+            seq = seqs[village]
             ids = [r for v, r in moved if v == village]
             cur = load_records(conn, county, village, ids)
             touched = {}
@@ -262,6 +282,19 @@ def decide(
             select(duplicate_decisions).where(dc.county_code == county, dc.group_id == gid)
         ).one()
         return _dicts(conn, county, allowed, [(gid, resident_id, holders, d)])[0]
+
+
+def _find(conn: Connection, county: str, gid: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(rid, hs) for rid, hs in _current(conn, county).items() if group_id(county, rid) == gid]
+
+
+def _lock_county_duplicates(conn: Connection, county: str) -> None:
+    """Serialise the duplicate decisions of one county until the transaction ends. A group can span
+    villages that no single village lock covers. (SQLite: the write transaction already holds the
+    database's write lock.)"""
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"duplicates:{county}".encode()).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _moved_out(c: Current, seq: int) -> Current:

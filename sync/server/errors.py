@@ -86,6 +86,11 @@ _CATALOGUE: dict[str, tuple[int, str, str]] = {
     "note_required": (422, "Write a note saying why.", "请填写处理说明。"),
     "invalid": (422, "The value is not valid.", "数值无效。"),
     "method_not_allowed": (405, "Method not allowed.", "不支持该请求方法。"),
+    "busy": (
+        503,
+        "The county server is busy; the laptop tries again shortly. Nothing was changed.",
+        "县级服务器繁忙，电脑稍后会自动重试。本次未做任何更改。",
+    ),
     "internal": (500, "Internal server error.", "服务器内部错误。"),
 }
 

@@ -54,13 +54,26 @@ def add_commands(sub: Any) -> None:
     check.add_argument("file", type=Path)
 
 
+def ask_passphrase(prompt: str, *, confirm: bool) -> str:
+    """Ask on the terminal. Without one (a script, a scheduled task, a pipe) getpass meets the end
+    of its input: say how to give the passphrase instead, rather than end in a traceback."""
+    try:
+        value = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Again: ") != value:
+            raise ProvisionCommandError("the two passphrases differ")
+    except EOFError:
+        raise ProvisionCommandError(
+            "no terminal to type the passphrase in: put it in an environment variable and name "
+            "that variable with --passphrase-env VAR"
+        ) from None
+    return value
+
+
 def _passphrase(env: str | None, *, confirm: bool) -> bytes:
     if env:
         value = os.environ.get(env, "")
     else:
-        value = getpass.getpass("Passphrase for the signing key: ")
-        if confirm and getpass.getpass("Again: ") != value:
-            raise ProvisionCommandError("the two passphrases differ")
+        value = ask_passphrase("Passphrase for the signing key: ", confirm=confirm)
     return value.encode("utf-8")
 
 

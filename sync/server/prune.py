@@ -21,14 +21,16 @@ from sync.server.store import Store
 from sync.server.tables import batches
 
 DEFAULT_DAYS = 90
+MAX_DAYS = 36_500
+"""A hundred years: more is no margin but a number past what the database's integers hold."""
 KEEP_NEWER = 2
 """Newer stored batches of the same device that prove this one settled on the laptop."""
 
 
 def prune_answers(store: Store, *, days: int = DEFAULT_DAYS, now: int | None = None) -> int:
     """Drop the answers no laptop can ask for again; returns how many were dropped."""
-    if days < 0:
-        raise ValueError("days must not be negative")
+    if not 0 <= days <= MAX_DAYS:
+        raise ValueError(f"days must be between 0 and {MAX_DAYS}")
     cutoff = (store.now() if now is None else now) - days * 86400
     newer = batches.alias("newer")
     b, n = batches.c, newer.c

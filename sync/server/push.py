@@ -28,6 +28,7 @@ from sync.server.merge import DELETED, Current, Merge, merge
 from sync.server.store import Store, lock_village, select_in, set_village_seq, village_epoch
 from sync.server.tables import batches, conflicts
 from sync.server.writes import dumps, write_records
+from sync.textsafety import clean_label
 
 log = logging.getLogger(__name__)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -138,8 +139,12 @@ def apply_batch(
     """
     county, village = device.county_code, device.village_code
     _check_scope(request.changes, village)
-    if len(request.batch_id) > 64:
-        raise ApiError("malformed", "The batch id is too long.", "批次编号过长。")
+    if len(request.batch_id) > 64 or not request.batch_id.isprintable():
+        raise ApiError(
+            "malformed",
+            "The batch id is too long or holds control characters.",
+            "批次编号过长或含有控制字符。",
+        )
     now = store.now()
     with store.write() as conn:
         seq = lock_village(conn, county, village)
@@ -335,7 +340,7 @@ class _Batch:
                     "village_value": dumps(x.village_value),
                     "county_value": dumps(x.county_value),
                     "device_id": self.device.device_id,
-                    "author": c.user[:100],
+                    "author": clean_label(c.user),  # shown to staff: no escapes, overrides, NULs
                     "hlc": c.hlc,
                     "created_at": self.now,
                     "status": "open",

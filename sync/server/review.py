@@ -19,13 +19,14 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from sync import jsontext
 from sync.ids import uuid7
+from sync.server import review_search
 from sync.server.errors import ApiError
 from sync.server.merge import DELETED
 from sync.server.store import chunks, select_in
 from sync.server.tables import conflicts, devices, review_history, review_items, villages
 
 MAX_PAGE = 500
-SORTS = ("age", "village", "form")
+SORTS = ("age", "village", "form", "household", "person")
 STATUSES = ("open", "decided", "all")
 
 
@@ -145,6 +146,7 @@ def record_contexts(
                 context["name"] = data.get("name")
             if entity == "income":
                 context["year"] = data.get("year")
+                context["source"] = data.get("source")
         context["deleted"] = deleted
         out[record_id] = context
     return out
@@ -206,6 +208,7 @@ def item_dicts(conn: Connection, county: str, rows: Sequence[Row[Any]]) -> list[
         county_now = county_value(r.field, state)
         item: dict[str, Any] = {
             "id": r.id,
+            "number": review_search.item_number(r.id),
             "village_code": r.village_code,
             "village_name": names.get(r.village_code, ""),
             "entity": r.entity,
@@ -310,8 +313,11 @@ def list_items(
     sort: str = "age",
     offset: int = 0,
     limit: int = 200,
+    query: str | None = None,
 ) -> dict[str, Any]:
-    """A page of items, filtered, counted and sorted in the database. ``allowed`` None = whole county."""
+    """A page of items, filtered, counted and sorted in the database. ``allowed`` None = whole county.
+    ``query`` (a name, household number or resident ID) and the household/person orders need the
+    records' data: ``sync.server.review_search``."""
     if status not in STATUSES or sort not in SORTS:
         raise ApiError("malformed")
     ic = review_items.c
@@ -324,6 +330,32 @@ def list_items(
         where.append(ic.entity == entity)
     if min_age_days:
         where.append(ic.created_at <= now - int(min_age_days) * 86400)
+    if query or sort in review_search.SEARCH_SORTS:
+        keys = conn.execute(
+            select(ic.id, ic.record_id, ic.village_code, ic.entity, ic.field, ic.created_at).where(*where)
+        ).all()
+        ids, total, counts = review_search.search_page(
+            conn,
+            keys,
+            county,
+            query=query,
+            village=village,
+            sort=sort,
+            offset=offset,
+            limit=min(limit, MAX_PAGE),
+        )
+        by_id: dict[str, Row[Any]] = {}
+        for part in chunks(ids):
+            by_id.update(
+                {
+                    r.id: r
+                    for r in conn.execute(
+                        select(review_items).where(ic.county_code == county, ic.id.in_(part))
+                    )
+                }
+            )
+        found = [by_id[i] for i in ids if i in by_id]
+        return {"items": item_dicts(conn, county, found), "total": total, "counts_by_village": counts}
     counts = {
         code: int(n)
         for code, n in conn.execute(

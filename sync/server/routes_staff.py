@@ -14,15 +14,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import auth, conflicts, decisions, duplicates, indicators, review
+from sync.server import admin, auth, conflicts, decisions, duplicates, indicators, review, review_search
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
 from sync.server.login_limits import LoginLimiter
 from sync.server.push import Rules
 from sync.server.store import Store
+from sync.textsafety import clean_note
 
 API = "/api/v1"
 
@@ -37,7 +38,7 @@ def _staff_user(request: Request, credentials: Credentials) -> StaffUser:
 
 
 Staff = Annotated[StaffUser, Depends(_staff_user)]
-VillageCode = Annotated[str | None, Query(pattern=r"^\d{12}$")]
+VillageCode = Annotated[str | None, Query(pattern=r"^[0-9]{12}$")]
 
 
 class LoginRequest(BaseModel):
@@ -59,6 +60,12 @@ class DecideRequest(BaseModel):
         description="How many village values the desk showed (stale if more now)",
     )
     conflict_id: str | None = Field(default=None, max_length=36)
+
+    @field_validator("note")
+    @classmethod
+    def _clean_note(cls, note: str) -> str:
+        return clean_note(note)  # shown to staff as typed: no escapes, overrides, zero-widths, NULs
+
     value: Any = Field(default=None, description="typed: the value, as the form takes it")
     fields: dict[str, Any] | None = Field(default=None, description="restore: field -> value to restore")
 
@@ -67,6 +74,16 @@ class DuplicateDecision(BaseModel):
     keep: str | None = Field(default=None, max_length=36, description="The person record to keep")
     not_same: bool = Field(default=False, description="Two different people: keep both")
     note: str = Field(default="", max_length=1000, description="Why (required)")
+    holders: list[str] | None = Field(
+        default=None,
+        max_length=1000,
+        description="The record ids the desk showed (409 stale if the group changed since)",
+    )
+
+    @field_validator("note")
+    @classmethod
+    def _clean_note(cls, note: str) -> str:
+        return clean_note(note)  # shown to staff as typed: no escapes, overrides, zero-widths, NULs
 
 
 def staff_router(
@@ -90,6 +107,7 @@ def staff_router(
             "scope_code": user.scope_code,
             "villages": list(names),
             "village_names": names,
+            "scope_name": admin.township_name(store, user.scope_code) if user.scope == "township" else "",
         }
 
     @router.post("/logout")
@@ -117,9 +135,12 @@ def staff_router(
         village: VillageCode = None,
         entity: Annotated[str | None, Query(pattern="^(household|person|income|service)$")] = None,
         min_age_days: Annotated[int | None, Query(ge=0, le=36500)] = None,
-        sort: Annotated[str, Query(pattern="^(age|village|form)$")] = "age",
+        sort: Annotated[str, Query(pattern="^(age|village|form|household|person)$")] = "age",
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
         limit: Annotated[int, Query(ge=1, le=review.MAX_PAGE)] = 200,
+        q: Annotated[
+            str | None, Query(max_length=64, description="name, household number or resident ID (part)")
+        ] = None,
     ) -> JSONResponse:
         def work() -> dict[str, Any]:
             allowed = scope(user)
@@ -138,15 +159,18 @@ def staff_router(
                     sort=sort,
                     offset=offset,
                     limit=limit,
+                    query=q.strip() if q and q.strip() else None,
                 )
 
         # Plain JSON of plain values: skip FastAPI's per-value encoder walk (a page holds thousands).
         return JSONResponse(await run_in_threadpool(work))
 
-    @router.get("/items/{item_id}")
+    @router.get("/items/{item_id}", description="item_id: the id, or the item number shown on the desk")
     def staff_item(item_id: str, user: Staff) -> dict[str, Any]:
         allowed = scope(user)
         with store.read() as conn:
+            if len(item_id) < 36:
+                item_id = review_search.find_by_number(conn, user.county_code, item_id, list(allowed))
             return {"item": review.one_item(conn, user.county_code, item_id, allowed)}
 
     @router.post("/items/{item_id}/decide")
@@ -178,7 +202,16 @@ def staff_router(
     @router.post("/duplicates/{group_id}/decide")
     def staff_decide_duplicate(group_id: str, body: DuplicateDecision, user: Staff) -> dict[str, Any]:
         group = duplicates.decide(
-            store, rules, user, set(scope(user)), group_id, body.keep, body.not_same, body.note, today=today()
+            store,
+            rules,
+            user,
+            set(scope(user)),
+            group_id,
+            body.keep,
+            body.not_same,
+            body.note,
+            today=today(),
+            seen=body.holders,
         )
         return {"group": group}
 
@@ -186,7 +219,7 @@ def staff_router(
     def staff_indicators(
         user: Staff,
         village: Annotated[
-            str | None, Query(pattern=r"^\d{12}$", description="One village; all of yours if absent")
+            str | None, Query(pattern=r"^[0-9]{12}$", description="One village; all of yours if absent")
         ] = None,
         year: Annotated[
             int | None, Query(ge=1990, le=2100, description="Income/service year; last year if absent")

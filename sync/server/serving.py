@@ -50,7 +50,7 @@ def worker_count(flag: int | None, environ: Mapping[str, str] = os.environ) -> i
         value, source = str(flag), "--workers"
     else:
         value, source = environ.get("WEB_CONCURRENCY", "1").strip() or "1", "WEB_CONCURRENCY"
-    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_WORKERS:
         raise ServeError(f"{source} must be a whole number from 1 to {MAX_WORKERS}, not {value[:20]!r}")
     return int(value)
 

@@ -7,6 +7,7 @@ IMMEDIATE``), so commits happen in counter order and a pull cursor never skips a
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -26,7 +27,15 @@ POOL_SIZE = 8
 """PostgreSQL connections a server process keeps open, and as many more it may open at a peak: each
 ``county-server serve`` worker holds up to ``2 * pool_size`` (``--pool-size``)."""
 
+RETRY_AFTER_SECONDS = 5
+"""What a request that could not get the database in time is told to wait (503 ``busy``)."""
+
 T = TypeVar("T")
+
+
+def busy() -> ApiError:
+    """503 with Retry-After: the database stayed locked (or the pool full) past the timeout."""
+    return ApiError("busy", extra={"retry_after": RETRY_AFTER_SECONDS})
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -75,9 +84,12 @@ def database_url(target: str | Path) -> str:
     return "sqlite+pysqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_timeout: float = 30.0, pool_timeout: float = 30.0) -> Engine:
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout},
+        pool_timeout=pool_timeout,
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
@@ -89,7 +101,7 @@ def _sqlite_engine(url: str) -> Engine:
         # FULL: an answered push is on disk before the answer leaves, even across a power cut
         # (laptops drop their outbox rows once a push is acknowledged).
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache per connection
         cur.close()
@@ -113,13 +125,19 @@ class Store:
         clock: Callable[[], float] = time.time,
         pool_size: int = POOL_SIZE,
         pool_timeout: float = 30.0,
+        busy_timeout: float = 30.0,
     ) -> None:
         self.url = database_url(target)
         self.clock = clock
+        self.busy_timeout = busy_timeout
+        # SQLite has one write lock: writers of this process queue here, each without a connection
+        # (readers keep the pool), and give up with 503 after ``busy_timeout``.
+        self._write_gate = threading.Lock()
+        self._on_close: list[Callable[[], None]] = []
         self.connections: int | None = None
         """How many connections the pool can hand out at once (None: SQLite, no such bound)."""
         if self.url.startswith("sqlite"):
-            self.engine = _sqlite_engine(self.url)
+            self.engine = _sqlite_engine(self.url, busy_timeout, pool_timeout)
         else:
             self.engine = create_engine(
                 self.url,
@@ -155,9 +173,19 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction; commits on success, rolls back on any exception."""
-        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
-            yield conn
+        """One write transaction; commits on success, rolls back on any exception.
+        ApiError("busy") (503) when SQLite's write lock stays taken past ``busy_timeout``."""
+        if self.dialect != "sqlite":
+            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+                yield conn
+            return
+        if not self._write_gate.acquire(timeout=self.busy_timeout):
+            raise busy()
+        try:
+            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+                yield conn
+        finally:
+            self._write_gate.release()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -165,7 +193,13 @@ class Store:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when the store closes (engines of its own a part keeps, e.g. nonces)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
+        for callback in self._on_close:
+            callback()
         self.engine.dispose()
 
 

@@ -42,6 +42,15 @@ villages = Table(
     Index("ix_villages_township", "county_code", "township_code"),
 )
 
+townships = Table(
+    "townships",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("township_code", String(9), primary_key=True),
+    Column("name", Text, nullable=False),
+)
+"""Township names (from the division table), so the staff desk names a township, not its code."""
+
 
 records = Table(
     "records",

@@ -66,6 +66,7 @@ def test_retry_after_seconds_and_http_date_with_a_fixed_clock():
     assert p.delay(0, "100000") == 60.0  # capped
     assert p.delay(0, email.utils.formatdate(1_000_000.0 - 30, usegmt=True)) == 0.0  # in the past
     assert p.delay(2, "garbage") == p.backoff(2)  # unreadable: ordinary backoff
+    assert p.delay(2, "²") == p.backoff(2)  # a digit to str.isdigit(), not to float()
     ignoring, _ = policy(respect_retry_after=False)
     assert ignoring.delay(1, "7") == ignoring.backoff(1)
 

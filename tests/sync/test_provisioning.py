@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from sync.provisioning import (
+    MAX_PROVISIONING_BYTES,
     ProvisioningError,
     canonical_bytes,
+    check_server_url,
     generate_signing_keypair,
     load_provisioning,
     parse_provisioning,
@@ -146,6 +148,31 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
         "recovery_key",
     ),
     ("short village", b'{"server_url": "https://c.example.cn", "village_code": "5301"}', "village_code"),
+    (
+        "full-width digit in the village",
+        '{"server_url": "https://c.example.cn", "village_code": "53010200100\uff11"}'.encode(),
+        "village_code",
+    ),
+    (
+        "arabic-indic digits in the village",
+        '{"server_url": "https://c.example.cn", "village_code": "\u0665\u0663\u0660102001001"}'.encode(),
+        "village_code",
+    ),
+    # requests (urllib3) reads the backslash as the end of the host: it would connect to
+    # evil.example.cn over http, while urlsplit sees 127.0.0.1.
+    ("backslash before @", b'{"server_url": "http://evil.example.cn\\\\@127.0.0.1:8443"}', "server_url"),
+    ("user info", b'{"server_url": "https://county.example.cn@evil.example.cn"}', "server_url"),
+    ("user info to loopback", b'{"server_url": "http://evil.example.cn@127.0.0.1:8443"}', "server_url"),
+    ("space in host", b'{"server_url": "https://county .example.cn"}', "server_url"),
+    ("tab in host", b'{"server_url": "https://county\\t.example.cn"}', "server_url"),
+    ("bad port", b'{"server_url": "https://county.example.cn:99999"}', "server_url"),
+    ("no host", b'{"server_url": "https:///path"}', "server_url"),
+    (
+        "nested too deep",
+        b'{"server_url": "https://c.example.cn", "ca_bundle": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "too_deep",
+    ),
+    ("only nesting", b"[" * 100_000 + b"]" * 100_000, "too_deep"),
 ]
 
 
@@ -168,8 +195,40 @@ def test_a_missing_or_huge_file_is_unreadable(tmp_path: Path) -> None:
         load_provisioning(tmp_path / "absent.json")
     huge = tmp_path / "huge.json"
     huge.write_bytes(b'{"server_url": "' + b"x" * 300_000 + b'"}')
-    with pytest.raises(ProvisioningError, match="unreadable"):
+    with pytest.raises(ProvisioningError, match="too_large"):
         load_provisioning(huge)
+
+
+def test_a_huge_file_is_refused_after_reading_no_more_than_the_limit(tmp_path: Path) -> None:
+    """A 1 GiB file (sparse: nothing to write) is refused without reading it: at most the limit and
+    one byte are read, so memory stays small."""
+    import tracemalloc
+
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:
+        handle.truncate(1 << 30)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ProvisioningError) as err:
+            load_provisioning(huge)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert err.value.reason == "too_large" and "256 KB" in err.value.message("en")
+    assert peak < 4 * MAX_PROVISIONING_BYTES
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://county.example.cn",
+        "https://county.example.cn:8443/",
+        "http://127.0.0.1:8443",
+        "http://[::1]:8443",
+    ],
+)
+def test_plain_server_addresses_still_pass(url: str) -> None:
+    assert check_server_url(url) == url.rstrip("/")
 
 
 def test_a_recovery_key_of_the_wrong_kind_is_refused(good: dict[str, Any], signing_key: bytes) -> None:

@@ -52,3 +52,11 @@ def test_terminal_output_shows_hidden_characters_as_escapes() -> None:
     shown = for_terminal("东村\x1b[2J\u202e电脑\x9b")
     assert shown == "东村\\u001b[2J\\u202e电脑\\u009b"
     assert not HIDDEN.search(shown)
+
+
+def test_a_note_keeps_its_lines_and_loses_hidden_characters() -> None:
+    from sync.textsafety import clean_note
+
+    assert clean_note(" 入户\x1b[2J\x00核实\u202e\n第二行\u200b\t完 ") == "入户[2J核实\n第二行\t完"
+    assert clean_note("\x00\u200b\u2028") == ""
+    assert len(clean_note("字" * 2000)) == 1000

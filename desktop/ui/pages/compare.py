@@ -50,7 +50,11 @@ class CompareTable(QTableWidget):
                 time=when(value.sent_at),
             )
             out.append((header, cells))
-        out.append((self.tr("{n} · county now").format(n=len(item.village_values) + 1), county))
+        # The county's value is what the server applied earlier (a laptop's or a decision's), not
+        # something the county typed: the header says so.
+        out.append(
+            (self.tr("{n} · county now\n(applied earlier)").format(n=len(item.village_values) + 1), county)
+        )
         return out
 
     @staticmethod
@@ -73,7 +77,10 @@ class CompareTable(QTableWidget):
             base = columns[0][1].get(name)
             for c, (_header, cells) in enumerate(columns):
                 value = cells.get(name)
-                cell = QTableWidgetItem("" if value is None else value.display)
+                text = "" if value is None else value.display
+                if c == 0 and value is None:
+                    text = "—"  # the value before an edited field's edit is not kept: say so, not blank
+                cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, None if value is None else value.value)
                 if c > 0 and value is not None and (base is None or value.value != base.value):
                     cell.setBackground(QBrush(DIFFERS))

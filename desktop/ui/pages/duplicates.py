@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +33,8 @@ from desktop.ui.staff_window import StaffContext, report
 
 class DuplicatesPage(QWidget):
     decided = Signal(object)
+    loaded = Signal(int)
+    """The list was fetched again; the number of groups shown."""
 
     def __init__(self, staff: StaffContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +42,7 @@ class DuplicatesPage(QWidget):
         self.setObjectName("page_duplicates")
         self.groups: list[Any] = []
         self._busy = False
+        self._shown_once = False
         self.status = QComboBox(self)
         self.status.setObjectName("duplicates_status")
         self.status.addItem(self.tr("Open"), "open")
@@ -149,7 +152,11 @@ class DuplicatesPage(QWidget):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 self.list.setItem(row, column, cell)
-        self.count.setText(self.tr("{count} duplicate residents").format(count=len(self.groups)))
+        self.count.setText(
+            self.tr("{count} duplicate residents · as of {time}").format(
+                count=len(self.groups), time=datetime.now().strftime("%H:%M")
+            )
+        )
         row = next((i for i, g in enumerate(self.groups) if g.id == select), 0)
         if self.groups:
             self.list.setCurrentCell(row, 0)
@@ -157,6 +164,14 @@ class DuplicatesPage(QWidget):
         else:
             self._show_group(-1)
             self._say(self.tr("No duplicate residents here."), error=False)
+        self.loaded.emit(len(self.groups))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Shown again (another page was in front): what was fetched then may be out of date.
+        super().showEvent(event)
+        if not event.spontaneous() and self._shown_once:
+            self.refresh()
+        self._shown_once = True
 
     def _holder_text(self, holder: Any) -> str:
         if not holder.visible:

@@ -91,7 +91,7 @@ class HistoryPage(QWidget):
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
             d = item.decision
-            aside = self.tr("; ").join(self._aside(a) for a in d.set_aside) or self.tr("nothing")
+            aside = self.tr("; ").join(self._aside(a, item.entity) for a in d.set_aside) or self.tr("nothing")
             cells = (
                 when(d.decided_at),
                 d.decided_by,
@@ -119,10 +119,17 @@ class HistoryPage(QWidget):
             "restore": self.tr("restored"),
         }.get(choice, choice)
 
-    def _aside(self, aside: Any) -> str:
-        source = {"village": self.tr("village"), "county": self.tr("county"), "field": self.tr("field")}.get(
-            aside.source, aside.source
-        )
+    def _aside(self, aside: Any, entity: str) -> str:
+        source = {"village": self.tr("village"), "county": self.tr("county")}.get(aside.source, aside.source)
+        if aside.source == "field" or aside.field:
+            # A delete item's edited field that was not restored: name the field by its label.
+            from desktop.services.display import field_label
+            from desktop.ui.i18n import current_language
+
+            label = field_label(self.staff.desk.forms, entity, aside.field, current_language())
+            source = (
+                self.tr("{field} (not restored)").format(field=label) if aside.source == "field" else label
+            )
         if aside.device_name or aside.user:
             return self.tr("{source}: {value} ({user}, {device})").format(
                 source=source, value=aside.display, user=aside.user, device=aside.device_name or "—"

@@ -9,6 +9,7 @@ field moved since (409) shows the fresh values with a clear message, and asks ag
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -146,8 +147,13 @@ class ItemView(QWidget):
         self._busy = False
         self.decide_button.setEnabled(item.is_open)
         self.title.setText(f"{item.record_title or item.entity_label}")
+        if item.is_open:
+            subtitle = self.tr("No. {number} · {village} · {form} · {field} · waiting {age}")
+        else:  # decided: it waits no longer
+            subtitle = self.tr("No. {number} · {village} · {form} · {field} · decided")
         self.subtitle.setText(
-            self.tr("{village} · {form} · {field} · waiting {age}").format(
+            subtitle.format(
+                number=item.number,
                 village=item.village_name or item.village_code,
                 form=item.entity_label,
                 field=item.field_label,
@@ -174,11 +180,24 @@ class ItemView(QWidget):
                     "restores it with the ticked fields), ← → move, Tab to the note, Ctrl+Enter decides."
                 ).format(n=count + 1)
             )
-        else:
+            if self.restore.isVisibleTo(self):
+                self.help.setText(
+                    self.help.text()
+                    + " "
+                    + self.tr("From the note, Tab again to the fields to restore (Space ticks).")
+                )
+        elif self.typed is not None:
             self.help.setText(
                 self.tr(
                     "Keys: 1–{n} choose a column ({n} = county), ← → move, 0 types a new value, "
                     "Tab to the note, Ctrl+Enter decides."
+                ).format(n=count + 1)
+            )
+        else:
+            self.help.setText(
+                self.tr(
+                    "Keys: 1–{n} choose a column ({n} = county), ← → move, Tab to the note, "
+                    "Ctrl+Enter decides."
                 ).format(n=count + 1)
             )
         self.column = -1
@@ -216,14 +235,17 @@ class ItemView(QWidget):
         self.typed_delegate = FieldDelegate([field_def], self)
         self.typed_buffer.load({field_def.name: item.county.value})
         self.typed_delegate.setEditorData(editor, self.typed_buffer.index(0, 0))
+        # A typed value is only ever entered after choosing it: 0 on the table, or a click on the
+        # editor. Tab never lands here (it goes from the table to the note), so a note typed after
+        # Tab cannot become the value, and a combo cannot swallow it.
+        editor.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        editor.installEventFilter(self)
         if isinstance(editor, QLineEdit):
             editor.textEdited.connect(lambda _t: self._choose(self.typed_column))
         elif isinstance(editor, QComboBox):
             editor.activated.connect(lambda _i: self._choose(self.typed_column))
         self.typed_holder.addWidget(editor, 1)
         self.typed = editor
-        QWidget.setTabOrder(self.compare, editor)
-        QWidget.setTabOrder(editor, self.note)
 
     def _fill_restore(self, item: Any) -> None:
         self.restore.clear()
@@ -245,10 +267,12 @@ class ItemView(QWidget):
             self.restore.addItem(entry)
         if show:
             self.restore.setCurrentRow(0)
-            QWidget.setTabOrder(self.compare, self.restore)
-            QWidget.setTabOrder(self.restore, self.note)
-        elif self.typed is None:
-            QWidget.setTabOrder(self.compare, self.note)
+        # Tab from the table goes to the note, always (the hint says so); the typed editor (not in
+        # the Tab chain) returns to the note too; the fields to restore come after the note.
+        chain = [self.compare] + ([self.typed] if self.typed is not None else [])
+        chain += [self.note, self.restore, self.decide_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _load_history(self, item: Any) -> None:
         self.history.clear()
@@ -307,6 +331,8 @@ class ItemView(QWidget):
         return header.text().split("\n")[0] if header is not None else ""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.typed and event.type() == QEvent.Type.MouseButtonPress and self.item is not None:
+            self._choose(self.typed_column)  # a click on the editor chooses the typed value
         if watched is self.compare and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             text = event.text()
             if text.isdigit() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -5,11 +5,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.ui.pages.duplicates import DuplicatesPage
 from desktop.ui.pages.history import HistoryPage
@@ -35,10 +44,12 @@ class WorkDeskPage(QWidget):
         self.goto.setObjectName("goto_item")
         self.goto.setPlaceholderText(self.tr("Item number (Ctrl+G)"))
         self.goto.setMaximumWidth(260)
+        self.goto.setMinimumWidth(self.goto.fontMetrics().horizontalAdvance(self.goto.placeholderText()) + 24)
         self.goto.returnPressed.connect(self._goto)
         goto_row = QHBoxLayout()
+        goto_row.setContentsMargins(0, 0, 9, 0)  # the page has no margins: keep the field off the edge
         goto_row.addStretch(1)
-        goto_row.addWidget(QLabel(self.tr("Open item"), self))
+        goto_row.addWidget(QLabel(self.tr("Open item No."), self))
         goto_row.addWidget(self.goto)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -47,6 +58,21 @@ class WorkDeskPage(QWidget):
         shortcut = QShortcut(QKeySequence("Ctrl+G"), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self._focus_goto)
+        self.bulk_button = QPushButton(self.tr("Decide selected together (Ctrl+B)"), self)
+        self.bulk_button.setObjectName("bulk_open")
+        self.bulk_button.setAutoDefault(False)
+        self.bulk_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.bulk_button.clicked.connect(self.open_bulk)
+        goto_row.insertWidget(0, self.bulk_button)
+        self.export_button = QPushButton(self.tr("Export to Excel…"), self)
+        self.export_button.setObjectName("desk_export")
+        self.export_button.setAutoDefault(False)
+        self.export_button.clicked.connect(self.choose_export)
+        goto_row.insertWidget(1, self.export_button)
+        self.bulk: Any = None
+        bulk = QShortcut(QKeySequence("Ctrl+B"), self.list)
+        bulk.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        bulk.activated.connect(self.open_bulk)
         self.list.open_item.connect(self.open_item)
         self.view.back.connect(self.show_list)
         self.view.decided.connect(self._decided)
@@ -79,6 +105,87 @@ class WorkDeskPage(QWidget):
         self.list.say(text)
         self.show_list()
 
+    def open_bulk(self) -> None:
+        """One decision for the selected open items (each decided on its own)."""
+        from desktop.services.township_bulk import choices_for
+        from desktop.ui.pages.bulk import BulkDialog
+
+        items = [i for i in self.list.selected_items() if i.is_open]
+        if not items:
+            self.list.say(self.tr("Select open items first (Shift+↑↓ or Ctrl+A)."), error=True)
+            return
+        if not choices_for(items):
+            self.list.say(
+                self.tr(
+                    "These items cannot be decided together: select items of one field, or only deletions."
+                ),
+                error=True,
+            )
+            return
+        dialog = BulkDialog(self.staff, items, self)
+        dialog.done_deciding.connect(self._bulk_done)
+        dialog.finished.connect(self._bulk_closed)
+        self.bulk = dialog
+        dialog.open()
+        dialog.activateWindow()
+        dialog.choice.setFocus()
+
+    def _bulk_closed(self, _result: int) -> None:
+        self.window().activateWindow()
+        self.list.focus_search()
+
+    def _bulk_done(self, outcome: Any) -> None:
+        self.list.refresh()
+        self.list.say(
+            self.tr("Decided {n} items together; {m} refused (listed in the dialog).").format(
+                n=len(outcome.decided), m=len(outcome.refused) + len(outcome.not_sent)
+            ),
+            error=bool(outcome.refused or outcome.not_sent),
+        )
+
+    def choose_export(self) -> None:
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name = self.tr("township-desk.xlsx")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the work list, decisions and indicators"), str(Path(folder) / name),
+            self.tr("Excel workbook (*.xlsx)"),
+        )  # fmt: skip
+        if path:
+            self.export_excel(Path(path))
+
+    def export_excel(self, path: Path) -> Any:
+        """The work list as filtered now, every decision and the indicators, to ``path``."""
+        from datetime import date
+
+        from desktop.services.township_export import export_desk
+        from desktop.ui.i18n import current_language
+        from sync.indicators import DEFAULT_LINE_FEN
+
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        desk, query, lang = self.staff.desk, self.list.query(), current_language()
+        self.export_button.setEnabled(False)
+        self.list.say(self.tr("Exporting…"))
+        return self.staff.runner.run_network(
+            lambda: export_desk(
+                path, desk, query, year=date.today().year - 1, line_fen=DEFAULT_LINE_FEN, lang=lang
+            ),
+            name="desk-export",
+            on_done=lambda _counts: self._exported(path),
+            on_error=self._export_failed,
+        )
+
+    def _exported(self, path: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.list.say(self.tr("Exported: {path}").format(path=str(path)))
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.list.say(report(self.staff, exc), error=True)
+
     def _focus_goto(self) -> None:
         self.goto.setFocus()
         self.goto.selectAll()
@@ -96,8 +203,15 @@ class WorkDeskPage(QWidget):
         )
 
     def _goto_failed(self, exc: BaseException) -> None:
+        from desktop.services.township import NotFound
+
         self.show_list()
-        self.list.say(report(self.staff, exc), error=True)
+        text = report(self.staff, exc)
+        if isinstance(exc, NotFound):
+            text = self.tr("No item has the number {number} in your villages.").format(
+                number=self.goto.text().strip()
+            )
+        self.list.say(text, error=True)
         self.goto.setFocus()
 
     def focus_search(self) -> None:
@@ -138,6 +252,9 @@ class IndicatorsPart(Part):
         from desktop.ui.staff_indicators import StaffIndicatorsWidget
 
         self.page = StaffIndicatorsWidget(staff.desk.indicators, staff.runner)
+        from desktop.ui.staff_window import staff_who
+
+        self.page.scope_label = staff_who(staff.desk)
 
     def pages(self) -> list[Page]:
         return [Page(QCoreApplication.translate("Township", "Indicators"), self.page, Place.REVIEW)]

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,7 +42,7 @@ class WorkListModel(QAbstractTableModel):
     """A further page arrived; the argument is the number of rows now held."""
     load_failed = Signal(object)
 
-    COLUMNS = ("village", "record", "form", "field", "values", "age", "status")
+    COLUMNS = ("number", "village", "record", "form", "field", "values", "age", "status")
 
     def __init__(self, runner: TaskRunner, desk: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,6 +149,7 @@ class WorkListModel(QAbstractTableModel):
         if not 0 <= section < len(self.COLUMNS):
             return None
         return {
+            "number": self.tr("No."),
             "village": self.tr("Village"),
             "record": self.tr("Record"),
             "form": self.tr("Form"),
@@ -173,6 +175,8 @@ class WorkListModel(QAbstractTableModel):
         return None
 
     def _text(self, item: Any, column: str) -> str:
+        if column == "number":
+            return str(item.number)
         if column == "village":
             return item.village_name or item.village_code
         if column == "record":
@@ -188,7 +192,7 @@ class WorkListModel(QAbstractTableModel):
                 values=" / ".join(v.display for v in item.village_values), county=item.county.display
             )
         if column == "age":
-            return item.age
+            return item.age if item.is_open else ""  # a decided item waits no longer
         return self.tr("Open") if item.is_open else self.tr("Decided")
 
 
@@ -208,6 +212,8 @@ class WorkListPage(QWidget):
 
         self.village = QComboBox(self)
         self.village.setObjectName("filter_village")
+        # As wide as its longest entry ("全部村 (312)"), never cut.
+        self.village.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.form = QComboBox(self)
         self.form.setObjectName("filter_form")
         self.form.addItem(self.tr("All forms"), None)
@@ -232,15 +238,29 @@ class WorkListPage(QWidget):
         self.sort.addItem(self.tr("Oldest first"), "age")
         self.sort.addItem(self.tr("By village"), "village")
         self.sort.addItem(self.tr("By form"), "form")
+        self.sort.addItem(self.tr("By household"), "household")
+        self.sort.addItem(self.tr("By person"), "person")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("worklist_search")
+        self.search.setPlaceholderText(self.tr("Name, household number or resident ID (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self.search.returnPressed.connect(self._search_now)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(400)
+        self._search_timer.timeout.connect(self.filters_changed)
+        self.search.textEdited.connect(lambda _t: self._search_timer.start())
         self._fill_villages({})
         for combo in (self.village, self.form, self.age, self.status, self.sort):
-            combo.activated.connect(lambda _i: self.refresh())
+            combo.activated.connect(lambda _i: self.filters_changed())
 
         self.view = QTableView(self)
         self.view.setObjectName("table_worklist")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift+↑↓ and Ctrl+A select several items for one decision (Ctrl+B).
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
@@ -249,9 +269,9 @@ class WorkListPage(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
-        for column, width in zip(range(7), (90, 220, 80, 170, 330, 80, 70), strict=True):
+        for column, width in zip(range(8), (80, 90, 220, 80, 150, 330, 80, 70), strict=True):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.view.activated.connect(lambda index: self._open(index.row()))
         self.view.installEventFilter(self)
 
@@ -274,11 +294,25 @@ class WorkListPage(QWidget):
             bar.addWidget(combo)
         bar.addStretch(1)
         bar.addWidget(self.count)
+        find = QHBoxLayout()
+        find.addWidget(self.search, 1)
+        self.help = QLabel(
+            self.tr("Enter opens the item; Shift+↑↓ or Ctrl+A select several, Ctrl+B decides them together."),
+            self,
+        )
+        self.help.setObjectName("worklist_help")
+        self.help.setStyleSheet("color: #444444;")
+        find.addWidget(self.help)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(find)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
-        QWidget.setTabOrder(self.sort, self.view)
+        QWidget.setTabOrder(self.sort, self.search)
+        QWidget.setTabOrder(self.search, self.view)
+        shortcut = QShortcut(QKeySequence("Ctrl+F"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self._focus_search_box)
 
         self.model.loaded.connect(self._loaded)
         self.model.load_failed.connect(self._failed)
@@ -294,7 +328,31 @@ class WorkListPage(QWidget):
             "entity": self.form.currentData(),
             "min_age_days": self.age.currentData(),
             "sort": self.sort.currentData(),
+            "query": self.search.text().strip() or None,
         }
+
+    def _focus_search_box(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _search_now(self) -> None:
+        """Enter in the search box: search now, then the list gets the keyboard."""
+        self._search_timer.stop()
+        self.filters_changed()
+        self.view.setFocus()
+
+    def selected_items(self) -> list[Any]:
+        """The selected items, in list order (the current one when nothing else is selected)."""
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        if not rows and self.view.currentIndex().isValid():
+            rows = [self.view.currentIndex().row()]
+        return [item for item in (self.model.item_at(r) for r in rows) if item is not None]
+
+    def filters_changed(self) -> None:
+        """The person changed a filter or the search: an earlier message no longer applies."""
+        self._keep_message = False
+        self.message.clear()
+        self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
         self._select_after = select if select is not None else self.current_id()

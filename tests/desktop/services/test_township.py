@@ -72,7 +72,7 @@ def test_items_read_as_people_read_them_in_both_languages(county: County, income
         assert (item.entity_label, item.field_label, item.record_title) == (
             "家庭收入",
             "金额（元）",
-            "0031 · 欧阳春花",
+            "0031 · 欧阳春花 · 2024年 · 工资性收入",  # an income record: its year and source
         )
         assert (item.base.display, item.county.display) == ("1,000.00 元", "1,234.50 元")
         assert [v.display for v in item.village_values] == ["2,000.00 元"]
@@ -106,7 +106,7 @@ def test_refusals_are_clear_and_change_nothing(county: County, income_item: str)
             "1,500.00 元",
             "按工资单",
             "金额（元）",
-            "0031 · 欧阳春花",
+            "0031 · 欧阳春花 · 2024年 · 工资性收入",  # an income record: its year and source
         )
         assert sorted(a.display for a in entry.set_aside) == ["1,234.50 元", "2,000.00 元"]
         assert outsider.history() == []
@@ -192,3 +192,12 @@ def test_duplicate_residents_keep_one_through_the_service(tmp_path: Path, county
         assert desk.duplicates() == []
     east.close()
     west.close()
+
+
+def test_the_account_names_its_township_when_the_server_knows_the_name(county: County) -> None:
+    from sync.server import admin as county_admin
+
+    with _desk(county) as desk:
+        assert desk.account is not None and desk.account.scope_name == ""
+        county_admin.set_township_name(county.store, VILLAGE[:9], "建外街道")
+        assert desk.sign_in(STAFF_USER, STAFF_PASSWORD).scope_name == "建外街道"

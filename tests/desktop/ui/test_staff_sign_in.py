@@ -98,11 +98,13 @@ def test_from_the_unlock_screen_over_pinned_tls_and_back_after_sign_out(
     with qtbot.waitSignal(desk.window_shown, timeout=1000, raising=False):
         window.sign_out_action.trigger()
     assert desk.staff_window is None
+    # Back to the staff sign-in, over the unlock screen of this laptop's village data.
     assert isinstance(desk.unlock_dialog, UnlockDialog) and desk.unlock_dialog.isVisible()
+    again = desk.staff_dialog
+    assert isinstance(again, StaffSignInDialog) and again.isVisible()
+    assert again.parent() is desk.unlock_dialog
 
     # The next sign-in starts from what was used last.
-    desk.unlock_dialog.staff_button.click()
-    again = desk.staff_dialog
     assert again is not None
     assert again.server.text() == tls_county.url and again.user.text() == STAFF_USER
     assert again.ca_file.text() == str(ca)

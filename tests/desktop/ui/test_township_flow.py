@@ -84,7 +84,10 @@ def open_row(qtbot, page: WorkDeskPage, field_label: str, entity_label: str) -> 
 def decide(qtbot, page: WorkDeskPage, column_key: Qt.Key, note: str, *, expect_refusal: bool = False) -> None:
     view = page.view
     key(qtbot, column_key)
-    tab_to(qtbot, view.note)
+    if column_key != Qt.Key.Key_Tab:
+        assert "Tab 到说明" in view.help.text()
+        key(qtbot, Qt.Key.Key_Tab)  # once, as the hint says
+    assert focused(qtbot) is view.note
     if not view.note.text():
         type_text(qtbot, note)
     signal = view.refused if expect_refusal else page.list.model.loaded
@@ -183,9 +186,13 @@ def test_three_laptops_township_decides_by_keyboard_and_everyone_converges(
     assert server[world.gone]["deleted"] is False and server[world.gone]["data"]["occupation"] == "外出务工"
     assert server[world.household]["data"]["phone"] == "13700000004"
 
-    # Signing out (Ctrl+L) ends the staff session.
+    # Signing out (Ctrl+L) ends the staff session and returns to the staff sign-in (not the
+    # village's first-run wizard).
+    assert "(Ctrl+L)" in window.sign_out_button.text()
     key(qtbot, Qt.Key.Key_L, CTRL)
     assert desk.staff_window is None
+    assert desk.wizard is None and desk.unlock_dialog is None
+    assert isinstance(desk.staff_dialog, StaffSignInDialog) and desk.staff_dialog.isVisible()
 
     # The next sync: every laptop equals the server, field by field.
     for _round in range(2):

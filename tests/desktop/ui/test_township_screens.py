@@ -79,14 +79,14 @@ def test_work_list_model_holds_labelled_items_with_counts_and_filters(qtbot, qtm
     total, counts = loaded.args
     assert total == model.rowCount() == 5
     assert counts == {VILLAGE: 5}
-    texts = {model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(7)}
+    texts = {model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(8)}
     assert "职业" in texts and "联系电话" in texts and "文化程度" in texts
     assert "东村" in texts and "家庭成员" in texts and "家庭户" in texts
     occupation = next(i for i in model.items if i.field == "occupation")
     row = model.row_of(occupation.id)
     # Both laptops' values and the county's:
-    assert model.data(model.index(row, 4)) == "村：务农 / 个体经营  ⇄  县：务工"
-    assert "·" in model.data(model.index(row, 1))  # name · household number · head
+    assert model.data(model.index(row, 5)) == "村：务农 / 个体经营  ⇄  县：务工"
+    assert "·" in model.data(model.index(row, 2))  # name · household number · head
     assert not any(t and ("senior" in t or "college" in t) for t in texts)  # labels, never codes
 
     with qtbot.waitSignal(model.loaded, timeout=10000):
@@ -298,7 +298,7 @@ def test_duplicate_residents_keep_one_and_not_the_same_person_by_keyboard(
         qtbot.addWidget(page)
         page.show()
         qtbot.waitUntil(lambda: page.list.rowCount() == 2, timeout=10000)
-        assert page.count.text() == "2 组重复人员"
+        assert page.count.text().startswith("2 组重复人员 · 截至 ")
         assert "*" in page.list.item(0, 0).text()  # the resident ID is masked
         villages = {page.holders.item(r, 1).text() for r in range(page.holders.rowCount())}
         assert villages == {"东村", "西村"}
@@ -376,11 +376,11 @@ def test_the_english_interface_shows_english_labels(qtbot, world: World, runner)
         staff = StaffContext(desk, runner, Settings(DictBackend()))
         page = _desk_page(qtbot, staff)
         model = page.list.model
-        texts = {model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(7)}
+        texts = {model.data(model.index(r, c)) for r in range(model.rowCount()) for c in range(8)}
         assert "Occupation" in texts and "Open" in texts
-        assert model.headerData(3, Qt.Orientation.Horizontal) == "Field"
+        assert model.headerData(4, Qt.Orientation.Horizontal) == "Field"
         education = next(r for r in range(model.rowCount()) if model.item_at(r).field == "education")
-        values = model.data(model.index(education, 4))
+        values = model.data(model.index(education, 5))
         assert values.startswith("village: ") and "county: " in values
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in values)  # choice labels in English too
     finally:

@@ -103,4 +103,29 @@ def conflict_world(tmp_path: Path, database: str | Path | None = None) -> Iterat
         county.stop()
 
 
-__all__ = ["OTHER_PASSWORD", "OTHER_STAFF", "STAFF_PASSWORD", "STAFF_USER", "World", "conflict_world"]
+__all__ = [
+    "OTHER_PASSWORD",
+    "OTHER_STAFF",
+    "STAFF_PASSWORD",
+    "STAFF_USER",
+    "World",
+    "competing_phones",
+    "conflict_world",
+]
+
+
+def competing_phones(county: County, tmp_path: Path, persons: int, *, seed: int = 3) -> list[Laptop]:
+    """Two laptops of one village that both changed every household's phone offline: one open
+    "household phone" item per household (B's value competes with A's, which the county kept)."""
+    a = Laptop(tmp_path / "phones-a.vdd", county, "电脑甲")
+    fill(a.store, persons, seed=seed)
+    a.sync()
+    b = Laptop(tmp_path / "phones-b.vdd", county, "电脑乙")
+    b.sync()
+    households = [r["id"] for r in a.store.household.iter_all()]
+    for laptop, prefix in ((a, "137"), (b, "139")):
+        with laptop.store.atomic():
+            for n, household in enumerate(households):
+                laptop.store.household.update(household, {"phone": f"{prefix}{n:08d}"})
+        laptop.sync()
+    return [a, b]

@@ -250,11 +250,14 @@ def test_pull_and_status_need_a_signature(server: EmbeddedServer, laptop: Laptop
 
 
 def test_nonces_are_pruned_after_the_skew_window(server: EmbeddedServer, laptop: Laptop, clock) -> None:
-    from sync.server.tables import nonces
+    from sync.server.nonces import Nonces
 
     assert laptop.request("GET", "/api/v1/status").status == 200
     clock.advance(3 * MAX_SKEW_SECONDS)
     headers = sign_headers(laptop.key, laptop.device_id, "GET", "/api/v1/status", b"", now=clock())
     assert laptop.request("GET", "/api/v1/status", headers=headers, sign=False).status == 200
-    with server.store.read() as conn:
-        assert conn.execute(select(func.count()).select_from(nonces)).scalar_one() == 1
+    book = Nonces(server.store)
+    try:
+        assert book.count() == 1
+    finally:
+        book.close()

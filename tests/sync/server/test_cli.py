@@ -102,6 +102,9 @@ def test_villages_from_a_division_table(db: str, tmp_path: Path, capsys: pytest.
     )
     assert main(["--db", db, "add-villages", str(table)]) == 0
     assert "2 villages added, 0 already there" in capsys.readouterr().out
+    from sync.server.admin import township_name
+
+    assert township_name(Store(db), "110105001") == "建外街道"  # kept for the staff desk's title
     assert main(["--db", db, "add-villages", str(table)]) == 0
     assert "0 villages added, 2 already there" in capsys.readouterr().out
     bad = tmp_path / "bad.tsv"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import requests
 
 from sync.ids import uuid7
-from sync.server import admin
+from sync.server import admin, review
 from sync.server.embedded import EmbeddedServer
 
 from .conftest import COUNTY, V1, V2, V3, Laptop, enroll_laptop, household_fields, person_fields
@@ -113,3 +115,78 @@ def test_not_the_same_person_stays_decided_until_a_new_holder_appears(
     assert _decide(staff, township, reopened["id"], not_same=True, note="x").status_code == 403
     county = _headers(staff, "county")
     assert _decide(staff, county, reopened["id"], not_same=True, note="三人不同").status_code == 200
+
+
+def _decide_at_once(
+    server: EmbeddedServer,
+    a: tuple[dict[str, str], dict[str, Any]],
+    b: tuple[dict[str, str], dict[str, Any]],
+    gid: str,
+) -> list[requests.Response]:
+    """Two decisions of one group sent at the same moment from two threads (two real requests)."""
+    start = threading.Barrier(2)
+
+    def send(headers: dict[str, str], body: dict[str, Any]) -> requests.Response:
+        start.wait(timeout=30)
+        return _decide(server, headers, gid, **body)
+
+    with ThreadPoolExecutor(2) as pool:
+        futures = [pool.submit(send, *a), pool.submit(send, *b)]
+        return [f.result(timeout=120) for f in futures]
+
+
+def test_two_desks_deciding_one_group_at_once_one_wins_the_other_gets_409(
+    staff: EmbeddedServer, laptop: Laptop
+) -> None:
+    """County staff and the township decide the same group at the same moment, keeping different
+    records (or one keeps, the other says "not the same person"): one decision is applied, the other
+    is refused with 409 and changes nothing — never a 500, never both persons moved out."""
+    west = enroll_laptop(staff, V2, "west")
+    township, county = _headers(staff, "township1"), _headers(staff, "county")
+    for round_no in range(6):
+        person = person_fields("", "child")
+        east_id, west_id = _register(laptop, person), _register(west, person)
+        (group,) = _groups(staff, county)
+        second = {"not_same": True} if round_no % 2 else {"keep": west_id}
+        replies = _decide_at_once(
+            staff,
+            (county, {"keep": east_id, "note": "县里保留东村"}),
+            (township, {**second, "note": "乡镇"}),
+            group["id"],
+        )
+        statuses = sorted(r.status_code for r in replies)
+        assert statuses == [200, 409], [r.text for r in replies]
+        refused = next(r for r in replies if r.status_code == 409)
+        assert refused.json()["error"] in ("already_decided", "stale")
+        won = next(r for r in replies if r.status_code == 200).json()["group"]
+        with staff.store.read() as conn:
+            states = review._record_states(conn, COUNTY, [east_id, west_id])
+        moved = sorted(r for r in (east_id, west_id) if states[r][1]["status"] == "moved_out")
+        expected = (
+            [] if won["decision"] == "not_same" else sorted({east_id, west_id} - {won["kept_record_id"]})
+        )
+        assert moved == expected
+        history = requests.get(f"{staff.url}/api/v1/staff/history", headers=county, timeout=30).json()[
+            "history"
+        ]
+        rows = [h for h in history if h["record_id"] in (east_id, west_id)]
+        assert len(rows) == (2 if won["decision"] == "not_same" else 1)
+        assert _groups(staff, county) == []
+
+
+def test_a_decision_on_a_group_that_changed_since_it_was_shown_is_refused(
+    staff: EmbeddedServer, laptop: Laptop
+) -> None:
+    west = enroll_laptop(staff, V2, "west")
+    person = person_fields("", "child")
+    east_id, west_id = _register(laptop, person), _register(west, person)
+    county = _headers(staff, "county")
+    (shown,) = _groups(staff, county)
+    third = _register(enroll_laptop(staff, V3, "far"), person)  # joins after the desk showed the group
+    reply = _decide(staff, county, shown["id"], keep=east_id, note="x", holders=[east_id, west_id])
+    assert reply.status_code == 409 and reply.json()["error"] == "stale"
+    assert {h["record_id"] for h in reply.json()["group"]["holders"]} == {east_id, west_id, third}
+    (group,) = _groups(staff, county)
+    assert group["status"] == "open" and len(group["holders"]) == 3
+    held = [h["record_id"] for h in group["holders"]]
+    assert _decide(staff, county, group["id"], keep=east_id, note="x", holders=held).status_code == 200

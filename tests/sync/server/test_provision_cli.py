@@ -118,3 +118,29 @@ def test_provisioning_commands_refuse_bad_input_and_write_nothing(
     )
     assert "not JSON" in capsys.readouterr().err and not signed.exists()
     assert main(["provision-check", str(notjson)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["recovery-keygen", "recovery.pem", "recovery.pub.pem"], "--passphrase-env"),
+        (["provision-keygen", "signing.pem", "signing.pub.pem"], "--passphrase-env"),
+    ],
+)
+def test_without_a_terminal_the_key_commands_say_to_use_the_environment(
+    tmp_path: Path, command: list[str], option: str
+) -> None:
+    """Run as a script would (no controlling terminal, nothing on stdin): a plain message, no traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sync.server.cli", *command],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,  # no /dev/tty: getpass falls back to the empty stdin
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and option in done.stderr
+    assert not list(tmp_path.iterdir())  # no key written

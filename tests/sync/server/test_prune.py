@@ -96,6 +96,14 @@ def test_the_prune_command(
     _push_batches(laptop, clock, 3)
     url = str(store.url)
     assert main(["--db", url, "prune", "--days", "-1"]) == 2
+    capsys.readouterr()
+    for days in ("1000000000000000", str(2**70)):  # past what the database's integers hold
+        assert main(["--db", url, "prune", "--days", days]) == 2
+        err = capsys.readouterr().err
+        assert "--days" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as usage:
+        main(["--db", url, "prune", "--days", "1e15"])
+    assert usage.value.code == 2 and "Traceback" not in capsys.readouterr().err
     assert main(["--db", url, "prune"]) == 0
     assert "0 stored push answers pruned" in capsys.readouterr().out
     assert main(["--db", url, "prune", "--days", "0"]) == 0  # the two-newer rule still holds

@@ -305,3 +305,64 @@ def test_a_laptop_learns_the_outcome_of_its_village_items(
     other = enroll_laptop(server, V2, "west")
     assert other.request("GET", f"/api/v1/review?records={hid}").json["items"] == []
     assert laptop.request("GET", f"/api/v1/review?records={hid}", sign=False).status == 401
+
+
+def _two_households(laptop: Laptop, laptop_b: Laptop) -> dict[str, str]:
+    """Two households of two persons; laptop B edits everyone's occupation and A the household
+    addresses: items about persons and households, interleaved in time."""
+    made: dict[str, str] = {}
+    for number, names in (("0007", ("李四", "李小")), ("0003", ("赵一", "赵二"))):
+        hid = uuid7()
+        changes = [laptop.change("household", hid, household_fields(household_no=number, head_name=names[0]))]
+        for i, name in enumerate(names):
+            pid = uuid7()
+            made[name] = pid
+            fields = person_fields(hid, "head" if i == 0 else "child", name=name)
+            changes.append(laptop.change("person", pid, fields))
+        made[number] = hid
+        laptop.push(changes)
+    for key, record_id in made.items():
+        entity = "household" if key.isdigit() else "person"
+        field = "address" if entity == "household" else "occupation"
+        laptop.push([laptop.change(entity, record_id, {field: "县"}, base={field: 1})])
+        laptop_b.push([laptop_b.change(entity, record_id, {field: "村"}, base={field: 1})])
+    return made
+
+
+def test_search_by_name_household_number_or_resident_id_and_keep_a_household_together(
+    staff: EmbeddedServer, laptop: Laptop, laptop_b: Laptop
+) -> None:
+    made = _two_households(laptop, laptop_b)
+    desk = Desk(staff, "township1")
+    assert desk.items()["total"] == 6
+    found = desk.items("?q=李小")["items"]
+    assert [i["record_id"] for i in found] == [made["李小"]]
+    household = desk.items("?q=0007")  # the household's own item and each member's
+    assert household["total"] == 3 and household["counts_by_village"] == {V1: 3}
+    assert {i["record_id"] for i in household["items"]} == {made["0007"], made["李四"], made["李小"]}
+    records, _ = laptop.pull_all()
+    resident_id = records[made["赵二"]]["fields"]["resident_id"]
+    assert [i["record_id"] for i in desk.items(f"?q={resident_id[-6:]}")["items"]] == [made["赵二"]]
+    assert desk.items("?q=nobody")["total"] == 0
+    assert desk.get("/items?q=" + "x" * 65).status_code == 400  # malformed: too long
+
+    by_household = [i["record_id"] for i in desk.items("?sort=household")["items"]]
+    assert by_household == [made[k] for k in ("0003", "赵一", "赵二", "0007", "李四", "李小")]
+    by_person = [i["record_id"] for i in desk.items("?sort=person&limit=2&offset=1")["items"]]
+    names = sorted(("李四", "李小", "赵一", "赵二"))
+    assert by_person == [made[n] for n in names[1:3]]  # paged after sorting
+    assert desk.items(f"?sort=household&village={V2}")["total"] == 0
+
+
+def test_an_item_is_found_by_the_number_shown_on_the_desk(
+    staff: EmbeddedServer, laptop: Laptop, laptop_b: Laptop
+) -> None:
+    _two_households(laptop, laptop_b)
+    desk = Desk(staff, "township1")
+    item = desk.items()["items"][0]
+    assert len(item["number"]) == 8 and item["id"].replace("-", "").endswith(item["number"])
+    reply = desk.get(f"/items/{item['number']}")
+    assert reply.status_code == 200 and reply.json()["item"]["id"] == item["id"]
+    assert desk.get("/items/zzzzzzzz").status_code == 404
+    assert desk.get("/items/00000000").status_code == 404
+    assert Desk(staff, "township2").get(f"/items/{item['number']}").status_code == 404  # not theirs

@@ -329,6 +329,8 @@ change_log = Table(
     # The laptop's clock stamp of the change (HLC, 0 for staff) and the server's time (unix s).
     Column("hlc", BigInteger, nullable=False),
     Column("server_at", BigInteger, nullable=False),
+    # SQLite: the rows live in the primary key's B-tree, not in a second one beside it.
+    sqlite_with_rowid=False,
 )
 """Append-only: every accepted field write, in the transaction of the write (``sync.server.changelog``).
 Never updated; never pruned with batches; kept at least the county's retention (``history_settings``)."""

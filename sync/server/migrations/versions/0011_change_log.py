@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("hlc", sa.BigInteger(), nullable=False),
         sa.Column("server_at", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("county_code", "village_code", "record_id", "seq"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "history_settings",

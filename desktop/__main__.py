@@ -8,6 +8,9 @@ village-desk --self-test   smoke test of the install: encrypted store + form val
 village-desk --recover COUNTY_KEY.pem --user NAME [--provisioning FILE]
                            county IT: set a new passphrase with the county recovery key (and import a
                            provisioning file signed by a new county key, which becomes the pinned one)
+village-desk --restore-backup FILE
+                           put the village data back from a backup file (Settings > Backup); the
+                           files it replaces are kept beside them; the program must be closed
 --home DIR                 keep data and settings under DIR (also: VILLAGE_DESK_HOME)
 --lang zh_CN|en            interface language for this start (saved as the setting)
 --exit-when-ready [FILE]   show the first screen, write the time it was up (seconds since the epoch)
@@ -38,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--passphrase-env", help="with --recover: read the new passphrase from VAR")
     parser.add_argument(
         "--provisioning", help="with --recover: import this provisioning file and pin its signing key"
+    )
+    parser.add_argument(
+        "--restore-backup", metavar="FILE", help="restore the village data from a backup file (.vddbak)"
     )
     parser.add_argument(
         "--exit-when-ready",
@@ -72,6 +78,33 @@ def _recover(args: argparse.Namespace) -> int:
         print(f"village-desk: recovery failed: {exc}", file=sys.stderr)
         return 1
     print(line)
+    return 0
+
+
+def _restore_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.services.settings import AppPaths
+    from desktop.storage import StoreInUse
+    from desktop.storage.backup import BackupError, read_manifest, restore_backup
+
+    target = AppPaths.default(args.home).ensure().store_path
+    try:
+        manifest = read_manifest(Path(args.restore_backup))
+        kept = restore_backup(Path(args.restore_backup), target)
+    except BackupError as exc:
+        print(f"village-desk: nothing was restored: {exc.reason}", file=sys.stderr)
+        return 1
+    except StoreInUse:
+        print("village-desk: nothing was restored: close Village Data Desk first", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"village-desk: nothing was restored: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"restored village {manifest['village_code']} to {target}")
+    for path in kept:
+        print(f"kept the replaced file as {path}")
+    print("unlock with the passphrase that was in use when the backup was made, then sync")
     return 0
 
 
@@ -116,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _self_test()
     if args.recover:
         return _recover(args)
+    if args.restore_backup:
+        return _restore_backup(args)
     if args.demo:
         from sync.extras import missing_server_modules, server_extra_message
 

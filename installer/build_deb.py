@@ -11,23 +11,38 @@ Layout of the package::
                                        file there: dpkg never asks about it, never overwrites it)
 
 ``Depends`` comes from ``dpkg-shlibdeps`` over every ELF file of the bundle, with the bundle's own
-folders as private library paths: what the bundle brings is not asked of the system, and what it
-needs from the system (libc, OpenGL/EGL, the X11 and xcb libraries Qt's xcb plugin links against
-when the build machine had none to bundle) becomes a versioned dependency on the package that holds
-it. The build machine must therefore have those libraries installed (``.ci/run`` installs them).
+folders as private library paths. What the bundle brings (libpython, libstdc++, OpenSSL, libffi,
+SQLite, Qt, ...) is not asked of the system: dpkg-shlibdeps, finding no package behind a bundled
+copy, would fall through to the build machine's own copy and name its package, so every package
+that only stands for bundled libraries is excluded (``-x``). What the bundle needs from the system
+(what PyInstaller leaves to it: libc, OpenGL/EGL through libglvnd, libxcb; PyInstaller bundles the
+rest of the X11/xcb stack, fontconfig and D-Bus) becomes a versioned dependency, its minimum from
+Debian's symbols files: a bundle built on Debian 11 asks
+``libc6 (>= 2.31)`` at most, one built on Debian 12 what its newer libraries need. The build
+machine must have those system libraries installed (``.ci/run`` installs them). A Chinese font is
+a dependency too (Qt draws no Chinese without one), and ``Maintainer`` comes from ``pyproject.toml``.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
+import tomllib
 from pathlib import Path
 
 PACKAGE = "village-desk"
 INSTALL_DIR = Path("opt") / PACKAGE
 CONFIG_DIR = Path("etc") / PACKAGE
-ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "village-desk.png"
+ROOT = Path(__file__).resolve().parents[1]
+ICON = ROOT / "resources" / "icons" / "village-desk.png"
+# Any of these gives Qt the Chinese glyphs (Debian 11 and 12, Ubuntu 20.04 and later, and the
+# desktops built on them carry at least one).
+CJK_FONTS = "fonts-noto-cjk | fonts-wqy-microhei | fonts-wqy-zenhei"
+# Data that a bundled library reads from the system, by the library's name: the bundle's fontconfig
+# reads /etc/fonts, its xkbcommon the keyboard layouts (without them no key reaches Qt under X).
+DATA_DEPENDS = {"libfontconfig.so.1": "fontconfig-config", "libxkbcommon.so.0": "xkb-data"}
 
 DESKTOP_ENTRY = """\
 [Desktop Entry]
@@ -106,10 +121,56 @@ def _is_elf(path: Path) -> bool:
         return handle.read(4) == b"\x7fELF"
 
 
+def _soname_package(path: Path) -> set[str]:
+    """Debian packages holding the library ``path`` (a system path), by ``dpkg -S``; none when none.
+    Tried as given, resolved, and with and without ``/usr`` (merged-/usr machines list either)."""
+    text = str(path)
+    tries = [text, str(path.resolve())]
+    tries += [t.removeprefix("/usr") if t.startswith("/usr/") else "/usr" + t for t in list(tries)]
+    for candidate in dict.fromkeys(tries):
+        proc = subprocess.run(["dpkg", "-S", candidate], text=True, capture_output=True, check=False)
+        if proc.returncode == 0:
+            return {
+                name.strip().split(":")[0]
+                for line in proc.stdout.splitlines()
+                if not line.startswith("diversion ")
+                for name in line.rsplit(": ", 1)[0].split(",")
+            }
+    return set()
+
+
+def _system_copies(soname: str) -> list[Path]:
+    """Where the machine's own copies of ``soname`` are (what dpkg-shlibdeps would fall back on)."""
+    proc = subprocess.run(["ldconfig", "-p"], text=True, capture_output=True, check=False)
+    found = [
+        Path(line.split(" => ", 1)[1].strip())
+        for line in proc.stdout.splitlines()
+        if " => " in line and line.strip().split(" ", 1)[0] == soname
+    ]
+    return sorted(set(found))
+
+
+def needed_sonames(elf: Path) -> list[str]:
+    """The ``NEEDED`` entries of one ELF file (``objdump -p``)."""
+    out = _run(["objdump", "-p", str(elf)]).stdout
+    return re.findall(r"^\s+NEEDED\s+(\S+)$", out, flags=re.MULTILINE)
+
+
+def bundle_elves(bundle: Path) -> list[Path]:
+    return sorted(p for p in bundle.rglob("*") if _is_elf(p))
+
+
 def shlib_depends(bundle: Path) -> str:
-    """``Depends`` for the bundle's ELF files, from dpkg-shlibdeps (bundle folders are private)."""
-    elves = sorted(p for p in bundle.rglob("*") if _is_elf(p))
+    """``Depends`` for the bundle's ELF files, from dpkg-shlibdeps: only what the bundle lacks."""
+    elves = bundle_elves(bundle)
     private = sorted({str(p.parent) for p in elves})
+    carried = {p.name for p in bundle.rglob("*") if ".so" in p.name}
+    needed = {name for elf in elves for name in needed_sonames(elf)}
+    outside = needed - carried
+    wanted = {pkg for name in outside for path in _system_copies(name) for pkg in _soname_package(path)}
+    stand_ins = {
+        pkg for name in needed & carried for path in _system_copies(name) for pkg in _soname_package(path)
+    }
     with tempfile.TemporaryDirectory(prefix="vdd-shlibdeps-") as tmp:
         # dpkg-shlibdeps reads debian/control of the "source package" it is run in.
         (Path(tmp) / "debian").mkdir()
@@ -117,6 +178,7 @@ def shlib_depends(bundle: Path) -> str:
             f"Source: {PACKAGE}\n\nPackage: {PACKAGE}\nArchitecture: any\n", encoding="utf-8"
         )
         cmd = ["dpkg-shlibdeps", "-O", "--ignore-missing-info", "--warnings=0"]
+        cmd += [f"-x{pkg}" for pkg in sorted(stand_ins - wanted)]
         cmd += [f"-l{d}" for d in private] + [str(p) for p in elves]
         proc = subprocess.run(cmd, cwd=tmp, text=True, capture_output=True, check=False)
     if proc.returncode != 0:
@@ -128,6 +190,25 @@ def shlib_depends(bundle: Path) -> str:
         if line.startswith("shlibs:Depends="):
             return line.split("=", 1)[1].strip()
     raise RuntimeError(f"dpkg-shlibdeps printed no dependencies:\n{proc.stdout}")
+
+
+def glibc_needed(bundle: Path) -> tuple[int, ...]:
+    """The newest ``GLIBC_x.y`` symbol version any ELF file of the bundle asks for (``objdump -T``)."""
+    newest: tuple[int, ...] = (0,)
+    for elf in bundle_elves(bundle):
+        out = _run(["objdump", "-T", str(elf)]).stdout
+        for found in re.findall(r"\(GLIBC_(\d+(?:\.\d+)+)\)", out):
+            newest = max(newest, tuple(int(part) for part in found.split(".")))
+    return newest
+
+
+def maintainer() -> str:
+    """``Name <email>`` of the first entry of ``maintainers`` in pyproject.toml."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    people = [p for p in project.get("maintainers", []) if p.get("name") and p.get("email")]
+    if not people:
+        raise RuntimeError("pyproject.toml names no maintainer with an e-mail ([project] maintainers)")
+    return f"{people[0]['name']} <{people[0]['email']}>"
 
 
 def _tree_kib(root: Path) -> int:
@@ -152,7 +233,10 @@ def build_deb(bundle: Path, version: str, out_dir: Path, work: Path, *, quick: b
     xz compression (every dpkg reads it; about 85 s of one core for the bundle), or with ``quick``
     zstd (about 1 s; dpkg 1.21.18 or later, Debian 12 / Ubuntu 22.04, reads it): CI's choice."""
     arch = architecture()
-    depends = shlib_depends(bundle)
+    carried = {p.name for p in bundle.rglob("*")}
+    data = [pkg for lib, pkg in DATA_DEPENDS.items() if lib in carried]
+    depends = ", ".join([shlib_depends(bundle), *data, CJK_FONTS])
+    packager = maintainer()
     root = work / "root"
     if root.exists():
         shutil.rmtree(root)
@@ -180,10 +264,9 @@ def build_deb(bundle: Path, version: str, out_dir: Path, work: Path, *, quick: b
         "Package": PACKAGE,
         "Version": version,
         "Architecture": arch,
-        "Maintainer": "Village Data Desk <village-desk@localhost>",
+        "Maintainer": packager,
         "Installed-Size": str(_tree_kib(root)),
         "Depends": depends,
-        "Recommends": "fonts-noto-cjk",
         "Section": "misc",
         "Priority": "optional",
         "Description": "offline-first village data entry (村级数据台)\n"

@@ -9,6 +9,7 @@ records of a household. Run it on the task runner's database thread. No Qt here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from desktop.storage import Store, ValidationFailed
 from sync.protocol import Problem
 from sync.schema import Forms, derive_from_resident_id, load_forms
 
-__all__ = ["EntryService", "Problem", "ValidationFailed", "derive_fields"]
+__all__ = ["DeletePreview", "EntryService", "Problem", "ValidationFailed", "derive_fields"]
 
 # Starting values of a new record; the form lets the person change all of them.
 _DEFAULTS: dict[str, dict[str, Any]] = {
@@ -25,6 +26,17 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "income": {"source": "wages"},
     "service": {},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class DeletePreview:
+    """What a delete takes with it, for the question asked before it: a household's members by
+    name, and how many income and service records."""
+
+    title: str
+    members: list[str] = field(default_factory=list)
+    income: int = 0
+    service: int = 0
 
 
 def derive_fields(resident_id: str | None) -> dict[str, str]:
@@ -98,8 +110,56 @@ class EntryService:
         return self.save(entity, record_id, values)
 
     def delete(self, entity: str, record_id: str) -> bool:
-        """Tombstone the record (it syncs as a delete). Members of a household are not touched."""
+        """Tombstone the record (it syncs as a delete). Returns False when it was deleted already.
+
+        A household goes with everything that belongs to it (see ``delete_household``)."""
+        if entity == "household":
+            return bool(self.delete_household(record_id))
         return bool(self._repo(entity).delete(record_id))
+
+    def _belonging(self, household_id: str) -> dict[str, list[str]]:
+        """Live records of a household: members, income, and services (of it or of a member)."""
+        members = self._repo("person").ids(household_id=household_id)
+        services = set(self._repo("service").ids(household_id=household_id))
+        for person_id in members:
+            services.update(self._repo("service").ids(person_id=person_id))
+        return {
+            "person": members,
+            "income": self._repo("income").ids(household_id=household_id),
+            "service": sorted(services),
+        }
+
+    def delete_preview(self, entity: str, record_id: str) -> DeletePreview:
+        """What deleting this record takes with it (a household: members, income, services)."""
+        record = self.get(entity, record_id)
+        if record is None:
+            raise KeyError("no such record")
+        if entity != "household":
+            return DeletePreview(title="")
+        belonging = self._belonging(record_id)
+        members = [p.get("name") or "" for p in self.get_many("person", belonging["person"])]
+        title = f"{record.get('household_no') or ''} {record.get('head_name') or ''}".strip()
+        return DeletePreview(title, members, len(belonging["income"]), len(belonging["service"]))
+
+    def delete_household(self, household_id: str) -> list[tuple[str, str]]:
+        """Tombstone a household with its members, their and its services, and its income, in one
+        transaction (all or nothing), each a tombstone in the outbox. A member left behind would
+        be a present person of no household, which no form could save again. Returns the
+        (entity, id) deleted, the household last; empty when it was deleted already."""
+        deleted: list[tuple[str, str]] = []
+        with self.store.atomic():
+            household = self.get("household", household_id)
+            if household is None:
+                raise KeyError("no such record")
+            if household.get("deleted"):
+                return []
+            for entity, ids in self._belonging(household_id).items():
+                for record_id in ids:
+                    if self._repo(entity).delete(record_id):
+                        deleted.append((entity, record_id))
+            self._repo("household").delete(household_id)
+            deleted.append(("household", household_id))
+        return deleted
 
     # -- checking while typing --------------------------------------------------------------------
     def check_field(self, entity: str, name: str, value: Any) -> list[Problem]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from desktop.services.indicators import DEFAULT_LINE_FEN, village_indicators
+from desktop.services.indicators import DEFAULT_LINE_FEN, STATE_OPEN_CONFLICTS, indicators_of, read_state
 from desktop.storage import Store
 from sync.indicators import ENTITIES
 from sync.xlsx import indicator_tables, record_tables, write_workbook
@@ -36,11 +36,15 @@ def export_village(
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
     data = {}
-    for i, entity in enumerate(ENTITIES):
-        if progress is not None:
-            progress(i, len(ENTITIES) + 1, entity)
-        data[entity] = list(store.repository(entity).iter_all())
-    result = village_indicators(store, year=year, today=today, line_fen=line_fen)
+    # One read transaction for every table, and the indicators computed from the same rows: the
+    # workbook shows one state of the village even while a sync commits (each table read once).
+    with store.db.snapshot() as snap:
+        for i, entity in enumerate(ENTITIES):
+            if progress is not None:
+                progress(i, len(ENTITIES) + 1, entity)
+            data[entity] = list(store.repository(entity).iter_all(snapshot=snap))
+        conflicts = read_state(snap, STATE_OPEN_CONFLICTS)
+    result = indicators_of(store, data, conflicts, year=year, today=today, line_fen=line_fen)
     tables = record_tables(store.forms, data, lang=lang)
     tables += indicator_tables(result, lang=lang, forms=store.forms)
     write_workbook(path, tables)

@@ -9,6 +9,7 @@ No Qt here.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,14 @@ from sync.indicators import DEFAULT_LINE_FEN, ENTITIES, compute
 STATE_OPEN_CONFLICTS = "open_conflicts"
 """sync_state key: the county's count of this village's open conflicts, as of the last sync."""
 
-__all__ = ["DEFAULT_LINE_FEN", "STATE_OPEN_CONFLICTS", "default_year", "village_indicators"]
+__all__ = [
+    "DEFAULT_LINE_FEN",
+    "STATE_OPEN_CONFLICTS",
+    "default_year",
+    "indicators_of",
+    "read_state",
+    "village_indicators",
+]
 
 
 def default_year(today: date) -> int:
@@ -29,11 +37,32 @@ def default_year(today: date) -> int:
 def village_indicators(
     store: Store, *, year: int | None = None, today: date | None = None, line_fen: int = DEFAULT_LINE_FEN
 ) -> dict[str, Any]:
-    """Indicators of this laptop's village (see :mod:`sync.indicators` for every definition)."""
+    """Indicators of this laptop's village (see :mod:`sync.indicators` for every definition), from
+    one committed state of the store (a sync writing meanwhile is either all in or all out)."""
+    with store.db.snapshot() as snap:
+        rows = {e: list(store.repository(e).iter_all(snapshot=snap)) for e in ENTITIES}
+        conflicts = read_state(snap, STATE_OPEN_CONFLICTS)
+    return indicators_of(store, rows, conflicts, year=year, today=today, line_fen=line_fen)
+
+
+def read_state(snapshot: Any, key: str) -> Any:
+    """A ``sync_state`` value read in a snapshot (see ``Database.snapshot``)."""
+    row = snapshot.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def indicators_of(
+    store: Store,
+    rows: dict[str, list[dict[str, Any]]],
+    conflicts: Any,
+    *,
+    year: int | None = None,
+    today: date | None = None,
+    line_fen: int = DEFAULT_LINE_FEN,
+) -> dict[str, Any]:
+    """The indicators of records already read (``rows`` per entity, live ones)."""
     today = today or date.today()
-    rows = {e: list(store.repository(e).iter_all()) for e in ENTITIES}
     never_synced = sum(1 for e in ENTITIES for r in rows[e] if not r["seq"])
-    conflicts = store.state_get(STATE_OPEN_CONFLICTS)
     result = compute(
         rows["household"], rows["person"], rows["income"], rows["service"],
         year=year or default_year(today), today=today, line_fen=line_fen, forms=store.forms,

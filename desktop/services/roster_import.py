@@ -3,7 +3,8 @@
 A roster has one row per person with their household's number, head, address and category. The steps
 match the wizard's pages, and nothing is written before :func:`commit`:
 
-1. :func:`read_roster` reads the first sheet: the header row and the cells *with their types*.
+1. :func:`read_roster` reads the first visible sheet: the header row and the cells *with their
+   types*, within the limits of :mod:`sync.xlsx_guard` (a hostile file is refused unread).
 2. :func:`guess_mapping` maps headers to roster fields by label (zh or en) or field name; the user
    may change it.
 3. :func:`check` turns every row into a household and a person record and validates them with the
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.storage import Store
+from sync import xlsx_guard
 from sync.ids import uuid7
 from sync.schema import FieldDef, Forms, derive_from_resident_id
 
@@ -104,35 +106,75 @@ class Roster:
     """(Excel row number, cells) of every row that is not empty."""
 
 
-def read_roster(path: Path | str) -> Roster:
-    """The first sheet of an .xlsx: header row and typed cells. Formulas are read as formulas (never
-    evaluated) so they can be refused."""
+def read_roster(
+    path: Path | str,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Roster:
+    """The first visible sheet of an .xlsx: header row and typed cells. Formulas are read as
+    formulas (never evaluated) so they can be refused.
+
+    The file is checked before openpyxl reads it (:mod:`sync.xlsx_guard`: size, inflated size and
+    ratio, no DTD, rows and columns of the sheet), and cells are read as the file has them, never
+    padded to a declared size. Raises ImportRefused with the reason, ImportCancelled when
+    ``cancelled`` says so (checked every few hundred rows)."""
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        xlsx_guard.check_package(path)
         book = load_workbook(str(path), read_only=True, data_only=False)
+    except xlsx_guard.WorkbookRefused as exc:
+        raise ImportRefused(exc.zh, exc.en) from exc
+    except SyntaxError as exc:  # xml.etree's ParseError: a damaged part, as openpyxl lets it through
+        damaged = xlsx_guard.damaged()
+        raise ImportRefused(damaged.zh, damaged.en) from exc
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ImportRefused(
             "无法读取这个文件：请选择 Excel 工作簿（.xlsx）",
             "Cannot read this file: choose an Excel workbook (.xlsx)",
         ) from exc
     try:
-        sheet = book.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[tuple[int, list[Cell]]] = []
-        for number, raw in enumerate(sheet.iter_rows(), start=1):
-            cells = [Cell(c.value, "d" if getattr(c, "is_date", False) else c.data_type) for c in raw]
-            if all(c.value in (None, "") for c in cells):
-                continue
-            if headers is None:
-                headers = [str(c.value or "").strip() for c in cells]
-                continue
-            rows.append((number, cells))
+        return _read_sheet(book, progress, cancelled)
+    except xlsx_guard.WorkbookRefused as exc:
+        raise ImportRefused(exc.zh, exc.en) from exc
+    except (BadZipFile, OSError, KeyError, ValueError, SyntaxError, EOFError) as exc:
+        damaged = xlsx_guard.damaged()
+        raise ImportRefused(damaged.zh, damaged.en) from exc
     finally:
         book.close()
+
+
+_CHECK_EVERY = 500
+
+
+def _read_sheet(book: Any, progress: Progress | None, cancelled: Callable[[], bool] | None) -> Roster:
+    sheet = next((ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"), None)
+    if sheet is None:
+        raise ImportRefused("文件没有可见的工作表", "The file has no visible sheet")
+    with sheet._get_source() as source:  # the sheet's XML as stored: rows and columns checked first
+        xlsx_guard.check_sheet(source, cancelled=cancelled, cancel=ImportCancelled)
+    # What the file declares as its size is not believed (A1:XFD1048576): each row is read with
+    # the cells it has.
+    sheet.reset_dimensions()
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[Cell]]] = []
+    for number, raw in enumerate(sheet.iter_rows(), start=1):
+        if number % _CHECK_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(number, 0)
+        cells = [Cell(c.value, "d" if getattr(c, "is_date", False) else c.data_type) for c in raw]
+        if all(c.value in (None, "") for c in cells):
+            continue
+        if headers is None:
+            headers = [str(c.value or "").strip() for c in cells]
+            continue
+        rows.append((number, cells))
     if not headers:
         raise ImportRefused("文件第一张表没有标题行", "The first sheet has no header row")
     return Roster(headers, rows)

@@ -78,9 +78,19 @@ class Session:
         return saved
 
     def delete(self, entity: str, record_id: str) -> bool:
+        """Tombstone a record; a household with its members, income and services."""
+        if entity == "household":
+            gone = self.entry.delete_household(record_id)
+            for kind, rid in gone:
+                self.search.touch(kind, rid)
+            return bool(gone)
         deleted = self.entry.delete(entity, record_id)
         self.search.touch(entity, record_id)
         return deleted
+
+    def delete_preview(self, entity: str, record_id: str) -> Any:
+        """What deleting this record takes with it (``EntryService.delete_preview``)."""
+        return self.entry.delete_preview(entity, record_id)
 
     def pending_count(self) -> int:
         return self.store.pending_count()

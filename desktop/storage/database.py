@@ -1,17 +1,26 @@
-"""One writer connection to the encrypted file, and ``atomic()`` around every write.
+"""One writer connection to the encrypted file, ``atomic()`` around every write, and a reader
+connection for reads that must see one committed state (``snapshot()``).
 
 SQLCipher 4 through ``sqlcipher3``: whole-database AES-256 with per-page HMAC, raw 256-bit key.
 WAL with ``synchronous=FULL`` (an acknowledged write survives a power cut), temp data in memory
 (no plaintext temp files), SQLCipher's own logging off (no wrong-key noise on stderr), and its
 memory security on (it wipes what it frees). The key goes in through ``sqlite3_key``, never as SQL
 text. SQLite errors that are the file's or the disk's fault come out as StoreErrors.
+
+Readers and writers: the writer connection is shared by threads (the database thread of the UI,
+the sync on a network thread), and a transaction is always a connection's, not a thread's. So a
+read on it from another thread sees what a write in progress has not committed yet. ``execute``
+and ``query`` therefore read every row under the lock that ``atomic()`` holds for the whole
+transaction (committed rows only, or the caller's own transaction); long reads (exports,
+indicators) use ``snapshot()``, a second connection in WAL mode in a read transaction of its own:
+one committed state for as long as it lasts, streamed, without holding up the sync's writes.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,6 +179,38 @@ class _Cursor:
         return getattr(self._cursor, name)
 
 
+class _Rows:
+    """The rows of a query, read in full under the lock, with the cursor's ``description``."""
+
+    def __init__(self, cursor: Any) -> None:
+        self.description = cursor.description
+        self.rowcount = cursor.rowcount
+        self.lastrowid = cursor.lastrowid
+        self._rows = list(cursor.fetchall())
+        self._at = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        while self._at < len(self._rows):
+            self._at += 1
+            yield self._rows[self._at - 1]
+
+    def fetchone(self) -> Any:
+        if self._at >= len(self._rows):
+            return None
+        self._at += 1
+        return self._rows[self._at - 1]
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        out = self._rows[self._at : self._at + size]
+        self._at += len(out)
+        return out
+
+    def fetchall(self) -> list[Any]:
+        out = self._rows[self._at :]
+        self._at = len(self._rows)
+        return out
+
+
 class EscapedTransaction(Exception):
     """A migration step tried to commit or roll back the transaction it runs in (a bug)."""
 
@@ -247,11 +288,20 @@ class Database:
     SQLite errors that are the file's or the disk's fault come out as StoreErrors (``store_error``):
     StoreCorrupt, StoreFull, StoreUnavailable; never a raw ``sqlcipher3.DatabaseError``."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, reopen: Callable[[], Any] | None = None) -> None:
+        """``reopen`` opens another connection to the same file (keyed the same way), for
+        ``snapshot()``; without it a snapshot reads on the writer connection under the lock."""
         self.conn = conn
         self._utils: sqlite_utils.Database | None = None
         self._depth = 0
         self._lock = threading.RLock()
+        self._owner: int | None = None  # the thread inside atomic(), while one is
+        self._reopen = reopen
+        # Reader connections: one per snapshot in use, kept for the next when it ends. A snapshot
+        # holds no lock of ours while it is read (a read left half-way blocks nobody).
+        self._readers_free: list[Any] = []
+        self._readers_open: list[Any] = []
+        self._readers_lock = threading.Lock()
 
     @property
     def utils(self) -> sqlite_utils.Database:
@@ -275,25 +325,91 @@ class Database:
             conn = self._conn()
             if self._depth == 0:
                 conn.execute("BEGIN IMMEDIATE")
+                self._owner = threading.get_ident()
             else:
                 conn.execute(f"SAVEPOINT sp{self._depth}")
             self._depth += 1
             try:
-                yield conn
-                if self._depth == 1 and not conn.in_transaction:
-                    raise EscapedTransaction("the transaction was ended inside atomic()")
-            except BaseException:
+                try:
+                    yield conn
+                    if self._depth == 1 and not conn.in_transaction:
+                        raise EscapedTransaction("the transaction was ended inside atomic()")
+                except BaseException:
+                    self._depth -= 1
+                    self._undo(conn)
+                    raise
                 self._depth -= 1
-                self._undo(conn)
-                raise
-            self._depth -= 1
+                try:
+                    conn.execute("COMMIT" if self._depth == 0 else f"RELEASE sp{self._depth}")
+                except BaseException:
+                    # A COMMIT that fails (a full disk) leaves the transaction open: end it, or the
+                    # next BEGIN fails and the refused write would go out with the next commit.
+                    self._undo(conn)
+                    raise
+            finally:
+                if self._depth == 0:
+                    self._owner = None
+
+    def _in_own_transaction(self) -> bool:
+        return self._owner == threading.get_ident()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """A connection to read from, in one read transaction: every query in the block sees the
+        same committed state of the file, whatever other threads write meanwhile (and they are not
+        held up by it). Inside the caller's own ``atomic()`` it is that transaction instead, so the
+        caller sees its own writes. Read only: a write through it fails."""
+        if self._in_own_transaction() or self._reopen is None:
+            with self._lock, translated():
+                conn = self._conn()
+                if self._in_own_transaction():
+                    yield conn
+                    return
+                # No second connection (a plain file in a benchmark): the whole read under the lock.
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    with suppress(*DatabaseError):
+                        conn.execute("ROLLBACK")
+            return
+        with translated():
+            reader = self._take_reader()
             try:
-                conn.execute("COMMIT" if self._depth == 0 else f"RELEASE sp{self._depth}")
-            except BaseException:
-                # A COMMIT that fails (a full disk) leaves the transaction open: end it, or the
-                # next BEGIN fails and the refused write would go out with the next commit.
-                self._undo(conn)
-                raise
+                reader.execute("BEGIN")
+                # The snapshot is taken by the first read: taken here, so it is this moment's.
+                reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                yield reader
+            finally:
+                self._give_back(reader)
+
+    def _take_reader(self) -> Any:
+        with self._readers_lock:
+            self._conn()  # closed (locked): StoreLocked, not a reopen with a wiped key
+            if self._readers_free:
+                return self._readers_free.pop()
+        assert self._reopen is not None
+        reader = self._reopen()
+        try:
+            reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            reader.close()
+            raise
+        with self._readers_lock:
+            if self.conn is None:  # closed meanwhile
+                reader.close()
+                raise StoreLocked()
+            self._readers_open.append(reader)
+        return reader
+
+    def _give_back(self, reader: Any) -> None:
+        with suppress(*DatabaseError):
+            if reader.in_transaction:
+                reader.execute("ROLLBACK")
+        with self._readers_lock:
+            # Closed meanwhile (the store was locked under a read): not kept.
+            if any(r is reader for r in self._readers_open):
+                self._readers_free.append(reader)
 
     def _undo(self, conn: Any) -> None:
         # The error that got us here is the one to report: a ROLLBACK on a damaged file or one
@@ -307,8 +423,14 @@ class Database:
                 conn.execute(f"RELEASE sp{self._depth}")
 
     def execute(self, sql: str, params: Any = ()) -> Any:
+        """Run one statement. Its rows are read in full under the lock (so they are committed
+        ones, or this thread's own transaction's), except inside this thread's own ``atomic()``,
+        where the cursor streams: nobody else can use the connection until it ends."""
         with self._lock, translated():
-            return _Cursor(self._conn().execute(sql, params))
+            cursor = self._conn().execute(sql, params)
+            if self._in_own_transaction():
+                return _Cursor(cursor)
+            return _Rows(cursor)
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         with self._lock, translated():
@@ -323,11 +445,18 @@ class Database:
     def close(self) -> None:
         """Close the connection, whatever state the file is in (damaged, full disk)."""
         with self._lock:
-            conn, self.conn = self.conn, None
+            with self._readers_lock:
+                conn, self.conn = self.conn, None
+                readers, self._readers_open, self._readers_free = self._readers_open, [], []
             self._utils = None
             if conn is None:
                 return
             try:
+                # Readers first, a read left half-way included: its snapshot would keep the
+                # checkpoint from emptying the -wal. Its next fetch fails (the store is locked).
+                for reader in readers:
+                    with suppress(*DatabaseError):
+                        reader.close()
                 with suppress(*DatabaseError):
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:

@@ -11,11 +11,11 @@ Nothing is hard-deleted: ``delete`` sets a tombstone that syncs like any other c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.storage.database import Database
+from desktop.storage.database import Database, translated
 from desktop.storage.errors import ValidationFailed
 from sync.hlc import HybridClock
 from sync.ids import uuid7
@@ -230,10 +230,21 @@ class Repository:
         sql, params = self._where(text, include_deleted, where)
         return int(self._ctx.db.query(f"SELECT count(*) FROM {self.entity}{sql}", params)[0][0])
 
-    def iter_all(self, include_deleted: bool = False) -> Iterable[dict[str, Any]]:
-        """Every record, streamed (reports and exports)."""
+    def iter_all(self, include_deleted: bool = False, *, snapshot: Any = None) -> Iterator[dict[str, Any]]:
+        """Every record, streamed (reports and exports), as committed when the read began.
+
+        ``snapshot``: a connection from ``Database.snapshot()``, so that several tables are read
+        in one state of the file; without it the read takes a snapshot of its own."""
         sql = f"SELECT * FROM {self.entity}" + ("" if include_deleted else " WHERE deleted = 0")
-        cur = self._ctx.db.execute(sql)
-        names = [d[0] for d in cur.description]
-        for row in cur:
-            yield self._public(dict(zip(names, row, strict=True)))
+        if snapshot is None:
+            with self._ctx.db.snapshot() as conn:
+                yield from self._stream(conn, sql)
+        else:
+            yield from self._stream(snapshot, sql)
+
+    def _stream(self, conn: Any, sql: str) -> Iterator[dict[str, Any]]:
+        with translated():
+            cur = conn.execute(sql)
+            names = [d[0] for d in cur.description]
+            for row in cur:
+                yield self._public(dict(zip(names, row, strict=True)))

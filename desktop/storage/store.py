@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from desktop.storage.database import Database, open_encrypted
 from desktop.storage.errors import (
@@ -41,6 +41,9 @@ from desktop.storage.repositories import Context, Repository
 from sync.hlc import HybridClock
 from sync.recovery import RecoveryKeyError
 from sync.schema import Forms, load_forms
+
+if TYPE_CHECKING:
+    from desktop.storage.backup import BackupInfo
 
 MIN_PASSPHRASE = 8
 ENTITIES = ("household", "person", "income", "service")
@@ -289,7 +292,9 @@ class Store:
         create: bool = False,
     ) -> Store:
         conn = open_encrypted(path, key, create=create)
-        db = Database(conn)
+        # The reader connection (Database.snapshot) opens with the same key when first needed;
+        # ``key`` is the bytearray the store keeps and wipes at close.
+        db = Database(conn, reopen=lambda: open_encrypted(path, key))
         try:
             migrate(db)
             return cls(path, ring, key, db, user, forms or load_forms(), lock)
@@ -330,6 +335,15 @@ class Store:
         self._ring.recovery = RecoverySlot(ephemeral, wrapped)
         self._ring.save(keyring_path(self.path))
         self.audit("recovery_key_set", "database key sealed to the county recovery key")
+
+    def backup(self, target: Path | str) -> BackupInfo:
+        """Write the whole store (data and key ring) to one encrypted backup file (see ``backup``);
+        it opens with the passphrases of today and the county recovery key."""
+        from desktop.storage.backup import write_backup  # hashlib and zipfile: not at every unlock
+
+        info = write_backup(self._db, self._key, self._ring, target)
+        self.audit("backup", f"{info.data_bytes} bytes")
+        return info
 
     # -- state ------------------------------------------------------------------------------------
 

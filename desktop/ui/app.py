@@ -299,7 +299,7 @@ class DeskApp(QObject):
         self._close_window()
         session, self.session, self.ui = self.session, None, None
         self.runner.cancel_all()
-        self.runner.run_db(session.close, name="lock")
+        self.runner.run_db(session.close, name="lock", essential=True)
         self.locked.emit()
         self.show_unlock()
 
@@ -419,7 +419,7 @@ class DeskApp(QObject):
         self._close_window()
         if self.session is not None:
             session, self.session = self.session, None
-            self.runner.run_db(session.close, name="close")
+            self.runner.run_db(session.close, name="close", essential=True)
         self.runner.shutdown()
 
 

@@ -195,11 +195,12 @@ class RosterImportDialog(QDialog):
             self.task.cancel()
         super().reject()
 
-    def _run(self, fn: Any, on_done: Any, text: str) -> Task:
+    def _run(self, fn: Any, on_done: Any, text: str, *, network: bool = False) -> Task:
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.progress.setFormat(text)
-        task = self.ui.runner.run_db(fn, name="roster", with_context=True)
+        submit = self.ui.runner.run_network if network else self.ui.runner.run_db
+        task = submit(fn, name="roster", with_context=True)
         task.progressed.connect(self._progressed)
         task.succeeded.connect(on_done)
         task.failed.connect(self._failed)
@@ -210,7 +211,10 @@ class RosterImportDialog(QDialog):
         return task
 
     def _progressed(self, done: int, total: int, _text: str) -> None:
-        self.progress.setRange(0, max(1, total))
+        if total <= 0:  # reading: how many rows is not known before the end
+            self.progress.setRange(0, 0)
+            return
+        self.progress.setRange(0, total)
         self.progress.setValue(done)
 
     def _finished(self) -> None:
@@ -227,6 +231,8 @@ class RosterImportDialog(QDialog):
 
     def _cancelled(self) -> None:
         self.summary.setText(self.tr("Cancelled: nothing was imported."))
+        if self.steps.currentIndex() == 0:
+            self.file_message.setText(self.tr("Cancelled: nothing was imported."))
 
     # -- the work -----------------------------------------------------------------------------------
     def _choose_file(self) -> None:
@@ -266,7 +272,12 @@ class RosterImportDialog(QDialog):
             self.steps.setCurrentIndex(1)
             self._update_buttons()
 
-        return self._run(lambda _ctx: ri.read_roster(path), done, self.tr("Reading…"))
+        def work(ctx: TaskContext) -> ri.Roster:
+            return ri.read_roster(path, progress=lambda d, t: ctx.progress(d, t),
+                                  cancelled=lambda: ctx.cancelled)  # fmt: skip
+
+        # Off the database thread: a big or hostile file never holds up the village's data.
+        return self._run(work, done, self.tr("Reading…"), network=True)
 
     def _fill_mapping(self, roster: ri.Roster, guess: dict[ri.Key, int | None]) -> None:
         forms = self.ui.session.forms

@@ -8,6 +8,10 @@ worker never touches a widget.
 A task function may take a :class:`TaskContext` (``with_context=True``) to report progress and to
 notice cancellation. Cancelling a task that has not started yet skips it; cancelling a running one
 sets a flag the function can check, and its result is dropped either way.
+
+After :meth:`TaskRunner.shutdown` nothing reaches a caller any more: a task that finished just
+before it (its outcome still queued for the UI thread) delivers no callback, and work asked for
+after it (often by such a callback, or a timer of a closing page) is not run and raises nothing.
 """
 
 from __future__ import annotations
@@ -61,19 +65,30 @@ class Task(QObject):
     finished = Signal()
     """Always emitted last, whatever the outcome."""
 
+    dropped = Signal()
+    """Its outcome arrived after the runner shut down: no other signal is emitted."""
+
     _outcome = Signal(str, object)
     _progress = Signal(int, int, str)
 
     def __init__(
-        self, fn: Callable[..., Any], *, name: str = "", key: str | None = None, with_context: bool = False
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: str = "",
+        key: str | None = None,
+        with_context: bool = False,
+        essential: bool = False,
     ) -> None:
         super().__init__()
         self.name = name or getattr(fn, "__name__", "task")
         self.key = key
+        self.essential = essential
         self._fn = fn
         self._with_context = with_context
         self._cancel = threading.Event()
         self._started = False
+        self._dropped = False
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
@@ -106,9 +121,17 @@ class Task(QObject):
         finally:
             self._fn = _spent
 
+    def _drop(self) -> None:
+        """The runner shut down: nothing of this task reaches a caller any more."""
+        self._cancel.set()
+        self._dropped = True
+
     def _deliver(self, outcome: str, value: Any) -> None:
         """On the UI thread."""
         self.done = True
+        if self._dropped:
+            self.dropped.emit()
+            return
         if outcome == "succeeded":
             self.result = value
             self.succeeded.emit(value)
@@ -131,6 +154,8 @@ class TaskRunner(QObject):
     """Runs database tasks in order on one thread and network tasks on a small pool."""
 
     busy_changed = Signal(bool)
+    delivered_after_shutdown = Signal(int)
+    """How many outcomes arrived (and were dropped) after the shutdown so far."""
 
     def __init__(self, network_workers: int = 3) -> None:
         super().__init__()
@@ -140,9 +165,16 @@ class TaskRunner(QObject):
         self._live: set[Task] = set()
         self._lock = threading.Lock()
         self._stopped = False
+        self._late = 0
+        self._dropped: set[Task] = set()  # kept alive until their outcome arrives, as in _live
         self._db_thread.start()
 
     # -- submitting ---------------------------------------------------------------------------
+    def _late_delivery(self, task: Task | None) -> None:
+        self._dropped.discard(task)  # type: ignore[arg-type]
+        self._late += 1
+        self.delivered_after_shutdown.emit(self._late)
+
     def run_db(
         self,
         fn: Callable[..., Any],
@@ -152,10 +184,16 @@ class TaskRunner(QObject):
         with_context: bool = False,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        essential: bool = False,
     ) -> Task:
-        """Queue database work. A new task with the same ``key`` cancels older queued ones."""
-        task = self._make(fn, name, key, with_context, on_done, on_error)
-        self._db_queue.put(task)
+        """Queue database work. A new task with the same ``key`` cancels older queued ones.
+
+        ``essential``: run even when the runner is cancelled or shut down before it starts
+        (closing the store: a skipped close leaves the key in memory and the -wal file beside
+        the data file)."""
+        task = self._make(fn, name, key, with_context, on_done, on_error, essential)
+        if not task.done:
+            self._db_queue.put(task)
         return task
 
     def run_network(
@@ -169,8 +207,9 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> Task:
         """Run network (or other slow non-database) work on the pool."""
-        task = self._make(fn, name, key, with_context, on_done, on_error)
-        self._net.submit(task._run)
+        task = self._make(fn, name, key, with_context, on_done, on_error, False)
+        if not task.done:
+            self._net.submit(task._run)
         return task
 
     def _make(
@@ -181,10 +220,15 @@ class TaskRunner(QObject):
         with_context: bool,
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
+        essential: bool,
     ) -> Task:
+        task = Task(fn, name=name, key=key, with_context=with_context, essential=essential)
         if self._stopped:
-            raise RuntimeError("task runner is shut down")
-        task = Task(fn, name=name, key=key, with_context=with_context)
+            # Asked for after the shutdown (a late callback, a closing page's timer): not run,
+            # and nothing raised into the Qt event loop.
+            task._drop()
+            task.done = True
+            return task
         if on_done is not None:
             task.succeeded.connect(on_done)
         if on_error is not None:
@@ -222,22 +266,36 @@ class TaskRunner(QObject):
             return len(self._live)
 
     def cancel_all(self) -> None:
+        """Cancel every task but the essential ones."""
         with self._lock:
             for task in self._live:
-                task.cancel()
+                if not task.essential:
+                    task.cancel()
 
     def shutdown(self, timeout: float = 10.0) -> None:
-        """Cancel what has not started, let running work end, and stop the threads."""
+        """Cancel what has not started (but the essential tasks), let running work end, and stop
+        the threads."""
         if self._stopped:
             return
         self._stopped = True
         with self._lock:
             for task in self._live:
-                if not task._started:
+                if not task._started and not task.essential:
                     task.cancel()
         self._db_queue.put(_STOP)
         self._db_thread.join(timeout)
         self._net.shutdown(wait=True, cancel_futures=True)
+        # What ran meanwhile has its outcome queued for the UI thread: it reaches nobody (its
+        # callbacks would find the windows and the store closed, and could not queue more work).
+        with self._lock:
+            late, self._live = list(self._live), set()
+        for task in late:
+            task._drop()
+            ref = weakref.ref(task)  # weakly, as in _make: no cycle through Qt
+            task.dropped.connect(lambda ref=ref: self._late_delivery(ref()))
+            self._dropped.add(task)
+        if late:
+            self.busy_changed.emit(False)
 
     # -- the database thread ------------------------------------------------------------------
     def _db_loop(self) -> None:

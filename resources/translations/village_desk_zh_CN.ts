@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BackupBox</name>
+    <message>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Copy all of this village&apos;s data to one encrypted file, for example on a USB stick. Copying the data file by hand is not a backup: its keys and its latest changes are in other files beside it. The backup opens with the passphrases of today. To restore it, close the program and run: village-desk --restore-backup FILE</source>
+        <translation>把本村的全部数据复制成一个加密文件，例如存到 U 盘上。手工复制数据文件不算备份：它的密钥和最近的修改在旁边的其他文件里。备份用今天的口令打开。恢复时请先关闭程序，再运行：village-desk --restore-backup 文件</translation>
+    </message>
+    <message>
+        <source>Back up to a file…</source>
+        <translation>备份到文件…</translation>
+    </message>
+    <message>
+        <source>village-backup-{code}-{day}.vddbak</source>
+        <translation>村数据备份-{code}-{day}.vddbak</translation>
+    </message>
+    <message>
+        <source>Back up to a file</source>
+        <translation>备份到文件</translation>
+    </message>
+    <message>
+        <source>Village Data Desk backup (*.vddbak)</source>
+        <translation>村级数据台备份 (*.vddbak)</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Backed up to {path}</source>
+        <translation>已备份到 {path}</translation>
+    </message>
+    <message>
+        <source>The backup was not written: {reason}</source>
+        <translation>备份没有写成：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>BulkDialog</name>
     <message>
         <source>Decide {n} items together</source>
@@ -1071,6 +1110,38 @@
         <translation>删除这条{form}记录吗？它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
     </message>
     <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{names} and {more} more</source>
+        <translation>{names}等，另有 {more} 人</translation>
+    </message>
+    <message>
+        <source>Delete household {title}? It has no members, income or services. It is marked as deleted here and at the county after the next sync.</source>
+        <translation>删除家庭户 {title}？它没有成员、收入或服务记录。下次同步后，本机和县里都会把它标为已删除。</translation>
+    </message>
+    <message>
+        <source>Delete household {title} with everything that belongs to it?
+
+Members ({count}): {names}
+Income records: {income}
+Service records: {service}
+
+All of them are marked as deleted here and at the county after the next sync. If a member only moved to another household, change that person&apos;s household first.</source>
+        <translation>删除家庭户 {title} 及其全部记录？
+
+{count} 名成员：{names}
+{income} 条收入记录
+{service} 条服务记录
+
+下次同步后，本机和县里都会把它们标为已删除。如果某位成员只是迁到了别的户，请先修改此人的所属家庭户。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>A value of this record waits on the township&apos;s decision</source>
         <translation>该记录有数值正等待乡镇处理</translation>
     </message>
@@ -1304,8 +1375,8 @@
         <translation>再输一次</translation>
     </message>
     <message>
-        <source>Village {code}. Data file: {path}</source>
-        <translation>村代码 {code}。数据文件：{path}</translation>
+        <source>Village {code}. Data file: {path} (with its keys in {keys} beside it)</source>
+        <translation>村代码 {code}。数据文件：{path}（密钥在旁边的 {keys} 里）</translation>
     </message>
     <message>
         <source>The two new passphrases are not the same.</source>

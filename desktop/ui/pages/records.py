@@ -27,10 +27,14 @@ from PySide6.QtWidgets import (
 from desktop.ui.column_widths import needed_width, size_columns
 from desktop.ui.columns import columns_for
 from desktop.ui.context import UiContext
+from desktop.ui.errors import show_error
 from desktop.ui.i18n import current_language
 from desktop.ui.models import RecordTableModel
 from desktop.ui.operations import delete_record, search_ids
 from desktop.ui.record_dialog import RecordDialog
+
+_NAMES_SHOWN = 12
+"""Members named in the question before a household is deleted; more are counted."""
 
 
 class RecordListPage(QWidget):
@@ -291,13 +295,56 @@ class RecordListPage(QWidget):
         record_id = self.current_id()
         if record_id is None:
             return
+        if self.entity == "household":
+            # The question names what goes with it: asked once the members are read.
+            session = self.ui.session
+            self.ui.runner.run_db(
+                lambda: session.delete_preview("household", record_id),
+                name="delete-preview",
+                on_done=lambda preview: self._ask_delete(record_id, self._household_question(preview)),
+                on_error=lambda exc: show_error(self, exc),
+            )
+            return
         label = self.ui.session.forms[self.entity].label(current_language())
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Delete"),
+        self._ask_delete(
+            record_id,
             self.tr(
                 "Delete this {form}? It is marked as deleted here and at the county after the next sync."
             ).format(form=label),
+        )
+
+    def _household_question(self, preview: Any) -> str:
+        shown = list(preview.members[:_NAMES_SHOWN])
+        names = self.tr(", ").join(shown)
+        if len(preview.members) > len(shown):
+            names = self.tr("{names} and {more} more").format(
+                names=names, more=len(preview.members) - len(shown)
+            )
+        if not preview.members and not preview.income and not preview.service:
+            return self.tr(
+                "Delete household {title}? It has no members, income or services. It is marked as "
+                "deleted here and at the county after the next sync."
+            ).format(title=preview.title)
+        return self.tr(
+            "Delete household {title} with everything that belongs to it?\n\n"
+            "Members ({count}): {names}\nIncome records: {income}\nService records: {service}\n\n"
+            "All of them are marked as deleted here and at the county after the next sync. If a "
+            "member only moved to another household, change that person's household first."
+        ).format(
+            title=preview.title,
+            count=len(preview.members),
+            names=names or self.tr("none"),
+            income=preview.income,
+            service=preview.service,
+        )
+
+    def _ask_delete(self, record_id: str, question: str) -> None:
+        if not self.isVisible() or self.current_id() != record_id:
+            return  # the official moved on while the members were read
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Delete"),
+            question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self.window(),
         )
@@ -310,6 +357,9 @@ class RecordListPage(QWidget):
 
     def _confirmed(self, record_id: str, result: int) -> None:
         self.confirm = None
+        # Back to the list, by keyboard: the question may have come after the key press.
+        self.window().activateWindow()
+        self.view.setFocus()
         if result != QMessageBox.StandardButton.Yes:
             return
         delete_record(self, self.ui.session, self.entity, record_id).success(
@@ -319,3 +369,6 @@ class RecordListPage(QWidget):
     def _deleted(self, record_id: str) -> None:
         self.record_deleted.emit(record_id)
         self.ui.bus.changed.emit(self.entity)
+        if self.entity == "household":  # its members, income and services went with it
+            for entity in ("person", "income", "service"):
+                self.ui.bus.changed.emit(entity)

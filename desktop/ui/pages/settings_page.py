@@ -1,4 +1,4 @@
-"""Settings: language, auto-lock, automatic sync, the local passphrase, the provisioning file."""
+"""Settings: language, auto-lock, automatic sync, the local passphrase, backup, the provisioning file."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.settings import REGISTRY
 from desktop.storage import WeakPassphrase, WrongPassphrase
+from desktop.ui.backup_ui import BackupBox
 from desktop.ui.context import UiContext
 from desktop.ui.errors import describe
 from desktop.ui.provisioning_ui import ProvisioningBox
@@ -77,8 +78,10 @@ class SettingsPage(QWidget):
         sec.addRow(self.passphrase_message)
 
         about = QLabel(
-            self.tr("Village {code}. Data file: {path}").format(
-                code=ui.session.village_code, path=str(ui.session.store.path)
+            self.tr("Village {code}. Data file: {path} (with its keys in {keys} beside it)").format(
+                code=ui.session.village_code,
+                path=str(ui.session.store.path),
+                keys=ui.session.store.path.name + ".keys",
             ),
             self,
         )
@@ -86,6 +89,8 @@ class SettingsPage(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(general)
         self.layout_.addWidget(security)
+        self.backup = BackupBox(ui, self)
+        self.layout_.addWidget(self.backup)
         self.provisioning = ProvisioningBox(ui, self)
         self.layout_.addWidget(self.provisioning)
         self.layout_.addWidget(about)

@@ -135,3 +135,45 @@ def test_auto_lock_closes_the_store_and_asks_again(qtbot, zh, desk: DeskApp, hom
     qtbot.waitUntil(lambda: not store.is_open, timeout=5000)
     assert not shiboken6.isValid(window) or not window.isVisible()
     assert isinstance(desk.unlock_dialog, UnlockDialog) and desk.unlock_dialog.isVisible()
+
+
+def test_closing_the_app_closes_the_store_and_leaves_no_wal(qtbot, zh, desk: DeskApp, home: AppPaths) -> None:
+    # The data file alone must be the data: after a normal close there is no -wal beside it
+    # (county IT and officials copy village.vdd). The close used to be skipped when other
+    # database work was still queued at shutdown.
+    import threading
+    import time
+
+    _make_store(home)
+    dialog = desk.start()
+    dialog.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(desk.unlocked, timeout=10000):
+        dialog.button.click()
+    store = desk.session.store
+    store.household.create(
+        {
+            "household_no": "001",
+            "head_name": "张三",
+            "address": "一组",
+            "category": "ordinary",
+            "status": "active",
+        }
+    )
+    wal = home.store_path.with_name(home.store_path.name + "-wal")
+    assert wal.exists() and wal.stat().st_size > 0
+    started = threading.Event()
+    runner = desk.runner
+
+    def busy() -> None:  # a page's last query, still running when the window closes
+        started.set()
+        deadline = time.monotonic() + 10
+        while runner._db_queue.empty() and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    runner.run_db(busy)
+    assert started.wait(10)
+    desk.shutdown()
+    assert not store.is_open
+    assert not wal.exists() or wal.stat().st_size == 0
+    with Store.unlock(home.store_path, USER, PASSPHRASE) as again:
+        assert again.household.count() == 1

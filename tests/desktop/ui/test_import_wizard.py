@@ -149,3 +149,51 @@ def test_closing_the_dialog_while_importing_writes_nothing(qtbot, zh, ui: UiCont
     task.progressed.connect(lambda *_: dialog.close())
     qtbot.waitUntil(lambda: task.done, timeout=60000)
     assert not dialog.isVisible() and ui.session.store.household.count() == 0
+
+
+def test_a_hostile_file_is_refused_in_plain_words_while_the_database_stays_free(
+    qtbot, zh, ui: UiContext, tmp_path: Path
+) -> None:
+    import threading
+
+    from tests.desktop.services.test_roster_hostile import by_hand, rows_xml
+
+    sheet = rows_xml(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="XFD1"><v>1</v></c></row>',
+        '<row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+        dimension="A1:XFD1048576",
+    )
+    path = by_hand(tmp_path / "huge.xlsx", sheet)
+    dialog = _dialog(qtbot, ui)
+    # The database thread is busy (a sync, an export): the file is read on another thread.
+    release = threading.Event()
+    blocker = ui.runner.run_db(lambda: release.wait(30))
+    try:
+        dialog.path.setText(str(path))
+        task = dialog.read_file(path)
+        with qtbot.waitSignal(task.finished, timeout=30000):
+            pass
+    finally:
+        release.set()
+    with qtbot.waitSignal(blocker.finished, timeout=30000):
+        pass
+    assert dialog.steps.currentIndex() == 0 and dialog.roster is None
+    text = dialog.file_message.text()
+    assert "列" in text or "行" in text
+    assert "出错" not in text  # not "something went wrong inside the program"
+
+
+def test_reading_a_file_can_be_cancelled(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    # Mid-read cancel is shown in tests/desktop/services/test_roster_hostile.py; here the dialog's
+    # Cancel while reading stops the read and keeps the dialog open.
+    path = _roster(tmp_path / "r.xlsx", [_person(f"{n:04d}", f"人{n}", n) for n in range(1, 3000)])
+    dialog = _dialog(qtbot, ui)
+    dialog.path.setText(str(path))
+    task = dialog.read_file(path)
+    assert dialog.cancel_button.isEnabled()
+    dialog.cancel_button.click()
+    with qtbot.waitSignal(task.finished, timeout=30000):
+        pass
+    assert dialog.roster is None and dialog.steps.currentIndex() == 0
+    assert "取消" in dialog.file_message.text()
+    assert dialog.isVisible()

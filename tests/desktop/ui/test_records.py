@@ -149,3 +149,40 @@ def test_search_by_name_resident_id_and_household_number(qtbot, zh, ui: UiContex
         assert all(i in people_by for i in ids)
     page.filter.clear()
     qtbot.waitUntil(lambda: page.model.total() == 80)
+
+
+def test_deleting_a_household_names_its_members_and_takes_them_along(
+    qtbot, zh, ui: UiContext, tmp_path
+) -> None:
+    household_id = _household(ui)
+    names = ("赵德福", "钱桂兰")
+    for seq, (name, relation) in enumerate(zip(names, ("head", "spouse"), strict=True)):
+        rid = make_resident_id("530102", date(1966, 4, 2), 30 + seq)
+        ui.session.save(
+            "person",
+            None,
+            {"household_id": household_id, "name": name, "resident_id": rid, "relation": relation,
+             "birth_date": "1966-04-02", "sex": "male" if int(rid[16]) % 2 else "female",
+             "ethnicity": "01", "status": "present"},
+        )  # fmt: skip
+    ui.session.save("income", None, {"household_id": household_id, "year": 2024, "source": "wages",
+                                     "amount_fen": 120_000})  # fmt: skip
+    window = open_main_window(qtbot, ui, tmp_path)
+    page = window.households.list
+    qtbot.waitUntil(lambda: page.model.total() == 1)
+    page.select(household_id)
+    qtbot.waitUntil(lambda: page.current_id() == household_id)
+    page.view.setFocus()
+    press(qtbot, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: page.confirm is not None and page.confirm.isVisible())
+    text = page.confirm.text()
+    assert all(name in text for name in names) and "0007" in text
+    assert "2 名成员" in text and "1 条收入" in text
+    with qtbot.waitSignal(page.record_deleted):
+        page.confirm.button(QMessageBox.StandardButton.Yes).click()
+    store = ui.session.store
+    assert store.household.get(household_id)["deleted"] is True
+    assert store.person.ids() == [] and store.income.ids() == []
+    assert store.db.query("SELECT count(*) FROM outbox WHERE deleted = 1") == [(4,)]
+    window.show_page(1)
+    qtbot.waitUntil(lambda: window.persons.model.total() == 0)

@@ -6,8 +6,6 @@ import gc
 import threading
 import weakref
 
-import pytest
-
 from desktop.ui.tasks import Task, TaskContext, TaskRunner
 
 
@@ -78,11 +76,45 @@ def test_newer_task_with_same_key_cancels_queued_one(qtbot, runner: TaskRunner) 
     assert results == ["second"]
 
 
-def test_shutdown_refuses_new_work(qapp) -> None:
+def test_shutdown_refuses_new_work_quietly(qtbot) -> None:
+    # A callback that arrives after the shutdown may well ask for more work (a page refreshing
+    # after a sync): it must not raise in the Qt event loop. The work is simply not done.
     r = TaskRunner()
     r.shutdown()
-    with pytest.raises(RuntimeError):
-        r.run_db(lambda: None)
+    ran: list[str] = []
+    for submit in (r.run_db, r.run_network):
+        task = submit(lambda: ran.append("ran"), on_done=ran.append, on_error=ran.append)
+        assert task.is_cancelled and task.done
+    qtbot.wait(20)
+    assert ran == []
+    assert r.pending() == 0
+
+
+def test_callbacks_arriving_after_shutdown_are_dropped(qtbot) -> None:
+    # The CI error: a database task finished just before the window closed, its result was still
+    # queued for the UI thread, and its callback (waiting.py -> run_db) ran after the shutdown.
+    r = TaskRunner()
+    calls: list[str] = []
+
+    def then_more(_result: object) -> None:
+        calls.append("callback")
+        r.run_db(lambda: calls.append("more work"))
+
+    def fail() -> None:
+        raise ValueError("late")
+
+    tasks = [
+        r.run_db(lambda: 1, on_done=then_more),
+        r.run_network(lambda: 2, on_done=then_more),
+        r.run_db(fail, on_error=then_more),
+    ]
+    r.shutdown()  # the three ran; their outcomes wait in the event queue
+    with qtbot.waitSignal(r.delivered_after_shutdown, timeout=5000, check_params_cb=lambda n: n == 3):
+        pass
+    qtbot.wait(20)
+    assert calls == []
+    assert all(t.done for t in tasks)
+    assert r.pending() == 0
 
 
 class _Rows:
@@ -104,3 +136,17 @@ def test_finished_task_and_its_result_are_freed(qtbot, runner: TaskRunner) -> No
     gc.collect()
     assert [ref() for ref in watched] == [None] * 4
     assert [ref() for ref in got] == [None] * 4
+
+
+def test_an_essential_task_runs_even_when_queued_at_shutdown(qtbot) -> None:
+    r = TaskRunner()
+    gate = threading.Event()
+    ran: list[str] = []
+    r.run_db(lambda: gate.wait(10))
+    skipped = r.run_db(lambda: ran.append("page refresh"))
+    r.run_db(lambda: ran.append("close the store"), essential=True)
+    r.cancel_all()
+    gate.set()
+    r.shutdown()
+    assert ran == ["close the store"]
+    assert skipped.is_cancelled

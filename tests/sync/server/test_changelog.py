@@ -326,3 +326,36 @@ def test_a_protocol_1_laptop_keeps_syncing_and_its_writes_are_logged(
     headers = sign_headers(laptop.key, laptop.device_id, "GET", path, b"", version=1)
     old_laptop = laptop.request("GET", path, headers=headers, sign=False)
     assert old_laptop.status == 200 and old_laptop.json is not None and old_laptop.json["history"]
+
+
+def test_a_delete_and_a_restore_by_decision_are_logged(
+    staff: EmbeddedServer, laptop: Laptop, laptop_b: Laptop
+) -> None:
+    store = staff.store
+    _hid, pid = _person(laptop, occupation="农民")
+    base_seq = laptop_b.pull_all()[0][pid]["seq"]
+    version = laptop.pull_all()[0][pid]["versions"]["occupation"]
+    laptop.push([laptop.change("person", pid, {}, deleted=True, base_seq=base_seq)])
+    laptop_b.push(
+        [
+            laptop_b.change(
+                "person", pid, {"occupation": "司机"}, base={"occupation": version}, base_seq=base_seq
+            )
+        ]
+    )
+    headers = _token(staff, "township1")
+    (item,) = requests.get(staff.url + "/api/v1/staff/items", headers=headers, timeout=30).json()["items"]
+    body = {
+        "choice": "restore",
+        "version": item["county"]["version"],
+        "note": "核实在册",
+        "fields": {"occupation": "司机"},
+    }
+    reply = requests.post(
+        f"{staff.url}/api/v1/staff/items/{item['id']}/decide", json=body, headers=headers, timeout=30
+    )
+    assert reply.status_code == 200, reply.text
+    deleted = [(e["old"], e["new"], e["how"]) for e in _entries(store, pid, "_deleted")]
+    assert deleted == [(False, True, "push"), (True, False, "decision")]
+    occupation = [(e["old"], e["new"], e["how"]) for e in _entries(store, pid, "occupation")]
+    assert occupation == [(None, "农民", "push"), ("农民", "司机", "decision")]

@@ -55,10 +55,10 @@ class MeteredRemote:
         return answer
 
     def pull(
-        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0, epoch: str = ""
     ) -> protocol.PullResponse:
         before, started = self.inner.stats.sent + self.inner.stats.received, time.perf_counter()
-        page = self.inner.pull(cursor, limit, since=since, own=own)
+        page = self.inner.pull(cursor, limit, since=since, own=own, epoch=epoch)
         self.meter.pull_seconds += time.perf_counter() - started
         self.meter.pull_bytes += self.inner.stats.sent + self.inner.stats.received - before
         self.meter.pulled_records += len(page.records)

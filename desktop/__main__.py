@@ -15,6 +15,7 @@ village-desk --restore-backup FILE
 --lang zh_CN|en            interface language for this start (saved as the setting)
 --exit-when-ready [FILE]   show the first screen, write the time it was up (seconds since the epoch)
                            to FILE or stdout, and exit: start-up measurement and a windowed smoke test
+--screenshot PNG           with --exit-when-ready: also save a picture of the screen as shown
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         const="-",
         metavar="FILE",
         help="show the first screen, write when it was up to FILE (or stdout), and exit",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        help="with --exit-when-ready: also save a picture of the screen with the first window",
     )
     return parser
 
@@ -143,7 +149,10 @@ def _provisioning_check() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.screenshot and not args.exit_when_ready:
+        parser.error("--screenshot needs --exit-when-ready")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.self_test:
         return _self_test()
@@ -166,6 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         language=args.lang,
         staff=args.staff,
         ready_report=args.exit_when_ready,
+        ready_screenshot=args.screenshot,
     )
 
 

@@ -1,6 +1,7 @@
 """Build what this machine can: the onedir bundle, then the .deb (Linux), the NSIS EXE and the MSI.
 
     .venv/bin/python installer/build.py [--quick] [--only bundle,deb,exe,msi] [--sign-pkcs12 cert.p12]
+    .venv/bin/python installer/build.py --wine [--quick]   (Linux: the real Windows ones, wine_build.py)
 
 Run it from the checkout with the project's venv (it needs PyInstaller: ``pip install pyinstaller``).
 Every step prints what it made or why it was skipped; the run ends with the sizes (bundle on disk,
@@ -79,12 +80,34 @@ def executable_name() -> str:
     return "village-desk.exe" if WINDOWS else "village-desk"
 
 
+def run_logged(cmd: list[str], *, timeout: float | None = None, **kwargs: object) -> tuple[int, str]:
+    """Run ``cmd`` with its output in a temporary file, not a pipe; (exit code, output).
+
+    A pipe is read until every process holding it has closed it, not until ``cmd`` ends: under
+    Wine, the first program that touches the window system (PyInstaller, the self-test's Qt)
+    starts ``explorer.exe /desktop``, which inherits the pipe and lives on, so the build waited
+    for ever although the bundle was complete. A file is done when ``cmd`` is.
+    """
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.run(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=False,
+            **kwargs,
+        )  # type: ignore[call-overload]
+        log.seek(0)
+        return proc.returncode, log.read().decode("utf-8", errors="replace")
+
+
 def build_bundle(dist: Path, work: Path) -> Path:
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN"]
     cmd += ["--distpath", str(dist), "--workpath", str(work), str(HERE / "village-desk.spec")]
-    proc = subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"PyInstaller failed:\n{proc.stderr[-4000:]}")
+    code, output = run_logged(cmd, cwd=ROOT)
+    if code != 0:
+        raise RuntimeError(f"PyInstaller failed:\n{output[-4000:]}")
     return dist / "village-desk"
 
 
@@ -92,20 +115,13 @@ def self_test(bundle: Path) -> str:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("VILLAGE_DESK_RESOURCES", None)  # the bundle must find its own
     with tempfile.TemporaryDirectory(prefix="vdd-selftest-") as home:
-        proc = subprocess.run(
-            [str(bundle / executable_name()), "--self-test", "--home", home],
-            cwd=home,
-            env=env,
-            text=True,
-            capture_output=True,
-            timeout=300,
-            check=False,
+        code, output = run_logged(
+            [str(bundle / executable_name()), "--self-test", "--home", home], cwd=home, env=env, timeout=300
         )
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"the bundle's --self-test failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}"
-        )
-    return proc.stdout.strip().splitlines()[-1]
+    if code != 0:
+        raise RuntimeError(f"the bundle's --self-test failed ({code}):\n{output}")
+    lines = output.strip().splitlines()
+    return lines[-1] if lines else "passed (exit 0)"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -127,18 +143,11 @@ def _store_home(root: Path) -> Path:
 def _start_once(cmd: list[str], home: Path, env: dict[str, str]) -> tuple[float, str]:
     ready = home.parent / f"ready-{time.monotonic_ns()}.txt"
     started = time.time()
-    proc = subprocess.run(
-        [*cmd, "--home", str(home), "--exit-when-ready", str(ready)],
-        env=env,
-        text=True,
-        capture_output=True,
-        timeout=120,
-        check=False,
+    code, output = run_logged(
+        [*cmd, "--home", str(home), "--exit-when-ready", str(ready)], env=env, timeout=120
     )
-    if proc.returncode != 0 or not ready.exists():
-        raise RuntimeError(
-            f"{cmd[0]} did not reach its first screen ({proc.returncode}):\n{proc.stderr[-2000:]}"
-        )
+    if code != 0 or not ready.exists():
+        raise RuntimeError(f"{cmd[0]} did not reach its first screen ({code}):\n{output[-2000:]}")
     _, stamp, screen, *_ = ready.read_text(encoding="utf-8").split()
     ready.unlink()
     return float(stamp) - started, screen
@@ -216,7 +225,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sign-password-env", help="variable holding the certificate's password")
     parser.add_argument("--sign-timestamp-url", help="RFC 3161 time-stamp server")
+    parser.add_argument(
+        "--wine",
+        action="store_true",
+        help="Linux: the real Windows bundle, EXE and MSI through Wine (installer/wine_build.py)",
+    )
     args = parser.parse_args(argv)
+    if args.wine:
+        import wine_build
+
+        return wine_build.main(["--quick"] if args.quick else [])
     steps = set(STEPS if not args.only else args.only.split(","))
     unknown = steps - set(STEPS)
     if unknown:

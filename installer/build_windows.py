@@ -20,6 +20,7 @@ NSI = HERE / "village-desk.nsi"
 WXS = HERE / "village-desk.wxs"
 ICON = HERE / "village-desk.ico"
 
+DOWNGRADE_MESSAGE_EN = "A newer version of Village Data Desk is already installed."
 # wixl writes only ASCII into the tables; these rows get the Chinese name afterwards, with the
 # database code page set to 936 (GBK) first. Short names keep the 8.3 form Windows wants beside them.
 CHINESE_NAMES = (
@@ -27,6 +28,9 @@ CHINESE_NAMES = (
     "UPDATE `Directory` SET `DefaultDir` = 'VDD|村级数据台' WHERE `Directory` = 'ProgramMenuDir'",
     "UPDATE `Shortcut` SET `Name` = 'VDD|村级数据台' WHERE `Shortcut` = 'StartMenuApp'",
     "UPDATE `Shortcut` SET `Name` = 'VDD|村级数据台' WHERE `Shortcut` = 'DesktopApp'",
+    # MajorUpgrade's refusal of an older version (wixl would drop the text if it were not ASCII).
+    f"UPDATE `LaunchCondition` SET `Description` = '已安装更新版本的村级数据台。{DOWNGRADE_MESSAGE_EN}'"
+    f" WHERE `Description` = '{DOWNGRADE_MESSAGE_EN}'",
 )
 CODEPAGE_IDT = "\r\n\r\n936\t_ForceCodepage\r\n"
 

@@ -12,8 +12,12 @@
 ;       (a provisioning.json beside the installer is used when /PROVISION= is not given).
 ;       A /PROVISION= file that does not exist stops the install before anything is changed
 ;       (exit code 2).
-;   uninstall.exe /S                                removes the program, keeps every user's data
-;   uninstall.exe /S /REMOVEDATA                    also deletes the data, settings and the
+;   uninstall.exe /S _?=C:\Program Files\VillageDataDesk
+;                                                   removes the program, keeps every user's data;
+;                                                   returns when done (_?= = the install folder, last;
+;                                                   without it NSIS runs a copy from %TEMP% and
+;                                                   returns at once, before anything is removed)
+;   uninstall.exe /S /REMOVEDATA _?=...             also deletes the data, settings and the
 ;                                                   machine's provisioning file
 ; Installing a newer version over an older one replaces the program files and keeps the data.
 
@@ -45,6 +49,11 @@ SetCompressor ${COMPRESSION}
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\VillageDataDesk"
 !define APP_KEY "Software\VillageDataDesk"
 !define PROFILE_LIST "SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList"
+; Fixed, not a language string: the uninstaller may run in another language than the installer
+; (installed as SYSTEM by SCCM, removed by a user) and must find the same name.
+!define UNINSTALL_LNK "卸载${APP_NAME_ZH}"
+; Versions up to 0.1.0 named it in the installer's language: the English one is removed too.
+!define OLD_UNINSTALL_LNK_EN "Uninstall Village Data Desk"
 
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
@@ -55,7 +64,8 @@ SetCompressor ${COMPRESSION}
 Name "$(AppName)"
 OutFile "${OUTFILE}"
 InstallDir "$PROGRAMFILES64\${APP_DIR_NAME}"
-InstallDirRegKey HKLM "${APP_KEY}" "InstallDir"
+; No InstallDirRegKey: NSIS reads it before .onInit, in the 32-bit registry view, and the key is in
+; the 64-bit one. .onInit reads it after SetRegView 64.
 BrandingText "$(AppName) ${VERSION}"
 ShowInstDetails show
 ShowUninstDetails show
@@ -96,8 +106,6 @@ LangString ProvisionCopyFailed ${LANG_SIMPCHINESE} "无法复制配置文件到�
 LangString ProvisionCopyFailed ${LANG_ENGLISH} "The provisioning file could not be copied to:"
 LangString ProvisionInstalled ${LANG_SIMPCHINESE} "已安装配置文件："
 LangString ProvisionInstalled ${LANG_ENGLISH} "Provisioning file installed:"
-LangString UninstallShortcut ${LANG_SIMPCHINESE} "卸载村级数据台"
-LangString UninstallShortcut ${LANG_ENGLISH} "Uninstall Village Data Desk"
 LangString ProgramSection ${LANG_SIMPCHINESE} "程序（开始菜单和桌面快捷方式）"
 LangString ProgramSection ${LANG_ENGLISH} "Program (Start menu and desktop shortcuts)"
 LangString RemoveDataSection ${LANG_SIMPCHINESE} "同时删除本机所有用户的村级数据、设置和配置文件（未同步的修改将丢失）"
@@ -114,7 +122,14 @@ Function .onInit
     Quit
   ${EndIf}
   SetRegView 64
-  ; /D= is handled by NSIS itself; InstallDirRegKey makes an upgrade go where the old version went.
+  ; An upgrade goes where the old version went, unless /D= named another folder (NSIS has then
+  ; already put it in $INSTDIR; the key is read here, in the 64-bit view it was written in).
+  ${If} $INSTDIR == "$PROGRAMFILES64\${APP_DIR_NAME}"
+    ReadRegStr $R9 HKLM "${APP_KEY}" "InstallDir"
+    ${If} $R9 != ""
+      StrCpy $INSTDIR $R9
+    ${EndIf}
+  ${EndIf}
   ${GetParameters} $R0
   ClearErrors
   ${GetOptions} $R0 "/PROVISION=" $ProvisionSource
@@ -136,6 +151,27 @@ FunctionEnd
 
 Section "-Program" SecProgram
   SetShellVarContext all
+  ; The provisioning file first: when it cannot be copied, nothing else has been written yet (no
+  ; program files, uninstaller or shortcuts without an uninstall entry), and an older version
+  ; already installed stays as it was.
+  ${If} $ProvisionSource != ""
+    ${IfNot} ${FileExists} "$APPDATA\${APP_DIR_NAME}\*.*"
+      StrCpy $R8 "created"  ; the folder goes again if the copy fails
+    ${EndIf}
+    CreateDirectory "$APPDATA\${APP_DIR_NAME}"  ; context "all": $APPDATA is %PROGRAMDATA%
+    ClearErrors
+    CopyFiles /SILENT "$ProvisionSource" "$APPDATA\${APP_DIR_NAME}\provisioning.json"
+    ${If} ${Errors}
+      ${If} $R8 == "created"
+        RMDir "$APPDATA\${APP_DIR_NAME}"
+      ${EndIf}
+      MessageBox MB_ICONSTOP "$(ProvisionCopyFailed)$\r$\n$APPDATA\${APP_DIR_NAME}\provisioning.json" /SD IDOK
+      SetErrorLevel 3
+      Abort
+    ${EndIf}
+    DetailPrint "$(ProvisionInstalled) $APPDATA\${APP_DIR_NAME}\provisioning.json"
+  ${EndIf}
+
   SetOutPath "$INSTDIR"
   ; An upgrade: the old libraries go, so none that the new build dropped is left behind. The data
   ; lives in the users' profiles and in %PROGRAMDATA%, never here.
@@ -145,20 +181,8 @@ Section "-Program" SecProgram
 
   CreateDirectory "$SMPROGRAMS\${APP_NAME_ZH}"
   CreateShortcut "$SMPROGRAMS\${APP_NAME_ZH}\${APP_NAME_ZH}.lnk" "$INSTDIR\${APP_EXE}" "" "$INSTDIR\${APP_EXE}" 0
-  CreateShortcut "$SMPROGRAMS\${APP_NAME_ZH}\$(UninstallShortcut).lnk" "$INSTDIR\uninstall.exe"
+  CreateShortcut "$SMPROGRAMS\${APP_NAME_ZH}\${UNINSTALL_LNK}.lnk" "$INSTDIR\uninstall.exe"
   CreateShortcut "$DESKTOP\${APP_NAME_ZH}.lnk" "$INSTDIR\${APP_EXE}" "" "$INSTDIR\${APP_EXE}" 0
-
-  ${If} $ProvisionSource != ""
-    CreateDirectory "$APPDATA\${APP_DIR_NAME}"  ; context "all": $APPDATA is %PROGRAMDATA%
-    ClearErrors
-    CopyFiles /SILENT "$ProvisionSource" "$APPDATA\${APP_DIR_NAME}\provisioning.json"
-    ${If} ${Errors}
-      MessageBox MB_ICONSTOP "$(ProvisionCopyFailed)$\r$\n$APPDATA\${APP_DIR_NAME}\provisioning.json" /SD IDOK
-      SetErrorLevel 3
-      Abort
-    ${EndIf}
-    DetailPrint "$(ProvisionInstalled) $APPDATA\${APP_DIR_NAME}\provisioning.json"
-  ${EndIf}
 
   WriteRegStr HKLM "${APP_KEY}" "InstallDir" "$INSTDIR"
   WriteRegStr HKLM "${APP_KEY}" "Version" "${VERSION}"
@@ -168,7 +192,9 @@ Section "-Program" SecProgram
   WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\${APP_EXE}"
   WriteRegStr HKLM "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
   WriteRegStr HKLM "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
+  ; _?= makes the uninstaller run in place and return when it is done (deployment tools check right
+  ; after); without it NSIS starts a copy in %TEMP% and returns at once. It comes last.
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S _?=$INSTDIR'
   WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoModify" 1
   WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoRepair" 1
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
@@ -183,16 +209,23 @@ Section "-un.$(ProgramSection)" SecUnProgram
   SetShellVarContext all
   Delete "$DESKTOP\${APP_NAME_ZH}.lnk"
   Delete "$SMPROGRAMS\${APP_NAME_ZH}\${APP_NAME_ZH}.lnk"
-  Delete "$SMPROGRAMS\${APP_NAME_ZH}\$(UninstallShortcut).lnk"
+  Delete "$SMPROGRAMS\${APP_NAME_ZH}\${UNINSTALL_LNK}.lnk"
+  Delete "$SMPROGRAMS\${APP_NAME_ZH}\${OLD_UNINSTALL_LNK_EN}.lnk"
   RMDir "$SMPROGRAMS\${APP_NAME_ZH}"
   ; Only what the installer put here (and a provisioning file county IT placed beside the program).
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${APP_EXE}"
   Delete "$INSTDIR\provisioning.json"
-  Delete "$INSTDIR\uninstall.exe"
-  RMDir "$INSTDIR"
   DeleteRegKey HKLM "${UNINSTALL_KEY}"
   DeleteRegKey HKLM "${APP_KEY}"
+  Delete "$INSTDIR\uninstall.exe"
+  RMDir "$INSTDIR"
+  ; Run in place (_?=$INSTDIR, the QuietUninstallString): this program cannot delete itself while it
+  ; runs. Everything else is gone when it returns; a detached cmd removes it and the folder once it
+  ; has ended.
+  ${If} ${FileExists} "$INSTDIR\uninstall.exe"
+    Exec '"$SYSDIR\cmd.exe" /d /q /c for /l %i in (1,1,60) do @(ping -n 2 127.0.0.1 >nul 2>&1 & del /f /q "$INSTDIR\uninstall.exe" 2>nul & rd "$INSTDIR" 2>nul & if not exist "$INSTDIR\uninstall.exe" exit /b 0)'
+  ${EndIf}
 SectionEnd
 
 ; Unticked unless /REMOVEDATA is given: the data stays, and a new install finds it again.

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -380,11 +380,12 @@ class HttpRemote:
         return _decode(lambda answer: protocol.decode_push_response(answer, body), resp)
 
     def pull(
-        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0, epoch: str = ""
     ) -> protocol.PullResponse:
         query = f"cursor={int(cursor)}&limit={int(limit)}"
         query += "" if since is None else f"&since={int(since)}"
         query += f"&own={int(own)}" if own > 0 else ""
+        query += f"&epoch={quote(epoch, safe='')}" if epoch else ""
         resp = self.http.request("GET", f"/pull?{query}", retry_timeouts=False)
         return _decode(protocol.decode_pull_response, resp)
 

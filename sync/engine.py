@@ -168,6 +168,10 @@ class LocalReplica(Protocol):
         """The epoch of the server last synced with ("" when not known)."""
         ...
 
+    def resyncing(self) -> bool:
+        """A re-sync's snapshot pull is under way (optional: a replica without it never is)."""
+        ...
+
     def resync(self, epoch: str, floor: int) -> None:
         """The server went back to an earlier copy (counter ``floor`` when it began): forget the
         cursors, pull a snapshot next and send again what the server lacks."""
@@ -178,11 +182,12 @@ class Remote(Protocol):
     def push(self, body: bytes) -> protocol.PushResponse: ...
 
     def pull(
-        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0, epoch: str = ""
     ) -> protocol.PullResponse:
         """A page of records after ``cursor``, each with its fields changed after ``since`` (where
         the whole pull began); with ``own``, without the fields this device wrote in batches
-        answered up to that counter value (the laptop has them already)."""
+        answered up to that counter value (the laptop has them already). ``epoch``: the one the
+        cursor belongs to (a cursor of another epoch is no proof the server went back)."""
         ...
 
 
@@ -250,6 +255,11 @@ class SyncEngine:
         cancel = cancel or CancelToken()
         report = SyncReport()
         cancel.raise_if_cancelled()
+        if self._resyncing():
+            # A re-sync is under way (a run cut short in its snapshot pull, or a laptop pointed to
+            # another server): pending edits are rebased by that pull, so it goes first.
+            report.resynced = True
+            self._pull_all(cancel, report)
         try:
             self._push_all(cancel, report)
         except RejectedError as exc:
@@ -264,6 +274,10 @@ class SyncEngine:
             self._push_all(cancel, report)  # what the restored server lacks
             self._pull_all(cancel, report)
         return report
+
+    def _resyncing(self) -> bool:
+        resyncing = getattr(self.replica, "resyncing", None)
+        return bool(resyncing()) if callable(resyncing) else False
 
     # ---------------------------------------------------------------------------------------- push
 
@@ -349,8 +363,16 @@ class SyncEngine:
         limit = self.push_sizer.size
         pending = self.replica.pending_changes(limit)
         batch_id = uuid7()
+        # ``known``: the highest counter this laptop saw, so a server that went back without a new
+        # epoch notices it before storing anything under numbers other laptops already hold.
+        known = max(self.replica.cursor(), self.replica.own_upto())
         request = protocol.PushRequest(
-            batch_id=batch_id, changes=pending.changes, compact=True, elide=True, epoch=self.replica.epoch()
+            batch_id=batch_id,
+            changes=pending.changes,
+            compact=True,
+            elide=True,
+            epoch=self.replica.epoch(),
+            known=known,
         )
         body = protocol.encode(request)
         batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
@@ -437,7 +459,7 @@ class SyncEngine:
             limit = self.pull_sizer.size
             started = self.clock()
             try:
-                page = self.remote.pull(cursor, limit, since=since, own=own)
+                page = self.remote.pull(cursor, limit, since=since, own=own, epoch=self.replica.epoch())
             except SyncTimeout:
                 timeouts += 1
                 self.pull_sizer.shrink()

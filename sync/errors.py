@@ -120,7 +120,7 @@ class VersionError(RejectedError):
     )
     default_zh = (
         "这台电脑上的程序版本太旧，县级服务器已不再支持。数据仍保存在电脑上，"
-        "请向县信息中心索取新版村级数据录入台并安装。"
+        "请向县信息中心索取新版村级数据台并安装。"
     )
     server_older_en = (
         "The county server is older than this laptop's program and cannot sync with it yet. Your "

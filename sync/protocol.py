@@ -43,6 +43,10 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_DECODED_BYTES = 64 * 1024 * 1024
 """Largest decompressed body; guards against compression bombs."""
 MAX_DEPTH = 32
+CONTESTED = 2**62
+"""A base version no county field ever has (counters stay below it): a value sent on it competes
+with whatever the county holds, a conflict unless equal. Laptops send the official's values still
+waiting on the township this way after a county restore (the item may be gone)."""
 """Deepest nesting of lists and objects in a message (a real one, packed, is 8 deep). Decoding and
 validation recurse; a 600-deep list would end in RecursionError, so it is refused first."""
 
@@ -156,6 +160,12 @@ class PushRequest:
     """The server epoch the sender last synced with: a server with another one (restored from a
     backup) refuses the batch whole (``epoch_changed``, nothing stored) so the laptop re-syncs
     first. Empty: not known yet, no check. Ignored by a server that does not know it."""
+    known: int = 0
+    """The highest village counter the sender has seen from this server (its pull cursor or a push
+    answer's ``server_seq``). A server whose counter is below it went back to an older copy without
+    ``county-server restored``: it renews that village's epoch and refuses the batch whole
+    (``epoch_changed``), so the laptop re-syncs before anything is stored under reused numbers.
+    0: unknown, no check (laptops of an earlier release omit it; servers of one ignore it)."""
 
 
 @dataclass(slots=True)
@@ -317,6 +327,7 @@ def decode_push_request(body: bytes) -> PushRequest:
             compact=d.get("compact") is True,
             elide=d.get("elide") is True,
             epoch=_text(d.get("epoch")),
+            known=_count(d.get("known", 0)),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError("malformed change in push") from exc

@@ -88,3 +88,28 @@ def assert_no_value_lost(store: Store, sent: list[Sent]) -> dict[Sent, str]:
         f"{s.who or '?'} {s.entity}.{s.field}={s.value!r}" for s in lost
     )
     return {s: str(p) for s, p in places.items()}
+
+
+class Ledger:
+    """The values laptops wrote, as a test makes them: the last value each laptop wrote of each
+    (record, field) is its word, unless someone later overwrote that very value knowingly (it was the
+    value they edited from). ``expected()`` is what ``assert_no_value_lost`` must find."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, str, str], Sent] = {}
+        self._replaced: set[tuple[str, str, str]] = set()
+
+    def wrote(self, who: str, village: str, entity: str, record_id: str, fields: dict[str, Any]) -> None:
+        for name, value in fields.items():
+            self._last[(who, record_id, name)] = Sent(village, entity, record_id, name, value, who)
+
+    def replaced(self, record_id: str, field: str, value: Any) -> None:
+        """Someone edited ``field`` from ``value`` (seen locally): that value is superseded."""
+        self._replaced.add((record_id, field, json.dumps(value, sort_keys=True)))
+
+    def expected(self) -> list[Sent]:
+        return [
+            s
+            for s in self._last.values()
+            if (s.record_id, s.field, json.dumps(s.value, sort_keys=True)) not in self._replaced
+        ]

@@ -281,12 +281,12 @@ class _LinkRemote:
         return answer
 
     def pull(
-        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0
+        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0, epoch: str = ""
     ) -> protocol.PullResponse:
         what = self.link.pull_script.pop(0) if self.link.pull_script else "ok"
         if what == "drop_request":
             raise OfflineError()
-        page = self.inner.pull(cursor, limit, since=since, own=own)
+        page = self.inner.pull(cursor, limit, since=since, own=own, epoch=epoch)
         if what == "drop_response":
             raise OfflineError()
         return page

@@ -93,7 +93,8 @@ class Session:
         return self.entry.delete_preview(entity, record_id)
 
     def pending_count(self) -> int:
-        return self.store.pending_count()
+        """Records waiting to sync (several edits of one record count once, as a sync run counts)."""
+        return self.store.pending_records()
 
     def after_sync(self) -> None:
         """A pull may have changed any record: rebuild the search indexes on next use."""

@@ -183,6 +183,9 @@ class SyncService:
         """Set (or change) the county server. Enrollment is per server: changing it needs a new one."""
         with self.store.atomic():
             if server_url.rstrip("/") != (self.server_url or "").rstrip("/"):
+                if self.server_url:
+                    # Cursor and epoch were the old server's: its counters mean nothing there.
+                    self.replica.start_over()
                 self._forget_device()
             self.store.state_set(STATE_SERVER_URL, server_url.rstrip("/"))
             if ca_bundle_pem is not None:
@@ -380,7 +383,7 @@ def describe(report: SyncReport, lang: str = "zh") -> str:
     parts: list[Any] = []
     clock = describe_clock(report.clock_offset, lang)
     if zh:
-        parts.append(f"已上传 {report.pushed} 条，已下载 {report.pulled} 条")
+        parts.append(f"已上传 {report.pushed} 条记录，已下载 {report.pulled} 条记录")
         if report.conflicts:
             parts.append(f"{len(report.conflicts)} 条有冲突（保留县里数据，待乡镇处理）")
         if report.rejected:
@@ -390,7 +393,7 @@ def describe(report: SyncReport, lang: str = "zh") -> str:
                 f"{len(report.quarantined)} 条县里的记录含无法保存的内容，已另行保管，请联系县信息中心"
             )
         return "；".join(parts) + "。" + clock
-    parts.append(f"Sent {report.pushed}, received {report.pulled}")
+    parts.append(f"Sent {report.pushed} records, received {report.pulled} records")
     if report.conflicts:
         parts.append(f"{len(report.conflicts)} in conflict (county value kept, for the township to resolve)")
     if report.rejected:

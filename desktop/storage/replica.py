@@ -112,6 +112,24 @@ class StoreReplica:
             resync.begin(conn, list(ENTITIES), epoch, floor, (CURSOR_KEY, SINCE_KEY, OWN_KEY))
         self._rows.forget()
 
+    def resyncing(self) -> bool:
+        """A re-sync's snapshot pull is under way (``resync.begin`` until ``resync.finish``)."""
+        return bool(self.db.query("SELECT 1 FROM sync_state WHERE key = ?", (resync.RESYNC_KEY,)))
+
+    def start_over(self) -> None:
+        """The laptop now syncs with another server (re-pointed): forget this one's cursors and
+        epoch, so no counter of the old server reads as "ahead" there, unfreeze unsent batches, and
+        once it has synced before, re-sync as after a restore with nothing in common (floor 0): the
+        new server gets every value it lacks, pending edits survive."""
+        with self.db.atomic() as conn:
+            for frozen in self.frozen_batches():
+                self.unfreeze(frozen.batch_id)
+            synced = self.cursor() or self.own_upto() or self.epoch()
+            keys = (CURSOR_KEY, SINCE_KEY, OWN_KEY)
+            if synced:
+                resync.begin(conn, list(ENTITIES), "", 0, keys)
+        self._rows.forget()
+
     def frozen_batch(self) -> FrozenBatch | None:
         """The oldest frozen batch (the next to be sent), or None."""
         frozen = self.frozen_batches()
@@ -231,6 +249,7 @@ class StoreReplica:
                 by_entity.setdefault(c.entity, []).append((c, r))
             for entity, pairs in by_entity.items():
                 self._settle(conn, entity, pairs, later, shadows)
+            review.settled(conn, settled)
             # Anything the server did not answer for goes back to waiting (never stranded).
             answered = set(done) | set(refused)
             unanswered = [s for seqs in in_batch.values() for s in seqs if s not in answered]

@@ -64,6 +64,40 @@ def hold(
     )
 
 
+def settled(conn: Any, results: list[tuple[Any, Any]]) -> int:
+    """After a push answer: a waiting value the county now holds, sent again and taken (after a
+    restore the item may be gone, so no decision would ever come), waits no longer. ``results``:
+    (``desktop.storage.sent.Sent``, ``protocol.ChangeResult``) of the acknowledged records. One
+    read of the (usually empty) waiting rows; returns how many were closed."""
+    waiting: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    for entity, record_id, field, my_value in conn.execute(
+        "SELECT entity, record_id, field, my_value FROM review_wait WHERE status = 'waiting'"
+    ).fetchall():
+        waiting.setdefault((entity, record_id), []).append((field, json.loads(my_value)))
+    if not waiting:
+        return 0
+    closed = 0
+    for sent, result in results:
+        rows = waiting.get((sent.entity, sent.id))
+        if not rows:
+            continue
+        change = sent.change()
+        for field, mine in rows:
+            if field in result.conflicts:
+                continue
+            if field == DELETED:
+                taken = bool(change.deleted) == bool(mine)
+            else:
+                taken = field in result.versions and field in change.fields and change.fields[field] == mine
+            if taken:
+                closed += conn.execute(
+                    "DELETE FROM review_wait WHERE entity = ? AND record_id = ? AND field = ?"
+                    " AND status = 'waiting'",
+                    (sent.entity, sent.id, field),
+                ).rowcount
+    return closed
+
+
 def waiting_record_ids(db: Any) -> list[str]:
     """Records with a value still waiting on the township (what a sync run asks the server about)."""
     return [r[0] for r in db.query("SELECT DISTINCT record_id FROM review_wait WHERE status = 'waiting'")]

@@ -392,6 +392,11 @@ class Store:
         """Local changes not yet acknowledged by the county server."""
         return int(self._db.query("SELECT count(*) FROM outbox")[0][0])
 
+    def pending_records(self) -> int:
+        """Records with local changes not yet acknowledged: what a sync run counts as it sends."""
+        query = "SELECT count(*) FROM (SELECT DISTINCT entity, record_id FROM outbox)"
+        return int(self._db.query(query)[0][0])
+
     def state_get(self, key: str, default: Any = None) -> Any:
         rows = self._db.query("SELECT value FROM sync_state WHERE key = ?", (key,))
         return json.loads(rows[0][0]) if rows else default

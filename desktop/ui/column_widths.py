@@ -62,9 +62,35 @@ def size_columns(view: QTableView, columns: Sequence[Column], lang: str) -> None
         header.resizeSection(i, column_width(view, column, lang))
 
 
+NAME_COLUMNS = frozenset({"name", "head_name", "_head_name", "_person_name"})
+LONGEST_NAME = "一" * 8
+"""A name column grows to the longest name shown, up to eight characters (a longer one shows its
+whole text in the tooltip)."""
+
+
+def fit_names(view: QTableView, columns: Sequence[Column], texts: Sequence[Sequence[str]]) -> bool:
+    """Widen name columns of ``view`` to the longest name in ``texts`` (rows of display texts, one per
+    column); never narrower than the four-character sample they start at."""
+    metrics = view.fontMetrics()
+    cap = metrics.horizontalAdvance(LONGEST_NAME) + PADDING
+    grew = False
+    for i, column in enumerate(columns):
+        if column.name not in NAME_COLUMNS:
+            continue
+        widest = max((metrics.horizontalAdvance(row[i]) for row in texts if i < len(row)), default=0)
+        wanted = min(widest + PADDING, cap)
+        if wanted > view.columnWidth(i) and i < len(columns) - 1:
+            view.horizontalHeader().resizeSection(i, wanted)
+            grew = True
+    return grew
+
+
 def needed_width(view: QTableView, columns: Sequence[Column], lang: str) -> int:
     """The width ``view`` needs to show every column whole, without a horizontal scroll bar."""
     frame = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
     if not view.verticalHeader().isHidden():
         frame += view.verticalHeader().sizeHint().width()
-    return frame + sum(column_width(view, c, lang) for c in columns)
+    # What each column needs, or more where it grew to its contents (names); the last one stretches.
+    widths = [column_width(view, c, lang) for c in columns]
+    grown = [max(w, view.columnWidth(i)) for i, w in enumerate(widths[:-1])]
+    return frame + sum(grown) + sum(widths[-1:])

@@ -15,6 +15,7 @@ import errno
 import logging
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.storage import (
@@ -76,6 +77,14 @@ def describe(exc: BaseException) -> str:
     return QCoreApplication.translate(
         "Errors", "Something went wrong inside the program. What you saved before is safe."
     )
+
+
+def plain_buttons(box: QMessageBox) -> QMessageBox:
+    """No style icons on the question's buttons: on some desktops Cancel/No carry a red ✗, which
+    reads as "wrong" on a harmless choice such as "Keep editing"."""
+    for button in box.buttons():
+        button.setIcon(QIcon())
+    return box
 
 
 def is_quiet(exc: BaseException) -> bool:

@@ -9,10 +9,12 @@ the fields they concern. A valid resident ID fills in birth date and sex.
 
 from __future__ import annotations
 
+import calendar
 import itertools
 from collections.abc import Iterable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.entry import derive_fields
 from desktop.ui.editors import DateEditor, FieldDelegate, make_editor, set_ref_options
+from desktop.ui.input_formats import impossible_date
 from sync.protocol import Problem
 from sync.schema import FieldDef, Forms
 
@@ -246,19 +249,49 @@ class RecordForm(QWidget):
         for p in problems:
             value = record.get(p.field)
             f = self.form.field(p.field) if p.field in self.form.field_names else None
+            text = ""
             if f is not None and isinstance(value, str) and p.code in ("not_int", "not_date"):
-                text = (
-                    self.tr("{field}: type yuan with at most two decimals, for example 35000.50")
-                    if f.type == "money"
-                    else self.tr("{field}: not a date; type it as 1953-02-19 or 19530219")
-                ).format(field=f.label(self.language))
+                if f.type == "money":
+                    text = self.tr("{field}: type yuan with at most two decimals, for example 35000.50")
+                elif (ymd := impossible_date(value)) is not None:
+                    text = self._no_such_date(*ymd)
+                else:
+                    text = self.tr("{field}: not a date; type it as 1953-02-19 or 19530219")
+            elif f is not None and p.code == "birth_date_mismatch":
+                held = self._id_birth_date(record)
+                if held:
+                    text = self.tr(
+                        "{field}: does not match the resident ID, which holds the birth date {date}"
+                    ).format(field="{field}", date=held)
+            if text:
+                text = text.format(field=f.label(self.language) if f is not None else "")
                 p = Problem(p.field, p.code, text, text)
             out.append(p)
         return out
 
+    def _no_such_date(self, year: int, month: int, day: int) -> str:
+        written = f"{year:04d}-{month:02d}-{day:02d}"
+        if not 1 <= month <= 12:
+            return self.tr("{field}: {date} does not exist (there is no month {month})").format(
+                field="{field}", date=written, month=month
+            )
+        days = calendar.monthrange(year, month)[1]
+        return self.tr("{field}: {date} does not exist ({year}-{month} has {days} days)").format(
+            field="{field}", date=written, year=year, month=f"{month:02d}", days=days
+        )
+
+    def _id_birth_date(self, record: dict[str, Any]) -> str:
+        """The birth date a valid resident ID of the record holds, as YYYY-MM-DD."""
+        for f in self.form.fields:
+            number = record.get(f.name)
+            if f.type == "resident_id" and isinstance(number, str) and len(number) == 18:
+                return f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+        return ""
+
     def set_ref_options(self, name: str, options: list[tuple[str, str]]) -> None:
         editor = self.editors[name]
-        if isinstance(editor, QComboBox):
+        # The choices arrive from the database thread; the dialog may have been closed (Esc) since.
+        if isinstance(editor, QComboBox) and shiboken6.isValid(editor):
             set_ref_options(editor, options, self.buffer.value(name))
 
     def first_editor(self) -> QWidget | None:

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from desktop.services import roster_import as ri
 from desktop.ui.context import UiContext
-from desktop.ui.errors import describe
+from desktop.ui.errors import describe, plain_buttons
+from desktop.ui.file_dialogs import open_file, save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.tasks import Task, TaskContext
 
@@ -57,6 +58,8 @@ class RosterImportDialog(QDialog):
         self.plan: ri.Plan | None = None
         self.task: Task | None = None
         self.made: dict[str, int] | None = None
+        self.confirm: QMessageBox | None = None
+        """The "close without importing?" question while it is open."""
         self.steps = QStackedWidget(self)
         self._file_step()
         self._mapping_step()
@@ -188,12 +191,52 @@ class RosterImportDialog(QDialog):
             return
         self.reject()
 
+    def _checked_not_imported(self) -> bool:
+        return not self._busy() and self.made is None and bool(self.plan and self.plan.ok)
+
     def reject(self) -> None:
-        """Closing the dialog stops any work in progress (an import then writes nothing)."""
+        """Closing the dialog stops any work in progress (an import then writes nothing). A checked
+        import waiting for Import is never dropped without asking (Esc, Cancel, the window's close)."""
         if self._busy():
             assert self.task is not None
             self.task.cancel()
+        elif self._checked_not_imported():
+            self._ask_before_closing()
+            return
         super().reject()
+
+    def _ask_before_closing(self) -> None:
+        if self.confirm is not None:
+            return
+        assert self.plan is not None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            self.tr(
+                "The {persons} persons of the checked file have not been imported. "
+                "Close without importing them?"
+            ).format(persons=len(self.plan.planned)),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("roster_confirm_close")
+        discard = box.addButton(QMessageBox.StandardButton.Discard)
+        discard.setText(self.tr("Close without importing"))
+        stay = box.addButton(self.tr("Back to the import"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        plain_buttons(box)
+        self.confirm = box
+        box.finished.connect(lambda _r: self._answered(box.clickedButton() is discard))
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _answered(self, close: bool) -> None:
+        self.confirm = None
+        if close:
+            QDialog.reject(self)
+        else:
+            self.next_button.setFocus()
 
     def _run(self, fn: Any, on_done: Any, text: str, *, network: bool = False) -> Task:
         self.progress.setVisible(True)
@@ -220,6 +263,11 @@ class RosterImportDialog(QDialog):
     def _finished(self) -> None:
         self.progress.setVisible(False)
         self._update_buttons()
+        # Next was disabled while working, and the focus fell to the next button: Cancel, where a
+        # later Enter closed the dialog. Give it back to the step's own button.
+        focus = self.focusWidget()
+        if self.next_button.isEnabled() and (focus is None or isinstance(focus, QPushButton)):
+            self.next_button.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ri.ImportCancelled):
@@ -236,21 +284,19 @@ class RosterImportDialog(QDialog):
 
     # -- the work -----------------------------------------------------------------------------------
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose the roster"), "", self.tr("Excel workbook (*.xlsx)")
-        )
-        if path:
-            self.path.setText(path)
+        path = open_file(self, self.tr("Choose the roster"), self.tr("Excel workbook (*.xlsx)"))
+        if path is not None:
+            self.path.setText(str(path))
 
     def _save_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_file(
             self,
             self.tr("Save the template"),
             self.tr("roster-template.xlsx"),
             self.tr("Excel workbook (*.xlsx)"),
         )
-        if path:
-            self.save_template(Path(path))
+        if path is not None:
+            self.save_template(path)
 
     def save_template(self, path: Path) -> Task:
         from desktop.services.roster_template import write_template
@@ -258,7 +304,7 @@ class RosterImportDialog(QDialog):
         forms = self.ui.session.forms
 
         def done(saved: Path) -> None:
-            self.file_message.setText(self.tr("Template saved: {name}").format(name=Path(saved).name))
+            self.file_message.setText(self.tr("Template saved: {path}").format(path=str(saved)))
 
         return self._run(lambda _ctx: write_template(path, forms), done, self.tr("Saving…"))
 

@@ -69,3 +69,20 @@ def parse_date(text: str | None) -> str | None:
         return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
     except ValueError:
         return text
+
+
+def impossible_date(text: str | None) -> tuple[int, int, int] | None:
+    """(year, month, day) when ``text`` is written as a date that does not exist (``19800230``,
+    ``1980-13-01``), so the form can say that rather than ask for another way of writing it."""
+    if not text:
+        return None
+    compact = _clean(text).replace("年", "-").replace("月", "-").removesuffix("日").replace(" ", "")
+    match = _COMPACT_DATE.fullmatch(compact) or _SPLIT_DATE.fullmatch(compact)
+    if match is None:
+        return None
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    try:
+        date(year, month, day)
+    except ValueError:
+        return year, month, day
+    return None

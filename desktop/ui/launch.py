@@ -15,6 +15,8 @@ from desktop.services.settings import AppPaths
 from desktop.ui.app import DeskApp
 from sync.resources import resources_dir
 
+SCREENSHOT_DELAY_MS = 1500
+
 
 def make_qapp() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
@@ -35,9 +37,11 @@ def run_app(
     language: str | None = None,
     staff: bool = False,
     ready_report: str | None = None,
+    ready_screenshot: str | None = None,
 ) -> int:
     """Run the app. ``ready_report`` (``-`` for stdout, or a file): once the first screen is up,
-    write the time (seconds since the epoch) there and quit, as ``--exit-when-ready`` asks."""
+    write the time (seconds since the epoch) there and quit, as ``--exit-when-ready`` asks;
+    ``ready_screenshot``: save a picture of the screen first (``--screenshot``)."""
     qapp = make_qapp()
     paths = AppPaths.default(home)
     demo_server = None
@@ -56,7 +60,7 @@ def run_app(
         first = desk.start(staff=staff)
         first.show()
     if ready_report:
-        QTimer.singleShot(0, lambda: _report_ready(ready_report))
+        QTimer.singleShot(0, lambda: _report_ready(ready_report, ready_screenshot))
     # Quit when the person closes the last window (a lock swaps windows without closing the last).
     qapp.lastWindowClosed.connect(lambda: QTimer.singleShot(0, _quit_if_idle))
     # Everything made so far (modules, widgets, forms) lives as long as the app: keep it out of the
@@ -69,7 +73,7 @@ def run_app(
     return code
 
 
-def _report_ready(where: str) -> None:
+def _report_ready(where: str, screenshot: str | None = None) -> None:
     """The first screen is shown and the event loop runs: a person could type now.
 
     Writes ``ready <seconds since the epoch> <screen> <field>``: the shown window's object name and
@@ -87,6 +91,19 @@ def _report_ready(where: str) -> None:
             (focus.objectName() or type(focus).__name__) if focus is not None else "-",
         )
     )
+    if screenshot:
+        # The window system draws the window after this first turn of the event loop: the picture
+        # waits a moment for it (the ready time above is already taken).
+        QTimer.singleShot(SCREENSHOT_DELAY_MS, lambda: _finish_ready(where, line, screenshot))
+        return
+    _finish_ready(where, line, None)
+
+
+def _finish_ready(where: str, line: str, screenshot: str | None) -> None:
+    if screenshot:
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        screen = shown[-1].screen() if shown else QApplication.primaryScreen()
+        screen.grabWindow(0).save(screenshot, "PNG")  # the whole screen, as the window system shows it
     if where == "-":
         if sys.stdout is not None:  # a windowed Windows build has no stdout
             sys.stdout.write(line + "\n")

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.services.setup import ProvisioningError
 from desktop.ui.context import UiContext
 from desktop.ui.errors import describe
+from desktop.ui.file_dialogs import choose_provisioning
 
 
 def provisioning_error_text(reason: str) -> str:
@@ -87,10 +88,8 @@ class ProvisioningBox(QGroupBox):
         layout.addWidget(self.message)
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Provisioning file"), "", self.tr("Provisioning file (*.json)")
-        )
-        if path:
+        path = choose_provisioning(self)
+        if path is not None:
             self.import_file(path)
 
     def import_file(self, path: str | Path) -> None:

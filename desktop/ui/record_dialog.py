@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QMes
 
 from desktop.services.session import Session
 from desktop.storage import ValidationFailed
-from desktop.ui.errors import show_error
+from desktop.ui.errors import plain_buttons, show_error
 from desktop.ui.forms import RecordForm
 from desktop.ui.i18n import current_language
 from desktop.ui.operations import load_options, load_record, save_record
@@ -69,6 +69,8 @@ class RecordDialog(QDialog):
         self.history_button.clicked.connect(lambda: self.show_history())
         self.save_button.setDefault(True)
         self.cancel_button.setAutoDefault(False)
+        self.save_button.setToolTip(self.tr("Enter"))
+        self.cancel_button.setToolTip(self.tr("Esc"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -220,6 +222,7 @@ class RecordDialog(QDialog):
         box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Keep editing"))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        plain_buttons(box)
         self.confirm = box
         box.finished.connect(self._discard_answered)
         box.open()

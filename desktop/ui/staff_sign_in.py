@@ -15,7 +15,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.settings import Settings
 from desktop.services.setup import ProvisioningError, check_server_url, load_provisioning
+from desktop.ui.file_dialogs import choose_provisioning, open_file
 from desktop.ui.tasks import TaskRunner
 
 SignIn = Callable[[str, str | None, str, str], Any]
@@ -117,17 +117,13 @@ class StaffSignInDialog(QDialog):
 
     # -- where the server is ---------------------------------------------------------------------------
     def _browse_ca(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("County certificate"), "", self.tr("Certificate (*.pem *.crt)")
-        )
-        if path:
-            self.ca_file.setText(path)
+        path = open_file(self, self.tr("County certificate"), self.tr("Certificate (*.pem *.crt)"))
+        if path is not None:
+            self.ca_file.setText(str(path))
 
     def _browse_provisioning(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Provisioning file"), "", self.tr("Provisioning file (*.json)")
-        )
-        if path:
+        path = choose_provisioning(self)
+        if path is not None:
             self.use_provisioning(path)
 
     def use_provisioning(self, path: str | Path) -> bool:

@@ -47,7 +47,7 @@ class StatusBar(QStatusBar):
 
     def set_pending(self, count: int) -> None:
         if count:
-            self.pending.setText(self.tr("{count} changes waiting to sync").format(count=count))
+            self.pending.setText(self.tr("{count} records waiting to sync").format(count=count))
         else:
             self.pending.setText(self.tr("Nothing waiting to sync"))
 

@@ -42,6 +42,8 @@ class SyncController(QObject):
     """True / False, or None when no server is set up."""
     enrolled = Signal(object)
     enroll_failed = Signal(object)
+    configure_failed = Signal(str, object)
+    """(the address typed, the exception): the address was refused and nothing changed."""
     state_changed = Signal()
     clock_checked = Signal(float)
     """Server time minus this laptop's (seconds), each time the server told it."""
@@ -51,6 +53,7 @@ class SyncController(QObject):
         self.ui = ui
         self.service = service
         self.task: Task | None = None
+        self._typed_url = ""
         self.token: CancelToken | None = None
         self.online: bool | None = None
         self.last_report: SyncReport | None = None
@@ -181,16 +184,21 @@ class SyncController(QObject):
         from desktop.services.provisioning import set_server_by_hand
 
         store = self.service.store
+        self._typed_url = server_url
         self.ui.runner.run_db(
             lambda: set_server_by_hand(store, server_url),
             name="configure",
             on_done=self._configured,
-            on_error=self._enroll_error,
+            on_error=self._configure_error,
         )
 
     def _configured(self, _result: Any) -> None:
         self.state_changed.emit()
         self.check_reachable()
+
+    def _configure_error(self, exc: BaseException) -> None:
+        self.configure_failed.emit(self._typed_url, exc)
+        self.state_changed.emit()  # the page shows the address in use again
 
     def _enroll_error(self, exc: BaseException) -> None:
         # TaskRunner takes a callable; a bound method of this QObject (not ``enroll_failed.emit``, see
@@ -259,6 +267,8 @@ class SyncPart(Part):
         self.controller._configured(None)
 
     def enroll(self, code: str) -> None:
+        """Enroll with ``code`` (typed in the first-run wizard); it stays on the page if this fails."""
+        self.page.code.setText(code)
         self.controller.enroll(code)
 
     def shutdown(self) -> None:

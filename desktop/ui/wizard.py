@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -41,6 +40,7 @@ from desktop.services.setup import (
 )
 from desktop.storage import Store
 from desktop.ui.errors import describe
+from desktop.ui.file_dialogs import choose_provisioning
 from desktop.ui.provisioning_ui import provisioning_error_text
 from desktop.ui.tasks import TaskRunner
 
@@ -183,11 +183,9 @@ class ServerPage(_Page):
             self._show_preseed_error()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Provisioning file"), "", self.tr("Provisioning file (*.json)")
-        )
-        if path:
-            self.file.setText(path)
+        path = choose_provisioning(self)
+        if path is not None:
+            self.file.setText(str(path))
 
     def _error(self, exc: ProvisioningError) -> str:
         return provisioning_error_text(exc.reason)
@@ -249,10 +247,18 @@ class UserPage(_Page):
         self.repeat = QLineEdit(self)
         self.repeat.setObjectName("setup_repeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        # A thin bar and a word beside it: a full-height bar with text in it looked like a field to type in.
         self.strength = QProgressBar(self)
         self.strength.setObjectName("setup_strength")
         self.strength.setRange(0, 4)
-        self.strength.setTextVisible(True)
+        self.strength.setTextVisible(False)
+        self.strength.setFixedHeight(8)
+        self.strength.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.strength_text = QLabel(self)
+        self.strength_text.setObjectName("setup_strength_text")
+        strength_row = QHBoxLayout()
+        strength_row.addWidget(self.strength, 1)
+        strength_row.addWidget(self.strength_text)
         self.message = QLabel(self)
         self.message.setObjectName("user_message")
         self.message.setWordWrap(True)
@@ -265,10 +271,9 @@ class UserPage(_Page):
         self._county: tuple[str, str] | None = None
         form = QFormLayout(self)
         form.addRow(self.county)
-        for label, widget in zip(
-            self.labels, (self.user, self.passphrase, self.repeat, self.strength), strict=True
-        ):
+        for label, widget in zip(self.labels[:3], (self.user, self.passphrase, self.repeat), strict=True):
             form.addRow(label, widget)
+        form.addRow(self.labels[3], strength_row)
         form.addRow(self.message)
         self.passphrase.textChanged.connect(self._show_strength)
         self.retranslate()
@@ -317,8 +322,12 @@ class UserPage(_Page):
         )
         colors = ("#b00020", "#b00020", "#c77700", "#4a8f00", "#1b7f2a")
         self.strength.setValue(score)
-        self.strength.setFormat(names[score])
-        self.strength.setStyleSheet(f"QProgressBar::chunk {{ background: {colors[score]}; }}")
+        self.strength_text.setText(names[score])
+        self.strength_text.setStyleSheet(f"color: {colors[score]};")
+        self.strength.setStyleSheet(
+            "QProgressBar { border: none; border-radius: 4px; background: #e4e4e4; }"
+            f"QProgressBar::chunk {{ border-radius: 4px; background: {colors[score]}; }}"
+        )
 
     def validatePage(self) -> bool:
         if not self.user.text().strip():

@@ -323,7 +323,7 @@
     </message>
     <message>
         <source>Village Data Desk</source>
-        <translation>村级数据录入台</translation>
+        <translation>村级数据台</translation>
     </message>
     <message>
         <source>The disk is full, so this was not saved. What you saved before is safe. Free some space on the disk, then try again.</source>
@@ -331,7 +331,7 @@
     </message>
     <message>
         <source>The village data is already open in another window of Village Data Desk. Use that window, or close it first.</source>
-        <translation>村级数据已经在村级数据录入台的另一个窗口中打开。请使用那个窗口，或先把它关闭。</translation>
+        <translation>村级数据已经在村级数据台的另一个窗口中打开。请使用那个窗口，或先把它关闭。</translation>
     </message>
     <message>
         <source>The computer could not read or write the data file (a disk error, or the disk is read-only). What you saved before is safe; please call county IT if it happens again.</source>
@@ -351,6 +351,10 @@
     <message>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Indicators for the income year</source>
+        <translation>指标的收入年度</translation>
     </message>
     <message>
         <source>Import a roster</source>
@@ -381,8 +385,8 @@
         <translation>正在导出…</translation>
     </message>
     <message>
-        <source>Exported: {name}</source>
-        <translation>已导出：{name}</translation>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
     </message>
 </context>
 <context>
@@ -406,6 +410,57 @@
     <message>
         <source>No changes recorded.</source>
         <translation>没有修改记录。</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <source>{n} bytes</source>
+        <translation>{n} 字节</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>{suffix} file</source>
+        <translation>{suffix} 文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Look in:</source>
+        <translation>查找范围：</translation>
+    </message>
+    <message>
+        <source>File name:</source>
+        <translation>文件名：</translation>
+    </message>
+    <message>
+        <source>Files of type:</source>
+        <translation>文件类型：</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Provisioning file</source>
+        <translation>配置文件</translation>
+    </message>
+    <message>
+        <source>Provisioning file (*.json)</source>
+        <translation>配置文件 (*.json)</translation>
     </message>
 </context>
 <context>
@@ -624,8 +679,12 @@
         <translation>保存村级指标报告</translation>
     </message>
     <message>
-        <source>Report saved: {name}</source>
-        <translation>报告已保存：{name}</translation>
+        <source>Report saved: {path}</source>
+        <translation>报告已保存：{path}</translation>
+    </message>
+    <message>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
     </message>
     <message>
         <source>village-data-{code}.xlsx</source>
@@ -642,10 +701,6 @@
     <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
-    </message>
-    <message>
-        <source>Exported: {name}</source>
-        <translation>已导出：{name}</translation>
     </message>
 </context>
 <context>
@@ -857,7 +912,7 @@
     </message>
     <message>
         <source>Village Data Desk — village {code}, {user}</source>
-        <translation>村级数据录入台 — 村代码 {code}，用户 {user}</translation>
+        <translation>村级数据台 — 村代码 {code}，用户 {user}</translation>
     </message>
     <message>
         <source>Households</source>
@@ -966,14 +1021,6 @@
         <translation>导入配置文件…</translation>
     </message>
     <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
-    </message>
-    <message>
         <source>Imported. County server: {url}.</source>
         <translation>已导入。县级服务器：{url}。</translation>
     </message>
@@ -1003,6 +1050,14 @@
     <message>
         <source>History…</source>
         <translation>修改记录…</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
     </message>
     <message>
         <source>Waiting on the township&apos;s decision (the county&apos;s value applies until then):</source>
@@ -1038,6 +1093,18 @@
     <message>
         <source>{field}: not a date; type it as 1953-02-19 or 19530219</source>
         <translation>{field}：不是有效日期，请按 1953-02-19 或 19530219 填写</translation>
+    </message>
+    <message>
+        <source>{field}: does not match the resident ID, which holds the birth date {date}</source>
+        <translation>{field}：与公民身份号码不一致，身份证号中的出生日期是 {date}</translation>
+    </message>
+    <message>
+        <source>{field}: {date} does not exist (there is no month {month})</source>
+        <translation>{field}：{date} 这个日期不存在（没有 {month} 月）</translation>
+    </message>
+    <message>
+        <source>{field}: {date} does not exist ({year}-{month} has {days} days)</source>
+        <translation>{field}：{date} 这个日期不存在（{year}-{month} 只有 {days} 天）</translation>
     </message>
 </context>
 <context>
@@ -1106,12 +1173,24 @@
         <translation>共 {count} 条</translation>
     </message>
     <message>
-        <source>Delete this {form}? It is marked as deleted here and at the county after the next sync.</source>
-        <translation>删除这条{form}记录吗？它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
+        <source>{count} (search cleared)</source>
+        <translation>{count}（已清除搜索）</translation>
+    </message>
+    <message>
+        <source>The search was cleared to show the record just saved.</source>
+        <translation>为显示刚保存的记录，已清除搜索条件。</translation>
+    </message>
+    <message>
+        <source>Delete this {form}?
+{record}
+It is marked as deleted here and at the county after the next sync.</source>
+        <translation>删除这条{form}记录吗？
+{record}
+它会在本机标记为已删除，下次同步后县里也会标记删除。</translation>
     </message>
     <message>
         <source>, </source>
-        <translation>、</translation>
+        <translation>，</translation>
     </message>
     <message>
         <source>{names} and {more} more</source>
@@ -1221,6 +1300,18 @@ All of them are marked as deleted here and at the county after the next sync. If
         <translation>关闭</translation>
     </message>
     <message>
+        <source>The {persons} persons of the checked file have not been imported. Close without importing them?</source>
+        <translation>已检查的文件中的 {persons} 人还没有导入。不导入就关闭吗？</translation>
+    </message>
+    <message>
+        <source>Close without importing</source>
+        <translation>不导入，关闭</translation>
+    </message>
+    <message>
+        <source>Back to the import</source>
+        <translation>返回导入</translation>
+    </message>
+    <message>
         <source>Cancelled: nothing was imported.</source>
         <translation>已取消：没有导入任何数据。</translation>
     </message>
@@ -1241,8 +1332,8 @@ All of them are marked as deleted here and at the county after the next sync. If
         <translation>花名册模板.xlsx</translation>
     </message>
     <message>
-        <source>Template saved: {name}</source>
-        <translation>模板已保存：{name}</translation>
+        <source>Template saved: {path}</source>
+        <translation>模板已保存：{path}</translation>
     </message>
     <message>
         <source>Saving…</source>
@@ -1314,14 +1405,6 @@ All of them are marked as deleted here and at the county after the next sync. If
     <message>
         <source>Village code (12 digits)</source>
         <translation>村代码（12位）</translation>
-    </message>
-    <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
     </message>
     <message>
         <source>The provisioning file placed by county IT ({path}) cannot be used: {reason}</source>
@@ -1399,7 +1482,7 @@ All of them are marked as deleted here and at the county after the next sync. If
     <name>SetupWizard</name>
     <message>
         <source>Village Data Desk — first start</source>
-        <translation>村级数据录入台 — 首次使用</translation>
+        <translation>村级数据台 — 首次使用</translation>
     </message>
     <message>
         <source>Making the encrypted data file…</source>
@@ -1512,14 +1595,6 @@ All of them are marked as deleted here and at the county after the next sync. If
         <translation>证书 (*.pem *.crt)</translation>
     </message>
     <message>
-        <source>Provisioning file</source>
-        <translation>配置文件</translation>
-    </message>
-    <message>
-        <source>Provisioning file (*.json)</source>
-        <translation>配置文件 (*.json)</translation>
-    </message>
-    <message>
         <source>This provisioning file cannot be used.</source>
         <translation>无法使用此配置文件。</translation>
     </message>
@@ -1594,8 +1669,8 @@ All of them are marked as deleted here and at the county after the next sync. If
         <translation>○ 离线</translation>
     </message>
     <message>
-        <source>{count} changes waiting to sync</source>
-        <translation>{count} 条修改待同步</translation>
+        <source>{count} records waiting to sync</source>
+        <translation>{count} 条记录待同步</translation>
     </message>
     <message>
         <source>Nothing waiting to sync</source>
@@ -1665,8 +1740,16 @@ All of them are marked as deleted here and at the county after the next sync. If
         <translation>被县里退回的记录（请修改）</translation>
     </message>
     <message>
-        <source>This laptop is now enrolled.</source>
-        <translation>这台电脑已注册。</translation>
+        <source>the county server cannot be reached (no network, or a wrong address). The code is kept: press Enroll again when the server can be reached.</source>
+        <translation>无法连接县级服务器（没有网络，或地址不对）。注册码已保留：能连接服务器时再点“注册”。</translation>
+    </message>
+    <message>
+        <source>Enrollment failed: {reason}</source>
+        <translation>注册失败：{reason}</translation>
+    </message>
+    <message>
+        <source>The address {url} was not saved: {reason}</source>
+        <translation>地址 {url} 未保存：{reason}</translation>
     </message>
     <message>
         <source>Enrolled (device {device})</source>
@@ -1736,7 +1819,7 @@ All of them are marked as deleted here and at the county after the next sync. If
     <name>UnlockDialog</name>
     <message>
         <source>Village Data Desk — unlock</source>
-        <translation>村级数据录入台 — 解锁</translation>
+        <translation>村级数据台 — 解锁</translation>
     </message>
     <message>
         <source>The village data on this laptop is locked. Enter your passphrase to open it.</source>

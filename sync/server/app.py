@@ -358,13 +358,21 @@ def create_app(
                 description="Leave out fields this device wrote in batches answered up to this counter",
             ),
         ] = 0,
+        epoch: Annotated[
+            str,
+            Query(
+                max_length=64,
+                description="The epoch the cursor belongs to: a cursor of another one is no proof "
+                "that the database went back",
+            ),
+        ] = "",
     ) -> Response:
         body = await request.body()
         headers, path = request.headers, signed_path(request)
 
         def work() -> bytes:
             device = device_auth.authenticate("GET", path, headers, body)
-            page = pull.pull(store, device, cursor, limit, since=since, own=own)
+            page = pull.pull(store, device, cursor, limit, since=since, own=own, epoch=epoch)
             page["v"] = device.protocol  # answered in the version asked in
             return encode(page)
 

@@ -153,6 +153,11 @@ def restored_at(conn: Connection, county: str, village: str) -> int:
     return int(at or 0)
 
 
+def _mark(county: str, village: str, epoch: str, seq: int, now: int, author: str) -> tuple[Any, ...]:
+    changes = jsontext.dumps({"epoch": [None, epoch]})
+    return (county, village, f"restore:{epoch}", int(seq or 0), "", changes, "restore", author, "", 0, now)
+
+
 def mark_restored(store: Store, epoch: str) -> int:
     """After ``renew_epoch``: a ``restore`` row per village saying the database was restored from a
     backup, at the counter value the copy had. Returns how many villages were marked."""
@@ -161,28 +166,15 @@ def mark_restored(store: Store, epoch: str) -> int:
         rows = conn.execute(
             select(villages.c.county_code, villages.c.village_code, villages.c.epoch_seq)
         ).all()
-        insert_rows(
-            conn,
-            change_log,
-            COLUMNS,
-            [
-                (
-                    county,
-                    village,
-                    f"restore:{epoch}",
-                    int(seq or 0),
-                    "",
-                    jsontext.dumps({"epoch": [None, epoch]}),
-                    "restore",
-                    "county-server restored",
-                    "",
-                    0,
-                    now,
-                )
-                for county, village, seq in rows
-            ],
-        )
+        marks = [_mark(c, v, epoch, seq, now, "county-server restored") for c, v, seq in rows]
+        insert_rows(conn, change_log, COLUMNS, marks)
     return len(rows)
+
+
+def mark_went_back(conn: Connection, county: str, village: str, epoch: str, seq: int, now: int) -> None:
+    """In the transaction of ``renew_village_epoch``: the village's database went back to an older
+    copy without ``county-server restored`` (a laptop showed it); logged as a restore too."""
+    insert_rows(conn, change_log, COLUMNS, [_mark(county, village, epoch, seq, now, "server went back")])
 
 
 # ------------------------------------------------------------------------------------------- reading

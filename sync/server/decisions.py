@@ -223,8 +223,9 @@ def _set_aside(
     restored: dict[str, Any],
     values: list[Row[Any]],
 ) -> list[dict[str, Any]]:
-    """Every value the decision did not keep: village values, the replaced county value, and (delete
-    items) the village's edited fields not restored — each with who sent it, from where, when."""
+    """Every value the decision did not keep: village values, the replaced county value, (delete
+    items) the village's edited fields not restored — each with who sent it, from where, when — and
+    the county values of the fields a restore wrote over."""
     names: dict[str, str] = {}
     ids = sorted({v.device_id for v in values})
     for part in chunks(ids):
@@ -251,6 +252,12 @@ def _set_aside(
     before = cur.deleted if row.field == DELETED else cur.data.get(row.field)
     if not _same(before, final):
         out.append({"source": "county", "value": before})
+    for name, value in restored.items():
+        # A restore writes chosen fields over the county's copy: the values it replaced (another
+        # laptop's accepted edit, say) stay in the history with the decision.
+        replaced = cur.data.get(name)
+        if replaced is not None and not _same(replaced, value):
+            out.append({"source": "county", "field": name, "value": replaced})
     return out
 
 

@@ -141,6 +141,6 @@ def protocol_version_error(version: object) -> ApiError:
         "This laptop's program is too old for the county server. Your records are kept on the "
         "laptop; please ask county IT for the new version of Village Data Desk and install it.",
         "这台电脑上的程序版本太旧，县级服务器已不再支持。数据仍保存在电脑上，请向县信息中心索取新版"
-        "村级数据录入台并安装。",
+        "村级数据台并安装。",
         extra=extra,
     )

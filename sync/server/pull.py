@@ -26,9 +26,10 @@ from sqlalchemy import Connection, select
 
 from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
+from sync.server import changelog
 from sync.server.auth import Device
 from sync.server.merge import DELETED
-from sync.server.store import Store, renew_epoch, village_epoch
+from sync.server.store import Store, lock_village, renew_village_epoch, village_epoch
 from sync.server.tables import batches, records
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def pull(
     *,
     since: int | None = None,
     own: int = 0,
+    epoch: str = "",
 ) -> dict[str, Any]:
     """The PullResponse (as a plain dict) for records of the device's village after ``cursor``, with
     their fields changed after ``since``, without the device's own writes up to ``own``."""
@@ -84,8 +86,10 @@ def pull(
     rc = records.c
     with store.read() as conn:
         mine = OwnWrites.load(conn, device, since, own)
-        epoch, counter, started = village_epoch(conn, device.county_code, device.village_code)
-        ahead = cursor > counter
+        now, counter, started = village_epoch(conn, device.county_code, device.village_code)
+        # A cursor of another epoch (named by the laptop) means nothing here: that laptop re-syncs
+        # on this answer anyway. One comparison per request.
+        ahead = cursor > counter and (not epoch or epoch == now)
         rows = conn.execute(
             select(rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted)
             .where(
@@ -96,11 +100,12 @@ def pull(
             .order_by(rc.seq)
             .limit(limit + 1)
         ).all()
+    epoch = now
     if ahead:
         # The laptop has seen counter values this database never reached: it went back to an older
-        # copy without ``county-server restored``. Make the new epoch now, so every laptop re-syncs.
-        log.warning("village %s: a pull cursor is ahead of the counter; new epoch", device.village_code)
-        epoch, started = renew_epoch(store), counter
+        # copy without ``county-server restored``. A new epoch for this village only, under its
+        # lock, so its laptops re-sync (a rare path: the one write a pull may make).
+        epoch, started = _went_back(store, device, cursor, now)
     more = len(rows) > limit
     rows = rows[:limit]
     out = []
@@ -136,3 +141,18 @@ def pull(
         "epoch_seq": started,
         "server_seq": counter,
     }
+
+
+def _went_back(store: Store, device: Device, cursor: int, seen: str) -> tuple[str, int]:
+    """A new epoch for the device's village, unless its counter caught up with ``cursor`` or
+    another request renewed it meanwhile (the epoch is no longer ``seen``); returns (epoch,
+    epoch_seq) as they are now."""
+    county, village = device.county_code, device.village_code
+    with store.write() as conn:
+        seq = lock_village(conn, county, village)
+        epoch, _counter, started = village_epoch(conn, county, village)
+        if cursor > seq and epoch == seen:
+            log.warning("village %s: a pull cursor is ahead of the counter; new epoch", village)
+            epoch, started = renew_village_epoch(conn, county, village, seq), seq
+            changelog.mark_went_back(conn, county, village, epoch, seq, store.now())
+    return epoch, started

@@ -25,7 +25,14 @@ from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
 from sync.server.merge import DELETED, Current, Merge, merge
-from sync.server.store import Store, lock_village, select_in, set_village_seq, village_epoch
+from sync.server.store import (
+    Store,
+    lock_village,
+    renew_village_epoch,
+    select_in,
+    set_village_seq,
+    village_epoch,
+)
 from sync.server.tables import batches, conflicts
 from sync.server.writes import dumps, write_records
 from sync.textsafety import clean_label
@@ -153,39 +160,70 @@ def apply_batch(
             # Restored from a backup since this laptop last synced: its bases are of another
             # history. Nothing is stored; it re-syncs from a snapshot and sends again.
             raise ApiError("epoch_changed")
-        replay = stored_response(conn, device, request.batch_id, body_hash)
-        if replay is not None:
-            return replay
-        batch = _Batch(conn, rules, device, now, today, seq, compact=request.compact, elide=request.elide)
-        results = batch.run(request.changes)
-        message = {
-            "batch_id": request.batch_id,
-            "results": [r for r in results if r is not None],
-            "server_seq": batch.seq,
-            "replayed": False,
-            "v": request.v,
-            "epoch": epoch,
-        }
-        if request.elide:
-            message["base_seq"] = seq
-        if request.compact:
-            message["fieldsets"] = [list(names) for names in batch.fieldsets]
-        answer = encode(message)
-        batch.write()
-        wrote = batch.seq > seq
-        conn.execute(
-            insert(batches).values(
-                county_code=county,
-                village_code=village,
-                device_id=device.device_id,
-                batch_id=request.batch_id,
-                body_hash=body_hash,
-                response=answer,
-                created_at=now,
-                seq_lo=seq + 1 if wrote else None,
-                seq_hi=batch.seq if wrote else None,
+        went_back = request.known > seq
+        if went_back:
+            # The laptop saw a counter this database never reached: it went back to an older copy
+            # without ``county-server restored``. Accepting the batch would reuse numbers other
+            # laptops already hold; instead this village gets a new epoch (under its lock, kept)
+            # and the batch is refused whole, so every laptop of the village re-syncs.
+            log.warning("village %s: a push knew counter %d above %d; new epoch", village, request.known, seq)
+            changelog.mark_went_back(
+                conn, county, village, renew_village_epoch(conn, county, village, seq), seq, now
             )
+            answer = None  # committed on leaving the block; refused below
+        else:
+            answer = _apply(conn, rules, device, request, body_hash, now, today, seq, epoch)
+    if answer is None:
+        raise ApiError("epoch_changed")
+    return answer
+
+
+def _apply(
+    conn: Connection,
+    rules: Rules,
+    device: Device,
+    request: PushRequest,
+    body_hash: str,
+    now: int,
+    today: date,
+    seq: int,
+    epoch: str,
+) -> bytes:
+    """The batch's work inside ``apply_batch``'s transaction (village locked, epoch checked)."""
+    county, village = device.county_code, device.village_code
+    replay = stored_response(conn, device, request.batch_id, body_hash)
+    if replay is not None:
+        return replay
+    batch = _Batch(conn, rules, device, now, today, seq, compact=request.compact, elide=request.elide)
+    results = batch.run(request.changes)
+    message = {
+        "batch_id": request.batch_id,
+        "results": [r for r in results if r is not None],
+        "server_seq": batch.seq,
+        "replayed": False,
+        "v": request.v,
+        "epoch": epoch,
+    }
+    if request.elide:
+        message["base_seq"] = seq
+    if request.compact:
+        message["fieldsets"] = [list(names) for names in batch.fieldsets]
+    answer = encode(message)
+    batch.write()
+    wrote = batch.seq > seq
+    conn.execute(
+        insert(batches).values(
+            county_code=county,
+            village_code=village,
+            device_id=device.device_id,
+            batch_id=request.batch_id,
+            body_hash=body_hash,
+            response=answer,
+            created_at=now,
+            seq_lo=seq + 1 if wrote else None,
+            seq_hi=batch.seq if wrote else None,
         )
+    )
     return answer
 
 
@@ -352,8 +390,8 @@ class _Batch:
         write_records(
             self.conn, self.rules.keys, self.county, self.village, self.original, self.touched, self.now
         )
-        if self.conflict_rows:
-            review.attach(self.conn, self.county, self.village, self.conflict_rows, self.now)
-            self.conn.execute(insert(conflicts), self.conflict_rows)
+        rows = review.attach(self.conn, self.county, self.village, self.conflict_rows, self.now)
+        if rows:
+            self.conn.execute(insert(conflicts), rows)
         self.log.write(self.conn)
         set_village_seq(self.conn, self.county, self.village, self.seq)

@@ -50,10 +50,14 @@ def _loads(text: str | None) -> Any:
 # On push: attach conflict rows to items
 
 
-def attach(conn: Connection, county: str, village: str, rows: list[dict[str, Any]], now: int) -> None:
-    """Give every new conflict row (dicts about to be inserted) its item, opening items as needed."""
+def attach(
+    conn: Connection, county: str, village: str, rows: list[dict[str, Any]], now: int
+) -> list[dict[str, Any]]:
+    """Give every new conflict row (dicts about to be inserted) its item, opening items as needed;
+    returns the rows to insert: a value the same device has already put in the open item (sent
+    again, as after a county restore) is not added twice."""
     if not rows:
-        return
+        return rows
     ic = review_items.c
     open_items: dict[tuple[str, str], str] = {}
     record_ids = sorted({r["record_id"] for r in rows})
@@ -67,11 +71,25 @@ def attach(conn: Connection, county: str, village: str, rows: list[dict[str, Any
             )
         ):
             open_items[(record_id, field)] = item_id
+    held: set[tuple[str, str, str, str | None]] = set()
+    wanted = sorted({open_items[k] for k in ((r["record_id"], r["field"]) for r in rows) if k in open_items})
+    cc = conflicts.c
+    for part in chunks(wanted):
+        for item_id, device_id, value, fields in conn.execute(
+            select(cc.item_id, cc.device_id, cc.village_value, cc.fields).where(
+                cc.county_code == county, cc.village_code == village, cc.item_id.in_(part)
+            )
+        ):
+            held.add((item_id, device_id, value, fields))
     new_items: list[dict[str, Any]] = []
     touched: set[str] = set()
+    kept: list[dict[str, Any]] = []
     for row in rows:
         key = (row["record_id"], row["field"])
         item_id = open_items.get(key)
+        if item_id is not None and (item_id, row["device_id"], row["village_value"], row["fields"]) in held:
+            continue  # this device's value is in the item already
+        kept.append(row)
         if item_id is None:
             item_id = uuid7()
             open_items[key] = item_id
@@ -101,6 +119,7 @@ def attach(conn: Connection, county: str, village: str, rows: list[dict[str, Any
             .where(ic.county_code == county, ic.village_code == village, ic.id.in_(part))
             .values(updated_at=now)
         )
+    return kept
 
 
 # --------------------------------------------------------------------------------------------------

@@ -245,8 +245,22 @@ def village_epoch(conn: Connection, county_code: str, village_code: str) -> tupl
     return (str(row[0] or ""), int(row[1] or 0), int(row[2] or 0)) if row else ("", 0, 0)
 
 
+def renew_village_epoch(conn: Connection, county_code: str, village_code: str, seq: int) -> str:
+    """A new epoch for one village whose laptops showed the database went back (a restore without
+    ``county-server restored``), starting at its counter ``seq``. The caller holds the village lock
+    (``lock_village``) in this write transaction; no other village is touched."""
+    epoch = str(uuid.uuid4())
+    conn.execute(
+        update(villages)
+        .where(villages.c.county_code == county_code, villages.c.village_code == village_code)
+        .values(epoch=epoch, epoch_seq=seq)
+    )
+    return epoch
+
+
 def renew_epoch(store: Store) -> str:
-    """After restoring the database from a backup: a new epoch, each village's counter as its start.
+    """After restoring the database from a backup (``county-server restored``, the whole database):
+    a new epoch for every village, each village's counter as its start.
 
     Laptops that synced after the backup was taken hold changes this copy lacks, and cursors ahead of
     it; meeting the new epoch they re-sync from a snapshot and send again what the copy lacks.

@@ -16,6 +16,7 @@ import pytest
 from desktop.services.sync_service import http_remote
 from sync.server import cli, embedded
 from sync.server.store import Store as CountyStore
+from tests.no_value_lost import Ledger, assert_no_value_lost
 from tests.sync_world import (
     PG_ADMIN,
     VILLAGE,
@@ -235,3 +236,192 @@ def test_a_push_under_an_old_epoch_is_refused_whole(county: County, laptops: Cal
     assert remote.pull(0, 10).epoch == epoch
     assert remote.status()["epoch"] == epoch
     remote.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# Issue 15: restores where a laptop pushes first, values waiting on the township, no value lost
+
+
+class _Written:
+    """Laptop edits through the repositories, noted in a ``Ledger`` (what must not be lost)."""
+
+    def __init__(self) -> None:
+        self.ledger = Ledger()
+
+    def fill(self, lap: Laptop, households: int, tag: str) -> list[str]:
+        ids = _fill(lap, households, tag)
+        for hid in ids:
+            row = lap.store.household.get(hid)
+            fields = {k: row[k] for k in ("household_no", "head_name", "address", "category", "status")}
+            self.ledger.wrote(lap.name, VILLAGE, "household", hid, fields)
+        return ids
+
+    def edit(self, lap: Laptop, hid: str, fields: dict[str, object]) -> None:
+        before = lap.store.household.get(hid)
+        for name in fields:
+            self.ledger.replaced(hid, name, before.get(name))
+        lap.store.household.update(hid, fields)
+        self.ledger.wrote(lap.name, VILLAGE, "household", hid, fields)
+
+
+def _no_echo_items(county: County) -> None:
+    """No open item whose village value equals the county value (issue 15, item 4)."""
+    server = server_records(county)
+    for row in county.staff().conflicts():
+        if row["field"] == "_deleted":
+            now = server[row["record_id"]]["deleted"]
+        else:
+            now = server[row["record_id"]]["data"].get(row["field"])
+        assert row["village_value"] != now, row
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("renew", [True, False], ids=["restored", "not-renewed"])
+@pytest.mark.parametrize("first", ["push", "pull"], ids=["pushes-first", "pulls-first"])
+def test_a_restore_where_a_laptop_syncs_first_loses_no_value(
+    backend: str, renew: bool, first: str, tmp_path: Path
+) -> None:
+    """Issue 15, items 3 and 4: after the backup laptops sync changes the restored copy lacks; after
+    the restore a laptop with many pending edits pushes first (or one with none pulls first). The
+    server must notice it went back from what the laptop knew, and every value ends applied, open,
+    or in the history; the first push refuses nothing and opens no item against itself."""
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            a, b, c = laptop("a"), laptop("b"), laptop("c")
+            w = _Written()
+            early = w.fill(a, 30, "A")
+            for lap in (a, b, c):
+                lap.sync()
+            backups.take()
+            # After the backup: acknowledged changes the copy will lack.
+            late = w.fill(a, 8, "L")
+            for hid in early[:6]:
+                w.edit(a, hid, {"address": f"改后 {hid[-4:]}"})
+            a.sync()
+            b.sync()
+            for i, hid in enumerate(early[6:10]):
+                w.edit(b, hid, {"phone": f"1380013{i:04d}"})
+            b_new = w.fill(b, 3, "B")
+            b.sync()
+            c.sync()
+            # A conflict after the backup: a and b on one field.
+            w.edit(a, early[12], {"phone": "13911110000"})
+            w.edit(b, early[12], {"phone": "13922220000"})
+            a.sync()
+            b.sync()
+            c.sync()
+            # Pending when the restore happens: many edits on a (lost values and copy values).
+            for hid in early[13:28] + late[:4]:
+                w.edit(a, hid, {"head_name": f"新户主{hid[-3:]}"})
+            w.edit(a, early[0], {"category": "low_income"})
+            pending_new = w.fill(a, 5, "P")
+
+            backups.restore(renew=renew)
+            county = backups.county
+
+            if first == "push":
+                report = a.sync()
+                assert report.resynced and not report.rejected, report.rejected
+                _no_echo_items(county)
+                order = (b, c, a)
+            else:
+                assert c.sync().resynced
+                order = (a, b, c)
+            for _ in range(2):
+                for lap in order:
+                    report = lap.sync()
+                    assert not report.rejected, (lap.name, report.rejected)
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                assert not lap.sync().resynced  # settled
+                equal(lap, county)
+            server = server_records(county)
+            assert set(early + late + b_new + pending_new) == set(server)
+            assert_no_value_lost(county.store, w.ledger.expected())
+            _no_echo_items(county)
+            open_fields = [(x["record_id"], x["field"]) for x in county.staff().conflicts()]
+            assert set(open_fields) <= {(early[12], "phone")}
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("renew", [True, False], ids=["restored", "not-renewed"])
+@pytest.mark.parametrize("first", ["push", "pull"], ids=["waiting-first", "author-first"])
+def test_values_waiting_on_the_township_are_sent_again_after_a_restore(
+    backend: str, renew: bool, first: str, tmp_path: Path
+) -> None:
+    """Issue 15, item 2: back up; a sets phone X, b sets Y, both sync (an item opens with Y);
+    restore; sync. X is sent again by a and Y by b, so the item opens again with Y; b's waiting
+    list names that item (it does not wait forever on one the county no longer has). A value
+    waiting since before the backup is not sent twice into its item."""
+    from desktop.services.review import ReviewService
+
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            a, b = laptop("a"), laptop("b")
+            w = _Written()
+            hids = w.fill(a, 3, "A")
+            a.sync()
+            b.sync()
+            w.edit(a, hids[1], {"address": "早先县里的地址"})  # an item open before the backup
+            w.edit(b, hids[1], {"address": "早先村里的地址"})
+            a.sync()
+            b.sync()
+            backups.take()
+            w.edit(a, hids[0], {"phone": "13800000001"})
+            w.edit(b, hids[0], {"phone": "13900000002"})
+            a.sync()
+            b.sync()
+            assert {(r.field, r.my_value) for r in ReviewService(b.store).records("waiting")} == {
+                ("phone", "13900000002"),
+                ("address", "早先村里的地址"),
+            }
+            backups.restore(renew=renew)
+            county = backups.county
+            for _ in range(2):
+                for lap in (b, a) if first == "push" else (a, b):
+                    report = lap.sync()
+                    assert not report.rejected, report.rejected
+            items = {(x["record_id"], x["field"]): x for x in county.staff().conflicts()}
+            assert set(items) == {(hids[0], "phone"), (hids[1], "address")}
+            rows = county.staff().conflicts()
+            assert sorted(x["village_value"] for x in rows) == ["13900000002", "早先村里的地址"]
+            assert server_records(county)[hids[0]]["data"]["phone"] == "13800000001"
+            assert_no_value_lost(county.store, w.ledger.expected())
+            waiting = ReviewService(b.store).records("waiting")
+            assert {(r.field, r.my_value) for r in waiting} == {
+                ("phone", "13900000002"),
+                ("address", "早先村里的地址"),
+            }
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                equal(lap, county)
+            with county.store.read() as conn:  # every waiting row knows its item on the server
+                from sqlalchemy import text
+
+                open_ids = {
+                    r[0] for r in conn.execute(text("SELECT id FROM review_items WHERE status = 'open'"))
+                }
+            known = {
+                r[0] for r in b.store.db.query("SELECT item_id FROM review_wait WHERE status = 'waiting'")
+            }
+            assert known == open_ids
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()

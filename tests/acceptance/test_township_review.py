@@ -185,3 +185,33 @@ def test_three_laptops_on_one_field_make_one_item_and_one_decision(three, county
     for lap in (b, c):
         (outcome,) = ReviewService(lap.store).records()
         assert outcome.status == "decided" and outcome.decided_display == "13800000009"
+
+
+def test_a_restore_keeps_the_county_value_it_overwrites_in_the_history(three, county, desk) -> None:
+    """Issue 15, item 1: b sets occupation 教师 offline; c sets 司机 and syncs; a deletes the person
+    and syncs; b syncs (a delete item opens); staff restore with b's occupation. The record holds
+    教师, and c's 司机 (the county value the restore replaced) is in the history's set-aside."""
+    a, b, c, _h, p = three
+    b.store.person.update(p, {"occupation": "教师"})
+    c.store.person.update(p, {"occupation": "司机"})
+    c.sync()
+    a.sync()
+    a.store.person.delete(p)
+    a.sync()
+    b.sync()
+    (item,) = desk.items().items
+    assert item.kind == "delete"
+    desk.decide(item, "restore", fields=["occupation"], note="核实：在本村当教师")
+    _settle(a, b, c)
+    for lap in (a, b, c):
+        assert lap.store.person.get(p)["occupation"] == "教师"
+        assert_laptop_equals_server(lap, county)
+    sent = [
+        Sent(VILLAGE, "person", p, "occupation", "教师", "b"),
+        Sent(VILLAGE, "person", p, "occupation", "司机", "c"),
+        Sent(VILLAGE, "person", p, "_deleted", True, "a"),
+    ]
+    places = assert_no_value_lost(county.store, sent)
+    assert places == {sent[0]: "applied", sent[1]: "decided", sent[2]: "decided"}
+    (history,) = desk.history(p)
+    assert "司机" in [s.display for s in history.set_aside]

@@ -66,6 +66,77 @@ def test_nsis_script_without_version_fails_to_compile(bundle: Path, tmp_path: Pa
     assert "define VERSION" in proc.stdout + proc.stderr
 
 
+def _nsis_lines() -> list[str]:
+    """The script's lines without comments (``;`` at the start) and surrounding blanks."""
+    text = (INSTALLER / "village-desk.nsi").read_text(encoding="utf-8-sig")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith(";")]
+
+
+def _nsis_block(start: str, end: str) -> list[str]:
+    lines = _nsis_lines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(start))
+    last = next(i for i in range(first, len(lines)) if lines[i].startswith(end))
+    return lines[first:last]
+
+
+def test_nsis_previous_folder_is_read_in_the_64bit_view() -> None:
+    """Issue 14, defect 1: InstallDirRegKey is read before .onInit, in the 32-bit registry view, so a
+    reinstall without /D= never found the folder the 64-bit key names. The key is read in .onInit,
+    after SetRegView 64, and only replaces the default folder (not one given with /D=)."""
+    assert not any(line.startswith("InstallDirRegKey") for line in _nsis_lines())
+    init = _nsis_block("Function .onInit", "FunctionEnd")
+    view = init.index("SetRegView 64")
+    read = next(i for i, line in enumerate(init) if line.startswith("ReadRegStr") and '"InstallDir"' in line)
+    assert view < read
+    assert "${APP_KEY}" in init[read]
+    register = init[read].split()[1]
+    assert f"StrCpy $INSTDIR {register}" in init
+    assert '${If} $INSTDIR == "$PROGRAMFILES64\\${APP_DIR_NAME}"' in init[:read]
+
+
+def test_nsis_provisioning_copy_comes_before_anything_is_written() -> None:
+    """Defect 2: files, uninstaller and shortcuts were written before the provisioning copy, and
+    stayed (without an uninstall entry) when it failed."""
+    section = _nsis_block('Section "-Program"', "SectionEnd")
+    copy = next(i for i, line in enumerate(section) if line.startswith("CopyFiles"))
+    writes = [
+        i
+        for i, line in enumerate(section)
+        if line.startswith(
+            ("SetOutPath", "File ", "WriteUninstaller", "CreateShortcut", "WriteReg", "RMDir /r")
+        )
+    ]
+    assert writes and copy < min(writes)
+    abort = next(i for i, line in enumerate(section) if line == "Abort")
+    assert copy < abort < min(writes)
+
+
+def test_nsis_shortcut_names_do_not_depend_on_the_language() -> None:
+    """Defect 3: the uninstall shortcut was named by a language string; installed in Chinese and
+    removed in English, it stayed. Every shortcut has a fixed name, the uninstaller deletes each one
+    the installer makes, and the English name older versions made too."""
+    install = _nsis_block('Section "-Program"', "SectionEnd")
+    uninstall = _nsis_block('Section "-un.', "SectionEnd")
+    made = {line.split('"')[1] for line in install if line.startswith("CreateShortcut")}
+    deleted = {line.split('"')[1] for line in uninstall if line.startswith("Delete") and ".lnk" in line}
+    assert len(made) == 3
+    assert all("$(" not in name for name in made | deleted)
+    assert made <= deleted
+    assert '!define OLD_UNINSTALL_LNK_EN "Uninstall Village Data Desk"' in _nsis_lines()
+    assert '!define UNINSTALL_LNK "卸载${APP_NAME_ZH}"' in _nsis_lines()
+
+
+def test_nsis_quiet_uninstall_string_waits() -> None:
+    """Defect 4: ``uninstall.exe /S`` returns at once (NSIS runs a copy from %TEMP%), before anything
+    is removed. ``_?=$INSTDIR`` runs it in place and returns when it is done; the uninstaller then
+    leaves a detached cmd to delete itself and the folder."""
+    quiet = next(line for line in _nsis_lines() if '"QuietUninstallString"' in line)
+    assert quiet.endswith("""'"$INSTDIR\\uninstall.exe" /S _?=$INSTDIR'""")
+    uninstall = _nsis_block('Section "-un.', "SectionEnd")
+    cleanup = [line for line in uninstall if line.startswith("Exec ")]
+    assert len(cleanup) == 1 and 'del /f /q "$INSTDIR\\uninstall.exe"' in cleanup[0]
+
+
 def test_msi_tables(bundle: Path, tmp_path: Path) -> None:
     need_tools("wixl", "wixl-heat", "msibuild", "msiinfo")
     windows = load_script("build_windows")
@@ -92,6 +163,18 @@ def test_msi_tables(bundle: Path, tmp_path: Path) -> None:
     assert 'copy /y "[PROVISION]" "[MACHINECONFIGDIR]provisioning.json"' in actions["CopyProvision"][3]
     assert "[SourceDir]provisioning.json" in actions["CopyProvisionBeside"][3]
     assert "AppData\\Local\\VillageDataDesk" in actions["RemoveData"][3]
+    # Defect 6: %~p, not %p inside quotes (a profile folder with spaces arrives quoted from `for /d`).
+    assert '"%~p\\AppData\\Local\\VillageDataDesk"' in actions["RemoveData"][3]
+    assert '"%~p\\AppData\\Roaming\\VillageDataDesk"' in actions["RemoveData"][3]
+    assert '"%p' not in actions["RemoveData"][3]
+    assert actions["RemoveData"][3].count("for /d %p in ([%SystemDrive]\\Users\\*) do @rd /s /q") == 2
+    # Defect 6: "Apps & features" / SCCM read InstallLocation from ARPINSTALLLOCATION, which Windows
+    # Installer leaves empty unless a custom action sets it once the folder is resolved.
+    arp = [row for row in actions.values() if row[2] == "ARPINSTALLLOCATION"]
+    assert len(arp) == 1 and int(arp[0][1]) & 0x3F == 51 and arp[0][3] == "[INSTALLDIR]"
+    # Defect 5: wixl wrote the downgrade refusal without its (non-ASCII) text; the build sets it.
+    launch = {row[0]: row[1] for row in _table(msi, "LaunchCondition")}
+    assert any("已安装更新版本的村级数据台" in text and "A newer version" in text for text in launch.values())
     sequence = {row[0]: (row[1], int(row[2])) for row in _table(msi, "InstallExecuteSequence")}
     assert sequence["CopyProvision"][0] == 'PROVISION AND NOT REMOVE~="ALL"'
     assert sequence["RemoveData"][0] == 'REMOVE~="ALL" AND REMOVEDATA AND NOT UPGRADINGPRODUCTCODE'
@@ -101,6 +184,9 @@ def test_msi_tables(bundle: Path, tmp_path: Path) -> None:
         assert start < sequence[name][1] < end, name
     assert sequence["InstallValidate"][1] < sequence["RemoveExistingProducts"][1] < start
     assert sequence["CopyProvision"][1] > sequence["InstallFiles"][1]
+    arp_action = arp[0][0]
+    assert sequence["CostFinalize"][1] < sequence[arp_action][1] < sequence["InstallValidate"][1]
+    assert sequence[arp_action][0] in ("", 'NOT REMOVE~="ALL"')
     upgrade = _table(msi, "Upgrade")
     assert {row[0] for row in upgrade} == {UPGRADE_CODE}
 

@@ -46,3 +46,14 @@ def test_the_push_epoch_round_trips_and_is_optional() -> None:
         ).epoch
         == ""
     )
+
+
+def test_the_push_known_counter_round_trips_is_optional_and_checked() -> None:
+    sent = protocol.PushRequest(batch_id="b1", changes=[], epoch="e-1", known=42)
+    assert protocol.decode_push_request(protocol.encode(sent)).known == 42
+    older = protocol.encode({"batch_id": "b2", "changes": [], "v": protocol.PROTOCOL_VERSION})
+    assert protocol.decode_push_request(older).known == 0
+    for bad in (-1, "9", 1.5, True):
+        body = {"batch_id": "b3", "changes": [], "v": protocol.PROTOCOL_VERSION, "known": bad}
+        with pytest.raises(protocol.ProtocolError):
+            protocol.decode_push_request(protocol.encode(body))

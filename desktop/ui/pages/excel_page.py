@@ -6,12 +6,15 @@ click that asks where the file goes; the work runs on the task runner.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from desktop.services.indicators import default_year
 from desktop.ui.context import UiContext
+from desktop.ui.file_dialogs import save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.operations import Operation
 from desktop.ui.tasks import Task
@@ -35,8 +38,18 @@ class ExcelPage(QWidget):
         )
         out_text.setWordWrap(True)
         self.export_button = QPushButton(self.tr("Export to Excel…"), out_box)
+        today = date.today()
+        self.year = QSpinBox(out_box)
+        self.year.setObjectName("excel_year")
+        self.year.setRange(1990, today.year)
+        self.year.setValue(default_year(today))
+        year_row = QHBoxLayout()
+        year_row.addWidget(QLabel(self.tr("Indicators for the income year"), out_box))
+        year_row.addWidget(self.year)
+        year_row.addStretch(1)
         out_layout = QVBoxLayout(out_box)
         out_layout.addWidget(out_text)
+        out_layout.addLayout(year_row)
         out_layout.addWidget(self.export_button)
         in_box = QGroupBox(self.tr("Import a roster"), self)
         in_text = QLabel(
@@ -63,16 +76,16 @@ class ExcelPage(QWidget):
 
     def choose_export(self) -> None:
         name = self.tr("village-data-{code}.xlsx").format(code=self.ui.session.village_code)
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_file(
             self, self.tr("Export the lists and indicators"), name, self.tr("Excel workbook (*.xlsx)")
         )
-        if path:
-            self.export(Path(path))
+        if path is not None:
+            self.export(path)
 
     def export(self, path: Path) -> Task:
         from desktop.services.excel_export import export_village
 
-        store, lang = self.ui.session.store, current_language()
+        store, lang, year = self.ui.session.store, current_language(), self.year.value()
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
         self.export_button.setEnabled(False)
@@ -80,7 +93,7 @@ class ExcelPage(QWidget):
 
         def done(_counts: object) -> None:
             self.export_button.setEnabled(True)
-            self.status.setText(self.tr("Exported: {name}").format(name=path.name))
+            self.status.setText(self.tr("Exported: {path}").format(path=str(path)))
             self.exported.emit(str(path))
 
         def failed(exc: BaseException) -> None:
@@ -91,7 +104,7 @@ class ExcelPage(QWidget):
             show_error(self, exc)
 
         return (
-            Operation(self, lambda: export_village(store, path, lang=lang), name="excel_export")
+            Operation(self, lambda: export_village(store, path, year=year, lang=lang), name="excel_export")
             .success(done)
             .failure(failed)
             .run_in_background(self.ui.runner)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -82,7 +82,13 @@ class HouseholdsPage(QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        self._splitter_placed = False
+        self._splitter_restored = False
+        self._splitter_moved = False
+        splitter.splitterMoved.connect(self._moved_by_hand)
+        # The row numbers' width follows the count: place again once the list is filled.
+        self.list.refreshed.connect(lambda _n: self._place_splitter())
+        for side in (self.list, self.members):
+            side.columns_widened.connect(self._place_splitter)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -92,18 +98,35 @@ class HouseholdsPage(QWidget):
 
     def restore_splitter(self, state: QByteArray) -> None:
         """The division the official left (instead of the first-start one)."""
-        self._splitter_placed = self.splitter.restoreState(state)
+        self._splitter_restored = self.splitter.restoreState(state)
+
+    def _moved_by_hand(self, _pos: int, _index: int) -> None:
+        self._splitter_moved = True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._splitter_placed and self.splitter.width() > 0:
-            # First start: the list as wide as its columns need (phones whole), the detail the rest,
-            # but never less than its members' columns need (resident IDs whole) when there is room.
-            self._splitter_placed = True
-            total = sum(self.splitter.sizes())
-            detail = self.members.needed_width() + 24
-            left = max(min(self.list.needed_width(), total - detail), total // 3)
-            self.splitter.setSizes([left, total - left])
+        self._place_splitter()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The window is fitted to the screen after it is first shown: place the divider again,
+        # until the official moves it (or one was restored).
+        self._place_splitter()
+
+    def _place_splitter(self) -> None:
+        """First start: the list as wide as its columns need (phones whole), the detail the rest,
+        but never less than its members' columns need (resident IDs whole) when there is room."""
+        if (
+            self._splitter_restored
+            or self._splitter_moved
+            or not self.isVisible()
+            or self.splitter.width() <= 0
+        ):
+            return
+        total = sum(self.splitter.sizes())
+        detail = self.members.needed_width() + 24
+        left = max(min(self.list.needed_width(), total - detail), total // 3)
+        self.splitter.setSizes([left, total - left])
 
     # -- the detail ---------------------------------------------------------------------------------
     def show_household(self, household_id: str | None) -> None:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.indicators import DEFAULT_LINE_FEN, default_year, village_indicators
 from desktop.ui.context import UiContext
+from desktop.ui.file_dialogs import save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.indicators_view import IndicatorsView
 from desktop.ui.operations import Operation
@@ -133,9 +133,9 @@ class IndicatorsPage(QWidget):
         name = self.tr("village-report-{code}-{year}.pdf").format(
             code=self.ui.session.village_code, year=self.year.value()
         )
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the village report"), name, "PDF (*.pdf)")
-        if path:
-            self.write_pdf(Path(path))
+        path = save_file(self, self.tr("Save the village report"), name, "PDF (*.pdf)")
+        if path is not None:
+            self.write_pdf(path)
 
     def write_pdf(self, path: Path, texts: list[str] | None = None) -> int:
         """The printable report of the figures shown (no personal data on it). Returns pages;
@@ -148,16 +148,16 @@ class IndicatorsPage(QWidget):
         pages = write_report(
             path, self.result, village=self.ui.session.village_code, lang=current_language(), texts=texts
         )
-        self.status.setText(self.tr("Report saved: {name}").format(name=path.name))
+        self.status.setText(self.tr("Report saved: {path}").format(path=str(path)))
         return pages
 
     def choose_excel(self) -> None:
         name = self.tr("village-data-{code}.xlsx").format(code=self.ui.session.village_code)
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_file(
             self, self.tr("Export the lists and indicators"), name, self.tr("Excel workbook (*.xlsx)")
         )
-        if path:
-            self.export_excel(Path(path))
+        if path is not None:
+            self.export_excel(path)
 
     def export_excel(self, path: Path) -> Task:
         """Every list and the indicators to ``path``, on the database thread (logged by the store)."""
@@ -172,7 +172,7 @@ class IndicatorsPage(QWidget):
 
         def done(_counts: Any) -> None:
             self.excel_button.setEnabled(True)
-            self.status.setText(self.tr("Exported: {name}").format(name=path.name))
+            self.status.setText(self.tr("Exported: {path}").format(path=str(path)))
             self.exported.emit(str(path))
 
         def failed(exc: BaseException) -> None:
@@ -195,5 +195,8 @@ def attach_pages(ui: UiContext, window: MainWindow) -> None:
     """Add the indicators page and the Excel page to the main window."""
     from desktop.ui.pages.excel_page import ExcelPage
 
-    window.add_page(QCoreApplication.translate("MainWindow", "Indicators"), IndicatorsPage(ui, window))
-    window.add_page(QCoreApplication.translate("MainWindow", "Excel"), ExcelPage(ui, window))
+    indicators, excel = IndicatorsPage(ui, window), ExcelPage(ui, window)
+    window.add_page(QCoreApplication.translate("MainWindow", "Indicators"), indicators)
+    window.add_page(QCoreApplication.translate("MainWindow", "Excel"), excel)
+    # The Excel page exports the year the Indicators page shows (and can be set on its own).
+    indicators.year.valueChanged.connect(excel.year.setValue)

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.column_widths import needed_width, size_columns
+from desktop.ui.column_widths import NAME_COLUMNS, fit_names, needed_width, size_columns
 from desktop.ui.columns import columns_for
 from desktop.ui.context import UiContext
-from desktop.ui.errors import show_error
+from desktop.ui.errors import plain_buttons, show_error
 from desktop.ui.i18n import current_language
 from desktop.ui.models import RecordTableModel
 from desktop.ui.operations import delete_record, search_ids
@@ -35,6 +35,14 @@ from desktop.ui.record_dialog import RecordDialog
 
 _NAMES_SHOWN = 12
 """Members named in the question before a household is deleted; more are counted."""
+
+KEY_COLUMNS = {
+    "household": ("household_no", "head_name"),
+    "person": ("name", "resident_id", "_household_no"),
+    "income": ("_household_no", "_head_name", "year", "source", "amount_fen"),
+    "service": ("_household_no", "_person_name", "type", "date"),
+}
+"""What names a record in a question about it (delete): the columns that tell it from the others."""
 
 
 class RecordListPage(QWidget):
@@ -44,6 +52,8 @@ class RecordListPage(QWidget):
     """A search finished; the argument is the number of records found."""
     record_saved = Signal(str)
     record_deleted = Signal(str)
+    columns_widened = Signal()
+    """A name column grew to fit a long name (``needed_width`` grew with it)."""
 
     def __init__(
         self,
@@ -63,6 +73,7 @@ class RecordListPage(QWidget):
         self.confirm: QMessageBox | None = None
         self._dirty = True
         self._select_after: str | None = None
+        self._search_cleared = False
         self.setObjectName(f"page_{entity}" if not compact else f"tab_{entity}")
         session = ui.session
         columns = columns_for(session.forms, entity, in_household=compact)
@@ -93,6 +104,8 @@ class RecordListPage(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_current)
         self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        if any(c.name in NAME_COLUMNS for c in columns):
+            self.model.rows_arrived.connect(self._fit_names)
         self.model.modelReset.connect(lambda: self.current_changed.emit(None))
 
         self.filter = QLineEdit(self)
@@ -109,10 +122,18 @@ class RecordListPage(QWidget):
         for button in (self.new_button, self.edit_button, self.delete_button):
             button.setAutoDefault(False)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            # As wide as the words (the style's 80-pixel minimum took the search box's room at 1366).
+            text_width = button.fontMetrics().horizontalAdvance(button.text())
+            button.setFixedWidth(max(text_width + 28, 56))
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
-        self.new_button.setToolTip(self.tr("Ctrl+M") if compact and entity == "person" else self.tr("Ctrl+N"))
+        # Only keys that do what the button does: in a household's tabs Ctrl+N makes a new household,
+        # so adding income or a service has no key of its own.
+        if not compact:
+            self.new_button.setToolTip(self.tr("Ctrl+N"))
+        elif entity == "person":
+            self.new_button.setToolTip(self.tr("Ctrl+M"))
         self.delete_button.setToolTip(self.tr("Del"))
 
         bar = QHBoxLayout()
@@ -134,9 +155,22 @@ class RecordListPage(QWidget):
         ui.bus.changed.connect(self._data_changed)
         self._update_buttons()
 
+    def _fit_names(self) -> None:
+        model, lang = self.model, current_language()
+        rows = []
+        for r in range(model.rowCount()):
+            row = model.cached(model.id_at(r) or "")
+            if row is not None:
+                rows.append([c.display(row, lang) for c in self.columns])
+        if fit_names(self.view, self.columns, rows):
+            self.columns_widened.emit()
+
     def needed_width(self) -> int:
-        """Width at which every column shows whole."""
-        return needed_width(self.view, self.columns, current_language()) + 2 * self.view.lineWidth()
+        """Width at which every column shows whole (the page's own margins included)."""
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        sides = margins.left() + margins.right() if margins is not None else 0
+        return needed_width(self.view, self.columns, current_language()) + 2 * self.view.lineWidth() + sides
 
     def _placeholder(self) -> str:
         if self.entity == "household":
@@ -174,13 +208,25 @@ class RecordListPage(QWidget):
 
     def _show_ids(self, ids: Sequence[str]) -> None:
         current = self.current_id()
+        wanted, self._select_after = self._select_after, None
         self.model.set_ids(ids)
         self._mark_under_review()
-        self.count_label.setText(self.tr("{count} records").format(count=f"{len(ids):,}"))
-        target = self._select_after or current
-        self._select_after = None
-        if target is not None:
-            self.select(target)
+        target = wanted or current
+        if target is not None and not self.select(target) and wanted is not None and self.filter.text():
+            # The record just saved does not match the search: clear the search so that it shows
+            # (selected, with its detail) instead of vanishing; the count line says why.
+            self._select_after = wanted
+            self._search_cleared = True
+            self.filter.clear()  # searches again
+            return
+        count = self.tr("{count} records").format(count=f"{len(ids):,}")
+        tip = ""
+        if self._search_cleared:
+            count = self.tr("{count} (search cleared)").format(count=count)
+            tip = self.tr("The search was cleared to show the record just saved.")
+        self._search_cleared = False
+        self.count_label.setText(count)
+        self.count_label.setToolTip(tip)
         self._update_buttons()
         self.refreshed.emit(len(ids))
 
@@ -293,7 +339,7 @@ class RecordListPage(QWidget):
 
     def delete_current(self) -> None:
         record_id = self.current_id()
-        if record_id is None:
+        if record_id is None or self.confirm is not None:
             return
         if self.entity == "household":
             # The question names what goes with it: asked once the members are read.
@@ -305,13 +351,36 @@ class RecordListPage(QWidget):
                 on_error=lambda exc: show_error(self, exc),
             )
             return
+        if self.model.cached(record_id) is None:
+            # The row is chosen before its values arrived: fetch them, so the question names it.
+            session, entity = self.ui.session, self.entity
+            self.ui.runner.run_db(lambda: session.rows(entity, [record_id]), name=f"describe-{entity}",
+                                  on_done=self._ask_delete_row)  # fmt: skip
+            return
+        self._ask_delete_row([self.model.cached(record_id)])
+
+    def _ask_delete_row(self, rows: list[dict[str, Any] | None]) -> None:
+        row = rows[0] if rows else None
+        if row is None or row.get("id") is None:
+            return
         label = self.ui.session.forms[self.entity].label(current_language())
         self._ask_delete(
-            record_id,
+            str(row["id"]),
             self.tr(
-                "Delete this {form}? It is marked as deleted here and at the county after the next sync."
-            ).format(form=label),
+                "Delete this {form}?\n{record}\n"
+                "It is marked as deleted here and at the county after the next sync."
+            ).format(form=label, record=self.describe(row)),
         )
+
+    def describe(self, row: dict[str, Any]) -> str:
+        """The record in words for a question about it: its key columns with their headers."""
+        lang = current_language()
+        parts = [
+            f"{c.header(lang)} {text}"
+            for c in self.columns
+            if c.name in KEY_COLUMNS[self.entity] and (text := c.display(row, lang))
+        ]
+        return self.tr(", ").join(parts)
 
     def _household_question(self, preview: Any) -> str:
         shown = list(preview.members[:_NAMES_SHOWN])
@@ -339,8 +408,8 @@ class RecordListPage(QWidget):
         )
 
     def _ask_delete(self, record_id: str, question: str) -> None:
-        if not self.isVisible() or self.current_id() != record_id:
-            return  # the official moved on while the members were read
+        if not self.isVisible() or self.current_id() != record_id or self.confirm is not None:
+            return  # the official moved on while the record was read
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Delete"),
@@ -350,6 +419,7 @@ class RecordListPage(QWidget):
         )
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setObjectName("confirm_delete")
+        plain_buttons(box)
         self.confirm = box
         box.finished.connect(lambda result: self._confirmed(record_id, result))
         box.finished.connect(box.deleteLater)
@@ -357,7 +427,8 @@ class RecordListPage(QWidget):
 
     def _confirmed(self, record_id: str, result: int) -> None:
         self.confirm = None
-        # Back to the list, by keyboard: the question may have come after the key press.
+        # Back to the list, so the keys go on working there (Del again, arrows, Enter): the
+        # question may have come after the key press.
         self.window().activateWindow()
         self.view.setFocus()
         if result != QMessageBox.StandardButton.Yes:

@@ -24,7 +24,7 @@ from desktop.ui.errors import describe
 from desktop.ui.i18n import current_language
 from desktop.ui.sync_wiring import SyncController
 from sync.engine import SyncReport
-from sync.errors import Cancelled
+from sync.errors import AuthError, Cancelled, OfflineError
 
 
 def hand_focus(going: QWidget, to: QWidget) -> None:
@@ -78,7 +78,16 @@ class SyncPage(QWidget):
         self.enroll_button = QPushButton(self.tr("Enroll"), setup_box)
         self.enroll_button.setObjectName("sync_enroll")
         self.enroll_message = QLabel(setup_box)
+        self.enroll_message.setObjectName("sync_enroll_message")
         self.enroll_message.setWordWrap(True)
+        self.enroll_message.hide()
+        self.server_message = QLabel(setup_box)
+        self.server_message.setObjectName("sync_server_message")
+        self.server_message.setWordWrap(True)
+        self.server_message.setStyleSheet("color: #b00020;")
+        self.server_message.hide()
+        self._auth_failed = False
+        """The server refused this laptop's key: the code field comes back for a new enrollment."""
         server_row = QHBoxLayout()
         server_row.addWidget(self.server, 1)
         server_row.addWidget(self.save_server)
@@ -87,9 +96,12 @@ class SyncPage(QWidget):
         code_row.addWidget(self.enroll_button)
         form = QFormLayout(setup_box)
         form.addRow(self.tr("Address"), server_row)
+        form.addRow(self.server_message)
         form.addRow(self.tr("This laptop"), self.enrollment)
         form.addRow(self.tr("Enrollment code"), code_row)
         form.addRow(self.enroll_message)
+        self.setup_form = form
+        self._code_row = code_row
 
         refused_box = QGroupBox(self.tr("Refused by the county (correct these records)"), self)
         self.refused = QListWidget(refused_box)
@@ -104,16 +116,15 @@ class SyncPage(QWidget):
         self.sync_button.clicked.connect(self.sync_now)
         self.cancel_button.clicked.connect(controller.cancel)
         self.enroll_button.clicked.connect(self._enroll)
-        self.save_server.clicked.connect(lambda: controller.configure(self.server.text().strip()))
+        self.save_server.clicked.connect(self._save_server)
         controller.started.connect(self._started)
         controller.progressed.connect(self._progress)
         controller.finished.connect(self._finished)
         controller.failed.connect(self._failed)
         controller.state_changed.connect(self.refresh)
-        controller.enrolled.connect(
-            lambda _info: self._enroll_message(self.tr("This laptop is now enrolled."), False)
-        )
-        controller.enroll_failed.connect(lambda exc: self._enroll_message(describe(exc), True))
+        controller.enrolled.connect(self._enrolled)
+        controller.enroll_failed.connect(self._enroll_failed)
+        controller.configure_failed.connect(self._server_refused)
         self.refresh()
 
     # -- state ----------------------------------------------------------------------------------------
@@ -127,8 +138,10 @@ class SyncPage(QWidget):
 
     def _show_state(self, state: tuple[Any, Any, Any]) -> None:
         url, enrollment, rejected = state
-        if not self.server.hasFocus():
+        if not self.server.hasFocus() or self.server_message.isVisible():
             self.server.setText(url or "")
+        # A laptop enrolls once: the code row is shown until then (or when the county refused it).
+        self.setup_form.setRowVisible(self._code_row, enrollment is None or self._auth_failed)
         if enrollment is not None:
             self.enrollment.setText(
                 self.tr("Enrolled (device {device})").format(device=enrollment.device_id[:8])
@@ -189,6 +202,8 @@ class SyncPage(QWidget):
         else:
             self.result.setStyleSheet("color: #b00020;")
             self.result.setText(describe(exc))
+            if isinstance(exc, AuthError):
+                self._auth_failed = True
         self._idle()
 
     def _idle(self) -> None:
@@ -206,8 +221,37 @@ class SyncPage(QWidget):
         self._enroll_message(self.tr("Enrolling…"), False)
         self.controller.enroll(code)
 
+    def _enrolled(self, _info: object) -> None:
+        # The code is used up; "Enrolled (device …)" above says the rest.
+        self._auth_failed = False
+        self.code.clear()
+        self._enroll_message("", False)
+
+    def _enroll_failed(self, exc: BaseException) -> None:
+        """Enrolling failed: say so and why; the code stays in its field for the next try."""
+        if isinstance(exc, OfflineError):
+            reason = self.tr(
+                "the county server cannot be reached (no network, or a wrong address). The code is "
+                "kept: press Enroll again when the server can be reached."
+            )
+        else:
+            reason = describe(exc)
+        self._enroll_message(self.tr("Enrollment failed: {reason}").format(reason=reason), True)
+
     def _enroll_message(self, text: str, error: bool) -> None:
         self.enroll_message.setStyleSheet("color: #b00020;" if error else "")
         self.enroll_message.setText(text)
-        if not error:
-            self.code.clear()
+        self.enroll_message.setVisible(bool(text))  # no empty row under an enrolled laptop
+
+    # -- the server address -----------------------------------------------------------------------------
+    def _save_server(self) -> None:
+        self.server_message.hide()
+        self.controller.configure(self.server.text().strip())
+
+    def _server_refused(self, typed: str, exc: BaseException) -> None:
+        """The field goes back to the address in use (``refresh`` follows); the message keeps the
+        refused one, so it can be corrected."""
+        self.server_message.setText(
+            self.tr("The address {url} was not saved: {reason}").format(url=typed, reason=describe(exc))
+        )
+        self.server_message.show()

@@ -103,3 +103,44 @@ def test_the_county_ca_is_kept_beside_the_store(store, tmp_path):
     path = service.ca_bundle_path()
     assert path is not None and path.read_bytes() == pki.ca_pem.read_bytes()
     assert path.parent == Path(store.path).parent
+
+
+def test_a_laptop_pointed_to_another_server_starts_over_there(store, county, tmp_path):
+    """Issue 15, item 5: re-pointing forgets the device and also the cursor and epoch of the old
+    server, so the new one sees no cursor ahead of its counter (which would renew its epoch), and
+    every record of the laptop goes up to it."""
+    from sync.server.store import village_epoch
+    from tests.sync_world import assert_laptop_equals_server, server_records
+
+    service = SyncService(store)
+    service.configure(county.url, None)
+    service.enroll(county.code(VILLAGE), "x")
+    made = fill(store, 6)
+    service.run_sync()
+    assert service.replica.cursor() or service.replica.own_upto()
+    other = start_county(tmp_path / "other.db")
+    try:
+        with other.store.read() as conn:
+            before = village_epoch(conn, VILLAGE[:6], VILLAGE)
+        service.configure(other.url, None)
+        assert (service.replica.cursor(), service.replica.own_upto(), service.replica.epoch()) == (0, 0, "")
+        service.enroll(other.code(VILLAGE), "x")
+        store.household.update(made[0], {"address": "改到新服务器之后"})
+        report = service.run_sync()
+        assert not report.rejected and not report.conflicts
+        with other.store.read() as conn:
+            assert village_epoch(conn, VILLAGE[:6], VILLAGE)[0] == before[0]  # not renewed
+        assert set(server_records(other)) == set(made)
+        assert server_records(other)[made[0]]["data"]["address"] == "改到新服务器之后"
+        assert service.pending_count() == 0
+
+        class _Lap:  # the shape assert_laptop_equals_server reads
+            def records(self, entity):
+                return {
+                    r["id"]: {k: v for k, v in r.items() if k != "seq"}
+                    for r in store.repository(entity).iter_all(include_deleted=True)
+                }
+
+        assert_laptop_equals_server(_Lap(), other)  # type: ignore[arg-type]
+    finally:
+        other.stop()

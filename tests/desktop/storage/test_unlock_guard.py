@@ -4,8 +4,6 @@ a second window (or process) on the same store. All on the real encrypted store 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -224,7 +222,7 @@ def test_another_process_holding_the_store_is_refused_and_a_killed_one_lets_go(d
         with pytest.raises(StoreInUse):
             Store.recover(db_path, b"not used", "li", "another passphrase", kdf=ONE_LANE)
     finally:
-        os.kill(holder.pid, signal.SIGKILL)  # as a crash would: the OS drops its lock
+        holder.kill()  # as a crash would (SIGKILL; TerminateProcess on Windows): the OS drops its lock
         holder.wait(30)
     with Store.unlock(db_path, "wang", PASS) as s:
         assert s.is_open

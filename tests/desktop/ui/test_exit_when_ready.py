@@ -52,3 +52,40 @@ def test_with_a_store_it_reports_the_unlock_screen(tmp_path: Path) -> None:
         paths.store_path, "wang", "a passphrase 2025", "530102001001", kdf=KdfParams.fast_for_tests()
     ).close()
     assert _ready(tmp_path / "home", tmp_path)[2] == "unlock_dialog"
+
+
+def test_screenshot_of_the_first_screen(tmp_path: Path) -> None:
+    """``--screenshot PNG`` with ``--exit-when-ready``: a picture of the screen as shown (the Wine
+    check saves one of the installed Windows app). The ready time is taken before the picture."""
+    shot = tmp_path / "first.png"
+    report = tmp_path / "ready.txt"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("VILLAGE_DESK_")}
+    environ["QT_QPA_PLATFORM"] = "offscreen"
+    args = ["--home", str(tmp_path / "h"), "--exit-when-ready", str(report), "--screenshot", str(shot)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        env=environ,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert report.read_text(encoding="utf-8").split()[2] == "setup_wizard"
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width >= 400 and height >= 300
+
+
+def test_screenshot_needs_exit_when_ready(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "desktop", "--screenshot", str(tmp_path / "x.png")],
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "--screenshot needs --exit-when-ready" in proc.stderr
+    assert not (tmp_path / "x.png").exists()

@@ -197,3 +197,61 @@ def test_reading_a_file_can_be_cancelled(qtbot, zh, ui: UiContext, tmp_path: Pat
     assert dialog.roster is None and dialog.steps.currentIndex() == 0
     assert "取消" in dialog.file_message.text()
     assert dialog.isVisible()
+
+
+def _to_report_by_mouse(qtbot, dialog: RosterImportDialog, path: Path) -> None:
+    """As an official does it: the path typed, then Next clicked with the mouse, twice."""
+    from PySide6.QtCore import Qt
+
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    dialog.path.setText(str(path))
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.steps.currentIndex() == 1, timeout=20000)
+    with qtbot.waitSignal(dialog.checked, timeout=30000):
+        qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=5000)
+
+
+def test_after_mouse_clicks_enter_imports_and_never_cancels(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    """The focus left on Next while it was disabled (checking) once fell to Cancel, and Enter then
+    closed the dialog with nothing imported and no word. Now the focus is back on Import, as the
+    summary's "press Import" says, and Enter imports."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    path = _roster(tmp_path / "good.xlsx", [_person("0001", "陈一", 1), _person("0002", "林三", 3)])
+    dialog = _dialog(qtbot, ui)
+    _to_report_by_mouse(qtbot, dialog, path)
+    assert QApplication.focusWidget() is dialog.next_button and dialog.next_button.text() == "导入"
+    with qtbot.waitSignal(dialog.imported, timeout=30000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert ui.session.store.person.count() == 2
+
+
+def test_enter_on_cancel_asks_before_dropping_the_import(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    path = _roster(tmp_path / "good.xlsx", [_person("0001", "陈一", 1)])
+    dialog = _dialog(qtbot, ui)
+    _to_report_by_mouse(qtbot, dialog, path)
+    dialog.cancel_button.setFocus()
+    qtbot.keyClick(dialog.cancel_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible(), timeout=5000)
+    box = dialog.confirm
+    assert isinstance(box, QMessageBox) and dialog.isVisible()
+    assert "1" in box.text() and "没有导入" in box.text()
+    # Enter again keeps the import (the question's default is to stay).
+    qtbot.waitUntil(lambda: box.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.confirm is None, timeout=5000)
+    assert dialog.isVisible() and dialog.steps.currentIndex() == 2 and dialog.next_button.isEnabled()
+    # Esc asks too; choosing to close says nothing was imported and closes.
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible(), timeout=5000)
+    box = dialog.confirm
+    assert box is not None
+    with qtbot.waitSignal(dialog.finished, timeout=5000):
+        box.button(QMessageBox.StandardButton.Discard).click()
+    assert not dialog.isVisible() and ui.session.store.person.count() == 0

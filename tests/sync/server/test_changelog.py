@@ -359,3 +359,21 @@ def test_a_delete_and_a_restore_by_decision_are_logged(
     assert deleted == [(False, True, "push"), (True, False, "decision")]
     occupation = [(e["old"], e["new"], e["how"]) for e in _entries(store, pid, "occupation")]
     assert occupation == [(None, "农民", "push"), ("农民", "司机", "decision")]
+
+
+def test_a_server_found_gone_back_is_logged_as_a_restore_of_that_village(
+    server: EmbeddedServer, laptop: Laptop
+) -> None:
+    store = server.store
+    hid, _pid = _person(laptop)
+    made_before = HybridClock(lambda: int(time.time() * 1000) - 5000).now()
+    body = encode(
+        PushRequest(uuid7(), [laptop.change("household", uuid7(), household_fields())], known=10_000)
+    )
+    assert laptop.request("POST", "/api/v1/push", body).error == "epoch_changed"
+    (mark,) = [r for r in _log(store) if r.how == "restore"]
+    assert (mark.village_code, mark.author) == (V1, "server went back")
+    version = laptop.pull_all()[0][hid]["versions"]["address"]
+    edit = laptop.change("household", hid, {"address": "五组"}, base={"address": version}, hlc=made_before)
+    assert _push(laptop, [edit], laptop.pull().epoch).status == 200
+    assert [e["how"] for e in _entries(store, hid, "address")] == ["push", "resync"]

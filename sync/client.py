@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -410,6 +410,14 @@ class HttpRemote:
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise ServerError(code="bad_response")
         return list(data["items"])
+
+    def history(self, record_id: str, field: str | None = None) -> list[dict[str, Any]]:
+        """A record's history in this laptop's village (``GET /history``), oldest first."""
+        query = {"record": record_id, **({"field": field} if field else {})}
+        data = self.http.json("GET", "/history?" + urlencode(query))
+        if not isinstance(data, dict) or not isinstance(data.get("history"), list):
+            raise ServerError(code="bad_response")
+        return list(data["history"])
 
 
 def _decode(decoder: Callable[[bytes], Any], resp: requests.Response) -> Any:

@@ -27,3 +27,13 @@ def is_uuid(text: object) -> bool:
         return str(uuid.UUID(text)) == text
     except ValueError:
         return False
+
+
+ITEM_NUMBER_LENGTH = 8
+"""Characters of a review item's id shown as its number, on the township desk and the official's list."""
+
+
+def item_number(item_id: str) -> str:
+    """The short number a person reads and types for a review item: the last random hex digits of
+    its UUIDv7 id (the township desk's Ctrl+G takes it back)."""
+    return item_id.replace("-", "")[-ITEM_NUMBER_LENGTH:]

@@ -108,6 +108,11 @@ class StaffClient:
             params = {"offset": offset, "limit": limit}
         return self._call("GET", "/staff/history?" + urlencode(params))
 
+    def record_history(self, record_id: str, field: str | None = None) -> dict[str, Any]:
+        """A record's change log (every field, or one): ``{"history": [...]}``, oldest first."""
+        query = "?" + urlencode({"field": field}) if field else ""
+        return self._call("GET", f"/staff/records/{quote(record_id, safe='')}/history{query}")
+
     # ------------------------------------------------------------------------------ duplicates
 
     def duplicates(self, status: str = "open") -> dict[str, Any]:

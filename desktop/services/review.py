@@ -7,6 +7,7 @@ server. Everything here is a quick local read, safe to call from the status bar'
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from desktop.services import display as show
 from desktop.storage import Store
 from desktop.storage.review import DECIDED, WAITING, loads
+from sync.ids import item_number
 
 CHOICE_LABELS = {
     "county": ("保留县里的数值", "County value kept"),
@@ -75,6 +77,10 @@ class WaitingRecord:
     decided_by: str = ""
     decided_at: float = 0.0
     seen: bool = False
+    not_taken: dict[str, str] = dataclasses.field(default_factory=dict)
+    """A restore: the official's edited fields the township did not restore (label -> my value)."""
+    number: str = ""
+    """The item's short number as the township desk shows it (empty until the server named the item)."""
 
 
 class ReviewService:
@@ -176,13 +182,26 @@ class ReviewService:
         entity, name = d["entity"], d["field"]
         my_value, county_value = loads(d["my_value"]), loads(d["county_value"])
         decided_value = loads(d["decided_value"])
+        restored: dict[str, Any] = {}
         if isinstance(decided_value, dict) and name == show.DELETED:
+            restored = decided_value.get("fields") or {}
             decided_value = decided_value.get("deleted")
+        mine = loads(d["my_fields"]) or {}
         my_fields = {
             show.field_label(forms, entity, f, lang): show.display(forms, entity, f, v, lang)
-            for f, v in (loads(d["my_fields"]) or {}).items()
+            for f, v in mine.items()
         }
         choice = d["choice"] or ""
+        # A restore takes the ticked fields only: the official's other edits were not taken.
+        not_taken = (
+            {
+                show.field_label(forms, entity, f, lang): show.display(forms, entity, f, v, lang)
+                for f, v in mine.items()
+                if f not in restored or restored[f] != v
+            }
+            if choice == "restore"
+            else {}
+        )
         labels = CHOICE_LABELS.get(choice)
         return WaitingRecord(
             entity=entity,
@@ -208,4 +227,6 @@ class ReviewService:
             decided_by=d["decided_by"] or "",
             decided_at=float(d["decided_at"] or 0),
             seen=bool(d["seen"]),
+            number=item_number(d["item_id"]) if d["item_id"] else "",
+            not_taken=not_taken,
         )

@@ -294,6 +294,16 @@ class SyncService:
             return Reachability(True, clock_offset=offset)
         return Reachability(True)
 
+    def record_history(self, record_id: str, field: str | None = None) -> list[dict[str, Any]]:
+        """A record's history from the county server (own village only); raises ``SyncError``."""
+        remote: Any = self.remote_factory(self._config(CancelToken()))  # an HttpRemote, or a test's
+        try:
+            return list(remote.history(record_id, field))
+        finally:
+            close = getattr(remote, "close", None)
+            if close is not None:
+                close()
+
     def pending_count(self) -> int:
         """Records with changes the county server has not acknowledged yet."""
         return self.replica.pending_count()

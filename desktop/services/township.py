@@ -45,6 +45,7 @@ from desktop.services.township_model import (
     VillageValue,
 )
 from sync.errors import RejectedError, SyncError
+from sync.ids import item_number
 from sync.protocol import Problem
 from sync.schema import Forms, load_forms
 from sync.staff_client import SignInRequired, StaffClient
@@ -353,7 +354,7 @@ class TownshipService:
         created = int(d.get("created_at") or 0)
         return Item(
             id=str(d["id"]),
-            number=str(d.get("number") or str(d["id"]).replace("-", "")[-8:]),
+            number=str(d.get("number") or item_number(str(d["id"]))),
             village_code=str(d["village_code"]),
             village_name=str(d.get("village_name") or ""),
             entity=entity,

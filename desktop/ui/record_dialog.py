@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from desktop.services.session import Session
@@ -60,6 +60,13 @@ class RecordDialog(QDialog):
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.history_button = self.buttons.addButton(
+            self.tr("History…"), QDialogButtonBox.ButtonRole.HelpRole
+        )
+        self.history_button.setObjectName("record_history_button")
+        self.history_button.setAutoDefault(False)
+        self.history_button.setVisible(bool(record_id))
+        self.history_button.clicked.connect(lambda: self.show_history())
         self.save_button.setDefault(True)
         self.cancel_button.setAutoDefault(False)
         self.save_button.setToolTip(self.tr("Enter"))
@@ -77,6 +84,26 @@ class RecordDialog(QDialog):
         else:
             self.resize(460, self.sizeHint().height())
         self._load()
+
+    def show_history(self, field: str | None = None) -> QDialog:
+        """The history of ``field`` (default: the field being edited), in its own window."""
+        from desktop.ui.field_history import FieldHistoryDialog
+
+        if field is None:
+            focused = self.focusWidget()
+            field = next(
+                (
+                    n
+                    for n, w in self.form.editors.items()
+                    if focused is not None and (w is focused or w.isAncestorOf(focused))
+                ),
+                None,
+            )
+        assert self.record_id is not None
+        dialog = FieldHistoryDialog(self.session, self.runner, self.entity, self.record_id, field, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _fit(self) -> None:
         """Grow (never shrink) so inline messages are not squeezed over the next row."""

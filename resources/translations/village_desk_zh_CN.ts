@@ -390,6 +390,29 @@
     </message>
 </context>
 <context>
+    <name>FieldHistoryDialog</name>
+    <message>
+        <source>History of a field</source>
+        <translation>字段修改记录</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Asking the county server…</source>
+        <translation>正在向县服务器查询…</translation>
+    </message>
+    <message>
+        <source>The county server cannot be reached: only this laptop&apos;s edits not yet sent are shown.</source>
+        <translation>无法连接县服务器：只显示本机尚未同步的修改。</translation>
+    </message>
+    <message>
+        <source>No changes recorded.</source>
+        <translation>没有修改记录。</translation>
+    </message>
+</context>
+<context>
     <name>FileDialogs</name>
     <message>
         <source>{n} bytes</source>
@@ -537,6 +560,45 @@
     <message>
         <source>{source}: {value}</source>
         <translation>{source}：{value}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryTable</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>修改前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>修改后</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>this laptop</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>On the laptop: {time}</source>
+        <translation>笔记本时间：{time}</translation>
     </message>
 </context>
 <context>
@@ -986,6 +1048,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>History…</source>
+        <translation>修改记录…</translation>
+    </message>
+    <message>
         <source>Enter</source>
         <translation>Enter</translation>
     </message>
@@ -1039,6 +1105,25 @@
     <message>
         <source>{field}: {date} does not exist ({year}-{month} has {days} days)</source>
         <translation>{field}：{date} 这个日期不存在（{year}-{month} 只有 {days} 天）</translation>
+    </message>
+</context>
+<context>
+    <name>RecordHistoryPanel</name>
+    <message>
+        <source>Record history</source>
+        <translation>修改记录</translation>
+    </message>
+    <message>
+        <source>Every field</source>
+        <translation>全部字段</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No changes recorded.</source>
+        <translation>没有修改记录。</translation>
     </message>
 </context>
 <context>
@@ -2013,6 +2098,10 @@ All of them are marked as deleted here and at the county after the next sync. If
         <translation>下列数值与县级数据不一致，由乡镇决定采用哪一个。处理前以县级数值为准；处理结果在下次同步时送达。</translation>
     </message>
     <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
         <source>Record</source>
         <translation>记录</translation>
     </message>
@@ -2059,6 +2148,10 @@ All of them are marked as deleted here and at the county after the next sync. If
     <message>
         <source>{choice}: {value} ({user}, {time})</source>
         <translation>{choice}：{value}（{user}，{time}）</translation>
+    </message>
+    <message>
+        <source>; not taken: {fields}</source>
+        <translation>；未采用：{fields}</translation>
     </message>
     <message>
         <source>{waiting} waiting on the township, {decided} decided</source>

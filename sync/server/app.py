@@ -38,7 +38,17 @@ from sync.protocol import (
     encode,
 )
 from sync.schema import Forms, load_forms
-from sync.server import auth, conflicts, enroll, form_store, pull, push, routes_review, routes_staff
+from sync.server import (
+    auth,
+    conflicts,
+    enroll,
+    form_store,
+    pull,
+    push,
+    routes_history,
+    routes_review,
+    routes_staff,
+)
 from sync.server.auth import DeviceAuth
 from sync.server.errors import ApiError, protocol_version_error
 from sync.server.login_limits import Limits, LoginLimiter
@@ -419,5 +429,6 @@ def create_app(
         routes_staff.staff_router(store, rules, today=today, token_ttl=token_ttl, limiter=limiter)
     )
     app.include_router(routes_review.review_router(store, device_auth))
+    app.include_router(routes_history.history_router(store, device_auth))
 
     return app

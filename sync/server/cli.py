@@ -12,6 +12,8 @@
     county-server list-devices [--village CODE]
     county-server revoke-device DEVICE_ID
     county-server export OUT.xlsx [--village CODE ...] [--year YEAR]
+    county-server export OUT.xlsx --history [--since YYYY-MM-DD] [--village CODE ...]
+    county-server history-retention [DAYS] [--county CODE]   (the record history: only lengthened)
     county-server recovery-keygen PRIVATE.pem PUBLIC.pem [--passphrase-env VAR]
     county-server forms check|publish|list|show|diff ...       (see forms_cli)
     county-server provision-keygen | provision-make | provision-sign | provision-check   (see provision_cli)
@@ -32,6 +34,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from sync.extras import missing_server_modules, server_extra_message
@@ -39,7 +42,7 @@ from sync.server import provision_cli
 from sync.textsafety import for_terminal
 
 if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
-    from sync.server import admin, enroll, forms_cli
+    from sync.server import admin, changelog, enroll, forms_cli
     from sync.server.store import Store, renew_epoch
 
 DEFAULT_DB = "county-server.db"
@@ -115,6 +118,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("out", type=Path)
     export.add_argument("--village", action="append", help="village code (repeat); all villages if absent")
     export.add_argument("--year", type=int, help="income and service year of the indicators")
+    export.add_argument("--history", action="store_true", help="write the record history instead")
+    export.add_argument("--since", type=_day, help="history from this day on (YYYY-MM-DD, China time)")
+    retention = sub.add_parser(
+        "history-retention", help="show, or lengthen, how many days the record history is kept"
+    )
+    retention.add_argument("days", type=int, nargs="?", help="keep at least this many days (only longer)")
+    retention.add_argument("--county", help="county code (6 digits); every county with villages if absent")
     revoke = sub.add_parser("revoke-device", help="refuse every further request from a device")
     revoke.add_argument("device_id")
     prune = sub.add_parser(
@@ -219,8 +229,39 @@ def _export(args: argparse.Namespace, store: Store) -> None:
     county = counties.pop()
     with store.read() as conn:  # the county's forms as published: new fields, removed ones' values too
         forms = form_store.current_forms(conn, county) if form_store.listing(conn, county) else load_forms()
+    if args.history:
+        from sync.server.history_export import export_history
+
+        rows = export_history(
+            store, forms, county, args.out, since=args.since,
+            village_codes=args.village, names=every,
+        )  # fmt: skip
+        print(f"written {args.out}: history {rows}")
+        return
+    if args.since:
+        raise admin.AdminError("--since goes with --history")
     counts = export_villages(store, forms, county, chosen, args.out, year=args.year, names=every)
     print(f"written {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _retention(args: argparse.Namespace, store: Store) -> None:
+    counties = [args.county] if args.county else sorted({v[:6] for v in admin.all_villages(store)})
+    if not counties:
+        raise admin.AdminError("no villages yet: give --county")
+    for county in counties:
+        if args.days is not None:
+            try:
+                changelog.set_retention(store, county, args.days)
+            except changelog.RetentionError as exc:
+                raise admin.AdminError(f"county {county}: {exc}") from None
+        print(f"county {county}: record history kept {changelog.retention_days(store, county)} days")
 
 
 def _safe_url(url: str) -> str:
@@ -265,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         store.migrate()
         if args.command == "restored":
             epoch = renew_epoch(store)
+            changelog.mark_restored(store, epoch)
             print(f"new epoch {epoch}: laptops re-sync from this copy and send again what it lacks")
             return 0
         if args.command == "serve":
@@ -293,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 # Names stored before enrollment cleaned them may hold terminal escape sequences.
                 name = for_terminal(str(d["name"]))
                 print(f"{for_terminal(str(d['device_id']))}\t{d['village_code']}\t{state}\t{name}")
+        elif args.command == "history-retention":
+            _retention(args, store)
         elif args.command == "export":
             _export(args, store)
         elif args.command == "revoke-device":

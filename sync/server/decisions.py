@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from sync.ids import uuid7
-from sync.server import form_store, review
+from sync.server import changelog, form_store, review
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup
@@ -114,6 +114,9 @@ def decide(
             if new.deleted != cur.deleted:
                 new.versions[DELETED] = seq
             write_records(conn, rules.keys, county, village, {row.record_id: cur}, {row.record_id: new}, now)
+            changelog.log_writes(
+                conn, county, village, "decision", {row.record_id: (cur, new)}, now, user.username
+            )
             set_village_seq(conn, county, village, seq)
         final = new.deleted if row.field == DELETED else new.data.get(row.field)
         set_aside = _set_aside(conn, row, cur, final, restored, values)

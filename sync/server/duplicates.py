@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, text
 
 from sync.ids import uuid7
-from sync.server import review
+from sync.server import changelog, review
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
 from sync.server.merge import Current
@@ -256,6 +256,9 @@ def decide(
                     ],
                 )
             write_records(conn, rules.keys, county, village, cur, touched, now)
+            changelog.log_writes(
+                conn, county, village, "duplicate", changelog.pairs(cur, touched), now, user.username
+            )
             set_village_seq(conn, county, village, seq)
         if keep is None:
             for village, record_id in holders:

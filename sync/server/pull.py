@@ -26,6 +26,7 @@ from sqlalchemy import Connection, select
 
 from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
+from sync.server import changelog
 from sync.server.auth import Device
 from sync.server.merge import DELETED
 from sync.server.store import Store, lock_village, renew_village_epoch, village_epoch
@@ -153,4 +154,5 @@ def _went_back(store: Store, device: Device, cursor: int, seen: str) -> tuple[st
         if cursor > seq and epoch == seen:
             log.warning("village %s: a pull cursor is ahead of the counter; new epoch", village)
             epoch, started = renew_village_epoch(conn, county, village, seq), seq
+            changelog.mark_went_back(conn, county, village, epoch, seq, store.now())
     return epoch, started

@@ -21,7 +21,7 @@ from sync.form_versions import BUILTIN_VERSION
 from sync.ids import uuid7
 from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import META_FIELDS, Forms
-from sync.server import form_store, review
+from sync.server import changelog, form_store, review
 from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
@@ -177,7 +177,9 @@ def apply_batch(
             # laptops already hold; instead this village gets a new epoch (under its lock, kept)
             # and the batch is refused whole, so every laptop of the village re-syncs.
             log.warning("village %s: a push knew counter %d above %d; new epoch", village, request.known, seq)
-            renew_village_epoch(conn, county, village, seq)
+            changelog.mark_went_back(
+                conn, county, village, renew_village_epoch(conn, county, village, seq), seq, now
+            )
             answer = None  # committed on leaving the block; refused below
         else:
             answer = _apply(conn, rules, device, request, body_hash, now, today, seq, epoch)
@@ -258,6 +260,7 @@ class _Batch:
         self.compact = compact
         self.fieldsets: dict[tuple[str, ...], int] = {}
         """Distinct sets of fields written at a record's new seq, numbered (compact answers)."""
+        self.log = changelog.Log.for_push(conn, self.county, self.village, device.device_id, now)
 
     def run(self, changes: list[Change]) -> list[dict[str, Any] | None]:
         ids = list(dict.fromkeys(c.id for c in changes))
@@ -379,6 +382,7 @@ class _Batch:
             versions[DELETED] = seq
         new = Current(c.entity, data, versions, seq, m.delete or (cur is not None and cur.deleted))
         self.touched[c.id] = new
+        self.log.add(c.id, cur, new, author=c.user, hlc=c.hlc)
         return new
 
     def _conflicts(self, c: Change, m: Merge) -> None:
@@ -411,4 +415,5 @@ class _Batch:
         rows = review.attach(self.conn, self.county, self.village, self.conflict_rows, self.now)
         if rows:
             self.conn.execute(insert(conflicts), rows)
+        self.log.write(self.conn)
         set_village_seq(self.conn, self.county, self.village, self.seq)

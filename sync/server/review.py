@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from sync import jsontext
-from sync.ids import uuid7
+from sync.ids import item_number, uuid7
 from sync.server import review_search
 from sync.server.errors import ApiError
 from sync.server.merge import DELETED
@@ -227,7 +227,7 @@ def item_dicts(conn: Connection, county: str, rows: Sequence[Row[Any]]) -> list[
         county_now = county_value(r.field, state)
         item: dict[str, Any] = {
             "id": r.id,
-            "number": review_search.item_number(r.id),
+            "number": item_number(r.id),
             "village_code": r.village_code,
             "village_name": names.get(r.village_code, ""),
             "entity": r.entity,

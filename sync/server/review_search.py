@@ -8,7 +8,7 @@ item rows do not hold: the filtered rows are read (ids and keys only), the recor
 once, and the page is cut in Python. A township has a few thousand open items at most, so this stays
 in milliseconds; plain age/village/form sorting without a search keeps the database's paging.
 
-The short item number shown on the desk is the last ``NUMBER_LENGTH`` characters of the item id
+The short item number shown on the desk is ``sync.ids.item_number``: the last characters of the item id
 (random bits of a UUIDv7): ``find_by_number`` turns it back into the item.
 """
 
@@ -24,14 +24,9 @@ from sync.server.errors import ApiError
 from sync.server.store import chunks, select_in
 from sync.server.tables import review_items
 
-NUMBER_LENGTH = 8
 NUMBER = re.compile(r"^[0-9a-f]{6,12}$")
 SEARCH_SORTS = ("household", "person")
 MAX_QUERY = 64
-
-
-def item_number(item_id: str) -> str:
-    return item_id.replace("-", "")[-NUMBER_LENGTH:]
 
 
 def find_by_number(conn: Connection, county: str, number: str, allowed: Sequence[str]) -> str:

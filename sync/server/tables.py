@@ -306,6 +306,44 @@ login_attempts = Table(
 """Staff sign-in attempts per (client address, user name): the rate limits live here, so they
 survive restarts and are shared by every server process over the database. Not village data."""
 
+change_log = Table(
+    "change_log",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    # The record; ``restore:<epoch>`` for the mark ``county-server restored`` leaves. A record's
+    # history is one probe of the primary key (its village from ``records``): no second index to
+    # keep up on every push.
+    Column("record_id", String(48), primary_key=True),
+    # The village counter value the write took (every accepted write takes its own).
+    Column("seq", BigInteger, primary_key=True),
+    Column("entity", String(16), nullable=False),
+    # JSON object: field (or ``_deleted``) -> [old value, new value] of the fields this write changed.
+    Column("changes", Text, nullable=False),
+    # ``push``, ``resync`` (a laptop's change made before a restore, accepted after it), ``decision``,
+    # ``duplicate``, ``restore``.
+    Column("how", String(16), nullable=False),
+    # The laptop user, or the staff account; the device ("" for staff).
+    Column("author", Text, nullable=False),
+    Column("device_id", String(36), nullable=False),
+    # The laptop's clock stamp of the change (HLC, 0 for staff) and the server's time (unix s).
+    Column("hlc", BigInteger, nullable=False),
+    Column("server_at", BigInteger, nullable=False),
+    # SQLite: the rows live in the primary key's B-tree, not in a second one beside it.
+    sqlite_with_rowid=False,
+)
+"""Append-only: every accepted field write, in the transaction of the write (``sync.server.changelog``).
+Never updated; never pruned with batches; kept at least the county's retention (``history_settings``)."""
+
+history_settings = Table(
+    "history_settings",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    # Days the change log is kept at least; may only be lengthened.
+    Column("retention_days", Integer, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
 
 form_versions = Table(
     "form_versions",

@@ -120,6 +120,22 @@ def test_delete_against_edit_loses_no_edit_and_restore_brings_it_back(three, cou
     assert outcome.choice_label == "恢复记录" and not ReviewService(loser.store).is_under_review("person", p)
 
 
+def test_a_restore_tells_the_official_which_of_their_edits_were_not_taken(three, county, desk) -> None:
+    """b edited occupation and phone of a person a deleted; staff restore with the occupation only.
+    b's list says the record was restored and that the phone was not taken (not just 恢复记录)."""
+    a, b, c, _h, p = three
+    a.store.person.delete(p)
+    a.sync()
+    b.store.person.update(p, {"occupation": "个体经营", "phone": "13611112222"})
+    b.sync()
+    (item,) = desk.items().items
+    desk.decide(item, "restore", fields=["occupation"], note="核实：仍在本村，电话未核实")
+    _settle(a, b, c)
+    (outcome,) = ReviewService(b.store).records()
+    assert outcome.choice == "restore" and outcome.not_taken == {"联系电话": "13611112222"}
+    assert b.store.person.get(p)["phone"] == "13800000001"  # the county's, as decided
+
+
 def test_a_decision_on_a_moved_field_is_refused_and_shown_again(three, county, desk) -> None:
     a, b, c, _h, p = three
     a.store.person.update(p, {"occupation": "教师"})

@@ -31,6 +31,7 @@ from desktop.ui.editors import FieldDelegate, make_editor
 from desktop.ui.forms import RecordBuffer
 from desktop.ui.i18n import current_language
 from desktop.ui.pages.compare import CompareTable, when
+from desktop.ui.pages.record_history import RecordHistoryPanel
 from desktop.ui.staff_window import StaffContext, report
 
 __all__ = ["ItemView", "when"]
@@ -112,7 +113,11 @@ class ItemView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.message)
-        layout.addWidget(self.compare)
+        self.record_history = RecordHistoryPanel(staff, self)
+        beside = QHBoxLayout()
+        beside.addWidget(self.compare, 4)
+        beside.addWidget(self.record_history, 3)
+        layout.addLayout(beside)
         layout.addWidget(self.help)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -202,6 +207,9 @@ class ItemView(QWidget):
             self.typed_label.setStyleSheet("")
         self.compare.setFocus()
         self._load_history(item)
+        self.record_history.show_record(
+            item.entity, item.record_id, None if item.kind == "delete" else item.field
+        )
 
     def _make_typed(self, item: Any) -> None:
         if self.typed is not None:

@@ -45,10 +45,11 @@ class WaitingPage(QWidget):
             self,
         )
         self.intro.setWordWrap(True)
-        self.table = QTableWidget(0, 7, self)
+        self.table = QTableWidget(0, 8, self)
         self.table.setObjectName("table_waiting")
         self.table.setHorizontalHeaderLabels(
             [
+                self.tr("No."),
                 self.tr("Record"),
                 self.tr("Form"),
                 self.tr("Field"),
@@ -61,7 +62,7 @@ class WaitingPage(QWidget):
         read_only_rows(self.table)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((190, 70, 90, 130, 130, 220)):
+        for column, width in enumerate((80, 190, 70, 90, 130, 130, 220)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.count = QLabel(self)
@@ -104,7 +105,15 @@ class WaitingPage(QWidget):
                 outcome = self.tr("{choice}: {value} ({user}, {time})").format(
                     choice=row.choice_label, value=row.decided_display, user=row.decided_by, time=stamp
                 )
+                if row.not_taken:
+                    outcome += self.tr("; not taken: {fields}").format(
+                        fields=self.tr("; ").join(
+                            self.tr("{field}: {value}").format(field=label, value=value)
+                            for label, value in row.not_taken.items()
+                        )
+                    )
             cells = (
+                row.number,
                 row.record_title or row.entity_label,
                 row.entity_label,
                 row.field_label,

@@ -3,10 +3,12 @@ records under review are marked in the lists and in the form. Real laptops and s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from sqlalchemy import select
 
 from desktop.services.session import Session
 from desktop.services.settings import DictBackend, Settings
@@ -14,6 +16,8 @@ from desktop.ui.context import DataBus, UiContext
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.waiting import ReviewPart
 from desktop.ui.tasks import TaskRunner
+from sync.ids import item_number
+from sync.server.tables import review_items
 
 from .township_world import World, conflict_world
 
@@ -43,8 +47,15 @@ def test_waiting_list_markers_and_form_note_for_laptop_b(
     assert shown.args == [3, 0]
     assert window.current_page() is review.page
     table = review.page.table
+    # Each row starts with the item's number, the one the township desk shows and Ctrl+G takes.
+    numbers = [table.item(r, 0).text() for r in range(table.rowCount())]
+    with world.county.store.engine.connect() as conn:
+        item_ids = [r[0] for r in conn.execute(select(review_items.c.id))]
+    assert len(set(numbers)) == 3 and set(numbers) <= {item_number(i) for i in item_ids}
+    assert all(re.fullmatch("[0-9a-f]{8}", n) for n in numbers)
     rows = {
-        table.item(r, 2).text(): [table.item(r, c).text() for c in range(7)] for r in range(table.rowCount())
+        table.item(r, 3).text(): [table.item(r, c).text() for c in range(1, 8)]
+        for r in range(table.rowCount())
     }
     assert rows["职业"][3:6] == ["务农", "务工", "等待乡镇处理"]  # mine beside the county's
     assert rows["文化程度"][3:5] == ["初中", "大专"]  # choice labels, not codes

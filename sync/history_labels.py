@@ -5,7 +5,7 @@ the three say the same thing. No Qt.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from sync.rounding import yuan
@@ -74,6 +74,8 @@ def value_text(forms: Forms, entity: str, field: str, value: Any, lang: str = "z
     return str(value)
 
 
-def when_text(epoch_s: int) -> str:
-    """Unix seconds as China time, ``2026-03-01 14:05``; empty for none."""
-    return datetime.fromtimestamp(epoch_s, CHINA).strftime("%Y-%m-%d %H:%M") if epoch_s else ""
+def when_text(epoch_s: int, tz: tzinfo | None = CHINA) -> str:
+    """Unix seconds as ``2026-03-01 14:05``, empty for none: China time by default (the county
+    server's exports, whatever zone its machine runs in); ``tz=None`` is the machine's local time,
+    as every other time on the desks is shown."""
+    return datetime.fromtimestamp(epoch_s, tz).strftime("%Y-%m-%d %H:%M") if epoch_s else ""

@@ -46,8 +46,8 @@ def rows(forms: Forms, entity: str, entries: Iterable[Mapping[str, Any]], lang: 
                 how=how_label(str(e.get("how", "")), lang),
                 who=str(e.get("author") or ""),
                 device=str(e.get("device_name") or ""),
-                server_time=when_text(int(e.get("server_at") or 0)),
-                laptop_time=when_text(int(e.get("laptop_at") or 0)),
+                server_time=when_text(int(e.get("server_at") or 0), tz=None),  # local, as on the desk
+                laptop_time=when_text(int(e.get("laptop_at") or 0), tz=None),
                 pending=e.get("how") == "local",
             )
         )

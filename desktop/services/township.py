@@ -290,7 +290,11 @@ class TownshipService:
         d = d or {}
         value = d.get("value")
         return FieldValue(
-            value, show.display(self.forms, entity, name, value, self.language), int(d.get("version") or 0)
+            value,
+            show.display(self.forms, entity, name, value, self.language),
+            int(d.get("version") or 0),
+            user=str(d.get("user") or ""),
+            device_name=str(d.get("device_name") or ""),
         )
 
     def _aside(self, entity: str, field_name: str, d: Mapping[str, Any]) -> SetAside:

@@ -85,6 +85,10 @@ class FieldValue:
     display: str
     version: int = 0
     """The field version (village counter) this value has; ``county.version`` is what a decision names."""
+    user: str = ""
+    """Who wrote this value (the county's: the laptop user or staff account of that write), if known."""
+    device_name: str = ""
+    """The laptop that wrote it; empty for a staff decision or when not known."""
 
 
 @dataclass(frozen=True)

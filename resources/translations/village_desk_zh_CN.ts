@@ -148,6 +148,18 @@
 {device} · {time}</translation>
     </message>
     <message>
+        <source>{n} · county now: {user}
+{device} (applied earlier)</source>
+        <translation>{n} · 县级现值：{user}
+{device}（此前已采用）</translation>
+    </message>
+    <message>
+        <source>{n} · county now: {user}
+(applied earlier)</source>
+        <translation>{n} · 县级现值：{user}
+（此前已采用）</translation>
+    </message>
+    <message>
         <source>{n} · county now
 (applied earlier)</source>
         <translation>{n} · 县级现值

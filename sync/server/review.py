@@ -23,7 +23,7 @@ from sync.server import review_search
 from sync.server.errors import ApiError
 from sync.server.merge import DELETED
 from sync.server.store import chunks, select_in
-from sync.server.tables import conflicts, devices, review_history, review_items, villages
+from sync.server.tables import change_log, conflicts, devices, review_history, review_items, villages
 
 MAX_PAGE = 500
 SORTS = ("age", "village", "form", "household", "person")
@@ -206,6 +206,10 @@ def item_dicts(conn: Connection, county: str, rows: Sequence[Row[Any]]) -> list[
         )
     states = _record_states(conn, county, (r.record_id for r in rows))
     contexts = record_contexts(conn, county, states)
+    county_now = {r.id: county_value(r.field, states.get(r.record_id)) for r in rows}
+    authors = _county_authors(
+        conn, county, village_codes, {(r.record_id, int(county_now[r.id]["version"])) for r in rows}
+    )
     names = dict(
         conn.execute(
             select(villages.c.village_code, villages.c.name).where(
@@ -224,7 +228,6 @@ def item_dicts(conn: Connection, county: str, rows: Sequence[Row[Any]]) -> list[
     out = []
     for r in rows:
         state = states.get(r.record_id)
-        county_now = county_value(r.field, state)
         item: dict[str, Any] = {
             "id": r.id,
             "number": item_number(r.id),
@@ -239,7 +242,7 @@ def item_dicts(conn: Connection, county: str, rows: Sequence[Row[Any]]) -> list[
             "updated_at": r.updated_at,
             "record": contexts.get(r.record_id, {}),
             "base": {"value": _loads(r.base_value), "version": r.base_version},
-            "county": county_now,
+            "county": county_now[r.id] | authors.get((r.record_id, int(county_now[r.id]["version"])), {}),
             "village_values": [
                 {
                     "conflict_id": c.id,
@@ -264,6 +267,39 @@ def item_dicts(conn: Connection, county: str, rows: Sequence[Row[Any]]) -> list[
             }
         out.append(item)
     return out
+
+
+def _county_authors(
+    conn: Connection, county: str, village_codes: list[str], keys: set[tuple[str, int]]
+) -> dict[tuple[str, int], dict[str, str]]:
+    """Who set each county value: the change-log entry of the write that gave the field its version
+    (record id, version) -> user, device id and name (a staff account has no device)."""
+    lc = change_log.c
+    wanted = {k for k in keys if k[1] > 0}
+    found: dict[tuple[str, int], dict[str, str]] = {}
+    record_ids = sorted({k[0] for k in wanted})
+    for part in chunks(record_ids):
+        for record_id, seq, author, device_id in conn.execute(
+            select(lc.record_id, lc.seq, lc.author, lc.device_id).where(
+                lc.county_code == county,
+                lc.village_code.in_(village_codes),
+                lc.record_id.in_(part),
+                lc.seq.in_(sorted({k[1] for k in wanted if k[0] in part})),
+            )
+        ):
+            if (record_id, int(seq)) in wanted:
+                found[(record_id, int(seq))] = {"user": author, "device_id": device_id, "device_name": ""}
+    device_ids = sorted({f["device_id"] for f in found.values() if f["device_id"]})
+    names: dict[str, str] = {}
+    for part in chunks(device_ids):
+        names.update(
+            conn.execute(
+                select(devices.c.device_id, devices.c.name).where(devices.c.device_id.in_(part))
+            ).all()
+        )
+    for f in found.values():
+        f["device_name"] = names.get(f["device_id"], "")
+    return found
 
 
 def _edited_fields(

@@ -52,9 +52,17 @@ class CompareTable(QTableWidget):
             out.append((header, cells))
         # The county's value is what the server applied earlier (a laptop's or a decision's), not
         # something the county typed: the header says so.
-        out.append(
-            (self.tr("{n} · county now\n(applied earlier)").format(n=len(item.village_values) + 1), county)
-        )
+        n = len(item.village_values) + 1
+        who = item.county.user
+        if who and item.county.device_name:
+            header = self.tr("{n} · county now: {user}\n{device} (applied earlier)").format(
+                n=n, user=who, device=item.county.device_name
+            )
+        elif who:  # a staff decision, or a write whose laptop is gone
+            header = self.tr("{n} · county now: {user}\n(applied earlier)").format(n=n, user=who)
+        else:
+            header = self.tr("{n} · county now\n(applied earlier)").format(n=n)
+        out.append((header, county))
         return out
 
     @staticmethod

@@ -145,6 +145,10 @@ def test_side_by_side_then_take_one_village_value_by_keyboard(qtbot, staff, worl
     headers = [view.compare.horizontalHeaderItem(c).text() for c in range(view.compare.columnCount())]
     assert len(headers) == 4  # base | laptop B | laptop C | county
     assert "东村电脑B" in headers[1] and "东村电脑C" in headers[2] and "县" in headers[3]
+    # The county's column says whose value it is (laptop A's, applied earlier), not the county's own.
+    assert (
+        headers[3].startswith("3 · 县级现值：") and "东村电脑A" in headers[3] and "此前已采用" in headers[3]
+    )
     assert [view.compare.item(0, c).text() for c in range(4)] == ["退休", "务农", "个体经营", "务工"]
     assert all(view.compare.item(0, c).data(Qt.ItemDataRole.UserRole + 1) for c in (1, 2, 3))  # differ
     assert view.column == 3  # the county's column is chosen to start with

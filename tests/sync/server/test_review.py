@@ -166,6 +166,8 @@ def test_competing_values_on_one_field_are_one_item_and_a_decision_names_its_ver
     assert [x["value"] for x in item["village_values"]] == ["13800000003", "13800000004"]
     assert [x["device_name"] for x in item["village_values"]] == ["laptop-b", "laptop-c"]
     assert item["base"]["value"] == "13800000001" and item["county"]["value"] == "13800000002"
+    # The county value names who set it (the change log's write at its version): laptop A's user.
+    assert (item["county"]["user"], item["county"]["device_name"]) == ("村干部", "laptop-a")
 
     # Laptop A edits the field again while the item is open: the decision shown is now stale.
     moved = item["county"]["version"]
@@ -175,6 +177,7 @@ def test_competing_values_on_one_field_are_one_item_and_a_decision_names_its_ver
     assert "message_zh" in stale.json()
     fresh = stale.json()["item"]
     assert fresh["status"] == "open" and fresh["county"]["value"] == "13800000005"
+    assert fresh["county"]["device_name"] == "laptop-a"
     assert _version(laptop, pid, "phone") == fresh["county"]["version"]  # nothing was written
 
     # Another laptop's value joins the item after it was shown: stale as well.

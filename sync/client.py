@@ -396,6 +396,14 @@ class HttpRemote:
             raise ServerError(code="bad_response")
         return data
 
+    def forms(self) -> dict[str, Any]:
+        """The county's latest published form version, as signed (``GET /forms``); the caller checks
+        the signature (``sync.form_versions.verify``)."""
+        data = self.http.json("GET", "/forms")
+        if not isinstance(data, dict):
+            raise ServerError(code="bad_response")
+        return data
+
     def review(self, record_ids: list[str]) -> list[dict[str, Any]]:
         """Township review state of these records' items (``GET /review``, at most 100 ids)."""
         data = self.http.json("GET", "/review?records=" + ",".join(record_ids))

@@ -126,6 +126,10 @@ class SyncReport:
     """Server time minus this laptop's time in seconds, as the remote learned it (0 if unknown)."""
     resynced: bool = False
     """The server had gone back (restored from a backup): this run re-synced from a snapshot."""
+    forms_taken: int = 0
+    """A county form version this run took (0: none)."""
+    forms_refused: tuple[str, str] | None = None
+    """Why a county form version offered was not taken (zh, en); the laptop keeps its forms."""
 
 
 class LocalReplica(Protocol):
@@ -372,6 +376,7 @@ class SyncEngine:
             compact=True,
             elide=True,
             epoch=self.replica.epoch(),
+            forms_version=self.replica.forms_version() if hasattr(self.replica, "forms_version") else 0,
             known=known,
         )
         body = protocol.encode(request)

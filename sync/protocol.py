@@ -160,6 +160,9 @@ class PushRequest:
     """The server epoch the sender last synced with: a server with another one (restored from a
     backup) refuses the batch whole (``epoch_changed``, nothing stored) so the laptop re-syncs
     first. Empty: not known yet, no check. Ignored by a server that does not know it."""
+    forms_version: int = 0
+    """The county form version the laptop's records were made with (issue 17): the server validates
+    the batch against it. 0 (a laptop that does not say): the built-in version 1."""
     known: int = 0
     """The highest village counter the sender has seen from this server (its pull cursor or a push
     answer's ``server_seq``). A server whose counter is below it went back to an older copy without
@@ -314,6 +317,12 @@ def _change(d: dict[str, Any]) -> Change:
     )
 
 
+def _forms_version(value: Any) -> int:
+    if type(value) is not int or not 0 <= value < 2**31:
+        raise TypeError("forms_version")
+    return value
+
+
 def decode_push_request(body: bytes) -> PushRequest:
     d = decode_dict(body)
     changes = d.get("changes")
@@ -327,6 +336,7 @@ def decode_push_request(body: bytes) -> PushRequest:
             compact=d.get("compact") is True,
             elide=d.get("elide") is True,
             epoch=_text(d.get("epoch")),
+            forms_version=_forms_version(d.get("forms_version", 0)),
             known=_count(d.get("known", 0)),
         )
     except (KeyError, TypeError, AttributeError) as exc:

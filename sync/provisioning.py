@@ -257,11 +257,21 @@ def sign_provisioning(data: dict[str, Any], private_pem: bytes, passphrase: byte
         ProvisioningError: when ``data`` is not a valid provisioning file.
         ValueError: when the key cannot be read (wrong passphrase, not an Ed25519 key).
     """
+    unsigned = {k: v for k, v in data.items() if k != "signature"}
+    parse_provisioning(unsigned)
+    return {**unsigned, "signature": signature_block(unsigned, private_pem, passphrase)}
+
+
+def signature_block(unsigned: dict[str, Any], private_pem: bytes, passphrase: bytes | None) -> dict[str, str]:
+    """The ``signature`` block of ``unsigned`` (its canonical bytes) by the county signing key: the
+    same key and scheme sign provisioning files and published form versions.
+
+    Raises:
+        ValueError: when the key cannot be read (wrong passphrase, not an Ed25519 key).
+    """
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    unsigned = {k: v for k, v in data.items() if k != "signature"}
-    parse_provisioning(unsigned)
     try:
         private = serialization.load_pem_private_key(private_pem, passphrase)
     except (TypeError, ValueError) as exc:
@@ -271,10 +281,7 @@ def sign_provisioning(data: dict[str, Any], private_pem: bytes, passphrase: byte
     public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     signature = private.sign(canonical_bytes(unsigned))
     return {
-        **unsigned,
-        "signature": {
-            "alg": "ed25519",
-            "key": base64.b64encode(public).decode("ascii"),
-            "value": base64.b64encode(signature).decode("ascii"),
-        },
+        "alg": "ed25519",
+        "key": base64.b64encode(public).decode("ascii"),
+        "value": base64.b64encode(signature).decode("ascii"),
     }

@@ -32,6 +32,7 @@ from sync.form_rules import (
     compile_rule,
     field_problem,
 )
+from sync.parse import parse_date
 from sync.protocol import ENTITIES, META_FIELDS, Problem
 from sync.resident_id import (
     InvalidResidentId,
@@ -64,6 +65,8 @@ __all__ = [
 FIELD_TYPES = frozenset({"text", "int", "money", "date", "choice", "ref", "phone", "resident_id"})
 RULE_KINDS = frozenset({"one_of_required", "unique", "resident_id_matches", "min_when"})
 
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+"""A field's name: also its column in the laptop's store and its key on the wire."""
 _ASCII_INT = re.compile(r"-?[0-9]+")
 _NUL = re.compile("\x00")
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "－": "-", "\u3000": " "})
@@ -127,6 +130,8 @@ class FieldDef:
     max_current_year: bool = False
     """Ints: not after the current year (checked against ``today`` at validation)."""
     multiline: bool = False
+    hidden: bool = False
+    """Removed by a newer form version: not shown or asked for, but its values are kept and sync."""
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.label_zh if _zh(lang) else self.label_en
@@ -194,8 +199,10 @@ class Forms:
         return (self._forms[e] for e in self.entities)
 
     def normalize(self, entity: str, record: Mapping[str, Any]) -> dict[str, Any]:
-        """A cleaned copy: text stripped, ``""`` to ``None``, resident IDs and phones in ASCII, int/money
-        given as a string of ASCII digits turned into ``int``. Unknown keys are copied unchanged."""
+        """A cleaned copy: text stripped, ``""`` to ``None``, resident IDs and phones in ASCII, dates
+        written any way the entry form accepts (``19530219``, ``1953年2月19日``) as ISO, int/money given
+        as a string of ASCII digits turned into ``int`` (money strings here are fen, as on the wire;
+        typed yuan is read by :func:`sync.parse.parse_yuan`). Unknown keys are copied unchanged."""
         kinds = self._kinds[entity]
         out: dict[str, Any] = {}
         for name, value in record.items():
@@ -205,8 +212,10 @@ class Forms:
                     pass
                 elif kind == "resident_id":
                     value = normalize_resident_id(value) or None
-                elif kind == "phone" or kind == "date":
+                elif kind == "phone":
                     value = value.translate(_FULLWIDTH).strip() or None
+                elif kind == "date":  # every way the entry form accepts a date (sync.parse)
+                    value = parse_date(value.translate(_FULLWIDTH).strip())
                 else:
                     value = value.strip()
                     if kind == "int" or kind == "money":
@@ -215,6 +224,14 @@ class Forms:
                         value = value or None
             out[name] = value
         return out
+
+    def known_part(self, entity: str, record: Mapping[str, Any]) -> dict[str, Any]:
+        """The part of ``record`` this version of the form knows (its fields, hidden ones too, and
+        the meta fields): a record kept by the county may hold fields of another version."""
+        known = self._known[entity]
+        if record.keys() <= known:
+            return dict(record)
+        return {k: v for k, v in record.items() if k in known}
 
     def validate_field(
         self, entity: str, name: str, value: Any, *, today: date | None = None
@@ -334,8 +351,8 @@ def _labels(d: Mapping[str, Any], key: str, where: str) -> tuple[str, str]:
 
 def _field_from_json(d: Mapping[str, Any], where: str) -> FieldDef:
     name = d.get("name")
-    if not isinstance(name, str) or not name.isidentifier():
-        raise FormError(f"{where}: a field needs a name")
+    if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
+        raise FormError(f"{where}: a field needs a name of small ASCII letters, digits and _")
     where = f"{where}.{name}"
     label_zh, label_en = _labels(d, "label", where)
     hint = _labels(d, "hint", where) if d.get("hint") is not None else (None, None)
@@ -349,7 +366,7 @@ def _field_from_json(d: Mapping[str, Any], where: str) -> FieldDef:
         type=str(d.get("type")),
         label_zh=label_zh,
         label_en=label_en,
-        required=bool(d.get("required", False)),
+        required=bool(d.get("required", False)) and not d.get("hidden", False),
         choices=choices,
         min=d.get("min"),
         max=date.today().year if current_year else maximum,
@@ -362,6 +379,7 @@ def _field_from_json(d: Mapping[str, Any], where: str) -> FieldDef:
         not_future=bool(d.get("not_future", False)),
         max_current_year=current_year,
         multiline=bool(d.get("multiline", False)),
+        hidden=bool(d.get("hidden", False)),
     )
 
 
@@ -424,21 +442,35 @@ def _check_definition(form: FormDef, forms: Mapping[str, FormDef]) -> None:
             raise FormError(f"{where}: rule {kind} names unknown fields")
 
 
-@functools.lru_cache(maxsize=8)
-def _load(directory: Path) -> Forms:
+def forms_from_json(documents: list[tuple[str, Any]]) -> Forms:
+    """Forms from (where, decoded form JSON) pairs: a directory's files or a published form version."""
     forms: dict[str, FormDef] = {}
-    for path in sorted(directory.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise FormError(f"{path.name}: not readable JSON") from exc
-        form = _form_from_json(data, path.name)
+    for where, data in documents:
+        if not isinstance(data, Mapping):
+            raise FormError(f"{where}: a form is a JSON object")
+        form = _form_from_json(data, where)
         if form.entity in forms:
-            raise FormError(f"{path.name}: form {form.entity} defined twice")
+            raise FormError(f"{where}: form {form.entity} defined twice")
         forms[form.entity] = form
     if not forms:
         raise FormError("no forms found")
     return Forms(forms)
+
+
+def read_form_files(directory: Path) -> list[tuple[str, Any]]:
+    """(file name, decoded JSON) of every form file in ``directory``."""
+    documents: list[tuple[str, Any]] = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            documents.append((path.name, json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as exc:
+            raise FormError(f"{path.name}: not readable JSON") from exc
+    return documents
+
+
+@functools.lru_cache(maxsize=8)
+def _load(directory: Path) -> Forms:
+    return forms_from_json(read_form_files(directory))
 
 
 def load_forms(directory: str | Path | None = None) -> Forms:

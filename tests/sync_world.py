@@ -297,6 +297,9 @@ class _LinkRemote:
     def review(self, record_ids: list[str]) -> list[dict[str, Any]]:
         return list(self.inner.review(record_ids))
 
+    def forms(self) -> dict[str, Any]:
+        return dict(self.inner.forms())
+
     def close(self) -> None:
         self.inner.close()
 

@@ -25,6 +25,28 @@ CHOICE_LABELS = {
     "restore": ("恢复记录", "Record restored"),
 }
 
+_COLUMNS = (
+    "entity",
+    "record_id",
+    "field",
+    "my_value",
+    "my_fields",
+    "county_value",
+    "base_value",
+    "user",
+    "status",
+    "item_id",
+    "choice",
+    "decided_value",
+    "note",
+    "decided_by",
+    "decided_at",
+    "created_at",
+    "updated_at",
+    "seen",
+)
+"""The columns of ``review_wait`` this service reads, by name."""
+
 
 @dataclass(frozen=True)
 class WaitingRecord:
@@ -82,7 +104,7 @@ class ReviewService:
         """Waiting first (oldest first), then decided (newest decision first)."""
         if status not in ("waiting", "decided", "all"):
             raise ValueError("status is waiting, decided or all")
-        sql = "SELECT * FROM review_wait"
+        sql = f"SELECT {', '.join(_COLUMNS)} FROM review_wait"  # by name: a column added later is no harm
         params: tuple[Any, ...] = ()
         if status != "all":
             sql += " WHERE status = ?"
@@ -155,32 +177,7 @@ class ReviewService:
         return show.record_title(entity, context)
 
     def _row(self, r: Any) -> WaitingRecord:
-        d = dict(
-            zip(
-                (
-                    "entity",
-                    "record_id",
-                    "field",
-                    "my_value",
-                    "my_fields",
-                    "county_value",
-                    "base_value",
-                    "user",
-                    "status",
-                    "item_id",
-                    "choice",
-                    "decided_value",
-                    "note",
-                    "decided_by",
-                    "decided_at",
-                    "created_at",
-                    "updated_at",
-                    "seen",
-                ),
-                r,
-                strict=True,
-            )
-        )
+        d = dict(zip(_COLUMNS, r, strict=True))
         lang, forms = self.language, self.store.forms
         entity, name = d["entity"], d["field"]
         my_value, county_value = loads(d["my_value"]), loads(d["county_value"])

@@ -36,7 +36,8 @@ from typing import Any
 from desktop.storage import Store
 from sync import xlsx_guard
 from sync.ids import uuid7
-from sync.schema import FieldDef, Forms, derive_from_resident_id
+from sync.parse import parse_typed
+from sync.schema import FieldDef, Forms, derive_from_resident_id, load_forms
 
 ROSTER_FIELDS: tuple[tuple[str, str], ...] = (
     ("household", "household_no"),
@@ -79,7 +80,17 @@ class ImportRefused(ValueError):
 
 
 def roster_fields(forms: Forms) -> list[tuple[Key, FieldDef]]:
-    return [((e, n), forms[e].field(n)) for e, n in ROSTER_FIELDS]
+    """The roster's columns: the built-in ones, then each household or person field a county form
+    version added (not links to other records, not fields it removed)."""
+    fixed = [((e, n), forms[e].field(n)) for e, n in ROSTER_FIELDS]
+    builtin = load_forms()
+    added = [
+        ((e, f.name), f)
+        for e in ("household", "person")
+        for f in forms[e].fields
+        if f.name not in builtin[e].field_names and not f.hidden and f.type != "ref"
+    ]
+    return fixed + added
 
 
 def header_label(forms: Forms, key: Key, lang: str = "zh_CN") -> str:
@@ -288,7 +299,8 @@ def _cell_value(
         value = str(value)
     if fdef.type == "choice" and isinstance(value, str):
         value = lang_choices.get(value.strip().lower(), value)
-    return value, None
+    # Dates, amounts (in yuan) and numbers written as text in any way the entry form accepts.
+    return parse_typed(fdef.type, value), None
 
 
 def check(

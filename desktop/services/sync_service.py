@@ -23,11 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from desktop.services.setup import STATE_SIGNING_KEY
 from desktop.storage import Store, StoreError
 from desktop.storage import review as review_store
 from desktop.storage.replica import StoreReplica
+from desktop.storage.store import FORMS_STATE
+from sync import form_versions
 from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
 from sync.errors import AuthError, RejectedError, SyncError
+from sync.form_versions import BUILTIN_VERSION
 
 if TYPE_CHECKING:
     from sync import client
@@ -330,7 +334,9 @@ class SyncService:
         config = self._config(cancel)
         remote = self.remote_factory(config)
         try:
+            taken, refused = self._follow_forms(remote)  # before the run: pulls fill the new fields
             report = SyncEngine(self.replica, remote, progress).run(cancel)
+            report.forms_taken, report.forms_refused = taken, refused
             report.quarantined = self.replica.quarantined()
             report.clock_offset = self._learned_offset(remote, config.clock_offset)
             status = getattr(remote, "status", None)
@@ -350,6 +356,37 @@ class SyncService:
                 close()
         self.store.state_set(STATE_LAST_SYNC, self.clock())
         return report
+
+    def _follow_forms(self, remote: Any) -> tuple[int, tuple[str, str] | None]:
+        """Take the county's newer form version when the server offers one signed by the county key
+        this laptop trusts (its provisioning file's). A version unsigned, tampered with or signed by
+        another key is refused with the reason; the laptop keeps working on the forms it has.
+        An older server (no ``forms_version``) or a network hiccup changes nothing."""
+        status, fetch = getattr(remote, "status", None), getattr(remote, "forms", None)
+        if not callable(status) or not callable(fetch):
+            return 0, None
+        try:
+            offered = status().get("forms_version", BUILTIN_VERSION)
+            if type(offered) is not int or offered <= self.store.forms_version:
+                return 0, None
+            document = fetch()
+        except (SyncError, AttributeError):
+            return 0, None
+        try:
+            pinned = self.store.state_get(STATE_SIGNING_KEY)
+            form_versions.verify(document, str(pinned) if pinned else None)
+            if form_versions.problems(document, (self.store.state_get(FORMS_STATE) or [None])[-1]):
+                raise form_versions.FormVersionRefused("invalid")
+        except form_versions.FormVersionRefused as exc:
+            self.store.audit("forms_refused", f"version {offered}: {exc.reason}")
+            return 0, (exc.zh, exc.en)
+        before = {e: set(self.store.repository(e).fields) for e in self.store.forms.entities}
+        self.store.take_forms(document)
+        self._replica = None  # made again with the new fields
+        if any(set(self.store.repository(e).fields) - known for e, known in before.items()):
+            self.replica.pull_again()
+        self.store.audit("forms_taken", f"version {document['version']}")
+        return int(document["version"]), None
 
     def _refresh_review(self, remote: Any) -> None:
         """Ask the server how the township decided the official's waiting values (issue 7). An older
@@ -392,6 +429,10 @@ def describe(report: SyncReport, lang: str = "zh") -> str:
             parts.append(
                 f"{len(report.quarantined)} 条县里的记录含无法保存的内容，已另行保管，请联系县信息中心"
             )
+        if report.forms_taken:
+            parts.append(f"已启用县里发布的第 {report.forms_taken} 版表单")
+        if report.forms_refused:
+            parts.append(report.forms_refused[0])
         return "；".join(parts) + "。" + clock
     parts.append(f"Sent {report.pushed} records, received {report.pulled} records")
     if report.conflicts:
@@ -403,4 +444,8 @@ def describe(report: SyncReport, lang: str = "zh") -> str:
             f"{len(report.quarantined)} from the county held values this laptop cannot keep; "
             "they are kept aside, please tell county IT"
         )
+    if report.forms_taken:
+        parts.append(f"now using the county's forms, version {report.forms_taken}")
+    if report.forms_refused:
+        parts.append(report.forms_refused[1])
     return "; ".join(parts) + "." + (f" {clock}" if clock else "")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.storage.database import Database, EscapedTransaction
+from sync.schema import Forms
 
 Migration = tuple[str, Callable[[Any], None]]
 
@@ -168,6 +169,40 @@ MIGRATIONS: list[Migration] = [
     ("0005_quarantine", _m0005_quarantine),
     ("0006_resync_unseen", _m0006_resync_unseen),
 ]
+
+
+_FIELD_SQL = {"int": "INTEGER", "money": "INTEGER"}
+"""SQL type of a form field type's column; every other type is TEXT."""
+
+
+def follow_forms(database: Database, forms: Forms) -> list[tuple[str, str]]:
+    """Give each form's table a column for every field of the form it lacks; returns (table, column)
+    added. Run at every open after the named migrations, and when a new form version is taken.
+
+    The forms are the one statement of the record columns: a county that adds a field to a form
+    gets its column here, without a migration written by hand. ``ALTER TABLE ADD COLUMN`` changes
+    the table's definition only (a new column is NULL in every existing row), so it takes the same
+    time for 100 rows or 100,000 and existing values are never rewritten. A column is never dropped
+    or retyped: a field the county removes keeps its values (hidden, not dropped).
+    """
+    added: list[tuple[str, str]] = []
+    tables = {r[0] for r in database.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing: list[tuple[str, str, str]] = []
+    for form in forms:
+        if form.entity not in tables:
+            continue  # the four record tables are made by 0001_initial; no form adds a table
+        have = {r[1] for r in database.query(f'PRAGMA table_info("{form.entity}")')}
+        for f in form.fields:
+            if f.name not in have:
+                missing.append((form.entity, f.name, _FIELD_SQL.get(f.type, "TEXT")))
+    if not missing:
+        return added
+    with database.atomic() as conn:
+        for table, column, sql_type in missing:
+            # Field names are identifiers (sync.schema checks them); quoted all the same.
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {sql_type}')
+            added.append((table, column))
+    return added
 
 
 def applied(database: Database) -> list[str]:

@@ -101,6 +101,17 @@ class StoreReplica:
     def own_upto(self) -> int:
         return int(self._state(OWN_KEY, 0))
 
+    def pull_again(self) -> None:
+        """Pull every record from the start at the next run (its fields the store now has columns for:
+        values of a new form field pulled while this laptop did not know the field were left out)."""
+        with self.db.atomic() as conn:
+            self._set_state(conn, CURSOR_KEY, 0)
+            self._set_state(conn, SINCE_KEY, 0)
+
+    def forms_version(self) -> int:
+        """The county form version the pending changes were made with (named in each push)."""
+        return self.store.forms_version
+
     def epoch(self) -> str:
         """The epoch of the server this laptop last synced with ("" before the first pull)."""
         return str(self._state(EPOCH_KEY, ""))

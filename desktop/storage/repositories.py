@@ -110,6 +110,12 @@ class Repository:
             current = {f: row[f] for f in self._fields}
             merged = forms.normalize(self.entity, {**current, **changes})
             problems = forms.validate(self.entity, {**merged, "id": record_id}, lookup=self._lookup)
+            # A field a newer form version made required flags old records; it does not block them.
+            problems = [
+                p
+                for p in problems
+                if not (p.code == "required" and current.get(p.field) is None and p.field not in changes)
+            ]
             if problems:
                 raise ValidationFailed(problems)
             changed = [f for f in self._fields if merged.get(f) != current[f]]

@@ -36,8 +36,9 @@ from desktop.storage.keys import (
     unwrap,
     wrap,
 )
-from desktop.storage.migrations import migrate
+from desktop.storage.migrations import follow_forms, migrate
 from desktop.storage.repositories import Context, Repository
+from sync.form_versions import BUILTIN_VERSION, builtin_document, effective_forms
 from sync.hlc import HybridClock
 from sync.recovery import RecoveryKeyError
 from sync.schema import Forms, load_forms
@@ -71,6 +72,10 @@ def _new_slot(ring: KeyRing, user: str, passphrase: str, key: bytes | bytearray,
     return UserSlot(salt, kdf, wrap(kek, cast(bytes, key), ring.user_associated_data(user)))
 
 
+FORMS_STATE = "form_documents"
+"""sync_state key: every county form version this store took, the built-in one first (JSON)."""
+
+
 class Store:
     """An unlocked store. Obtain one with ``create``, ``unlock`` or ``recover``; ``close`` locks it."""
 
@@ -98,11 +103,35 @@ class Store:
         saved = db.query("SELECT value FROM sync_state WHERE key = 'clock'")
         pending = int(db.query("SELECT coalesce(max(hlc), 0) FROM outbox")[0][0])
         self.clock = HybridClock(last=max(pending, int(saved[0][0]) if saved else 0))
-        ctx = Context(db, forms, self.clock, ring.village_code, user)
+        self._repositories(forms)
+
+    def _repositories(self, forms: Forms) -> None:
+        ctx = Context(self._db, forms, self.clock, self.village_code, self.user)
+        self.forms = forms
         self.household = Repository(ctx, "household")
         self.person = Repository(ctx, "person")
         self.income = Repository(ctx, "income")
         self.service = Repository(ctx, "service")
+
+    # -- county form versions (issue 17) ----------------------------------------------------------
+
+    @property
+    def forms_version(self) -> int:
+        """The county form version this store works with (1: the forms built into the app)."""
+        documents = self.state_get(FORMS_STATE)
+        return int(documents[-1]["version"]) if documents else BUILTIN_VERSION
+
+    def take_forms(self, document: dict[str, Any]) -> Forms:
+        """Work with a newer county form version from now on (its signature already checked by the
+        caller): its new fields get their columns (no rewrite of the records), fields it leaves out
+        stay hidden with their values. Call at a clean point: no record open for editing."""
+        documents = self.state_get(FORMS_STATE) or [builtin_document()]
+        documents = [*documents, document]
+        forms = effective_forms(documents)
+        follow_forms(self._db, forms)
+        self.state_set(FORMS_STATE, documents)
+        self._repositories(forms)
+        return forms
 
     # -- opening ----------------------------------------------------------------------------------
 
@@ -297,7 +326,11 @@ class Store:
         db = Database(conn, reopen=lambda: open_encrypted(path, key))
         try:
             migrate(db)
-            return cls(path, ring, key, db, user, forms or load_forms(), lock)
+            if forms is None:  # the county's version taken at an earlier sync, else the built-in one
+                taken = db.query("SELECT value FROM sync_state WHERE key = ?", (FORMS_STATE,))
+                forms = effective_forms(json.loads(taken[0][0])) if taken else load_forms()
+            follow_forms(db, forms)  # the forms state the record columns (a field added -> its column)
+            return cls(path, ring, key, db, user, forms, lock)
         except BaseException:
             db.close()
             key[:] = bytes(len(key))

@@ -3,7 +3,7 @@
 Values in the record are the schema's: text/choice/ref/date as ``str``, int and money as ``int``
 (money in fen; the editor shows and takes yuan with two decimals), an empty optional field as
 ``None``. What cannot be read (``12.345`` yuan, ``1953-02-30``) stays in the record as the text typed,
-so the form shows a message for it and the record cannot be saved (``desktop.ui.input_formats``).
+so the form shows a message for it and the record cannot be saved (``sync.parse``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.input_formats import format_yuan, parse_date, parse_yuan
+from sync.parse import format_yuan, parse_date, parse_yuan
 from sync.schema import FieldDef
 
 _ISO = "yyyy-MM-dd"

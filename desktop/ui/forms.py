@@ -120,7 +120,8 @@ class RecordForm(QWidget):
         self.entity = entity
         self.language = language
         self.form = forms[entity]
-        self._hidden = set(hidden)
+        # Fields a newer county form version removed are hidden too; their values are kept.
+        self._hidden = set(hidden) | {f.name for f in forms[entity].fields if f.hidden}
         names = list(self.form.field_names)
         self.buffer = RecordBuffer(names, self)
         self.editors: dict[str, QWidget] = {}

@@ -38,7 +38,17 @@ from sync.protocol import (
     encode,
 )
 from sync.schema import Forms, load_forms
-from sync.server import auth, conflicts, enroll, pull, push, routes_history, routes_review, routes_staff
+from sync.server import (
+    auth,
+    conflicts,
+    enroll,
+    form_store,
+    pull,
+    push,
+    routes_history,
+    routes_review,
+    routes_staff,
+)
 from sync.server.auth import DeviceAuth
 from sync.server.errors import ApiError, protocol_version_error
 from sync.server.login_limits import Limits, LoginLimiter
@@ -387,7 +397,9 @@ def create_app(
             device = device_auth.authenticate("GET", path, headers, body)
             with store.read() as conn:
                 epoch, seq, started = village_epoch(conn, device.county_code, device.village_code)
+                forms_version = form_store.latest_number(conn, device.county_code)
             return {
+                "forms_version": forms_version,
                 "village_code": device.village_code,
                 "server_seq": seq,
                 "epoch": epoch,
@@ -396,6 +408,20 @@ def create_app(
                     store, device.county_code, device.village_code
                 ),
             }
+
+        return await run_in_threadpool(work)
+
+    @app.get(f"{API}/forms", description=_SIGNED["description"])
+    async def county_forms(request: Request) -> dict[str, Any]:
+        """The county's latest published form version, as signed by the county (issue 17); the
+        laptop checks the signature against its provisioning file's county key."""
+        body = await request.body()
+        headers, path = request.headers, signed_path(request)
+
+        def work() -> dict[str, Any]:
+            device = device_auth.authenticate("GET", path, headers, body)
+            with store.read() as conn:
+                return form_store.latest(conn, device.county_code)
 
         return await run_in_threadpool(work)
 

@@ -15,6 +15,7 @@
     county-server export OUT.xlsx --history [--since YYYY-MM-DD] [--village CODE ...]
     county-server history-retention [DAYS] [--county CODE]   (the record history: only lengthened)
     county-server recovery-keygen PRIVATE.pem PUBLIC.pem [--passphrase-env VAR]
+    county-server forms check|publish|list|show|diff ...       (see forms_cli)
     county-server provision-keygen | provision-make | provision-sign | provision-check   (see provision_cli)
 
 The database is SQLite at a file path (embedded default) or a PostgreSQL URL
@@ -41,7 +42,7 @@ from sync.server import provision_cli
 from sync.textsafety import for_terminal
 
 if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
-    from sync.server import admin, changelog, enroll
+    from sync.server import admin, changelog, enroll, forms_cli
     from sync.server.store import Store, renew_epoch
 
 DEFAULT_DB = "county-server.db"
@@ -138,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("public_out", type=Path)
     keygen.add_argument("--passphrase-env", help="read the key passphrase from this environment variable")
     provision_cli.add_commands(sub)
+    if not missing_server_modules():
+        forms_cli.add_commands(sub)
     return p
 
 
@@ -210,6 +213,7 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
 
 def _export(args: argparse.Namespace, store: Store) -> None:
     from sync.schema import load_forms
+    from sync.server import form_store
     from sync.server.export import export_villages
 
     every = admin.all_villages(store)
@@ -222,20 +226,21 @@ def _export(args: argparse.Namespace, store: Store) -> None:
     counties = {v[:6] for v in chosen}
     if len(counties) != 1:
         raise admin.AdminError("export one county at a time")
+    county = counties.pop()
+    with store.read() as conn:  # the county's forms as published: new fields, removed ones' values too
+        forms = form_store.current_forms(conn, county) if form_store.listing(conn, county) else load_forms()
     if args.history:
         from sync.server.history_export import export_history
 
         rows = export_history(
-            store, load_forms(), counties.pop(), args.out, since=args.since,
+            store, forms, county, args.out, since=args.since,
             village_codes=args.village, names=every,
         )  # fmt: skip
         print(f"written {args.out}: history {rows}")
         return
     if args.since:
         raise admin.AdminError("--since goes with --history")
-    counts = export_villages(
-        store, load_forms(), counties.pop(), chosen, args.out, year=args.year, names=every
-    )
+    counts = export_villages(store, forms, county, chosen, args.out, year=args.year, names=every)
     print(f"written {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
@@ -337,6 +342,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "revoke-device":
             admin.revoke_device(store, args.device_id)
             print(f"device {args.device_id} revoked")
+        elif args.command == "forms":
+            try:
+                print(forms_cli.run(args, store))
+            except forms_cli.FormsCommandError as exc:
+                raise admin.AdminError(str(exc)) from None
         elif args.command == "prune":
             from sync.server.prune import MAX_DAYS, prune_answers
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from sync.ids import uuid7
-from sync.server import changelog, review
+from sync.server import changelog, form_store, review
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup
@@ -59,6 +59,8 @@ def decide(
         if row.village_code not in allowed:
             raise ApiError("forbidden")
         county, village = row.county_code, row.village_code
+        if form_store.listing(conn, county):  # decided with the county's forms as published
+            rules = Rules(form_store.current_forms(conn, county), rules.keys)
         seq = lock_village(conn, county, village)
         row = review.load_item_row(conn, county, item_id)
         if row.status != "open":
@@ -97,6 +99,8 @@ def decide(
             lookup.own(cur.entity, row.record_id, rules.keys.values(cur.entity, new.data))
             record = {**new.data, "id": row.record_id, "village_code": village}
             problems = rules.forms.validate(cur.entity, record, lookup=lookup, today=today)
+            # A field made required by a later form version flags an old record; it does not block.
+            problems = [p for p in problems if not (p.code == "required" and cur.data.get(p.field) is None)]
             if problems:
                 raise ApiError("invalid", extra={"problems": [problem_dict(p) for p in problems]})
         written = 0

@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from sync import jsontext
+from sync.form_versions import BUILTIN_VERSION
 from sync.ids import uuid7
 from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import META_FIELDS, Forms
-from sync.server import changelog, review
+from sync.server import changelog, form_store, review
 from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
@@ -154,6 +155,15 @@ def apply_batch(
         )
     now = store.now()
     with store.write() as conn:
+        if request.forms_version > BUILTIN_VERSION:  # validated against the forms the laptop used
+            try:
+                rules = Rules(form_store.forms_for(conn, county, request.forms_version), rules.keys)
+            except KeyError:
+                raise ApiError(
+                    "malformed",
+                    "The push names a form version the county has not published.",
+                    "推送所用的表单版本县里没有发布过。",
+                ) from None
         seq = lock_village(conn, county, village)
         epoch = village_epoch(conn, county, village)[0]
         if request.epoch and request.epoch != epoch:
@@ -296,10 +306,22 @@ class _Batch:
             c.entity, competing if stays_live else fields, today=self.today
         )
         if stays_live and (m.writes or m.create):
-            record = dict(cur.data) if cur else {}
+            forms = self.rules.forms
+            # Fields of another form version (newer, or removed before this one) are left as they
+            # are on the server: the record is checked with the fields the laptop's version knows.
+            record = forms.known_part(c.entity, cur.data) if cur else {}
             record.update(m.writes)
             record["id"], record["village_code"] = c.id, self.village
-            problems = self.rules.forms.validate(c.entity, record, lookup=lookup, today=self.today) + problems
+            found = forms.validate(c.entity, record, lookup=lookup, today=self.today)
+            if cur is not None:  # a field made required later flags old records, it does not block them
+                found = [
+                    p
+                    for p in found
+                    if not (
+                        p.code == "required" and cur.data.get(p.field) is None and p.field not in m.writes
+                    )
+                ]
+            problems = found + problems
         if problems:
             return self._rejected(c, problems)
         if m.changes_record:

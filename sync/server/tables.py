@@ -343,3 +343,16 @@ history_settings = Table(
     Column("retention_days", Integer, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
 )
+
+
+form_versions = Table(
+    "form_versions",
+    metadata,
+    # Published form versions (issue 17): the whole signed document, as county IT published it.
+    # Version 1 is the app's built-in forms and never stored here. Per county: its key signs them.
+    Column("county_code", String(6), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("document", Text, nullable=False),
+    Column("published_at", BigInteger, nullable=False),
+    Column("published_by", Text, nullable=False, server_default=""),
+)

@@ -294,7 +294,8 @@ def test_enroll_push_pull_status_against_the_real_server(county):
     assert [x.id for x in page.records] == [change.id] and not page.more
     status = r.status()
     assert status.pop("epoch") == page.epoch != ""  # the server's identity (see test_sync_restore)
-    assert status == {"village_code": VILLAGE, "server_seq": 1, "open_conflicts": 0, "epoch_seq": 0}
+    assert status == {"village_code": VILLAGE, "server_seq": 1, "open_conflicts": 0, "epoch_seq": 0,
+                      "forms_version": 1}  # fmt: skip
     assert r.stats.requests == 4 and r.stats.sent == 2 * len(body) and r.stats.received > 0
     assert client.check_health(county.url, None)["protocol"] == protocol.PROTOCOL_VERSION
 

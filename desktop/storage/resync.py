@@ -190,15 +190,26 @@ def prepare_page(
                 continue  # rebased below with the other pending rows
             if name in state.fields and state.fields[name] == row.get(name):
                 continue  # the server holds this value already
+            there = state.fields.get(name)
             if theirs > floor:
-                continue  # written there since the restore (or sent again by its author): newer
+                # Written there since the restore. Sent again from the lost history by a laptop
+                # holding an older copy than this one (``lost`` below this version): this one goes
+                # up on it, cleanly while nothing wrote the field since, else as a conflict.
+                # Otherwise (a newer copy, a write made since, a server that keeps no ``lost``)
+                # the server's value is taken.
+                lost, taken = state.lost.get(name, (mine, 0))
+                if lost >= mine:
+                    continue
+                fields[name] = row.get(name)
+                base[name] = [theirs, there, mine] if taken == theirs else [0, None, mine]
+                continue
             fields[name] = row.get(name)
-            if theirs:
-                base[name] = [theirs, state.fields.get(name)]  # an older value there: applies cleanly
+            # An older value there (applies cleanly), or none; ``mine`` orders copies of this value.
+            base[name] = [theirs, there, mine] if theirs else [0, None, mine]
         for seq, base_text, base_seq, _deleted in rows:
             old = json.loads(base_text)
             new = {}
-            for name, (version, value) in old.items():
+            for name, (version, value, *_lost) in old.items():
                 if floor < version < protocol.CONTESTED:
                     # Based on a lost value: on what the server holds if that is older, or the
                     # same value sent again by its author; else no base (a conflict, not an overwrite).

@@ -238,6 +238,7 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
     """The snapshot is complete: queue whole every local record the server did not send. Returns
     how many records were queued."""
     queued = 0
+    floor = floor_of(conn) or 0
     for entity, names in columns.items():
         ids = [
             r[0] for r in conn.execute("SELECT id FROM resync_unseen WHERE entity = ?", (entity,)).fetchall()
@@ -249,7 +250,10 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
             for values in cur.fetchall():
                 row = dict(zip(cols, values, strict=True))
                 fields = {n: row[n] for n in names if n in row and row[n] is not None}
-                _queue(conn, entity, row["id"], row, fields, {}, 0, False)
+                # Values from the lost history name their version there, as in ``prepare_page``.
+                versions = json.loads(row["versions"] or "{}")
+                base = {n: [0, None, v] for n, v in versions.items() if n in fields and v > floor}
+                _queue(conn, entity, row["id"], row, fields, base, 0, False)
                 if row["deleted"]:
                     _queue(conn, entity, row["id"], row, {}, {}, 0, True)
                 queued += 1

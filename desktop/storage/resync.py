@@ -16,11 +16,20 @@ and cannot be compared. So, on a new epoch, the laptop:
    they go with no base: a conflict for the township, never a silent overwrite;
 3. when the snapshot ends, queues whole every local record the server did not send (it lacks it).
 
-Known gap: when two laptops hold different values of one field from the lost history (b's older
-copy, a's newer edit made on it) and b sends its copy again first, a then takes b's value and its
-own is lost: the numbers above ``floor`` cannot say which was newer. Telling them apart needs the
-lost version sent with the value and kept by the server (not done yet); sending a's value as a
-conflict instead would open a false item for every older copy a laptop holds.
+Two laptops may hold different values of one field from the lost history (b's older copy, a's
+newer edit made on it). Each value sent again names its version in that history
+(``protocol.Change.lost``, the third element of its outbox base entry); the server keeps it with
+the field and sends it on snapshot pages (``RecordState.lost``). So when b sends its copy first, a
+sees that the server's value is an older copy (lost version below its own) and sends its value on
+it; when a goes first, b sees a newer one and takes it. No item opens for either. A server of an
+earlier release keeps no ``lost``: the server's value is taken, as before.
+
+Known gap (rarer): a value written on the server since the restore by an ordinary edit (not a
+value sent again, so without ``lost``; e.g. a pending edit made before the lost value, pushed after
+a restore without ``county-server restored``) makes a laptop holding a different lost-history value
+take the server's, and its own is lost. Sending it as a conflict would be right there, but would
+also open a false item where that edit was made on this very value (a rebased pending edit); telling
+the two apart needs the server to know which lost version such an edit was made on.
 
 Queued values are ordinary outbox rows, so they go up with the next push and settle as usual; the
 laptop's versions are all in the server's numbering afterwards. Nothing acknowledged before the

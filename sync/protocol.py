@@ -113,6 +113,11 @@ class Change:
     """Hybrid logical clock stamp of the newest local edit: (unix ms << 16) | counter."""
     user: str = ""
     """Local user who made the newest edit."""
+    lost: dict[str, int] = field(default_factory=dict)
+    """Field -> its version in the history a server restore lost, for a value the laptop sends again
+    on a re-sync (``desktop.storage.resync``): the server keeps it with the field (see
+    ``RecordState.lost``) so that two laptops' copies from that history can still be ordered.
+    Absent from earlier laptops; ignored by earlier servers."""
 
 
 @dataclass(slots=True)
@@ -195,6 +200,10 @@ class RecordState:
     fields: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
     deleted: bool = False
+    lost: dict[str, list[int]] = field(default_factory=dict)
+    """Field -> ``[lost, taken]``: the field's value was sent again on a re-sync with version
+    ``lost`` of the history the restore lost, and written here at ``taken`` (still its version if
+    nothing wrote it since). Only on snapshot pages; absent from earlier servers."""
 
 
 @dataclass(slots=True)
@@ -303,6 +312,9 @@ def _change(d: dict[str, Any]) -> Change:
     base_seq, hlc = get("base_seq", 0), get("hlc", 0)
     if type(base_seq) is not int or type(hlc) is not int or base_seq < 0:
         raise ProtocolError("base_seq and hlc must be integers")
+    lost = get("lost") or {}
+    if not isinstance(lost, dict) or not all(type(v) is int and v >= 0 for v in lost.values()):
+        raise ProtocolError("lost versions must be non-negative integers")
     return Change(
         entity,
         record_id,
@@ -314,6 +326,7 @@ def _change(d: dict[str, Any]) -> Change:
         bool(get("deleted", False)),
         hlc,
         str(get("user", "")),
+        lost,
     )
 
 
@@ -419,6 +432,18 @@ def _count(value: Any) -> int:
     return value
 
 
+def _lost(value: Any) -> dict[str, list[int]]:
+    """A record's ``lost`` pairs; anything malformed reads as absent (the laptop then takes the
+    server's value, as with a server that sends none)."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        k: [v[0], v[1]]
+        for k, v in value.items()
+        if isinstance(v, list) and len(v) == 2 and all(type(n) is int and n >= 0 for n in v)
+    }
+
+
 def decode_pull_response(body: bytes) -> PullResponse:
     d = decode_dict(body)
     try:
@@ -431,6 +456,7 @@ def decode_pull_response(body: bytes) -> PullResponse:
                 fields=r.get("fields", {}),
                 versions=r.get("versions", {}),
                 deleted=r.get("deleted", False),
+                lost=_lost(r.get("lost")),
             )
             for r in d["records"]
         ]

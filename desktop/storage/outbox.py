@@ -162,12 +162,23 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
     base: dict[str, int] = {}
     base_values: dict[str, Any] = {}
     seen_base: set[str] = set()
+    lost: dict[str, int] = {}
     deleted = False
     hlc = 0
     user = ""
     for _seq, fields_text, base_text, _base_seq, row_deleted, row_hlc, row_user in rows:
-        fields.update(jsontext.loads(fields_text))
-        for name, (version, value) in (jsontext.loads(base_text) if base_text != "{}" else {}).items():
+        row_fields = jsontext.loads(fields_text)
+        fields.update(row_fields)
+        row_base = jsontext.loads(base_text) if base_text != "{}" else {}
+        for name in row_fields if row_base or lost else ():
+            # A value sent again on a re-sync names its lost version (third in its base entry,
+            # ``desktop.storage.resync``) while no later edit replaced it.
+            entry = row_base.get(name)
+            if entry is not None and len(entry) > 2:
+                lost[name] = entry[2]
+            else:
+                lost.pop(name, None)
+        for name, (version, value, *_lost) in row_base.items():
             if name not in seen_base:
                 seen_base.add(name)
                 if version:
@@ -187,6 +198,7 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
         deleted=deleted,
         hlc=hlc,
         user=user,
+        lost=lost,
     )
 
 

@@ -16,11 +16,20 @@ and cannot be compared. So, on a new epoch, the laptop:
    they go with no base: a conflict for the township, never a silent overwrite;
 3. when the snapshot ends, queues whole every local record the server did not send (it lacks it).
 
-Known gap: when two laptops hold different values of one field from the lost history (b's older
-copy, a's newer edit made on it) and b sends its copy again first, a then takes b's value and its
-own is lost: the numbers above ``floor`` cannot say which was newer. Telling them apart needs the
-lost version sent with the value and kept by the server (not done yet); sending a's value as a
-conflict instead would open a false item for every older copy a laptop holds.
+Two laptops may hold different values of one field from the lost history (b's older copy, a's
+newer edit made on it). Each value sent again names its version in that history
+(``protocol.Change.lost``, the third element of its outbox base entry); the server keeps it with
+the field and sends it on snapshot pages (``RecordState.lost``). So when b sends its copy first, a
+sees that the server's value is an older copy (lost version below its own) and sends its value on
+it; when a goes first, b sees a newer one and takes it. No item opens for either. A server of an
+earlier release keeps no ``lost``: the server's value is taken, as before.
+
+Known gap (rarer): a value written on the server since the restore by an ordinary edit (not a
+value sent again, so without ``lost``; e.g. a pending edit made before the lost value, pushed after
+a restore without ``county-server restored``) makes a laptop holding a different lost-history value
+take the server's, and its own is lost. Sending it as a conflict would be right there, but would
+also open a false item where that edit was made on this very value (a rebased pending edit); telling
+the two apart needs the server to know which lost version such an edit was made on.
 
 Queued values are ordinary outbox rows, so they go up with the next push and settle as usual; the
 laptop's versions are all in the server's numbering afterwards. Nothing acknowledged before the
@@ -190,15 +199,26 @@ def prepare_page(
                 continue  # rebased below with the other pending rows
             if name in state.fields and state.fields[name] == row.get(name):
                 continue  # the server holds this value already
+            there = state.fields.get(name)
             if theirs > floor:
-                continue  # written there since the restore (or sent again by its author): newer
+                # Written there since the restore. Sent again from the lost history by a laptop
+                # holding an older copy than this one (``lost`` below this version): this one goes
+                # up on it, cleanly while nothing wrote the field since, else as a conflict.
+                # Otherwise (a newer copy, a write made since, a server that keeps no ``lost``)
+                # the server's value is taken.
+                lost, taken = state.lost.get(name, (mine, 0))
+                if lost >= mine:
+                    continue
+                fields[name] = row.get(name)
+                base[name] = [theirs, there, mine] if taken == theirs else [0, None, mine]
+                continue
             fields[name] = row.get(name)
-            if theirs:
-                base[name] = [theirs, state.fields.get(name)]  # an older value there: applies cleanly
+            # An older value there (applies cleanly), or none; ``mine`` orders copies of this value.
+            base[name] = [theirs, there, mine] if theirs else [0, None, mine]
         for seq, base_text, base_seq, _deleted in rows:
             old = json.loads(base_text)
             new = {}
-            for name, (version, value) in old.items():
+            for name, (version, value, *_lost) in old.items():
                 if floor < version < protocol.CONTESTED:
                     # Based on a lost value: on what the server holds if that is older, or the
                     # same value sent again by its author; else no base (a conflict, not an overwrite).
@@ -227,6 +247,7 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
     """The snapshot is complete: queue whole every local record the server did not send. Returns
     how many records were queued."""
     queued = 0
+    floor = floor_of(conn) or 0
     for entity, names in columns.items():
         ids = [
             r[0] for r in conn.execute("SELECT id FROM resync_unseen WHERE entity = ?", (entity,)).fetchall()
@@ -238,7 +259,10 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
             for values in cur.fetchall():
                 row = dict(zip(cols, values, strict=True))
                 fields = {n: row[n] for n in names if n in row and row[n] is not None}
-                _queue(conn, entity, row["id"], row, fields, {}, 0, False)
+                # Values from the lost history name their version there, as in ``prepare_page``.
+                versions = json.loads(row["versions"] or "{}")
+                base = {n: [0, None, v] for n, v in versions.items() if n in fields and v > floor}
+                _queue(conn, entity, row["id"], row, fields, base, 0, False)
                 if row["deleted"]:
                     _queue(conn, entity, row["id"], row, {}, {}, 0, True)
                 queued += 1

@@ -15,6 +15,11 @@ from typing import Any
 from sync.protocol import Change
 
 DELETED = "_deleted"
+LOST = "~lost"
+"""Key in a record's ``versions`` (never a field name) holding ``{field: [lost, taken]}``: values
+sent again on a re-sync with their version of the history a restore lost (``Change.lost``), and
+the version they were written at here. Not sent as a version; a snapshot pull sends it as
+``RecordState.lost``."""
 
 
 @dataclass(slots=True)

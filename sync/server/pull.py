@@ -28,7 +28,7 @@ from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
 from sync.server import changelog
 from sync.server.auth import Device
-from sync.server.merge import DELETED
+from sync.server.merge import DELETED, LOST
 from sync.server.store import Store, lock_village, renew_village_epoch, village_epoch
 from sync.server.tables import batches, records
 
@@ -112,6 +112,7 @@ def pull(
     village = device.village_code
     for entity, record_id, data_text, versions_text, seq, deleted in rows:
         versions = jsontext.loads(versions_text)
+        lost = versions.pop(LOST, None)
         partial = since > 0 or bool(mine)
         if partial:
             versions = {k: v for k, v in versions.items() if v > since and v not in mine}
@@ -121,17 +122,18 @@ def pull(
         data = jsontext.loads(data_text)
         if partial:
             data = {k: data.get(k) for k in versions}
-        out.append(
-            {
-                "entity": entity,
-                "id": record_id,
-                "village_code": village,
-                "seq": seq,
-                "fields": data,
-                "versions": versions,
-                "deleted": bool(deleted),
-            }
-        )
+        state = {
+            "entity": entity,
+            "id": record_id,
+            "village_code": village,
+            "seq": seq,
+            "fields": data,
+            "versions": versions,
+            "deleted": bool(deleted),
+        }
+        if lost and not partial:
+            state["lost"] = lost  # for a re-syncing laptop (``RecordState.lost``)
+        out.append(state)
     return {
         "records": out,
         "cursor": rows[-1][4] if rows else cursor,

@@ -25,7 +25,7 @@ from sync.server import changelog, form_store, review
 from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
-from sync.server.merge import DELETED, Current, Merge, merge
+from sync.server.merge import DELETED, LOST, Current, Merge, merge
 from sync.server.store import (
     Store,
     lock_village,
@@ -66,7 +66,7 @@ def _check_scope(changes: list[Change], village_code: str) -> None:
     for c in changes:
         if c.village_code != village_code or c.fields.get("village_code", village_code) != village_code:
             raise ApiError("out_of_village")
-        numbers = (c.hlc, c.base_seq, *c.base.values())
+        numbers = (c.hlc, c.base_seq, *c.base.values(), *c.lost.values())
         if any(abs(n) > MAX_NUMBER for n in numbers):
             raise ApiError(
                 "malformed", "A change has a version or clock out of range.", "版本号或时钟超出范围。"
@@ -378,6 +378,12 @@ class _Batch:
         versions = dict(cur.versions) if cur else {}
         data.update(m.writes)
         versions.update(dict.fromkeys(m.writes, seq))
+        resent = [name for name in m.writes if name in c.lost]
+        if resent:
+            # Kept so a later copy of the same lost history can be ordered against it (see LOST).
+            marks: dict[str, Any] = dict(versions.get(LOST) or {})  # type: ignore[arg-type]
+            marks.update({name: [c.lost[name], seq] for name in resent})
+            versions[LOST] = marks  # type: ignore[assignment]
         if m.delete:
             versions[DELETED] = seq
         new = Current(c.entity, data, versions, seq, m.delete or (cur is not None and cur.deleted))

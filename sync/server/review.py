@@ -21,7 +21,7 @@ from sync import jsontext
 from sync.ids import item_number, uuid7
 from sync.server import review_search
 from sync.server.errors import ApiError
-from sync.server.merge import DELETED
+from sync.server.merge import DELETED, LOST
 from sync.server.store import chunks, select_in
 from sync.server.tables import change_log, conflicts, devices, review_history, review_items, villages
 
@@ -327,7 +327,7 @@ def _edited_fields(
     if any(_loads(c.village_value) is True for c in values):
         # A village deleted what the county had changed since the deleter last saw it.
         for name, version in versions.items():
-            if name != DELETED and name not in seen and int(version) > r.base_version:
+            if name not in (DELETED, LOST) and name not in seen and int(version) > r.base_version:
                 seen.add(name)
                 out.append(
                     {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -53,7 +53,9 @@ class Backups:
                 conn.execute(f'CREATE DATABASE "{name}_bak" TEMPLATE "{name}"')
             self._restart()
         else:  # the online backup API: a consistent copy while the server runs
-            with sqlite3.connect(self.database) as src, sqlite3.connect(self.database + ".bak") as dst:
+            # Closed here, not left to the collector: an open copy may still hold pages in its WAL.
+            src, dst = sqlite3.connect(self.database), sqlite3.connect(self.database + ".bak")
+            with closing(src), closing(dst):
                 src.backup(dst)
 
     def restore(self, *, renew: bool = True) -> None:
@@ -421,6 +423,52 @@ def test_values_waiting_on_the_township_are_sent_again_after_a_restore(
                 r[0] for r in b.store.db.query("SELECT item_id FROM review_wait WHERE status = 'waiting'")
             }
             assert known == open_ids
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("first", ["older", "newer"], ids=["older-copy-first", "newer-edit-first"])
+def test_an_older_copy_of_a_lost_value_sent_first_does_not_overtake_the_newer(
+    backend: str, first: str, tmp_path: Path
+) -> None:
+    """After the backup a sets the address to X, b pulls X, a edits it to Y (on X); the restore loses
+    both. Whichever laptop re-syncs first, the county ends with Y (a's newer word), b's older copy X
+    takes Y, and no item opens: the numbers a restore lost still say which of the two was newer."""
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            a, b = laptop("a"), laptop("b")
+            w = _Written()
+            hid = w.fill(a, 1, "A")[0]
+            a.sync()
+            b.sync()
+            backups.take()
+            w.edit(a, hid, {"address": "一组1号"})
+            a.sync()
+            b.sync()  # b's copy: X, above the restore point
+            w.edit(a, hid, {"address": "二组2号"})
+            a.sync()  # b does not pull Y before the restore
+            backups.restore()
+            county = backups.county
+            order = (b, a) if first == "older" else (a, b)
+            for _ in range(2):
+                for lap in order:
+                    report = lap.sync()
+                    assert not report.rejected, (lap.name, report.rejected)
+            assert server_records(county)[hid]["data"]["address"] == "二组2号"
+            assert_no_value_lost(county.store, w.ledger.expected())
+            assert county.staff().conflicts() == []
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                equal(lap, county)
         finally:
             for lap in made:
                 if lap.store.is_open:

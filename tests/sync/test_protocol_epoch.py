@@ -8,7 +8,9 @@ from sync import protocol
 
 
 def test_a_pull_answer_of_an_older_server_has_no_epoch() -> None:
-    page = protocol.decode_pull_response(protocol.encode({"records": [], "cursor": 7, "more": False, "v": 2}))
+    page = protocol.decode_pull_response(
+        protocol.encode({"records": [], "cursor": 7, "more": False, "v": protocol.PROTOCOL_VERSION})
+    )
     assert (page.epoch, page.epoch_seq, page.server_seq) == ("", 0, None)
 
 
@@ -57,3 +59,33 @@ def test_the_push_known_counter_round_trips_is_optional_and_checked() -> None:
         body = {"batch_id": "b3", "changes": [], "v": protocol.PROTOCOL_VERSION, "known": bad}
         with pytest.raises(protocol.ProtocolError):
             protocol.decode_push_request(protocol.encode(body))
+
+
+def test_a_changes_lost_versions_round_trip_are_optional_and_checked() -> None:
+    """A value sent again on a re-sync names its version of the history a restore lost
+    (``Change.lost``); a laptop of an earlier release sends none, a bad one is a protocol error."""
+    change = protocol.Change("household", "0190a000-0000-7000-8000-000000000001", "110101001001")
+    change.fields, change.lost = {"address": "二组2号"}, {"address": 17}
+    sent = protocol.PushRequest(batch_id="b1", changes=[change])
+    assert protocol.decode_push_request(protocol.encode(sent)).changes[0].lost == {"address": 17}
+    plain = {"entity": "household", "id": change.id, "village_code": change.village_code}
+    older = protocol.encode({"batch_id": "b2", "changes": [plain], "v": protocol.PROTOCOL_VERSION})
+    assert protocol.decode_push_request(older).changes[0].lost == {}
+    for bad in ({"address": -1}, {"address": "9"}, {"address": 1.5}, ["address"]):
+        body = {"batch_id": "b3", "changes": [dict(plain, lost=bad)], "v": protocol.PROTOCOL_VERSION}
+        with pytest.raises(protocol.ProtocolError):
+            protocol.decode_push_request(protocol.encode(body))
+
+
+def test_a_snapshot_records_lost_pairs_are_optional_and_malformed_ones_read_as_absent() -> None:
+    record = {"entity": "household", "id": "r1", "village_code": "v", "seq": 9, "fields": {}}
+    pairs = {"address": [17, 9], "phone": [1], "head_name": ["1", 2], "category": [True, 3]}
+    page = {
+        "records": [dict(record, lost=pairs), record],
+        "cursor": 9,
+        "more": False,
+        "v": protocol.PROTOCOL_VERSION,
+    }
+    got = protocol.decode_pull_response(protocol.encode(page))
+    assert got.records[0].lost == {"address": [17, 9]}
+    assert got.records[1].lost == {}

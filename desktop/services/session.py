@@ -111,8 +111,13 @@ class Session:
         return self.store.pending_records()
 
     def after_sync(self) -> None:
-        """A pull may have changed any record: rebuild the search indexes on next use."""
+        """A pull may have changed any record: rebuild the search indexes on next use. A sync that
+        took a new county form version: work with it from now on (a dialog already open keeps the
+        forms it was opened with)."""
         self.search.invalidate()
+        if self.store.forms is not self.forms:
+            self.forms = self.store.forms
+            self.entry = EntryService(self.store, self.forms)
 
     def close(self) -> None:
         self.search.invalidate()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from desktop.services.review import CHOICE_LABELS
 from sync.xlsx import Column, Table, indicator_tables, write_workbook
 
 PAGE = 500
@@ -64,13 +65,6 @@ def history_table(items: list[Any], lang: str) -> Table:
     from datetime import datetime
 
     zh = _zh(lang)
-    choices = {
-        "county": ("保留县级数值", "county value kept"),
-        "village": ("采用村级数值", "village value taken"),
-        "typed": ("录入新数值", "new value typed"),
-        "stay_deleted": ("维持删除", "stays deleted"),
-        "restore": ("恢复记录", "restored"),
-    }
     columns = [
         Column("处理时间" if zh else "Decided", "text", 17),
         Column("处理人" if zh else "By", "text", 12),
@@ -91,7 +85,7 @@ def history_table(items: list[Any], lang: str) -> Table:
             i.village_name or i.village_code,
             i.record_title,
             i.field_label,
-            choices.get(i.decision.choice, (i.decision.choice,) * 2)[0 if zh else 1],
+            CHOICE_LABELS.get(i.decision.choice, (i.decision.choice,) * 2)[0 if zh else 1],
             i.decision.display,
             i.decision.note,
         ]

@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text
+from sqlalchemy import Engine, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from sync.server.errors import ApiError
-from sync.server.store import Store
+from sync.server.store import Store, sqlite_engine
 from sync.server.tables import nonces
 from sync.signing import MAX_SKEW_SECONDS
 
@@ -25,24 +25,9 @@ SUFFIX = "-nonces"
 
 
 def _sidecar_engine(path: str, busy_timeout: float) -> Engine:
-    engine = create_engine(
-        "sqlite+pysqlite:///" + path,
-        connect_args={"check_same_thread": False, "timeout": busy_timeout},
-        hide_parameters=True,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
+    # The store's own SQLite set-up (WAL, busy timeout, BEGIN IMMEDIATE for writers); every use of
+    # this file writes, so every connection is a writer.
+    engine = sqlite_engine("sqlite+pysqlite:///" + path, busy_timeout).execution_options(write=True)
     with engine.begin() as conn:
         conn.execute(
             text(

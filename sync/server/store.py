@@ -84,7 +84,7 @@ def database_url(target: str | Path) -> str:
     return "sqlite+pysqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def _sqlite_engine(url: str, busy_timeout: float = 30.0, pool_timeout: float = 30.0) -> Engine:
+def sqlite_engine(url: str, busy_timeout: float = 30.0, pool_timeout: float = 30.0) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": busy_timeout},
@@ -137,7 +137,7 @@ class Store:
         self.connections: int | None = None
         """How many connections the pool can hand out at once (None: SQLite, no such bound)."""
         if self.url.startswith("sqlite"):
-            self.engine = _sqlite_engine(self.url, busy_timeout, pool_timeout)
+            self.engine = sqlite_engine(self.url, busy_timeout, pool_timeout)
         else:
             self.engine = create_engine(
                 self.url,

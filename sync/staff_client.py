@@ -88,6 +88,10 @@ class StaffClient:
                 self.token = None
                 self.http.session.headers.pop("Authorization", None)
 
+    def forms(self) -> dict[str, Any]:
+        """The county's form versions, oldest first: ``{"documents": [...]}`` (GET /staff/forms)."""
+        return self._call("GET", "/staff/forms")
+
     # ------------------------------------------------------------------------------ review items
 
     def items(self, **query: Any) -> dict[str, Any]:

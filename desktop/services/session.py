@@ -13,6 +13,7 @@ from desktop.services.entry import EntryService
 from desktop.services.idlist import IdList
 from desktop.services.search import SearchService
 from desktop.storage import Store
+from desktop.storage.store import ENTITIES
 from sync.schema import Forms
 
 
@@ -92,13 +93,31 @@ class Session:
         """What deleting this record takes with it (``EntryService.delete_preview``)."""
         return self.entry.delete_preview(entity, record_id)
 
+    def incomplete(self, entity: str) -> set[str]:
+        """Records lacking a value for a field the county's forms now require (to complete)."""
+        return set(self.store.repository(entity).incomplete_ids())
+
+    def incomplete_count(self) -> int:
+        return sum(len(self.store.repository(e).incomplete_ids()) for e in ENTITIES)
+
+    def incomplete_fields(self, entity: str, record_id: str) -> list[str]:
+        """The required fields ``record_id`` has no value for, in the form's order."""
+        repo = self.store.repository(entity)
+        record = repo.get(record_id) or {}
+        return [f for f in repo.required_fields() if record.get(f) in (None, "")]
+
     def pending_count(self) -> int:
         """Records waiting to sync (several edits of one record count once, as a sync run counts)."""
         return self.store.pending_records()
 
     def after_sync(self) -> None:
-        """A pull may have changed any record: rebuild the search indexes on next use."""
+        """A pull may have changed any record: rebuild the search indexes on next use. A sync that
+        took a new county form version: work with it from now on (a dialog already open keeps the
+        forms it was opened with)."""
         self.search.invalidate()
+        if self.store.forms is not self.forms:
+            self.forms = self.store.forms
+            self.entry = EntryService(self.store, self.forms)
 
     def close(self) -> None:
         self.search.invalidate()

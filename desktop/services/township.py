@@ -45,9 +45,10 @@ from desktop.services.township_model import (
     VillageValue,
 )
 from sync.errors import RejectedError, SyncError
+from sync.form_versions import effective_forms
 from sync.ids import item_number
 from sync.protocol import Problem
-from sync.schema import Forms, load_forms
+from sync.schema import FormError, Forms, load_forms
 from sync.staff_client import SignInRequired, StaffClient
 
 __all__ = [
@@ -92,7 +93,9 @@ class TownshipService:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.language = language
-        self.forms = forms or load_forms()
+        self.builtin_forms = forms or load_forms()
+        self.forms = self.builtin_forms
+        """The county's latest published forms once signed in (labels, displays, typed values)."""
         self.clock = clock
         self._ca_path: Path | None = None
         if session is None:
@@ -133,7 +136,25 @@ class TownshipService:
             int(data.get("expires_at") or 0),
             str(data.get("scope_name") or ""),
         )
+        self.forms = self._county_forms()
         return self.account
+
+    def _county_forms(self) -> Forms:
+        """The county's forms as published (every version, so a field a later version left out keeps
+        its label, hidden); the app's own forms if the county published none, or from a server that
+        does not offer them (answered 404) or whose documents do not read."""
+        try:
+            documents = self.client.forms().get("documents")
+        except RejectedError as exc:
+            if exc.status == 404:
+                return self.builtin_forms
+            raise
+        if not isinstance(documents, list) or len(documents) < 2:
+            return self.builtin_forms
+        try:
+            return effective_forms(documents)
+        except (FormError, KeyError, TypeError, AttributeError):
+            return self.builtin_forms
 
     def sign_out(self) -> None:
         try:

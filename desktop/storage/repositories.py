@@ -236,6 +236,21 @@ class Repository:
         sql, params = self._where(text, include_deleted, where)
         return int(self._ctx.db.query(f"SELECT count(*) FROM {self.entity}{sql}", params)[0][0])
 
+    def required_fields(self) -> tuple[str, ...]:
+        """The fields the form (its version taken last) requires."""
+        return tuple(f.name for f in self._ctx.forms[self.entity].fields if f.required)
+
+    def incomplete_ids(self) -> list[str]:
+        """Live records lacking a value for a required field, oldest first: a field a county form
+        version made required flags the records made before it for completion (they still sync;
+        saving one in the form asks for the field)."""
+        required = self.required_fields()
+        if not required:
+            return []
+        missing = " OR ".join(f"{c} IS NULL OR {c} = ''" for c in required)
+        sql = f"SELECT id FROM {self.entity} WHERE deleted = 0 AND ({missing}) ORDER BY id"
+        return [r[0] for r in self._ctx.db.query(sql)]
+
     def iter_all(self, include_deleted: bool = False, *, snapshot: Any = None) -> Iterator[dict[str, Any]]:
         """Every record, streamed (reports and exports), as committed when the read began.
 

@@ -109,6 +109,10 @@ class RecordTableModel(QAbstractTableModel):
         self._marked: frozenset[str] = frozenset()
         self.mark_text = ""
         """Tooltip of a marked row (records waiting on the township)."""
+        self._incomplete: frozenset[str] = frozenset()
+        self.incomplete_text = ""
+        """Sign before the first column of a record to complete (a required field has no value)."""
+        self.incomplete_tip = ""
 
     # -- ids --------------------------------------------------------------------------------------
     def set_ids(self, ids: Sequence[str]) -> None:
@@ -132,6 +136,20 @@ class RecordTableModel(QAbstractTableModel):
         self.mark_text = text or self.mark_text
         if self._shown:
             self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(self._columns) - 1))
+
+    def set_incomplete(self, ids: set[str] | frozenset[str], text: str, tip: str) -> None:
+        """Mark records lacking a value for a field the forms now require (``text`` in the first
+        column, ``tip`` its tooltip)."""
+        incomplete = frozenset(ids)
+        if incomplete == self._incomplete and text == self.incomplete_text:
+            return
+        self._incomplete, self.incomplete_text, self.incomplete_tip = incomplete, text, tip
+        if self._shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, 0))
+
+    def is_incomplete(self, row: int) -> bool:
+        record_id = self.id_at(row)
+        return record_id is not None and record_id in self._incomplete
 
     def is_marked(self, row: int) -> bool:
         record_id = self.id_at(row)
@@ -227,11 +245,16 @@ class RecordTableModel(QAbstractTableModel):
             self._request(index.row())
             return None
         text = column.display(row, self._language)
-        if marked and index.column() == 0:
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.mark_text
-            return "⚑ " + text
-        return text
+        if index.column() != 0:
+            return text
+        incomplete = self._ids[index.row()] in self._incomplete
+        if role == Qt.ItemDataRole.ToolTipRole and (marked or incomplete):
+            return "\n".join(
+                t for t, on in ((self.mark_text, marked), (self.incomplete_tip, incomplete)) if on
+            )
+        if incomplete:  # after the text: the household number or name stays readable
+            text = f"{text} [{self.incomplete_text}]"
+        return "⚑ " + text if marked else text
 
     # -- lazy rows ----------------------------------------------------------------------------------
     def _request(self, row: int) -> None:

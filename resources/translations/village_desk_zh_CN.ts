@@ -1193,6 +1193,18 @@
         <translation>为显示刚保存的记录，已清除搜索条件。</translation>
     </message>
     <message>
+        <source>{records}, {count} to complete</source>
+        <translation>{records}，{count} 条待补充</translation>
+    </message>
+    <message>
+        <source>To complete</source>
+        <translation>待补充</translation>
+    </message>
+    <message>
+        <source>The county&apos;s forms now require a field this record has no value for: open it and fill it in.</source>
+        <translation>县里的表单新增了必填项，这条记录还没有填写：请打开记录补充。</translation>
+    </message>
+    <message>
         <source>Delete this {form}?
 {record}
 It is marked as deleted here and at the county after the next sync.</source>

@@ -17,7 +17,17 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import admin, auth, conflicts, decisions, duplicates, indicators, review, review_search
+from sync.server import (
+    admin,
+    auth,
+    conflicts,
+    decisions,
+    duplicates,
+    form_store,
+    indicators,
+    review,
+    review_search,
+)
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
 from sync.server.login_limits import LoginLimiter
@@ -115,6 +125,13 @@ def staff_router(
         assert credentials is not None
         auth.sign_out(store, credentials.credentials)
         return {"status": "ok"}
+
+    @router.get("/forms")
+    def staff_forms(user: Staff) -> dict[str, Any]:
+        """Every version of the county's forms, the built-in one first (issue 17): the desk labels
+        and shows fields with the latest, keeping the fields earlier versions had (hidden)."""
+        with store.read() as conn:
+            return {"documents": form_store.documents(conn, user.county_code)}
 
     @router.get("/conflicts", description="Raw conflict rows (one per laptop value); see /items.")
     def staff_conflicts(

@@ -91,7 +91,7 @@ def test_laptops_follow_the_county_forms(
     try:
         desk.sign_in(STAFF_USER, STAFF_PASSWORD)
         (item,) = desk.items().items
-        assert item.field == "members_away"  # labelled by the desk's built-in forms: not yet the county's
+        assert item.field == "members_away" and item.field_label == "外出务工人数"  # the county's forms
         pick = next(v for v in item.village_values if v.value == 4)
         decided = desk.decide(item, "village", conflict_id=pick.conflict_id, note="入户核实")
         assert decided.status == "decided"

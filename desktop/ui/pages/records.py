@@ -74,6 +74,7 @@ class RecordListPage(QWidget):
         self._dirty = True
         self._select_after: str | None = None
         self._search_cleared = False
+        self._count_text = ""
         self.setObjectName(f"page_{entity}" if not compact else f"tab_{entity}")
         session = ui.session
         columns = columns_for(session.forms, entity, in_household=compact)
@@ -211,6 +212,7 @@ class RecordListPage(QWidget):
         wanted, self._select_after = self._select_after, None
         self.model.set_ids(ids)
         self._mark_under_review()
+        self._mark_incomplete()
         target = wanted or current
         if target is not None and not self.select(target) and wanted is not None and self.filter.text():
             # The record just saved does not match the search: clear the search so that it shows
@@ -225,6 +227,7 @@ class RecordListPage(QWidget):
             count = self.tr("{count} (search cleared)").format(count=count)
             tip = self.tr("The search was cleared to show the record just saved.")
         self._search_cleared = False
+        self._count_text = count
         self.count_label.setText(count)
         self.count_label.setToolTip(tip)
         self._update_buttons()
@@ -241,6 +244,30 @@ class RecordListPage(QWidget):
             name=f"under-review-{entity}",
             key=f"under-review-{entity}-{id(self)}",
             on_done=self._marked,
+        )
+
+    def _mark_incomplete(self) -> None:
+        """Records lacking a value for a field the county's forms now require get a sign."""
+        session, entity = self.ui.session, self.entity
+        self.ui.runner.run_db(
+            lambda: session.incomplete(entity),
+            name=f"incomplete-{entity}",
+            key=f"incomplete-{entity}-{id(self)}",
+            on_done=self._incomplete_marked,
+        )
+
+    def _incomplete_marked(self, ids: set[str]) -> None:
+        count = self._count_text
+        if ids and count:  # in this village, whatever the search shows
+            count = self.tr("{records}, {count} to complete").format(records=count, count=f"{len(ids):,}")
+        if count:
+            self.count_label.setText(count)
+        self.model.set_incomplete(
+            ids,
+            self.tr("To complete"),
+            self.tr(
+                "The county's forms now require a field this record has no value for: open it and fill it in."
+            ),
         )
 
     def _marked(self, ids: set[str]) -> None:

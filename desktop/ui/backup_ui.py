@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.ui.context import UiContext
+from desktop.ui.file_dialogs import save_file
 from desktop.ui.operations import Operation
 from desktop.ui.tasks import Task
 
@@ -51,11 +52,11 @@ class BackupBox(QGroupBox):
         name = self.tr("village-backup-{code}-{day}.vddbak").format(
             code=self.ui.session.village_code, day=date.today().strftime("%Y%m%d")
         )
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_file(
             self, self.tr("Back up to a file"), name, self.tr("Village Data Desk backup (*.vddbak)")
         )
-        if path:
-            self.back_up(Path(path))
+        if path is not None:
+            self.back_up(path)
 
     def back_up(self, path: Path) -> Task:
         store = self.ui.session.store

@@ -335,18 +335,12 @@ class StaffIndicatorsWidget(QWidget):
         self.loaded.emit()
 
     def choose_pdf(self) -> None:
-        from pathlib import Path
+        from desktop.ui.file_dialogs import save_file
 
-        from PySide6.QtCore import QStandardPaths
-        from PySide6.QtWidgets import QFileDialog
-
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         name = self.tr("township-report-{year}.pdf").format(year=self.year.value())
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the report"), str(Path(folder) / name), "PDF (*.pdf)"
-        )
-        if path:
-            self.write_pdf(Path(path))
+        path = save_file(self, self.tr("Save the report"), name, "PDF (*.pdf)")
+        if path is not None:
+            self.write_pdf(path)
 
     def write_pdf(self, path: Any, texts: list[str] | None = None) -> int:
         """The rolled-up figures of every village shown (the township's or county's), as the

@@ -144,17 +144,16 @@ class WorkDeskPage(QWidget):
         )
 
     def choose_export(self) -> None:
-        from PySide6.QtCore import QStandardPaths
-        from PySide6.QtWidgets import QFileDialog
+        from desktop.ui.file_dialogs import save_file
 
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name = self.tr("township-desk.xlsx")
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the work list, decisions and indicators"), str(Path(folder) / name),
+        path = save_file(
+            self,
+            self.tr("Export the work list, decisions and indicators"),
+            self.tr("township-desk.xlsx"),
             self.tr("Excel workbook (*.xlsx)"),
-        )  # fmt: skip
-        if path:
-            self.export_excel(Path(path))
+        )
+        if path is not None:
+            self.export_excel(path)
 
     def export_excel(self, path: Path) -> Any:
         """The work list as filtered now, every decision and the indicators, to ``path``."""

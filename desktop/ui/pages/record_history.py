@@ -38,7 +38,8 @@ class RecordHistoryPanel(QWidget):
         self.message.setWordWrap(True)
         self.table = HistoryTable(self)
         self.table.setObjectName("record_history_table")
-        self.table.setMinimumHeight(240)
+        # Enough for a few rows; the laptop screen (1366x768 with a taskbar) must hold the whole desk.
+        self.table.setMinimumHeight(150)
         bar = QHBoxLayout()
         bar.addWidget(self.title)
         bar.addStretch(1)

@@ -8,6 +8,8 @@ import weakref
 
 from desktop.ui.tasks import Task, TaskContext, TaskRunner
 
+from .helpers import WORK_MS
+
 
 def test_db_tasks_run_in_order_on_one_thread(qtbot, runner: TaskRunner) -> None:
     seen: list[tuple[int, str]] = []
@@ -109,7 +111,7 @@ def test_callbacks_arriving_after_shutdown_are_dropped(qtbot) -> None:
         r.run_db(fail, on_error=then_more),
     ]
     r.shutdown()  # the three ran; their outcomes wait in the event queue
-    with qtbot.waitSignal(r.delivered_after_shutdown, timeout=5000, check_params_cb=lambda n: n == 3):
+    with qtbot.waitSignal(r.delivered_after_shutdown, timeout=WORK_MS, check_params_cb=lambda n: n == 3):
         pass
     qtbot.wait(20)
     assert calls == []

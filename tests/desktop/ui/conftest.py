@@ -54,6 +54,20 @@ def _snake(name: str) -> str:
     return "wait_" + name[4:].lower()
 
 
+@pytest.fixture(autouse=True)
+def _close_leftover_windows(qapp: Any) -> Iterator[None]:
+    """Hide every window a test left open. qtbot closes the widgets registered with it, not the
+    dialogs they opened (a record dialog, a question box): those stayed on screen into the next
+    tests, taking the focus and the active window from them. Hidden, not closed: closing a form
+    with unsaved edits would ask whether to drop them (one more window)."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.hide()
+
+
 VILLAGE = "530102001001"
 USER = "clerk"
 PASSPHRASE = "green hills 2025"

@@ -53,7 +53,12 @@ class MainWindow(PagedWindow):
         self._actions()
         self._restore()
         self.nav.setCurrentRow(0)
-        ui.bus.changed.connect(lambda _entity: self.refresh_pending())
+        # A bound method, not a lambda: Qt drops the connection when this window is deleted (the
+        # bus outlives it), where a lambda would go on calling into the deleted window.
+        ui.bus.changed.connect(self._data_changed)
+        self.refresh_pending()
+
+    def _data_changed(self, _entity: str) -> None:
         self.refresh_pending()
 
     def _actions(self) -> None:

@@ -3,7 +3,11 @@
 Database work runs on a single worker thread, strictly in the order it was submitted, so the store's
 connection is only ever used from that thread (it is opened there too). Network work runs on a small
 pool. Results, errors and progress come back to the UI thread as Qt signals of a :class:`Task`; a
-worker never touches a widget.
+worker never touches a widget, nor Qt at all: it puts its outcome and progress on a plain queue that a
+timer of the runner empties on the UI thread, and it never holds the :class:`Task` (a QObject) itself.
+PySide6 emitting a signal from a Python thread changes reference counts without the interpreter lock;
+under load the counts of shared objects drift until the process crashes in event processing (and a
+QObject freed by the worker's last reference would be destroyed on the wrong thread).
 
 A task function may take a :class:`TaskContext` (``with_context=True``) to report progress and to
 notice cancellation. Cancelling a task that has not started yet skips it; cancelling a running one
@@ -23,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 
 class Cancelled(Exception):
@@ -33,29 +37,59 @@ class Cancelled(Exception):
 class TaskContext:
     """Handed to a task function: progress reporting and cancellation, safe to use on the worker."""
 
-    def __init__(self, task: Task) -> None:
-        self._task = task
+    def __init__(self, job: _Job) -> None:
+        self._job = job
 
     @property
     def cancelled(self) -> bool:
-        return self._task.is_cancelled
+        return self._job.cancel.is_set()
 
     def check(self) -> None:
         """Raise :class:`Cancelled` if the task was cancelled; call it between steps of long work."""
-        if self._task.is_cancelled:
+        if self._job.cancel.is_set():
             raise Cancelled
 
     def progress(self, done: int, total: int, text: str = "") -> None:
-        if not self._task.is_cancelled:
-            self._task._progress.emit(int(done), int(total), text)
+        if not self._job.cancel.is_set():
+            self._job.inbox.put((self._job, "progress", (int(done), int(total), text)))
+
+
+class _Job:
+    """What a worker holds of a task: plain Python, no Qt, no reference to the :class:`Task`."""
+
+    def __init__(self, fn: Callable[..., Any], with_context: bool, inbox: queue.SimpleQueue[Any]) -> None:
+        self.fn = fn
+        self.with_context = with_context
+        self.inbox = inbox
+        self.cancel = threading.Event()
+        self.started = False
+
+    def run(self) -> None:
+        """Called on a worker thread."""
+        self.started = True
+        try:
+            if self.cancel.is_set():
+                raise Cancelled
+            result = self.fn(TaskContext(self)) if self.with_context else self.fn()
+            if self.cancel.is_set():
+                raise Cancelled
+        except Cancelled:
+            self.inbox.put((self, "cancelled", None))
+        except BaseException as exc:  # handed to the UI thread, which decides how to show it
+            # Cancelled mid-way (e.g. the store was locked under it): nobody waits for the error.
+            self.inbox.put((self, "cancelled" if self.cancel.is_set() else "failed", exc))
+        else:
+            self.inbox.put((self, "succeeded", result))
+        finally:
+            self.fn = _spent
 
 
 class Task(QObject):
     """One unit of background work. Lives in the UI thread; its signals arrive there.
 
-    The worker reports through private signals connected when the task is made, and the task re-emits
-    the public ones on the UI thread; so a caller may connect after ``run_db``/``run_network``
-    returned and still gets every signal.
+    The worker runs the task's :class:`_Job` and reports through the runner's queue; the runner
+    re-emits here on the UI thread, never earlier than the next turn of the event loop, so a caller
+    may connect after ``run_db``/``run_network`` returned and still gets every signal.
     """
 
     succeeded = Signal(object)
@@ -68,9 +102,6 @@ class Task(QObject):
     dropped = Signal()
     """Its outcome arrived after the runner shut down: no other signal is emitted."""
 
-    _outcome = Signal(str, object)
-    _progress = Signal(int, int, str)
-
     def __init__(
         self,
         fn: Callable[..., Any],
@@ -79,51 +110,32 @@ class Task(QObject):
         key: str | None = None,
         with_context: bool = False,
         essential: bool = False,
+        inbox: queue.SimpleQueue[Any] | None = None,
     ) -> None:
         super().__init__()
         self.name = name or getattr(fn, "__name__", "task")
         self.key = key
         self.essential = essential
-        self._fn = fn
-        self._with_context = with_context
-        self._cancel = threading.Event()
-        self._started = False
+        self._job = _Job(fn, with_context, inbox if inbox is not None else queue.SimpleQueue())
         self._dropped = False
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
-        self._outcome.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._progress.connect(self.progressed, Qt.ConnectionType.QueuedConnection)
 
     @property
     def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
+        return self._job.cancel.is_set()
+
+    @property
+    def _started(self) -> bool:
+        return self._job.started
 
     def cancel(self) -> None:
-        self._cancel.set()
-
-    def _run(self) -> None:
-        """Called on a worker thread."""
-        self._started = True
-        try:
-            if self._cancel.is_set():
-                raise Cancelled
-            result = self._fn(TaskContext(self)) if self._with_context else self._fn()
-            if self._cancel.is_set():
-                raise Cancelled
-        except Cancelled:
-            self._outcome.emit("cancelled", None)
-        except BaseException as exc:  # handed to the UI thread, which decides how to show it
-            # Cancelled mid-way (e.g. the store was locked under it): nobody waits for the error.
-            self._outcome.emit("cancelled" if self._cancel.is_set() else "failed", exc)
-        else:
-            self._outcome.emit("succeeded", result)
-        finally:
-            self._fn = _spent
+        self._job.cancel.set()
 
     def _drop(self) -> None:
         """The runner shut down: nothing of this task reaches a caller any more."""
-        self._cancel.set()
+        self._job.cancel.set()
         self._dropped = True
 
     def _deliver(self, outcome: str, value: Any) -> None:
@@ -149,6 +161,9 @@ def _spent() -> None:
 
 _STOP = object()
 
+DELIVERY_INTERVAL_MS = 5
+"""How often the UI thread looks for outcomes while tasks are under way (an empty look is cheap)."""
+
 
 class TaskRunner(QObject):
     """Runs database tasks in order on one thread and network tasks on a small pool."""
@@ -166,12 +181,17 @@ class TaskRunner(QObject):
         self._lock = threading.Lock()
         self._stopped = False
         self._late = 0
-        self._dropped: set[Task] = set()  # kept alive until their outcome arrives, as in _live
+        # Filled by the workers, emptied on the UI thread; every task whose outcome is still to come
+        # is kept here (by its job), so the last reference to a Task is always dropped on this thread.
+        self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._tasks: dict[_Job, Task] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(DELIVERY_INTERVAL_MS)
+        self._timer.timeout.connect(self._deliver_outcomes)
         self._db_thread.start()
 
     # -- submitting ---------------------------------------------------------------------------
-    def _late_delivery(self, task: Task | None) -> None:
-        self._dropped.discard(task)  # type: ignore[arg-type]
+    def _late_delivery(self) -> None:
         self._late += 1
         self.delivered_after_shutdown.emit(self._late)
 
@@ -193,7 +213,7 @@ class TaskRunner(QObject):
         the data file)."""
         task = self._make(fn, name, key, with_context, on_done, on_error, essential)
         if not task.done:
-            self._db_queue.put(task)
+            self._db_queue.put(task._job)
         return task
 
     def run_network(
@@ -209,7 +229,7 @@ class TaskRunner(QObject):
         """Run network (or other slow non-database) work on the pool."""
         task = self._make(fn, name, key, with_context, on_done, on_error, False)
         if not task.done:
-            self._net.submit(task._run)
+            self._net.submit(task._job.run)
         return task
 
     def _make(
@@ -222,7 +242,7 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None,
         essential: bool,
     ) -> Task:
-        task = Task(fn, name=name, key=key, with_context=with_context, essential=essential)
+        task = Task(fn, name=name, key=key, with_context=with_context, essential=essential, inbox=self._inbox)
         if self._stopped:
             # Asked for after the shutdown (a late callback, a closing page's timer): not run,
             # and nothing raised into the Qt event loop.
@@ -244,6 +264,9 @@ class TaskRunner(QObject):
                         other.cancel()
             was_idle = not self._live
             self._live.add(task)
+        self._tasks[task._job] = task
+        if not self._timer.isActive():
+            self._timer.start()
         if was_idle:
             self.busy_changed.emit(True)
         return task
@@ -289,11 +312,13 @@ class TaskRunner(QObject):
         # callbacks would find the windows and the store closed, and could not queue more work).
         with self._lock:
             late, self._live = list(self._live), set()
+        threads_done = not self._db_thread.is_alive()
         for task in late:
             task._drop()
-            ref = weakref.ref(task)  # weakly, as in _make: no cycle through Qt
-            task.dropped.connect(lambda ref=ref: self._late_delivery(ref()))
-            self._dropped.add(task)
+            task.dropped.connect(self._late_delivery)
+            if not task._started and threads_done:  # skipped: no outcome will ever come
+                task.done = True
+                self._tasks.pop(task._job, None)
         if late:
             self.busy_changed.emit(False)
 
@@ -303,5 +328,25 @@ class TaskRunner(QObject):
             task = self._db_queue.get()
             if task is _STOP:
                 return
-            task._run()
+            task.run()
             del task  # not kept (with its result) while waiting for the next one
+
+    # -- back on the UI thread ----------------------------------------------------------------
+    def _deliver_outcomes(self) -> None:
+        """Hand what the workers reported to the tasks' signals, in the order it was reported."""
+        while True:
+            try:
+                job, kind, value = self._inbox.get_nowait()
+            except queue.Empty:
+                break
+            task = self._tasks.get(job)
+            if task is None:
+                continue
+            if kind == "progress":
+                if not task._dropped:
+                    task.progressed.emit(*value)
+                continue
+            del self._tasks[job]
+            task._deliver(kind, value)
+        if not self._tasks:
+            self._timer.stop()

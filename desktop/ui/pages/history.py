@@ -66,7 +66,10 @@ class HistoryPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
-        staff.bus.decided.connect(lambda _id: self.refresh())
+        staff.bus.decided.connect(self._decided)  # bound: dropped when this page is deleted
+        self.refresh()
+
+    def _decided(self, _item_id: str) -> None:
         self.refresh()
 
     def refresh(self) -> None:

@@ -6,8 +6,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,8 @@ from desktop.ui.context import DataBus, UiContext
 from desktop.ui.i18n import install_language
 from desktop.ui.tasks import TaskRunner
 
+from .helpers import WORK_MS
+
 FAST_KDF = KdfParams.fast_for_tests()
 
 
@@ -26,6 +30,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "desktop/ui" in item.nodeid:
             item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
+
+
+@pytest.fixture
+def qtbot(qtbot: Any) -> Any:
+    """pytest-qt's qtbot, whose waits for a signal or a condition default to :data:`WORK_MS`
+    instead of 5 s (a wait given its own timeout keeps it)."""
+    for name in ("waitSignal", "waitSignals", "waitUntil", "waitCallback"):
+        setattr(qtbot, name, _with_default_timeout(getattr(qtbot, name)))
+        setattr(qtbot, _snake(name), getattr(qtbot, name))
+    return qtbot
+
+
+def _with_default_timeout(wait: Any) -> Any:
+    @functools.wraps(wait)
+    def waiting(*args: Any, timeout: int = WORK_MS, **kwargs: Any) -> Any:
+        return wait(*args, timeout=timeout, **kwargs)
+
+    return waiting
+
+
+def _snake(name: str) -> str:
+    return "wait_" + name[4:].lower()
+
+
+@pytest.fixture(autouse=True)
+def _close_leftover_windows(qapp: Any) -> Iterator[None]:
+    """Hide every window a test left open. qtbot closes the widgets registered with it, not the
+    dialogs they opened (a record dialog, a question box): those stayed on screen into the next
+    tests, taking the focus and the active window from them. Hidden, not closed: closing a form
+    with unsaved edits would ask whether to drop them (one more window)."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.hide()
 
 
 VILLAGE = "530102001001"

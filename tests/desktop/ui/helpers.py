@@ -9,6 +9,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 
+WORK_MS = 30_000
+"""How long a test waits for work that goes through the database thread or a server (a save, a list
+loading, a sync, a status bar counting): generous, because a loaded 2-core machine can take seconds
+where an idle one takes milliseconds; a wait ends as soon as its condition holds, so a passing test
+is no slower. The per-test timeout (300 s) still bounds a hang. conftest.py makes it the default of
+``qtbot.waitSignal``/``waitSignals``/``waitUntil``/``waitCallback`` (pytest-qt's own is 5 s)."""
+
 
 def focused(qtbot=None) -> QWidget:
     if qtbot is not None:

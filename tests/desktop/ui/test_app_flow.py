@@ -20,7 +20,7 @@ from desktop.ui.unlock import UnlockDialog
 from desktop.ui.wizard import SetupWizard
 
 from .conftest import FAST_KDF, PASSPHRASE, USER, VILLAGE
-from .helpers import press, type_text
+from .helpers import WORK_MS, press, type_text
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_wrong_passphrase_then_the_right_one(qtbot, zh, desk: DeskApp, home: App
     assert desk.session is None
     # The store asks for a growing delay: the button counts it down and refuses meanwhile.
     assert not dialog.button.isEnabled()
-    qtbot.waitUntil(dialog.button.isEnabled, timeout=5000)
+    qtbot.waitUntil(dialog.button.isEnabled, timeout=WORK_MS)
     dialog.passphrase.setFocus()
     type_text(qtbot, PASSPHRASE)
     with qtbot.waitSignal(desk.unlocked, timeout=10000):
@@ -129,10 +129,10 @@ def test_auto_lock_closes_the_store_and_asks_again(qtbot, zh, desk: DeskApp, hom
     store = desk.session.store
     window = desk.window
     desk.idle.set_interval_ms(300)
-    with qtbot.waitSignal(desk.locked, timeout=5000):
+    with qtbot.waitSignal(desk.locked, timeout=WORK_MS):
         pass
     assert desk.session is None and desk.window is None
-    qtbot.waitUntil(lambda: not store.is_open, timeout=5000)
+    qtbot.waitUntil(lambda: not store.is_open, timeout=WORK_MS)
     assert not shiboken6.isValid(window) or not window.isVisible()
     assert isinstance(desk.unlock_dialog, UnlockDialog) and desk.unlock_dialog.isVisible()
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProxyStyle, QStyle
 from desktop.ui.context import UiContext
 from sync.schema import make_resident_id
 
-from .helpers import open_main_window, press, tab, type_text
+from .helpers import WORK_MS, open_main_window, press, tab, type_text
 from .test_official_day_forms import _open_tab_dialog
 from .test_records import _household
 
@@ -56,7 +56,7 @@ def test_delete_names_the_record(qtbot, zh, ui: UiContext, tmp_path) -> None:
     households = window.households.list
     households.select(household_id)
     window.activateWindow()  # back from the question (the platform may take a moment)
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=WORK_MS)
     households.view.setFocus()
     qtbot.keyClick(households.view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: households.confirm is not None and households.confirm.isVisible())

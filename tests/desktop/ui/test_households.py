@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from desktop.ui.context import UiContext
 from sync.schema import make_resident_id
 
-from .helpers import focused, open_main_window, press, tab, type_text
+from .helpers import WORK_MS, focused, open_main_window, press, tab, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -36,7 +36,7 @@ def test_household_with_two_members_by_keyboard_only(qtbot, zh, ui: UiContext, t
     type_text(qtbot, "李建国")
     tab(qtbot)
     type_text(qtbot, "三组12号")
-    with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
+    with qtbot.waitSignal(dialog.saved, timeout=WORK_MS) as saved:
         press(qtbot, Qt.Key.Key_Return)
     household_id = saved.args[0]
     qtbot.waitUntil(lambda: page.household_id == household_id)
@@ -55,7 +55,7 @@ def test_household_with_two_members_by_keyboard_only(qtbot, zh, ui: UiContext, t
         assert focused().objectName() == "field_relation"
         for _ in range(downs):
             press(qtbot, Qt.Key.Key_Down)
-        with qtbot.waitSignal(dialog.saved, timeout=5000):
+        with qtbot.waitSignal(dialog.saved, timeout=WORK_MS):
             press(qtbot, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda d=dialog: not d.isVisible())
 

@@ -16,6 +16,7 @@ from desktop.ui.import_wizard import RosterImportDialog
 from sync.schema import make_resident_id
 
 from .conftest import VILLAGE
+from .helpers import WORK_MS
 
 HEADERS = ["户号", "户主姓名", "家庭住址", "家庭类别", "姓名", "公民身份号码", "与户主关系", "民族"]
 
@@ -127,7 +128,7 @@ def test_cancel_while_importing_writes_nothing(qtbot, zh, ui: UiContext, tmp_pat
     assert task is not None
     task.progressed.connect(lambda *_: dialog.cancel_button.click())  # Cancel at the first progress
     qtbot.waitUntil(lambda: task.done, timeout=60000)
-    qtbot.waitUntil(lambda: "取消" in dialog.summary.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "取消" in dialog.summary.text(), timeout=WORK_MS)
     assert ui.session.store.household.count() == 0 and ui.session.store.pending_count() == 0
     assert dialog.isVisible()  # Cancel stopped the work; it did not close the dialog
 
@@ -204,13 +205,13 @@ def _to_report_by_mouse(qtbot, dialog: RosterImportDialog, path: Path) -> None:
     from PySide6.QtCore import Qt
 
     dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=WORK_MS)
     dialog.path.setText(str(path))
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.steps.currentIndex() == 1, timeout=20000)
     with qtbot.waitSignal(dialog.checked, timeout=30000):
         qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.task is not None and dialog.task.done, timeout=WORK_MS)
 
 
 def test_after_mouse_clicks_enter_imports_and_never_cancels(qtbot, zh, ui: UiContext, tmp_path: Path) -> None:
@@ -238,20 +239,20 @@ def test_enter_on_cancel_asks_before_dropping_the_import(qtbot, zh, ui: UiContex
     _to_report_by_mouse(qtbot, dialog, path)
     dialog.cancel_button.setFocus()
     qtbot.keyClick(dialog.cancel_button, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible(), timeout=WORK_MS)
     box = dialog.confirm
     assert isinstance(box, QMessageBox) and dialog.isVisible()
     assert "1" in box.text() and "没有导入" in box.text()
     # Enter again keeps the import (the question's default is to stay).
-    qtbot.waitUntil(lambda: box.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    qtbot.waitUntil(lambda: box.isAncestorOf(QApplication.focusWidget()), timeout=WORK_MS)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.confirm is None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.confirm is None, timeout=WORK_MS)
     assert dialog.isVisible() and dialog.steps.currentIndex() == 2 and dialog.next_button.isEnabled()
     # Esc asks too; choosing to close says nothing was imported and closes.
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible(), timeout=WORK_MS)
     box = dialog.confirm
     assert box is not None
-    with qtbot.waitSignal(dialog.finished, timeout=5000):
+    with qtbot.waitSignal(dialog.finished, timeout=WORK_MS):
         box.button(QMessageBox.StandardButton.Discard).click()
     assert not dialog.isVisible() and ui.session.store.person.count() == 0

@@ -27,7 +27,7 @@ from desktop.ui.pages.records import RecordListPage
 from desktop.ui.tasks import TaskRunner
 
 from .conftest import FAST_KDF, PASSPHRASE, USER, VILLAGE
-from .helpers import focused, type_text
+from .helpers import WORK_MS, focused, type_text
 
 MOD = Qt.KeyboardModifier
 KEYS = {
@@ -84,7 +84,7 @@ def window(qtbot, zh, home: AppPaths) -> Iterator[MainWindow]:
     window = desk.window
     assert isinstance(window, MainWindow)
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=WORK_MS)
     yield window
     desk.shutdown()
 
@@ -106,18 +106,18 @@ def _lists(window: MainWindow) -> list[tuple[int, RecordListPage]]:
 def _show(qtbot, window: MainWindow, index: int, lst: RecordListPage) -> None:
     # As after closing a dialog: the window active again (the platform may take a moment).
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=WORK_MS)
     window.show_page(index)
     households = window.households
     if lst in (households.members, households.income, households.services):
         households.tabs.setCurrentWidget(lst)
         if households.household_id is None:
             households.list.select(households.list.model.id_at(0) or "")
-        qtbot.waitUntil(lambda: households.household_id is not None, timeout=5000)
+        qtbot.waitUntil(lambda: households.household_id is not None, timeout=WORK_MS)
     qtbot.waitUntil(lambda: lst.model.total() > 0, timeout=10000)
     lst.view.setFocus()
     lst.view.selectRow(0)
-    qtbot.waitUntil(lambda: lst.current_id() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: lst.current_id() is not None, timeout=WORK_MS)
 
 
 def _open_dialog() -> QDialog | None:
@@ -128,7 +128,7 @@ def _open_dialog() -> QDialog | None:
 def _close_dialogs(qtbot) -> None:
     while (dialog := _open_dialog()) is not None:
         dialog.done(QDialog.DialogCode.Rejected)
-        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=WORK_MS)
 
 
 def test_navigation_hints_switch_pages(qtbot, window: MainWindow) -> None:
@@ -152,12 +152,12 @@ def test_every_hinted_button_and_its_keys_do_the_same(qtbot, window: MainWindow)
                 continue
             _show(qtbot, window, index, lst)
             button.click()
-            qtbot.waitUntil(lambda: _open_dialog() is not None, timeout=5000)
+            qtbot.waitUntil(lambda: _open_dialog() is not None, timeout=WORK_MS)
             clicked = _open_dialog().objectName()
             _close_dialogs(qtbot)
             _show(qtbot, window, index, lst)
             follow(qtbot, hint, lst.view)
-            qtbot.waitUntil(lambda: _open_dialog() is not None, timeout=5000)
+            qtbot.waitUntil(lambda: _open_dialog() is not None, timeout=WORK_MS)
             pressed = _open_dialog().objectName()
             _close_dialogs(qtbot)
             assert pressed == clicked, (lst.objectName(), button.text(), hint)
@@ -172,10 +172,10 @@ def test_delete_hint_asks_and_esc_keeps_the_record(qtbot, window: MainWindow) ->
     _show(qtbot, window, 1, persons)
     record = persons.current_id()
     follow(qtbot, persons.delete_button.toolTip(), persons.view)
-    qtbot.waitUntil(lambda: persons.confirm is not None and persons.confirm.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: persons.confirm.isAncestorOf(QApplication.focusWidget()), timeout=5000)
+    qtbot.waitUntil(lambda: persons.confirm is not None and persons.confirm.isVisible(), timeout=WORK_MS)
+    qtbot.waitUntil(lambda: persons.confirm.isAncestorOf(QApplication.focusWidget()), timeout=WORK_MS)
     follow(qtbot, "Esc")
-    qtbot.waitUntil(lambda: persons.confirm is None, timeout=5000)
+    qtbot.waitUntil(lambda: persons.confirm is None, timeout=WORK_MS)
     assert record in window.ui.session.ids("person")
 
 
@@ -195,17 +195,17 @@ def test_record_dialog_enter_saves_and_esc_cancels(qtbot, window: MainWindow) ->
     _show(qtbot, window, 0, households)
     follow(qtbot, households.new_button.toolTip(), households.view)
     qtbot.waitUntil(
-        lambda: households.dialog is not None and households.dialog.save_button.isEnabled(), timeout=5000
+        lambda: households.dialog is not None and households.dialog.save_button.isEnabled(), timeout=WORK_MS
     )
     dialog = households.dialog
     cancel = dialog.cancel_button.toolTip()
     follow(qtbot, cancel)  # untouched: Esc closes at once
-    qtbot.waitUntil(lambda: households.dialog is None, timeout=5000)
+    qtbot.waitUntil(lambda: households.dialog is None, timeout=WORK_MS)
 
     _show(qtbot, window, 0, households)
     follow(qtbot, households.new_button.toolTip(), households.view)
     qtbot.waitUntil(
-        lambda: households.dialog is not None and households.dialog.save_button.isEnabled(), timeout=5000
+        lambda: households.dialog is not None and households.dialog.save_button.isEnabled(), timeout=WORK_MS
     )
     dialog = households.dialog
     assert isinstance(focused(qtbot), QLineEdit)
@@ -214,7 +214,7 @@ def test_record_dialog_enter_saves_and_esc_cancels(qtbot, window: MainWindow) ->
     type_text(qtbot, "孙大山")
     qtbot.keyClick(focused(qtbot), Qt.Key.Key_Tab)
     type_text(qtbot, "三组5号")
-    with qtbot.waitSignal(dialog.saved, timeout=5000):
+    with qtbot.waitSignal(dialog.saved, timeout=WORK_MS):
         follow(qtbot, dialog.save_button.toolTip())
     assert any(
         r["household_no"] == "0901"
@@ -228,7 +228,7 @@ def test_date_field_calendar_hint_opens_the_calendar(qtbot, window: MainWindow) 
     _show(qtbot, window, 3, services)
     follow(qtbot, services.new_button.toolTip(), services.view)
     qtbot.waitUntil(
-        lambda: services.dialog is not None and services.dialog.save_button.isEnabled(), timeout=5000
+        lambda: services.dialog is not None and services.dialog.save_button.isEnabled(), timeout=WORK_MS
     )
     date_field = services.dialog.form.editors["date"]
     assert isinstance(date_field, DateEditor)

@@ -11,7 +11,7 @@ from desktop.services import demo
 from desktop.ui.context import UiContext
 from sync.schema import make_resident_id
 
-from .helpers import focused, open_main_window, press, tab, type_text
+from .helpers import WORK_MS, focused, open_main_window, press, tab, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -81,7 +81,7 @@ def test_store_rules_come_back_inline(qtbot, zh, ui: UiContext, tmp_path) -> Non
     type_text(qtbot, "钱")
     tab(qtbot)
     type_text(qtbot, "二组")
-    with qtbot.waitSignal(dialog.save_failed, timeout=5000):
+    with qtbot.waitSignal(dialog.save_failed, timeout=WORK_MS):
         press(qtbot, Qt.Key.Key_Return)
     assert dialog.form.problem_labels["household_no"].isVisible()
     assert len(ui.session.ids("household")) == 1

@@ -7,14 +7,14 @@ from PySide6.QtCore import Qt
 
 from desktop.ui.context import UiContext
 
-from .helpers import focused, open_main_window, press, tab, type_text
+from .helpers import WORK_MS, focused, open_main_window, press, tab, type_text
 from .test_records import _household
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _wait_dialog(qtbot, page):
-    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.save_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.save_button.isEnabled(), timeout=WORK_MS)
     return page.dialog
 
 
@@ -23,7 +23,7 @@ def test_a_new_household_saved_under_a_filter_is_shown(qtbot, zh, ui: UiContext,
     _household(ui, "0008", "孙秀兰")
     window = open_main_window(qtbot, ui, tmp_path)
     page = window.households
-    with qtbot.waitSignal(page.list.refreshed, timeout=5000):
+    with qtbot.waitSignal(page.list.refreshed, timeout=WORK_MS):
         page.list.filter.setText("赵")
     qtbot.waitUntil(lambda: page.list.model.total() == 1)
     page.list.select(zhao)
@@ -38,13 +38,13 @@ def test_a_new_household_saved_under_a_filter_is_shown(qtbot, zh, ui: UiContext,
     type_text(qtbot, "李建国")
     tab(qtbot)
     type_text(qtbot, "三组12号")
-    with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
+    with qtbot.waitSignal(dialog.saved, timeout=WORK_MS) as saved:
         press(qtbot, Qt.Key.Key_Return)
     new_id = saved.args[0]
-    qtbot.waitUntil(lambda: page.list.current_id() == new_id, timeout=5000)
+    qtbot.waitUntil(lambda: page.list.current_id() == new_id, timeout=WORK_MS)
     assert page.list.filter.text() == ""  # the filter that hid it is cleared, and that is said
     assert "已清除搜索" in page.list.count_label.text()
-    qtbot.waitUntil(lambda: page.household_id == new_id and "李建国" in page.title.text(), timeout=5000)
+    qtbot.waitUntil(lambda: page.household_id == new_id and "李建国" in page.title.text(), timeout=WORK_MS)
     assert page.members.where == {"household_id": new_id}
     # Ctrl+M adds a member to the household just saved, not to the one shown before.
     press(qtbot, Qt.Key.Key_M, CTRL)
@@ -57,7 +57,7 @@ def test_an_edit_that_no_longer_matches_the_filter_stays_selected(qtbot, zh, ui:
     zhao = _household(ui, "0007", "赵德福")
     window = open_main_window(qtbot, ui, tmp_path)
     page = window.households
-    with qtbot.waitSignal(page.list.refreshed, timeout=5000):
+    with qtbot.waitSignal(page.list.refreshed, timeout=WORK_MS):
         page.list.filter.setText("赵")
     qtbot.waitUntil(lambda: page.list.model.total() == 1)
     page.list.select(zhao)
@@ -68,8 +68,8 @@ def test_an_edit_that_no_longer_matches_the_filter_stays_selected(qtbot, zh, ui:
     head.setFocus()
     head.selectAll()
     type_text(qtbot, "钱德福")
-    with qtbot.waitSignal(dialog.saved, timeout=5000):
+    with qtbot.waitSignal(dialog.saved, timeout=WORK_MS):
         press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "钱德福" in page.title.text(), timeout=5000)
-    qtbot.waitUntil(lambda: page.list.current_id() == zhao, timeout=5000)
+    qtbot.waitUntil(lambda: "钱德福" in page.title.text(), timeout=WORK_MS)
+    qtbot.waitUntil(lambda: page.list.current_id() == zhao, timeout=WORK_MS)
     assert page.household_id == zhao

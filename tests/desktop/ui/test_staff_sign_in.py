@@ -23,7 +23,7 @@ from tests.sync_world import STAFF_PASSWORD, STAFF_USER, County, make_pki, start
 from tests.sync_world import VILLAGE as COUNTY_VILLAGE
 
 from .conftest import FAST_KDF, PASSPHRASE, USER, VILLAGE
-from .helpers import focused, type_text
+from .helpers import WORK_MS, focused, type_text
 
 
 @pytest.fixture
@@ -164,4 +164,4 @@ def test_an_expired_sign_in_and_idle_time_lead_back_to_the_sign_in(
         again.try_sign_in()
     assert desk.staff_window is not None
     desk.idle.set_interval_ms(50)
-    qtbot.waitUntil(lambda: desk.staff_window is None, timeout=5000)
+    qtbot.waitUntil(lambda: desk.staff_window is None, timeout=WORK_MS)

@@ -12,7 +12,7 @@ from desktop.ui.sync_wiring import SyncPart
 from sync.server import admin, embedded, enroll
 
 from .conftest import VILLAGE
-from .helpers import open_main_window
+from .helpers import WORK_MS, open_main_window
 
 
 @pytest.fixture
@@ -31,7 +31,9 @@ def test_sync_reaches_100_percent_against_the_real_server(qtbot, zh, ui: UiConte
     window = open_main_window(qtbot, ui, tmp_path)
     part = window.add_part(SyncPart(ui))
     controller, page = part.controller, part.page
-    qtbot.waitUntil(lambda: window.status.connection.text() != "" and controller.online is True, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.status.connection.text() != "" and controller.online is True, timeout=WORK_MS
+    )
     assert not page.sync_button.isEnabled()  # not enrolled yet
 
     page.code.setText(code)

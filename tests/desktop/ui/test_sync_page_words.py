@@ -9,7 +9,7 @@ from desktop.services import demo
 from desktop.ui.context import UiContext
 from desktop.ui.sync_wiring import SyncPart
 
-from .helpers import open_main_window
+from .helpers import WORK_MS, open_main_window
 from .test_sync_page import county as _county
 
 NOWHERE = "http://127.0.0.1:9"  # nothing listens there
@@ -51,12 +51,12 @@ def test_a_refused_address_does_not_stay_in_the_field(qtbot, zh, ui: UiContext, 
     part = window.add_part(SyncPart(ui))
     page, controller = part.page, part.controller
     window.show_page(page)
-    qtbot.waitUntil(lambda: page.server.text() == "https://county.example.cn", timeout=5000)
+    qtbot.waitUntil(lambda: page.server.text() == "https://county.example.cn", timeout=WORK_MS)
     page.server.setText("ftp://county.example.cn")
     with qtbot.waitSignal(controller.configure_failed, timeout=10000):
         page.save_server.click()
     # The address in use, not the refused one.
-    qtbot.waitUntil(lambda: page.server.text() == "https://county.example.cn", timeout=5000)
+    qtbot.waitUntil(lambda: page.server.text() == "https://county.example.cn", timeout=WORK_MS)
     message = page.server_message.text()
     assert "ftp://county.example.cn" in message and "未保存" in message, message
     assert ui.session.store.state_get("server_url") == "https://county.example.cn"
@@ -79,7 +79,7 @@ def test_an_enrolled_laptop_shows_no_code_field_and_says_enrolled_once(
     page.code.setText(code)
     with qtbot.waitSignal(controller.finished, timeout=30000):  # enrolling starts the first sync
         page.enroll_button.click()
-    qtbot.waitUntil(lambda: not page.code.isVisibleTo(page), timeout=5000)
+    qtbot.waitUntil(lambda: not page.code.isVisibleTo(page), timeout=WORK_MS)
     assert not page.enroll_button.isVisibleTo(page)
     said = [t for t in _visible_texts(page) if "已注册" in t]
     assert len(said) == 1, said
@@ -103,15 +103,15 @@ def test_the_status_bar_and_the_sync_count_the_same_things(
     page.code.setText(code)
     with qtbot.waitSignal(controller.finished, timeout=30000):
         page.enroll_button.click()
-    qtbot.waitUntil(lambda: window.status.pending.text() == "没有待同步的修改", timeout=5000)
+    qtbot.waitUntil(lambda: window.status.pending.text() == "没有待同步的修改", timeout=WORK_MS)
     first, second = ui.session.ids("person")[:2]
     ui.session.save("person", first, {"occupation": "务农"})
     ui.session.save("person", first, {"occupation": "个体经营"})
     ui.session.save("person", second, {"occupation": "务农"})
     ui.bus.changed.emit("person")
-    qtbot.waitUntil(lambda: window.status.pending.text() == "2 条记录待同步", timeout=5000)
+    qtbot.waitUntil(lambda: window.status.pending.text() == "2 条记录待同步", timeout=WORK_MS)
     window.show_page(page)
-    qtbot.waitUntil(page.sync_button.isEnabled, timeout=5000)
+    qtbot.waitUntil(page.sync_button.isEnabled, timeout=WORK_MS)
     with qtbot.waitSignal(controller.finished, timeout=30000):
         page.sync_button.click()
     assert page.result.text().startswith("已上传 2 条记录"), page.result.text()

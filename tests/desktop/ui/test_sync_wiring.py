@@ -12,7 +12,7 @@ from desktop.ui.sync_wiring import SyncPart
 from sync.server import admin, embedded
 
 from .conftest import VILLAGE
-from .helpers import open_main_window
+from .helpers import WORK_MS, open_main_window
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_a_wrong_code_reports_enroll_failed_and_configure_reports_state(
     controller = window.add_part(SyncPart(ui)).controller
     assert controller is not None
 
-    with qtbot.waitSignal(controller.state_changed, timeout=5000):
+    with qtbot.waitSignal(controller.state_changed, timeout=WORK_MS):
         controller.configure(county_url)
     assert controller.service.server_url == county_url
 
@@ -68,17 +68,17 @@ def test_the_ui_thread_never_reads_the_store_for_sync_state(
     ui.session.store.db.conn.set_trace_callback(trace)
     ui.settings.set("auto_sync", True)
     controller = window.add_part(SyncPart(ui)).controller
-    with qtbot.waitSignal(controller.state_changed, timeout=5000):
+    with qtbot.waitSignal(controller.state_changed, timeout=WORK_MS):
         controller.configure(county_url)
-    with qtbot.waitSignal(controller.reachability, timeout=5000):
+    with qtbot.waitSignal(controller.reachability, timeout=WORK_MS):
         controller.check_reachable()
     with qtbot.waitSignal(controller.finished, timeout=20000):
         controller.enroll(enroll.issue_code(county_server.store, VILLAGE), sync_after=True)
-    qtbot.waitUntil(lambda: controller.task is None, timeout=5000)
+    qtbot.waitUntil(lambda: controller.task is None, timeout=WORK_MS)
     with qtbot.waitSignal(controller.finished, timeout=20000):
         controller.auto_timer.timeout.emit()  # the automatic sync: reachability, then a run
     controller.reach_timer.timeout.emit()
-    qtbot.waitUntil(lambda: controller.task is None, timeout=5000)
+    qtbot.waitUntil(lambda: controller.task is None, timeout=WORK_MS)
     qtbot.wait(200)  # callbacks queued behind the last signals
     ui.session.store.db.conn.set_trace_callback(None)
     assert on_ui_thread == [], "\n".join(on_ui_thread)
@@ -91,15 +91,15 @@ def test_a_wrong_laptop_clock_is_shown_in_the_status_bar(
 
     window = open_main_window(qtbot, ui, tmp_path)
     controller = window.add_part(SyncPart(ui)).controller
-    with qtbot.waitSignal(controller.state_changed, timeout=5000):
+    with qtbot.waitSignal(controller.state_changed, timeout=WORK_MS):
         controller.configure(county_server.url)
-    qtbot.waitUntil(lambda: not ui.runner.busy, timeout=5000)  # the checks configuring started
+    qtbot.waitUntil(lambda: not ui.runner.busy, timeout=WORK_MS)  # the checks configuring started
     assert window.status.currentMessage() == ""
     county_server.store.clock = lambda: time.time() + 3 * 3600  # the laptop is 3 hours behind
-    with qtbot.waitSignal(controller.clock_checked, timeout=5000):
+    with qtbot.waitSignal(controller.clock_checked, timeout=WORK_MS):
         controller.check_reachable()
     assert "3 hours" in window.status.currentMessage()
     county_server.store.clock = time.time
-    with qtbot.waitSignal(controller.clock_checked, timeout=5000):
+    with qtbot.waitSignal(controller.clock_checked, timeout=WORK_MS):
         controller.check_reachable()
     assert window.status.currentMessage() == ""

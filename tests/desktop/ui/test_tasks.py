@@ -8,6 +8,8 @@ import weakref
 
 from desktop.ui.tasks import Task, TaskContext, TaskRunner
 
+from .helpers import WORK_MS
+
 
 def test_db_tasks_run_in_order_on_one_thread(qtbot, runner: TaskRunner) -> None:
     seen: list[tuple[int, str]] = []
@@ -109,7 +111,7 @@ def test_callbacks_arriving_after_shutdown_are_dropped(qtbot) -> None:
         r.run_db(fail, on_error=then_more),
     ]
     r.shutdown()  # the three ran; their outcomes wait in the event queue
-    with qtbot.waitSignal(r.delivered_after_shutdown, timeout=5000, check_params_cb=lambda n: n == 3):
+    with qtbot.waitSignal(r.delivered_after_shutdown, timeout=WORK_MS, check_params_cb=lambda n: n == 3):
         pass
     qtbot.wait(20)
     assert calls == []
@@ -150,3 +152,47 @@ def test_an_essential_task_runs_even_when_queued_at_shutdown(qtbot) -> None:
     r.shutdown()
     assert ran == ["close the store"]
     assert skipped.is_cancelled
+
+
+def test_a_worker_never_calls_into_qt(qtbot) -> None:
+    # PySide6 (6.12) emitting a signal from a Python thread touches reference counts without the
+    # interpreter lock: under load the counts of shared objects (True, False, None) drift until the
+    # process dies ("bool_dealloc", a segfault in event processing). So a worker hands its outcome
+    # and progress over through a plain queue; only the UI thread calls Qt (and frees the task).
+    on_workers: list[str] = []
+
+    def watch(frame, event, arg):  # type: ignore[no-untyped-def]
+        owner = getattr(arg, "__self__", None)
+        if event == "c_call" and type(owner).__module__.startswith(("PySide6", "shiboken6")):
+            on_workers.append(f"{threading.current_thread().name}: {type(owner).__name__}.{arg.__name__}")
+
+    def work(ctx: TaskContext) -> int:
+        ctx.progress(1, 2, "half")
+        return 7
+
+    def boom() -> None:
+        raise ValueError("broken")
+
+    threading.setprofile(watch)
+    try:
+        r = TaskRunner()
+        freed_on: list[str] = []
+        tasks = [
+            r.run_db(work, with_context=True),
+            r.run_network(work, with_context=True),
+            r.run_db(boom),
+            r.run_network(boom),
+        ]
+        for task in tasks:
+            weakref.finalize(task, lambda: freed_on.append(threading.current_thread().name))
+        qtbot.waitUntil(lambda ts=tasks: all(t.done for t in ts), timeout=30000)
+        assert [t.result for t in tasks[:2]] == [7, 7]
+        assert all(isinstance(t.error, ValueError) for t in tasks[2:])
+        del tasks, task
+        r.shutdown()
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
+    gc.collect()
+    qtbot.waitUntil(lambda: len(freed_on) == 4, timeout=30000)
+    assert on_workers == []
+    assert set(freed_on) == {threading.current_thread().name}

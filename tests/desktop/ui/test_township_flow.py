@@ -28,7 +28,7 @@ from desktop.ui.tasks import TaskRunner
 from tests.sync_world import assert_laptop_equals_server, postgres_database, server_records
 
 from .conftest import FAST_KDF
-from .helpers import focused, type_text
+from .helpers import WORK_MS, focused, type_text
 from .township_world import STAFF_PASSWORD, STAFF_USER, World, conflict_world
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -207,19 +207,19 @@ def test_three_laptops_township_decides_by_keyboard_and_everyone_converges(
     for laptop, expected in officials:
         window_b, review = official_window(qtbot, laptop, tmp_path, runner)
         status = window_b.status
-        qtbot.waitUntil(status.conflicts.isVisible, timeout=5000)
+        qtbot.waitUntil(status.conflicts.isVisible, timeout=WORK_MS)
         assert "0 项等待乡镇处理" in status.conflicts.text() and "已处理" in status.conflicts.text()
         status.conflicts.setFocus()
         key(qtbot, Qt.Key.Key_Space)
         assert window_b.current_page() is review.page
-        qtbot.waitUntil(lambda r=review: len(r.page.rows) > 0, timeout=5000)
+        qtbot.waitUntil(lambda r=review: len(r.page.rows) > 0, timeout=WORK_MS)
         assert {row.field_label for row in review.page.rows} == expected
         outcomes = [review.page.table.item(i, 5).text() for i in range(review.page.table.rowCount())]
         assert all("等待" not in text for text in outcomes)
         window_b.shutdown()
         window_b.close()
     window_a, review_a = official_window(qtbot, a, tmp_path, runner)
-    with qtbot.waitSignal(review_a.page.refreshed, timeout=5000) as empty:
+    with qtbot.waitSignal(review_a.page.refreshed, timeout=WORK_MS) as empty:
         review_a.open()
     assert empty.args == [0, 0] and not window_a.status.conflicts.isVisible()
     window_a.shutdown()

@@ -19,6 +19,7 @@ from desktop.ui.tasks import TaskRunner
 from sync.ids import item_number
 from sync.server.tables import review_items
 
+from .helpers import WORK_MS
 from .township_world import World, conflict_world
 
 
@@ -40,9 +41,9 @@ def test_waiting_list_markers_and_form_note_for_laptop_b(
     qtbot.waitExposed(window)
 
     status = window.status.conflicts
-    qtbot.waitUntil(status.isVisible, timeout=5000)
+    qtbot.waitUntil(status.isVisible, timeout=WORK_MS)
     assert status.text() == "3 项等待乡镇处理"  # occupation, education, the deleted person's edit
-    with qtbot.waitSignal(review.page.refreshed, timeout=5000) as shown:
+    with qtbot.waitSignal(review.page.refreshed, timeout=WORK_MS) as shown:
         status.click()
     assert shown.args == [3, 0]
     assert window.current_page() is review.page
@@ -65,10 +66,10 @@ def test_waiting_list_markers_and_form_note_for_laptop_b(
     # The persons list marks the record under review; its form says what waits.
     window.show_page(window.persons)
     model = window.persons.model
-    qtbot.waitUntil(lambda: model.total() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: model.total() > 0, timeout=WORK_MS)
     row = model.row_of(world.person)
-    qtbot.waitUntil(lambda: model.is_marked(row), timeout=5000)
-    qtbot.waitUntil(lambda: (model.data(model.index(row, 0)) or "").startswith("⚑"), timeout=5000)
+    qtbot.waitUntil(lambda: model.is_marked(row), timeout=WORK_MS)
+    qtbot.waitUntil(lambda: (model.data(model.index(row, 0)) or "").startswith("⚑"), timeout=WORK_MS)
     assert model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == "该记录有数值正等待乡镇处理"
     other = next(r for r in range(model.total()) if model.id_at(r) != world.person)
     assert not model.is_marked(other)
@@ -76,7 +77,7 @@ def test_waiting_list_markers_and_form_note_for_laptop_b(
     window.persons.edit_current()
     dialog = window.persons.dialog
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.under_review.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.under_review.isVisible(), timeout=WORK_MS)
     assert "职业：您的数值 务农，县级 务工" in dialog.under_review.text()
     assert "文化程度：您的数值 初中，县级 大专" in dialog.under_review.text()
     dialog.reject()

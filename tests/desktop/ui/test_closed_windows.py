@@ -1,0 +1,24 @@
+"""A window that was closed and deleted hears nothing more from the longer-lived data bus."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+
+from desktop.ui.context import UiContext
+from desktop.ui.main_window import MainWindow
+
+
+def test_a_deleted_main_window_is_not_called_by_the_bus(qtbot, ui: UiContext, tmp_path) -> None:
+    # Locking closes and deletes the window (app.py) while the session's bus lives on: a save
+    # finishing just then announces itself on the bus.
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ui, settings)
+    qtbot.waitUntil(lambda: not ui.runner.busy)
+    window.shutdown()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert not shiboken6.isValid(window)
+    ui.bus.changed.emit("person")  # raised "Internal C++ object already deleted" in a lambda
+    qtbot.wait(50)
+    assert ui.runner.pending() == 0  # and asked for no work on the dead window's behalf

@@ -122,7 +122,7 @@ class FieldHistoryDialog(QDialog):
         self.runner.run_network(
             lambda: field_history(session, entity, record_id, name, lang),
             name="field history",
-            key="field_history",
+            key=f"field_history-{id(self)}",
             on_done=self._show,
             on_error=self._failed,
         )

@@ -295,7 +295,7 @@ class StaffIndicatorsWidget(QWidget):
         year, line_fen = self.year.value(), self.line.value() * 100
         self.summary.setText(self.tr("Loading…"))
         task = self.runner.run_network(lambda: self.fetch(year, line_fen), name="staff_indicators",
-                                       key="staff_indicators")  # fmt: skip
+                                       key=f"staff_indicators-{id(self)}")  # fmt: skip
         task.succeeded.connect(self.show_answer)
         task.failed.connect(self._failed)
         return task

@@ -207,6 +207,8 @@ class TaskRunner(QObject):
         essential: bool = False,
     ) -> Task:
         """Queue database work. A new task with the same ``key`` cancels older queued ones.
+        A key is its caller's: include the owner (``f"name-{id(self)}"``), or two windows on one
+        runner cancel each other's work and one of them never hears back.
 
         ``essential``: run even when the runner is cancelled or shut down before it starts
         (closing the store: a skipped close leaves the key in memory and the -wal file beside

@@ -132,7 +132,7 @@ class DuplicatesPage(QWidget):
         self.staff.runner.run_network(
             lambda: (desk.duplicates(status), current),
             name="duplicates",
-            key="duplicates",
+            key=f"duplicates-{id(self)}",
             on_done=self._show,
             on_error=self._failed,
         )

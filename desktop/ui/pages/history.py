@@ -77,7 +77,7 @@ class HistoryPage(QWidget):
         self.staff.runner.run_network(
             lambda: desk.items(status="decided", sort="age", limit=LIMIT),
             name="history",
-            key="history",
+            key=f"history-{id(self)}",
             on_done=self._show,
             on_error=self._failed,
         )

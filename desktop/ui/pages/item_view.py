@@ -281,7 +281,7 @@ class ItemView(QWidget):
         self.staff.runner.run_network(
             lambda: (item_id, desk.history(record_id)),
             name="item-history",
-            key="item-history",
+            key=f"item-history-{id(self)}",
             on_done=self._show_history,
             on_error=self._history_failed,
         )

@@ -75,7 +75,7 @@ class RecordHistoryPanel(QWidget):
         self.staff.runner.run_network(
             lambda: staff_history(desk, entity, record_id, field),
             name="record history",
-            key="record_history",
+            key=f"record_history-{id(self)}",
             on_done=self._show,
             on_error=self._failed,
         )

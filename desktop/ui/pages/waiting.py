@@ -81,7 +81,7 @@ class WaitingPage(QWidget):
     def refresh(self) -> None:
         review = self.review
         self.ui.runner.run_db(
-            lambda: review.records("all"), name="waiting", key="waiting", on_done=self._show
+            lambda: review.records("all"), name="waiting", key=f"waiting-{id(self)}", on_done=self._show
         )
 
     def _show(self, rows: list[Any]) -> None:
@@ -187,7 +187,7 @@ class ReviewPart(Part):
         self.ui.runner.run_db(
             lambda: (review.waiting_count(), review.unseen_decided_count()),
             name="review-count",
-            key="review-count",
+            key=f"review-count-{id(self)}",
             on_done=self._counted,
         )
 

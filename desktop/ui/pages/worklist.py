@@ -70,7 +70,7 @@ class WorkListModel(QAbstractTableModel):
         self.runner.run_network(
             lambda: (generation, 0, desk.items(**query, offset=0, limit=PAGE)),
             name="worklist",
-            key="worklist",
+            key=f"worklist-{id(self)}",
             on_done=self._first,
             on_error=self._failed,
         )

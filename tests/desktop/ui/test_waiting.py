@@ -82,3 +82,35 @@ def test_waiting_list_markers_and_form_note_for_laptop_b(
     assert "文化程度：您的数值 初中，县级 大专" in dialog.under_review.text()
     dialog.reject()
     window.shutdown()
+
+
+def test_two_officials_windows_on_one_runner_both_get_their_count(
+    qtbot, zh, world: World, runner: TaskRunner, tmp_path
+):
+    """Keyed tasks belong to their window: B's recount must not cancel C's (one runner serves both,
+    as in the township flow test, where C's status bar once never appeared)."""
+    import threading
+
+    parts = []
+    for laptop in world.laptops[1:]:
+        ui = UiContext(Session(laptop.store), runner, Settings(DictBackend()), DataBus())
+        window = MainWindow(ui, QSettings(str(tmp_path / f"{laptop.name}.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(window)
+        review = window.add_part(ReviewPart(ui))
+        window.show()
+        qtbot.waitExposed(window)
+        parts.append((window, review))
+    heard: list[int] = []
+    for i, (_window, review) in enumerate(parts):
+        review.status.set_review(0, 0)  # hidden until its own count arrives
+        review.status.set_review = lambda w, d, i=i, s=review.status.set_review: (heard.append(i), s(w, d))
+    release = threading.Event()
+    blocker = runner.run_db(lambda: release.wait(30))  # both counts queue behind this
+    for _window, review in parts:
+        review.count()
+    release.set()
+    with qtbot.waitSignal(blocker.finished):
+        pass
+    qtbot.waitUntil(lambda: sorted(set(heard)) == [0, 1])
+    for window, _review in parts:
+        qtbot.waitUntil(window.status.conflicts.isVisible)

@@ -334,19 +334,28 @@ class SyncService:
         config = self._config(cancel)
         remote = self.remote_factory(config)
         try:
-            taken, refused = self._follow_forms(remote)  # before the run: pulls fill the new fields
             report = SyncEngine(self.replica, remote, progress).run(cancel)
-            report.forms_taken, report.forms_refused = taken, refused
             report.quarantined = self.replica.quarantined()
             report.clock_offset = self._learned_offset(remote, config.clock_offset)
             status = getattr(remote, "status", None)
             if callable(status):
+                # One status call after the run: the open conflicts and the county's form version.
                 try:
-                    report.open_conflicts = int(status().get("open_conflicts", 0))
-                except (SyncError, TypeError, ValueError):
-                    report.open_conflicts = None
+                    answer = status()
+                    report.open_conflicts = int(answer.get("open_conflicts", 0))
+                except (SyncError, TypeError, ValueError, AttributeError):
+                    answer, report.open_conflicts = {}, None
                 if report.open_conflicts is not None:  # for the village's data-quality figures
                     self.store.state_set("open_conflicts", report.open_conflicts)
+                # Taken after the run (a clean point); a version with new fields pulls every
+                # record again, on the next run, so they fill in.
+                report.forms_taken, report.forms_refused = self._follow_forms(remote, answer)
+                if report.forms_taken:
+                    # The new fields fill in now: the records are pulled again in this run (only
+                    # when a version was taken; an ordinary run stays three round trips).
+                    again = SyncEngine(self.replica, remote, progress).run(cancel)
+                    report.pulled += again.pulled
+                    report.pages += again.pages
             self._refresh_review(remote)
         finally:
             # Learned even by a run that failed later: the next one signs right from the start.
@@ -357,16 +366,17 @@ class SyncService:
         self.store.state_set(STATE_LAST_SYNC, self.clock())
         return report
 
-    def _follow_forms(self, remote: Any) -> tuple[int, tuple[str, str] | None]:
+    def _follow_forms(self, remote: Any, answer: dict[str, Any]) -> tuple[int, tuple[str, str] | None]:
         """Take the county's newer form version when the server offers one signed by the county key
         this laptop trusts (its provisioning file's). A version unsigned, tampered with or signed by
         another key is refused with the reason; the laptop keeps working on the forms it has.
-        An older server (no ``forms_version``) or a network hiccup changes nothing."""
-        status, fetch = getattr(remote, "status", None), getattr(remote, "forms", None)
-        if not callable(status) or not callable(fetch):
+        An older server (no ``forms_version``) or a network hiccup changes nothing. ``answer`` is the
+        server's status answer of this run (no request of its own: a sync stays three round trips)."""
+        fetch = getattr(remote, "forms", None)
+        if not callable(fetch):
             return 0, None
         try:
-            offered = status().get("forms_version", BUILTIN_VERSION)
+            offered = answer.get("forms_version", BUILTIN_VERSION)
             if type(offered) is not int or offered <= self.store.forms_version:
                 return 0, None
             document = fetch()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from desktop.services.list_order import list_orders
 from desktop.storage import Store, ValidationFailed
 from sync.protocol import Problem
 from sync.schema import Forms, derive_from_resident_id, load_forms
@@ -137,7 +138,15 @@ class EntryService:
         if entity != "household":
             return DeletePreview(title="")
         belonging = self._belonging(record_id)
-        members = [p.get("name") or "" for p in self.get_many("person", belonging["person"])]
+        # In the register's order (head first, then spouse, children, …), as the persons list.
+        order = list_orders(self.store.forms)["person"]
+        ordered = [
+            r[0]
+            for r in self.store.db.query(
+                order.select(f"{order.alias}.id", f"{order.alias}.household_id = ?"), (record_id,)
+            )
+        ]
+        members = [p.get("name") or "" for p in self.get_many("person", ordered)]
         title = f"{record.get('household_no') or ''} {record.get('head_name') or ''}".strip()
         return DeletePreview(title, members, len(belonging["income"]), len(belonging["service"]))
 

@@ -4,7 +4,7 @@ Everything that crosses the wire is defined here: message types, the protocol ve
 codec. Both ends (``sync.engine``/``sync.client`` on the laptop, ``sync.server`` at the county)
 import these types and nothing else of each other.
 
-Model (see DESIGN.md, "Sync protocol"):
+Model (README.md, "Sync, in one paragraph"):
 
 * A record is ``(entity, id)``; ``id`` is a UUIDv7 made offline. Every record belongs to one village.
 * The server keeps one counter per village. Each accepted change bumps it; the new value is the

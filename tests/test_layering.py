@@ -1,4 +1,4 @@
-"""The dependency rules of DESIGN.md, checked by walking every import of every module.
+"""The dependency rules in README.md ("What it is"), checked by walking every import of every module.
 
 * Nothing outside desktop/ui imports Qt (PySide6, shiboken6, pyqtgraph).
 * sync never imports desktop; sync.server imports only from sync (and third parties).

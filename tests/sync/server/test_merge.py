@@ -1,4 +1,4 @@
-"""The pure field-level merge: every rule of DESIGN.md "Sync protocol", one case each."""
+"""The pure field-level merge: every rule of README.md "Sync, in one paragraph", one case each."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@
 * ``SignedRequest`` - a request a laptop signed with its device key. ``run(work)`` checks it (device
   known and not revoked, fresh time, signature, new nonce: ``auth.DeviceAuth``) and runs
   ``work(device)`` in a worker thread; the village comes from the device record, never the request.
+  Device routes take only this (``.server.store``: the store).
 * ``Staff`` / ``StaffVillages`` - the staff member of the bearer token and the villages they may see
   (code -> name): a whole county, or one township.
 
@@ -56,20 +57,26 @@ def county_today(store: Store) -> date:
     return datetime.fromtimestamp(store.clock(), CHINA).date()
 
 
-# Cheap dependencies are ``async``: FastAPI calls those on the event loop, a plain ``def`` in a
-# worker thread (health must answer without one while every thread waits on a push).
+# FastAPI calls an ``async`` dependency on the event loop, a plain ``def`` one in a worker thread:
+# those that touch no database are ``async`` (health must answer without a thread while every
+# thread waits on a push). Each dependency resolved costs some microseconds per request, so a
+# device route takes just one, ``SignedRequest``, which carries the store and the rest.
+
+
+def _server(request: Request) -> Server:
+    server: Server = request.app.state.server
+    return server
 
 
 async def get_server(request: Request) -> Server:
-    server: Server = request.app.state.server
-    return server
+    return _server(request)
 
 
 ServerDep = Annotated[Server, Depends(get_server)]
 
 
-async def get_store(server: ServerDep) -> Store:
-    return server.store
+async def get_store(request: Request) -> Store:
+    return _server(request).store
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -88,13 +95,14 @@ def signed_path(request: Request) -> str:
 
 
 class DeviceRequest:
-    """A request signed by a laptop's device key, checked when ``run`` is awaited."""
+    """A request signed by a laptop's device key, checked when ``run`` is awaited. ``server``: what
+    the route works with (a device route takes this one dependency: push and pull are hot)."""
 
-    __slots__ = ("_auth", "_request", "body")
+    __slots__ = ("_request", "body", "server")
 
-    def __init__(self, request: Request, device_auth: DeviceAuth) -> None:
+    def __init__(self, request: Request, server: Server) -> None:
         self._request = request
-        self._auth = device_auth
+        self.server = server
         self.body = b""
         """The body exactly as signed; read by ``run`` before ``work`` is called."""
 
@@ -104,15 +112,16 @@ class DeviceRequest:
         request = self._request
         self.body = body = await request.body()
         method, path, headers = request.method, signed_path(request), request.headers
+        device_auth = self.server.device_auth
 
         def checked() -> T:
-            return work(self._auth.authenticate(method, path, headers, body))
+            return work(device_auth.authenticate(method, path, headers, body))
 
         return await run_in_threadpool(checked)
 
 
-async def device_request(request: Request, server: ServerDep) -> DeviceRequest:
-    return DeviceRequest(request, server.device_auth)
+async def device_request(request: Request) -> DeviceRequest:
+    return DeviceRequest(request, _server(request))
 
 
 SignedRequest = Annotated[DeviceRequest, Depends(device_request)]

@@ -25,7 +25,7 @@ from sync.protocol import (
 )
 from sync.server import auth, conflicts, enroll, form_store, pull, push
 from sync.server.auth import Device
-from sync.server.deps import API, SIGNED, ServerDep, SignedRequest, StoreDep, county_today
+from sync.server.deps import API, SIGNED, SignedRequest, StoreDep, county_today
 from sync.server.errors import ApiError, protocol_version_error
 from sync.server.store import village_epoch
 
@@ -94,7 +94,7 @@ def enroll_device(body: EnrollRequest, store: StoreDep) -> dict[str, str]:
         "responses": {"200": {"description": "PushResponse", "content": {MEDIA_TYPE: _BINARY}}},
     },
 )
-async def push_batch(signed: SignedRequest, server: ServerDep) -> Response:
+async def push_batch(signed: SignedRequest) -> Response:
     def work(device: Device) -> bytes:
         body = signed.body
         try:
@@ -107,9 +107,9 @@ async def push_batch(signed: SignedRequest, server: ServerDep) -> Response:
                 "The body's protocol version differs from the request's.",
                 "请求内容的协议版本与请求头不一致。",
             )
-        store = server.store
+        server = signed.server
         return push.apply_batch(
-            store, server.rules, device, message, body_digest(body), today=county_today(store)
+            server.store, server.rules, device, message, body_digest(body), today=county_today(server.store)
         )
 
     return Response(await signed.run(work), media_type=MEDIA_TYPE)
@@ -123,7 +123,6 @@ async def push_batch(signed: SignedRequest, server: ServerDep) -> Response:
 )
 async def pull_records(
     signed: SignedRequest,
-    store: StoreDep,
     cursor: Annotated[int, Query(ge=0, le=push.MAX_NUMBER)] = 0,
     limit: Annotated[int, Query(ge=1, le=pull.MAX_LIMIT)] = pull.DEFAULT_LIMIT,
     since: Annotated[
@@ -151,6 +150,8 @@ async def pull_records(
         ),
     ] = "",
 ) -> Response:
+    store = signed.server.store
+
     def work(device: Device) -> bytes:
         page = pull.pull(store, device, cursor, limit, since=since, own=own, epoch=epoch)
         page["v"] = device.protocol  # answered in the version asked in
@@ -160,7 +161,9 @@ async def pull_records(
 
 
 @router.get("/status", description=SIGNED)
-async def device_status(signed: SignedRequest, store: StoreDep) -> dict[str, Any]:
+async def device_status(signed: SignedRequest) -> dict[str, Any]:
+    store = signed.server.store
+
     def work(device: Device) -> dict[str, Any]:
         with store.read() as conn:
             epoch, seq, started = village_epoch(conn, device.county_code, device.village_code)

@@ -9,15 +9,16 @@ from fastapi import APIRouter
 
 from sync.server import form_store
 from sync.server.auth import Device
-from sync.server.deps import API, SIGNED, SignedRequest, StoreDep
+from sync.server.deps import API, SIGNED, SignedRequest
 
 router = APIRouter(prefix=API)
 
 
 @router.get("/forms", description=SIGNED)
-async def county_forms(signed: SignedRequest, store: StoreDep) -> dict[str, Any]:
+async def county_forms(signed: SignedRequest) -> dict[str, Any]:
     """The county's latest published form version, as signed by the county (issue 17); the
     laptop checks the signature against its provisioning file's county key."""
+    store = signed.server.store
 
     def work(device: Device) -> dict[str, Any]:
         with store.read() as conn:

@@ -38,8 +38,10 @@ def staff_record_history(
 
 @router.get("/history", description="Signed by the device key: a record's history in its village.")
 async def device_record_history(
-    signed: SignedRequest, store: StoreDep, record: RecordId, field: Field = None
+    signed: SignedRequest, record: RecordId, field: Field = None
 ) -> dict[str, Any]:
+    store = signed.server.store
+
     def work(device: Device) -> dict[str, Any]:
         with store.read() as conn:
             village, entries = changelog.record_history(conn, device.county_code, record, field)

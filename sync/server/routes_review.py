@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 
 from sync.server import review
 from sync.server.auth import Device
-from sync.server.deps import API, SignedRequest, StoreDep
+from sync.server.deps import API, SignedRequest
 from sync.server.errors import ApiError
 
 MAX_RECORDS = 100
@@ -26,11 +26,13 @@ router = APIRouter(prefix=API)
     description="Signed by the device key. records: comma-separated record ids (at most 100).",
 )
 async def device_review(
-    signed: SignedRequest, store: StoreDep, records: Annotated[str, Query(max_length=MAX_RECORDS * 37)] = ""
+    signed: SignedRequest, records: Annotated[str, Query(max_length=MAX_RECORDS * 37)] = ""
 ) -> dict[str, Any]:
     ids = [r for r in records.split(",") if r]
     if len(ids) > MAX_RECORDS or any(len(r) > 36 for r in ids):
         raise ApiError("malformed", "Ask about at most 100 records.", "一次最多查询100条记录。")
+
+    store = signed.server.store
 
     def work(device: Device) -> dict[str, Any]:
         with store.read() as conn:

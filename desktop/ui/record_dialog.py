@@ -45,12 +45,16 @@ class RecordDialog(QDialog):
         self._original: dict[str, Any] = {}
         self.confirm: QMessageBox | None = None
         """The "discard changes?" question while it is open."""
+        self.pin = session.pin()
+        """The county forms version this dialog was opened with: it shows, checks and saves the
+        record with it until saved or cancelled (a version a sync takes meanwhile is for the
+        dialogs opened after)."""
         lang = current_language()
-        label = session.forms[entity].label(lang)
+        label = self.pin.forms[entity].label(lang)
         title = self.tr("Edit {form}") if record_id else self.tr("New {form}")
         self.setWindowTitle(title.format(form=label))
         self.setObjectName(f"dialog_{entity}")
-        self.form = RecordForm(session.forms, entity, lang, hidden=self.context.keys(), parent=self)
+        self.form = RecordForm(self.pin.forms, entity, lang, hidden=self.context.keys(), parent=self)
         self.review = review
         self.under_review = QLabel(self)
         self.under_review.setObjectName("under_review")
@@ -122,9 +126,9 @@ class RecordDialog(QDialog):
             ).run_in_background(self.runner)
         else:
             entity, context = self.entity, self.context
-            session = self.session
+            session, pin = self.session, self.pin
             self.runner.run_db(
-                lambda: session.entry.new_record(entity, **context),
+                lambda: session.new_record(entity, pin, **context),
                 name="new-record",
                 on_done=self._show,
                 on_error=lambda exc: show_error(self, exc),
@@ -175,7 +179,7 @@ class RecordDialog(QDialog):
         self._fit()
 
     def _load_references(self) -> None:
-        form = self.session.forms[self.entity]
+        form = self.pin.forms[self.entity]
         for f in form.fields:
             if f.type != "ref" or f.name in self.context:
                 continue
@@ -245,9 +249,9 @@ class RecordDialog(QDialog):
         self.save_button.setEnabled(False)
         self.form.problems_shown.connect(self._fit)
         values = self.form.values()
-        save_record(self, self.session, self.entity, self.record_id, values).success(self._saved).failure(
-            self._failed
-        ).run_in_background(self.runner)
+        save_record(self, self.session, self.entity, self.record_id, values, self.pin).success(
+            self._saved
+        ).failure(self._failed).run_in_background(self.runner)
 
     def _saved(self, record_id: str) -> None:
         self._saving = False

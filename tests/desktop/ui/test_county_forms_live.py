@@ -106,6 +106,8 @@ def test_open_dialog_keeps_its_version_and_the_lists_follow_the_new_one(
     assert dialog is not None and dialog.pin.version == 2 and dialog.form.editors["phone"].isHidden()
     away = dialog.form.editors["members_away"]
     assert isinstance(away, QLineEdit)
+    shots = Path(os.environ.get("VDD_SHOTS") or tmp_path)
+    dialog.grab().save(str(shots / "household_dialog_v2.png"))
     away.setFocus()
     qtbot.keyClicks(away, "3")
     with qtbot.waitSignal(dialog.saved):
@@ -128,7 +130,6 @@ def test_open_dialog_keeps_its_version_and_the_lists_follow_the_new_one(
     qtbot.waitUntil(lambda: model.total() == 2)
     page.list.select(made)
     qtbot.waitUntil(lambda: page.values["family_doctor"].text() == "已签约")
-    shots = Path(os.environ.get("VDD_SHOTS") or tmp_path)
     window.grab().save(str(shots / "households_v2_columns.png"))
     controller.shutdown()
     lap.close()

@@ -61,6 +61,11 @@ class RecordDialog(QDialog):
         self.under_review.setWordWrap(True)
         self.under_review.setStyleSheet("color: #a15c00;")
         self.under_review.hide()
+        self.forms_note = QLabel(self)
+        self.forms_note.setObjectName("forms_moved_on")
+        self.forms_note.setWordWrap(True)
+        self.forms_note.setStyleSheet("color: #a15c00;")
+        self.forms_note.hide()
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -79,6 +84,7 @@ class RecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.under_review)
+        layout.addWidget(self.forms_note)
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
@@ -88,6 +94,20 @@ class RecordDialog(QDialog):
         else:
             self.resize(460, self.sizeHint().height())
         self._load()
+
+    def forms_moved_on(self) -> None:
+        """A sync took a newer county form version while this dialog is open: it keeps its own (the
+        record is checked and saved with it), and says so, since the lists already show the new one."""
+        if self.session.forms_version == self.pin.version:
+            return
+        self.forms_note.setText(
+            self.tr(
+                "The county's forms were updated while this record was open. It is saved with the "
+                "form it was opened with; open it again to fill in new fields."
+            )
+        )
+        self.forms_note.show()
+        self._fit()
 
     def show_history(self, field: str | None = None) -> QDialog:
         """The history of ``field`` (default: the field being edited), in its own window."""

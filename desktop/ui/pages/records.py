@@ -363,6 +363,7 @@ class RecordListPage(QWidget):
             parent=self.window(),
         )
         dialog.saved.connect(self._saved)
+        self.ui.bus.forms_changed.connect(dialog.forms_moved_on)
         dialog.finished.connect(self._dialog_closed)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog

@@ -79,7 +79,10 @@ def test_open_dialog_keeps_its_version_and_the_lists_follow_the_new_one(
 
     # The dialog keeps version 1: no field of version 2, the phone still there; its checks are
     # version 1's (members_away, required by version 2, is not asked for).
-    assert dialog.pin.version == 1
+    assert dialog.pin.version == 1 and dialog.forms_note.isVisible()
+    assert "表单已更新" in dialog.forms_note.text()
+    shots = Path(os.environ.get("VDD_SHOTS") or tmp_path)
+    dialog.grab().save(str(shots / "household_dialog_pinned.png"))
     assert "members_away" not in dialog.form.editors and not dialog.form.editors["phone"].isHidden()
     # The list shows version 2 at once, the dialog still open: new columns, the removed phone gone.
     shown = headers(page.list)
@@ -104,9 +107,9 @@ def test_open_dialog_keeps_its_version_and_the_lists_follow_the_new_one(
     qtbot.waitUntil(lambda: page.list.dialog is not None and page.list.dialog.save_button.isEnabled())
     dialog = page.list.dialog
     assert dialog is not None and dialog.pin.version == 2 and dialog.form.editors["phone"].isHidden()
+    assert not dialog.forms_note.isVisible()
     away = dialog.form.editors["members_away"]
     assert isinstance(away, QLineEdit)
-    shots = Path(os.environ.get("VDD_SHOTS") or tmp_path)
     dialog.grab().save(str(shots / "household_dialog_v2.png"))
     away.setFocus()
     qtbot.keyClicks(away, "3")

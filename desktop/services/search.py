@@ -29,7 +29,7 @@ from itertools import compress, repeat
 from operator import contains
 from typing import Any
 
-from desktop.services.county_fields import search_text, searched_fields
+from desktop.services.county_fields import search_sql, search_text, searched_fields
 from desktop.services.idlist import IdList, IdListBuilder, MaskedIdList
 from desktop.services.list_order import list_orders, where_sql
 from desktop.storage import Store
@@ -258,20 +258,12 @@ class SearchService:
         # while the cursor is being read. Streamed: the rows are never all in memory at once.
         added = self._added[entity]
         alias = self._orders[entity].alias
-        columns = _COLUMNS[entity] + "".join(f', {alias}."{f.name}"' for f in added)
-        own = _COLUMNS[entity].count(",") + 1  # the id and the app's own search fields
+        extra = [search_sql(f, f'{alias}."{f.name}"') for f in added]  # the county's fields, as text
+        columns = ", ".join([_COLUMNS[entity], *extra])
         with self.store.atomic():
             queries = self._orders[entity].stream(columns)
             rows = (row for sql in queries for row in self.store.db.execute(sql))
-            if not added:
-                return _Index((row[0], _key(row[1:])) for row in rows)
-            return _Index(
-                (
-                    row[0],
-                    _key([*row[1:own], *(search_text(f, v) for f, v in zip(added, row[own:], strict=True))]),
-                )
-                for row in rows
-            )
+            return _Index((row[0], _key(row[1:])) for row in rows)
 
     def _place(self, entity: str, index: _Index, record_id: str) -> int:
         """Where ``record_id`` goes in ``index`` (list order): a binary search on the sort keys."""

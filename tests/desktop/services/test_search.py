@@ -136,16 +136,21 @@ def test_search_looks_in_the_fields_a_county_version_added(store: Store) -> None
         {"name": "family_doctor", "type": "choice", "label": {"zh_CN": "家庭医生签约", "en": "Family doctor"},
          "choices": [{"value": "signed", "label": {"zh_CN": "已签约", "en": "Signed"}}]},
         {"name": "helper", "type": "text", "label": {"zh_CN": "帮扶责任人", "en": "Helper"}},
+        {"name": "members_away", "type": "int", "label": {"zh_CN": "外出务工人数", "en": "Members away"}},
     ]  # fmt: skip
     before = store.household.create(household("0001", "张三"))
     session = Session(store)
     store.take_forms(document)
     session.after_sync()
-    store.household.update(before, {"helper": "刘干部"})
+    store.household.update(before, {"helper": "刘干部", "members_away": 17})
     session.search.invalidate()
     assert list(session.ids("household", "刘干部")) == [before]  # built from the database
+    assert list(session.ids("household", "17")) == [before]
     made = session.save("household", None, household("0002", "李四") | {"family_doctor": "signed"})
     assert list(session.ids("household", "已签约")) == [made]  # kept up to date by the save
+    assert list(session.ids("household", "signed")) == [made]
+    session.search.invalidate()  # built from the database again: the same texts
+    assert list(session.ids("household", "已签约")) == [made]
     assert list(session.ids("household", "signed")) == [made]
     later = copy.deepcopy(document)
     later["version"] = 3

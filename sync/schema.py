@@ -132,6 +132,10 @@ class FieldDef:
     multiline: bool = False
     hidden: bool = False
     """Removed by a newer form version: not shown or asked for, but its values are kept and sync."""
+    constraint_message: tuple[str, str] | None = None
+    """(zh, en) said instead of the forms' own message when a limit, length or pattern fails."""
+    required_message: tuple[str, str] | None = None
+    """(zh, en) said instead of the forms' own message when the field is left empty."""
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.label_zh if _zh(lang) else self.label_en
@@ -380,6 +384,8 @@ def _field_from_json(d: Mapping[str, Any], where: str) -> FieldDef:
         max_current_year=current_year,
         multiline=bool(d.get("multiline", False)),
         hidden=bool(d.get("hidden", False)),
+        constraint_message=_labels(d, "constraint_message", where) if d.get("constraint_message") else None,
+        required_message=_labels(d, "required_message", where) if d.get("required_message") else None,
     )
 
 

@@ -4,7 +4,8 @@ One workbook changes one form (``settings`` names it); the other forms come from
 
 - ``survey``: one row per field. Columns (by header, any order): ``type``, ``name``,
   ``label::zh_CN``, ``label::en``, ``required`` (yes/no), ``min``, ``max``, ``hint::zh_CN``,
-  ``hint::en``, ``max_length``, ``pattern``, ``constraint``, ``relevant``. Types: ``text``,
+  ``hint::en``, ``max_length``, ``pattern``, ``constraint``, ``relevant``, ``indicator`` (count or
+  sum: the field in the indicators, :mod:`sync.indicator_fields`). Types: ``text``,
   ``integer``, ``money`` (yuan), ``date``, ``select_one LIST``, ``phone``, ``resident_id``,
   ``ref FORM``.
 - ``choices``: ``list_name``, ``name``, ``label::zh_CN``, ``label::en``.
@@ -31,6 +32,7 @@ from typing import Any
 
 from sync.form_versions import FORMAT
 from sync.form_workbook_rules import RuleProblem, check_relevant, min_when_rule, translate
+from sync.indicator_fields import KINDS
 from sync.parse import parse_yuan
 
 MAX_WORKBOOK_BYTES = 5 * 1024 * 1024
@@ -244,6 +246,17 @@ def _field(
             "cases is a skip condition, which these forms cannot say)"
         )
     made["required"] = _YES.get(required, False)
+    if "indicator" in row:
+        mark = row["indicator"].lower()
+        if mark in KINDS and made["type"] in KINDS[mark]:
+            made["indicator"] = mark
+        elif mark in KINDS:
+            what = "a select_one field" if mark == "count" else "an integer or money field"
+            problems.append(f"{where('survey', number, 'indicator')}: {mark} is for {what}")
+        elif mark:
+            problems.append(f"{where('survey', number, 'indicator')}: write count, sum or leave it empty")
+    elif old.get("indicator") and old.get("type") == made["type"]:
+        made["indicator"] = old["indicator"]
     try:
         check_relevant(row.get("relevant", ""))
     except RuleProblem as exc:

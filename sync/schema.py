@@ -32,6 +32,7 @@ from sync.form_rules import (
     compile_rule,
     field_problem,
 )
+from sync.indicator_fields import problems as indicator_problems
 from sync.parse import parse_date
 from sync.protocol import ENTITIES, META_FIELDS, Problem
 from sync.resident_id import (
@@ -136,6 +137,9 @@ class FieldDef:
     """(zh, en) said instead of the forms' own message when a limit, length or pattern fails."""
     required_message: tuple[str, str] | None = None
     """(zh, en) said instead of the forms' own message when the field is left empty."""
+    indicator: str | None = None
+    """``count`` (a choice field) or ``sum`` (int or money): counted in the indicators
+    (:mod:`sync.indicator_fields`)."""
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.label_zh if _zh(lang) else self.label_en
@@ -386,6 +390,7 @@ def _field_from_json(d: Mapping[str, Any], where: str) -> FieldDef:
         hidden=bool(d.get("hidden", False)),
         constraint_message=_labels(d, "constraint_message", where) if d.get("constraint_message") else None,
         required_message=_labels(d, "required_message", where) if d.get("required_message") else None,
+        indicator=d.get("indicator"),
     )
 
 
@@ -414,6 +419,8 @@ def _check_definition(form: FormDef, forms: Mapping[str, FormDef]) -> None:
                 raise FormError(f"{where}.{f.name}: choices missing or repeated")
         if f.type == "ref" and f.ref not in forms:
             raise FormError(f"{where}.{f.name}: ref to an unknown form")
+        for problem in indicator_problems(where, f):
+            raise FormError(problem)
         if f.pattern is not None:
             try:
                 re.compile(f.pattern)

@@ -55,3 +55,24 @@ def test_the_page_shows_the_marked_fields(qtbot, zh, store: Store, runner: TaskR
     assert table.value_of("救助金额（平均，2 户填写）") == "750.25 元"
     marked = village_indicators(store, year=page.year.value())["form_fields"]
     assert [m["field"] for m in marked] == ["family_doctor", "relief_fen"]
+
+
+def test_the_township_desk_shows_them_from_the_servers_answer(qtbot, zh) -> None:
+    """The desk's village view labels figures with the app's own forms (forms=None): the marked
+    fields' labels come with the answer."""
+    from datetime import date
+
+    from desktop.ui.indicators_view import IndicatorsView
+    from sync.indicators import compute
+
+    forms = fv.forms_of(version_2())
+    rows = [
+        {"id": "h1", **household(1, family_doctor="signed", relief_fen=100)},
+        {"id": "h2", **household(2, family_doctor="signed")},
+    ]
+    answer = compute(rows, [], [], [], year=2024, today=date(2025, 6, 1), forms=forms)
+    view = IndicatorsView()
+    qtbot.addWidget(view)
+    view.show_result(answer, "zh_CN")
+    assert view.table.value_of("家庭医生签约：已签约") == "2"
+    assert view.table.value_of("救助金额（合计）") == "1.00 元"

@@ -197,8 +197,8 @@ def _limit(kind: str, type_text: str, op: str, value: Node, term: Node) -> dict[
             if op != "<=":
                 raise RuleProblem(f"'{_source(term)}': of today, the forms can say only . <= today()")
             return {"not_future": True}
-        text = value[2][0][1] if value[0] == "call" and value[1] == "date" and len(value[2]) == 1 else None
-        text = value[1] if value[0] == "str" else text
+        inner = value[2][0] if value[0] == "call" and value[1] == "date" and len(value[2]) == 1 else value
+        text = inner[1] if inner[0] == "str" else None
         try:
             day = date.fromisoformat(str(text))
         except ValueError:

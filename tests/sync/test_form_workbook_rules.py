@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync import form_versions as fv
 from sync.form_workbook import WorkbookProblems, document_from_workbook, read_workbook
+from sync.form_workbook_rules import RuleProblem, translate
 from tests.sync.form_workbooks import SURVEY, write_workbook
 
 EXTRA = (
@@ -157,6 +160,7 @@ def test_what_the_forms_cannot_say_is_named_by_row_and_column_in_plain_words(tmp
         row("integer", "b1", "癸", "B1", min=0, constraint=". >= 5"),
         row("integer", "b2", "子", "B2", constraint="jr:choice-name(., 'x') = 'y'"),
         row("integer", "b3", "丑", "B3", required="${category} = 'low_income'"),
+        row("date", "b4", "寅", "B4", constraint=". >= date(.)"),
     )
     first = 8  # the header, then the seven household fields the helper writes
     for offset, column, words in (
@@ -172,6 +176,7 @@ def test_what_the_forms_cannot_say_is_named_by_row_and_column_in_plain_words(tmp
         (9, "constraint", "the min column says 0"),
         (10, "constraint", "jr:choice-name"),
         (11, "required", "write yes or no"),
+        (12, "constraint", "is not a date (write date('2020-01-01'))"),
     ):
         where = f"survey sheet, row {first + offset}, column {column}:"
         line = next((t for t in text.splitlines() if t.startswith(where)), None)
@@ -187,3 +192,21 @@ def test_trivially_true_conditions_and_empty_cells_are_fine(tmp_path: Path) -> N
     )
     assert fv.problems(doc) == []
     assert fv.forms_of(doc)["household"].field("c2").min == 0
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([".", "${category}", "'low_income'", "5", "1.5", "-2", "(", ")", ",", "and", "or",
+                         ">=", "<", "=", "!=", "not", "selected", "if", "true()", "today()", "date",
+                         "string-length", "regex", "'^[0-9]+$'", "'2020-01-01'", "${nowhere}", "x"]),
+        max_size=12,
+    ),
+    st.sampled_from(["int", "money", "date", "text", "choice", "phone"]),
+)  # fmt: skip
+def test_any_constraint_is_read_or_named_as_a_problem_never_a_crash(words: list[str], kind: str) -> None:
+    fields = {"category": {"name": "category", "type": "choice", "choices": [{"value": "low_income"}]}}
+    try:
+        translate(" ".join(words), kind, kind, fields)
+    except RuleProblem as exc:
+        assert str(exc)

@@ -32,6 +32,7 @@ from typing import Any
 
 from sync.form_versions import FORMAT
 from sync.form_workbook_rules import RuleProblem, check_relevant, min_when_rule, translate
+from sync.indicator_fields import ENTITIES as INDICATOR_ENTITIES
 from sync.indicator_fields import KINDS
 from sync.parse import parse_yuan
 
@@ -185,6 +186,11 @@ def document_from_workbook(book: Any, previous: Mapping[str, Any]) -> dict[str, 
     new_rules: list[dict[str, Any]] = []
     for number, cells, made in constraints:  # after every field is read: a condition may name a later one
         new_rules += _constraint(cells, made, by_name, problems, where("survey", number, "constraint"))
+        if made.get("indicator") and entity not in INDICATOR_ENTITIES:
+            problems.append(
+                f"{where('survey', number, 'indicator')}: the indicators count only household and "
+                "person fields"
+            )
     if problems:
         raise WorkbookProblems(problems)
     assert old_form is not None

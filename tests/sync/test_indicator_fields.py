@@ -200,3 +200,22 @@ def test_the_workbook_marks_fields_in_an_indicator_column(tmp_path: Path) -> Non
 def test_a_form_error_names_the_field() -> None:
     with pytest.raises(FormError, match=r"household\.x"):
         fv.forms_of(version(("household", field("x", "int", "甲", "X", "count"))))
+
+
+def test_a_workbook_marking_an_income_field_names_the_row(tmp_path: Path) -> None:
+    from sync.form_workbook import WorkbookProblems
+
+    def change(survey: list[list[Any]], choices: list[list[Any]]) -> None:
+        survey.append(["integer", "helpers", "帮工人数", "Helpers", "no", None, None, None, None, "sum"])
+
+    book = read_workbook(
+        write_workbook(tmp_path / "i.xlsx", "income", 2, change, extra_columns=("indicator",))
+    )
+    try:
+        with pytest.raises(WorkbookProblems) as caught:
+            document_from_workbook(book, fv.builtin_document())
+    finally:
+        book.close()
+    assert caught.value.problems == [
+        "survey sheet, row 7, column indicator: the indicators count only household and person fields"
+    ]

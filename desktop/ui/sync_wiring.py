@@ -112,9 +112,13 @@ class SyncController(QObject):
         self.online = True
         self.reachability.emit(True)
         self.clock_checked.emit(float(report.clock_offset))
-        self.ui.runner.run_db(self.ui.session.after_sync, name="after-sync")
+        self.ui.runner.run_db(self.ui.session.after_sync, name="after-sync", on_done=self._forms_followed)
         self.ui.bus.changed.emit("*")
         self.finished.emit(report)
+
+    def _forms_followed(self, changed: bool) -> None:
+        if changed:  # a new county form version: the lists rebuild their columns
+            self.ui.bus.forms_changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, OfflineError):

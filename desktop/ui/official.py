@@ -24,10 +24,6 @@ from desktop.ui.pages.waiting import ReviewPart
 from desktop.ui.parts import Host, Page, Part, Place, VillageHost
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 class RecordsPart(Part[Host]):
     """Households (with their members, income and services), persons, income, services: the pages
     the official types into. Ctrl+M adds a member to the household shown."""
@@ -37,7 +33,7 @@ class RecordsPart(Part[Host]):
         self.persons = RecordListPage(ui, "person")
         self.income = RecordListPage(ui, "income")
         self.services = RecordListPage(ui, "service")
-        self.member_action = QAction(_tr("Add member"))
+        self.member_action = QAction(QCoreApplication.translate("MainWindow", "Add member"))
         self.member_action.setObjectName("action_member")
         self.member_action.setShortcut("Ctrl+M")
         self.member_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -49,10 +45,10 @@ class RecordsPart(Part[Host]):
             return Page(title, widget, Place.RECORDS, focus=widget.focus_search, new_record=widget.new_record)
 
         return [
-            page(_tr("Households"), self.households),
-            page(_tr("Persons"), self.persons),
-            page(_tr("Income"), self.income),
-            page(_tr("Services"), self.services),
+            page(QCoreApplication.translate("MainWindow", "Households"), self.households),
+            page(QCoreApplication.translate("MainWindow", "Persons"), self.persons),
+            page(QCoreApplication.translate("MainWindow", "Income"), self.income),
+            page(QCoreApplication.translate("MainWindow", "Services"), self.services),
         ]
 
     def actions(self) -> list[QAction]:
@@ -83,7 +79,7 @@ class SettingsPart(Part[Host]):
         self.page = SettingsPage(ui)
 
     def pages(self) -> list[Page]:
-        return [Page(_tr("Settings"), self.page, Place.SETTINGS)]
+        return [Page(QCoreApplication.translate("MainWindow", "Settings"), self.page, Place.SETTINGS)]
 
 
 def official_parts(ui: UiContext) -> Sequence[Part[VillageHost]]:

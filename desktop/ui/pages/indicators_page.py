@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.indicators import DEFAULT_LINE_FEN, default_year, village_indicators
 from desktop.ui.context import UiContext
+from desktop.ui.errors import show_error
 from desktop.ui.file_dialogs import save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.indicators_view import IndicatorsView
@@ -122,8 +123,6 @@ class IndicatorsPage(QWidget):
         self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        from desktop.ui.errors import show_error
-
         self.status.setText(self.tr("The figures could not be computed"))
         show_error(self, exc)
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.file_dialogs import save_file
+from desktop.ui.i18n import current_language
 from desktop.ui.pages.duplicates import DuplicatesPage
 from desktop.ui.pages.history import HistoryPage
 from desktop.ui.pages.item_view import ItemView
@@ -27,6 +30,7 @@ from desktop.ui.pages.worklist import WorkListPage
 from desktop.ui.parts import Host, Page, Part, Place
 from desktop.ui.staff_indicators import StaffIndicatorsWidget
 from desktop.ui.staff_window import StaffContext, report, staff_who
+from sync.indicators import DEFAULT_LINE_FEN
 
 
 class WorkDeskPage(QWidget):
@@ -145,8 +149,6 @@ class WorkDeskPage(QWidget):
         )
 
     def choose_export(self) -> None:
-        from desktop.ui.file_dialogs import save_file
-
         path = save_file(
             self,
             self.tr("Export the work list, decisions and indicators"),
@@ -158,11 +160,7 @@ class WorkDeskPage(QWidget):
 
     def export_excel(self, path: Path) -> Any:
         """The work list as filtered now, every decision and the indicators, to ``path``."""
-        from datetime import date
-
-        from desktop.services.township_export import export_desk
-        from desktop.ui.i18n import current_language
-        from sync.indicators import DEFAULT_LINE_FEN
+        from desktop.services.township_export import export_desk  # openpyxl, on the first export
 
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.review import ReviewService
 from desktop.ui.context import UiContext
 from desktop.ui.i18n import current_language
 from desktop.ui.parts import Page, Part, Place, VillageHost
@@ -154,8 +155,6 @@ class ReviewPart(Part[VillageHost]):
     that opens the page), and the marks on records under review (through ``UiContext.review``)."""
 
     def __init__(self, ui: UiContext) -> None:
-        from desktop.services.review import ReviewService
-
         self.ui = ui
         self.review = ReviewService(ui.session.store, language=current_language())
         ui.review = self.review

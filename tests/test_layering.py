@@ -3,6 +3,7 @@
 * Nothing outside desktop/ui imports Qt (PySide6, shiboken6, pyqtgraph).
 * sync never imports desktop; sync.server imports only from sync (and third parties).
 * desktop.storage and desktop.services never import desktop.ui.
+* No import circle under desktop/ and sync/ (module-level, function-local and type-only imports).
 """
 
 from __future__ import annotations

@@ -57,6 +57,13 @@ class FieldDef:
     multiline: bool = False
     hidden: bool = False
     """Removed by a newer form version: not shown or asked for, but its values are kept and sync."""
+    constraint_message: tuple[str, str] | None = None
+    """(zh, en) said instead of the forms' own message when a limit, length or pattern fails."""
+    required_message: tuple[str, str] | None = None
+    """(zh, en) said instead of the forms' own message when the field is left empty."""
+    indicator: str | None = None
+    """``count`` (a choice field) or ``sum`` (int or money): counted in the indicators
+    (:mod:`sync.indicator_fields`)."""
 
     def label(self, lang: str = "zh_CN") -> str:
         return self.label_zh if _zh(lang) else self.label_en

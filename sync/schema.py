@@ -32,6 +32,7 @@ from sync.form_rules import (
     compile_rule,
     field_problem,
 )
+from sync.indicator_fields import problems as indicator_problems
 from sync.parse import parse_date
 from sync.protocol import ENTITIES, META_FIELDS, Problem
 from sync.resident_id import (
@@ -296,6 +297,9 @@ def _field_from_json(d: Mapping[str, Any], where: str) -> FieldDef:
         max_current_year=current_year,
         multiline=bool(d.get("multiline", False)),
         hidden=bool(d.get("hidden", False)),
+        constraint_message=_labels(d, "constraint_message", where) if d.get("constraint_message") else None,
+        required_message=_labels(d, "required_message", where) if d.get("required_message") else None,
+        indicator=d.get("indicator"),
     )
 
 
@@ -324,6 +328,8 @@ def _check_definition(form: FormDef, forms: Mapping[str, FormDef]) -> None:
                 raise FormError(f"{where}.{f.name}: choices missing or repeated")
         if f.type == "ref" and f.ref not in forms:
             raise FormError(f"{where}.{f.name}: ref to an unknown form")
+        for problem in indicator_problems(where, f):
+            raise FormError(problem)
         if f.pattern is not None:
             try:
                 re.compile(f.pattern)

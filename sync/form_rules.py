@@ -17,7 +17,7 @@ from sync.rounding import yuan
 from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 if TYPE_CHECKING:
-    from sync.schema import FieldDef, FormDef, Lookup
+    from sync.form_defs import FieldDef, FormDef, Lookup
 
 # Exactly the strings sync.ids.is_uuid accepts (canonical lower-case form), without building a UUID.
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -25,12 +25,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from sync.form_defs import FieldDef, FormDef
 from sync.rounding import half_away
 
-if TYPE_CHECKING:  # sync.schema checks the marks with problems() below
-    from sync.schema import FieldDef, Forms
+
+class Forms(Protocol):
+    """What is read of ``sync.schema.Forms`` here (which imports this module to check the marks)."""
+
+    def __contains__(self, entity: object) -> bool: ...
+    def __getitem__(self, entity: str) -> FormDef: ...
+
 
 KINDS = {"count": ("choice",), "sum": ("int", "money")}
 ENTITIES = ("household", "person")

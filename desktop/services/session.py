@@ -12,6 +12,7 @@ from typing import Any
 from desktop.services.entry import EntryService, FormsPin
 from desktop.services.idlist import IdList
 from desktop.services.search import SearchService
+from desktop.services.sync_service import SyncService
 from desktop.storage import Store
 from desktop.storage.store import ENTITIES
 from sync.schema import Forms
@@ -23,8 +24,9 @@ class Session:
         self._pin = FormsPin(store.forms_version, store.forms)
         self.entry = EntryService(store, self._pin.forms, self._pin.version)
         self.search = SearchService(store)
-        self.sync: Any = None
-        """The sync service, when a server is configured (see desktop.services.sync_service)."""
+        self.sync = SyncService(store)
+        """Sync with the county server (enrollment, runs, a record's history); a laptop with no
+        server set up gets a clear error from it, never a half-made request."""
 
     @property
     def forms(self) -> Forms:

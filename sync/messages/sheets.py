@@ -1,0 +1,5 @@
+"""TODO"""
+
+from sync.messages import Message
+
+MESSAGES: tuple[Message, ...] = ()

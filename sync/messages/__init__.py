@@ -56,6 +56,11 @@ def pair(code: str, **params: Any) -> Both:
     return Both(message.text("zh_CN", **params), message.text("en", **params))
 
 
+def defined(code: str) -> bool:
+    """Whether a message has the code ``code``."""
+    return code in _CATALOGUE
+
+
 def catalogue() -> dict[str, Message]:
     """Every message by code."""
     return dict(_CATALOGUE)

@@ -25,11 +25,11 @@ CATALOGUE = ROOT / "sync" / "messages"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # A placeholder in one language only, by message: a technical detail English readers get as it is.
+_PARSER = "the JSON parser's own English words; Chinese says only that it is malformed"
+_REASON = "a reason key for county IT, not a sentence; Chinese says only that the file cannot be used"
 ONE_LANGUAGE_PLACEHOLDERS = {
-    (
-        "api.malformed_detail",
-        "detail",
-    ): "the JSON parser's own English words; Chinese says only that it is malformed",
+    ("api.malformed_detail", "detail"): _PARSER,
+    ("provision.unusable", "reason"): _REASON,
 }
 
 # Modules whose Chinese literals are data, not messages: path -> (reason, the literals, or None for all).
@@ -88,7 +88,7 @@ def _placeholders(template: str) -> set[str]:
 
 CODES = messages.catalogue()
 NAMESPACES = {code.split(".")[0] for code in CODES}
-CODE_SHAPE = re.compile(rf"(?:{'|'.join(sorted(NAMESPACES))})\.[a-z0-9_]+")
+CODE_SHAPE = re.compile(rf"(?:{'|'.join(sorted(NAMESPACES))})\.[a-z0-9_.]+")
 
 
 def _uses() -> tuple[set[str], set[str]]:

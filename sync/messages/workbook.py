@@ -70,12 +70,8 @@ MESSAGES = (
         zh_CN="无法读取这个文件：请选择 Excel 工作簿（.xlsx）",
         en="Cannot read this file: choose an Excel workbook (.xlsx)",
     ),
-    Message(
-        "roster.no_visible_sheet", zh_CN="文件没有可见的工作表", en="The file has no visible sheet"
-    ),
-    Message(
-        "roster.no_header", zh_CN="文件第一张表没有标题行", en="The first sheet has no header row"
-    ),
+    Message("roster.no_visible_sheet", zh_CN="文件没有可见的工作表", en="The file has no visible sheet"),
+    Message("roster.no_header", zh_CN="文件第一张表没有标题行", en="The first sheet has no header row"),
     Message(
         "roster.formula",
         zh_CN="单元格是公式，不导入公式：请在 Excel 中复制后“选择性粘贴→数值”",
@@ -89,9 +85,7 @@ MESSAGES = (
             "set the column to Text and type the IDs again"
         ),
     ),
-    Message(
-        "roster.excel_error", zh_CN="单元格是 Excel 错误值", en="The cell holds an Excel error value"
-    ),
+    Message("roster.excel_error", zh_CN="单元格是 Excel 错误值", en="The cell holds an Excel error value"),
     Message(
         "roster.household_differs",
         zh_CN="与同一户号的第 {row} 行不一致",

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from sync.messages import Both, pair
 from sync.parse import parse_yuan
 from sync.rounding import yuan
 
@@ -369,13 +370,15 @@ def min_when_rule(
     workbook's, or one made from the labels)."""
     if message is None:
         label = next(c["label"] for c in other["choices"] if c["value"] == choice)
-        shown_zh = f"{yuan(minimum, grouping=False)}元" if field["type"] == "money" else str(minimum)
-        shown_en = f"{yuan(minimum, grouping=False)} yuan" if field["type"] == "money" else str(minimum)
-        when_zh = f"{other['label']['zh_CN']}为“{label['zh_CN']}”时"
-        message = {
-            "zh_CN": f"{when_zh}，{field['label']['zh_CN']}不能小于{shown_zh}",
-            "en": f"{field['label']['en']} must be at least {shown_en} when {other['label']['en']} is "
-            f"{label['en']}",
-        }
+        amount = yuan(minimum, grouping=False)
+        shown = pair("form.min_when_money", amount=amount) if field["type"] == "money" else None
+        made = pair(
+            "form.min_when",
+            other=Both(other["label"]["zh_CN"], other["label"]["en"]),
+            choice=Both(label["zh_CN"], label["en"]),
+            label=Both(field["label"]["zh_CN"], field["label"]["en"]),
+            min=shown if shown is not None else str(minimum),
+        )
+        message = {"zh_CN": made.zh_CN, "en": made.en}
     return {"rule": "min_when", "field": field["name"], "min": minimum, "when": {other["name"]: choice},
             "code": "too_small", "message": message}  # fmt: skip

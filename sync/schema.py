@@ -33,6 +33,7 @@ from sync.form_rules import (
     field_problem,
 )
 from sync.indicator_fields import problems as indicator_problems
+from sync.messages import pair
 from sync.parse import parse_date
 from sync.protocol import ENTITIES, META_FIELDS, Problem
 from sync.resident_id import (
@@ -175,7 +176,7 @@ class Forms:
             elif name in META_FIELDS:
                 problem = check_meta(name, value)
             else:
-                problem = Problem(name, "unknown_field", "表单中没有这一项", "This form has no such field")
+                problem = Problem(name, "unknown_field", *pair("form.unknown_field"))
             if problem:
                 problems.append(problem)
         return problems
@@ -234,9 +235,7 @@ class Forms:
                 if name in META_FIELDS:
                     problem = check_meta(name, value)
                 else:
-                    problem = Problem(
-                        name, "unknown_field", "表单中没有这一项", "This form has no such field"
-                    )
+                    problem = Problem(name, "unknown_field", *pair("form.unknown_field"))
                 if problem:
                     problems.append(problem)
         for name, (fdef, check) in checks.items():

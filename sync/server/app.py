@@ -199,11 +199,7 @@ def signed_path(request: Request) -> str:
 
 
 def _too_deep() -> ApiError:
-    return ApiError(
-        "malformed",
-        "The request body nests lists or objects too deeply.",
-        "请求内容的嵌套层数过多。",
-    )
+    return ApiError("malformed", "api.too_deep")
 
 
 def _protocol_error(exc: ProtocolError) -> ApiError:
@@ -213,7 +209,7 @@ def _protocol_error(exc: ProtocolError) -> ApiError:
         return ApiError("too_large")
     if isinstance(exc, TooDeep):
         return _too_deep()
-    return ApiError("malformed", f"The request body is malformed: {exc}.", "请求内容格式错误。")
+    return ApiError("malformed", "api.malformed_detail", params={"detail": exc})
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -277,7 +273,7 @@ def create_app(
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # Name the places that are wrong, never the values sent.
         where = ", ".join(".".join(str(p) for p in e.get("loc", ())) for e in exc.errors())
-        error = ApiError("malformed", f"The request is malformed at: {where}.", f"请求格式错误：{where}。")
+        error = ApiError("malformed", "api.malformed_at", params={"where": where})
         return JSONResponse(error.body(), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
@@ -331,11 +327,7 @@ def create_app(
             except ProtocolError as exc:
                 raise _protocol_error(exc) from None
             if message.v != device.protocol:
-                raise ApiError(
-                    "malformed",
-                    "The body's protocol version differs from the request's.",
-                    "请求内容的协议版本与请求头不一致。",
-                )
+                raise ApiError("malformed", "api.protocol_mismatch")
             return push.apply_batch(store, rules, device, message, body_digest(body), today=today())
 
         return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)

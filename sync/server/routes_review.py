@@ -36,7 +36,7 @@ def review_router(store: Store, device_auth: DeviceAuth) -> APIRouter:
         headers, path = request.headers, signed_path(request)
         ids = [r for r in records.split(",") if r]
         if len(ids) > MAX_RECORDS or any(len(r) > 36 for r in ids):
-            raise ApiError("malformed", "Ask about at most 100 records.", "一次最多查询100条记录。")
+            raise ApiError("malformed", "api.too_many_records")
 
         def work() -> dict[str, Any]:
             device = device_auth.authenticate("GET", path, headers, body)

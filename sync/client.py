@@ -73,22 +73,14 @@ def _check_url(server_url: str, ca_bundle: str | os.PathLike[str] | None) -> tup
     parts = urlsplit(server_url)
     if parts.scheme == "http":
         if not _is_loopback(parts.hostname):
-            raise CertificateError(
-                "The server address must start with https:// (plain http is only allowed on this machine).",
-                "服务器地址必须以 https:// 开头（http 仅限本机使用）。",
-                code="insecure_url",
-            )
+            raise CertificateError(code="insecure_url", message="sync_run.insecure_url")
         verify: str | bool = True
     elif parts.scheme == "https":
         if ca_bundle is None or not Path(ca_bundle).is_file():
-            raise CertificateError(
-                "The county certificate file is missing. Please reinstall the provisioning file.",
-                "缺少县级证书文件，请重新导入配置文件。",
-                code="ca_missing",
-            )
+            raise CertificateError(code="ca_missing", message="sync_run.ca_missing")
         verify = str(ca_bundle)
     else:
-        raise RejectedError("The server address is not valid.", "服务器地址无效。", code="bad_url", status=0)
+        raise RejectedError(code="bad_url", message="sync_run.bad_url", status=0)
     return server_url.rstrip("/"), verify
 
 
@@ -307,11 +299,7 @@ class HttpClient:
         try:
             return resp.json()
         except ValueError as exc:
-            raise ServerError(
-                "The server sent an answer that cannot be read.",
-                "服务器返回的内容无法读取。",
-                code="bad_response",
-            ) from exc
+            raise ServerError(code="bad_response", message="sync_run.unreadable_answer") from exc
 
 
 def _json_bytes(payload: Any) -> bytes:
@@ -426,11 +414,7 @@ def _decode(decoder: Callable[[bytes], T], resp: requests.Response) -> T:
     try:
         return decoder(resp.content)
     except protocol.ProtocolError as exc:
-        raise ServerError(
-            "The server sent an answer this version of the app cannot read. Please update the app.",
-            "服务器返回的数据本版本无法读取，请升级软件。",
-            code="bad_response",
-        ) from exc
+        raise ServerError(code="bad_response", message="sync_run.answer_too_new") from exc
 
 
 # --------------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib.util
 
+from sync.messages import pair
+
 SERVER_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic")
 INSTALL_COMMAND = "pip install 'village-data-desk[server]'"
 
@@ -23,14 +25,5 @@ def server_extra_message(what: str, missing: list[str]) -> str:
 
     ``what`` is ``"demo"`` or ``"server"``.
     """
-    names = ", ".join(missing)
-    if what == "demo":
-        zh = "演示模式会在本机运行一个县级服务器，需要安装服务器组件（缺少：{names}）。请运行：{cmd}"
-        en = (
-            "The demo runs a county server on this computer and needs the server extra"
-            " (missing: {names}). Run: {cmd}"
-        )
-    else:
-        zh = "县级服务器需要安装服务器组件（缺少：{names}）。请运行：{cmd}"
-        en = "The county server needs the server extra (missing: {names}). Run: {cmd}"
-    return "\n".join(text.format(names=names, cmd=INSTALL_COMMAND) for text in (zh, en))
+    code = "install.demo_needs_server" if what == "demo" else "install.server_needs_extra"
+    return "\n".join(pair(code, names=", ".join(missing), cmd=INSTALL_COMMAND))

@@ -11,13 +11,14 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sync.messages import Both, pair, text
 from sync.protocol import Problem
 from sync.resident_id import InvalidResidentId, resident_id_error
 from sync.rounding import yuan
 from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 if TYPE_CHECKING:
-    from sync.schema import FieldDef, FormDef, Lookup
+    from sync.form_defs import FieldDef, FormDef, Lookup
 
 # Exactly the strings sync.ids.is_uuid accepts (canonical lower-case form), without building a UUID.
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -36,49 +37,67 @@ class FormError(ValueError):
 # Messages. Only labels and limits from the form go into them, never the value.
 
 
-def _messages(f: FieldDef) -> dict[str, tuple[str, str]]:
-    zh, en = f.label_zh, f.label_en
-    hint_zh = f"（{f.hint_zh}）" if f.hint_zh else ""
-    hint_en = f" ({f.hint_en})" if f.hint_en else ""
+def _messages(f: FieldDef) -> dict[str, Both]:
+    """Each problem code of a field and its (zh_CN, en) message, from :mod:`sync.messages` (``form.*``)."""
+    label = Both(f.label_zh, f.label_en)
     m = {
-        "required": (f"请{'选择' if f.type == 'choice' else '填写'}{zh}", f"{en} is required"),
-        "not_text": (f"{zh}应为文字", f"{en} must be text"),
-        "too_long": (f"{zh}不能超过{f.max_length}个字", f"{en} must be at most {f.max_length} characters"),
-        "too_short": (f"{zh}至少需要{f.min_length}个字", f"{en} must be at least {f.min_length} characters"),
-        "control_chars": (
-            f"{zh}含有看不见的字符（控制字符、零宽字符或改变文字方向的字符），请删除后重新输入",
-            f"{en} contains invisible characters (control, zero-width or text-direction characters); "
-            "please delete them and type it again",
+        "required": pair("form.required_choice" if f.type == "choice" else "form.required", label=label),
+        "not_text": pair("form.not_text", label=label),
+        "too_long": pair("form.too_long", label=label, max=f.max_length),
+        "too_short": pair("form.too_short", label=label, min=f.min_length),
+        "control_chars": pair("form.control_chars", label=label),
+        "pattern": (
+            pair("form.pattern_hint", label=label, hint=Both(f.hint_zh or "", f.hint_en or ""))
+            if f.hint_zh or f.hint_en
+            else pair("form.pattern", label=label)
         ),
-        "pattern": (f"{zh}格式不正确{hint_zh}", f"{en} is not in the expected format{hint_en}"),
-        "not_int": (f"{zh}应为整数", f"{en} must be a whole number"),
-        "not_date": (f"{zh}应为有效日期，格式为年-月-日", f"{en} must be a real date written YYYY-MM-DD"),
-        "future": (f"{zh}不能晚于今天", f"{en} cannot be in the future"),
-        "choice": (f"请从可选项中选择{zh}", f"{en} must be one of the listed options"),
-        "ref": (f"{zh}不是有效的记录编号", f"{en} must refer to a record by its id"),
-        "phone": (
-            f"{zh}格式不正确（手机号为1开头的11位数字，座机如 0371-12345678）",
-            f"{en} is not a valid number (mobile: 11 digits starting with 1; landline e.g. 0371-12345678)",
-        ),
-        "after_current_year": (f"{zh}不能晚于今年", f"{en} cannot be later than this year"),
+        "not_int": pair("form.not_int", label=label),
+        "not_date": pair("form.not_date", label=label),
+        "future": pair("form.future", label=label),
+        "choice": pair("form.choice", label=label),
+        "ref": pair("form.ref", label=label),
+        "phone": pair("form.phone", label=label),
+        "after_current_year": pair("form.after_current_year", label=label),
     }
     if f.type == "money":
         # Stored in fen, typed in yuan: a value that is not whole fen had more than two decimals.
-        m["not_int"] = (
-            f"{zh}最多只能有两位小数",
-            f"{en} can have at most two decimal places",
-        )
+        m["not_int"] = pair("form.money_decimals", label=label)
         if isinstance(f.min, int):
-            m["too_small"] = (f"{zh}不能少于{_yuan(f.min)}元", f"{en} must be at least {_yuan(f.min)} yuan")
+            m["too_small"] = pair("form.money_too_small", label=label, min=_yuan(f.min))
         if isinstance(f.max, int):
-            m["too_large"] = (f"{zh}不能超过{_yuan(f.max)}元", f"{en} must be at most {_yuan(f.max)} yuan")
+            m["too_large"] = pair("form.money_too_large", label=label, max=_yuan(f.max))
     elif f.type == "date":
-        m["too_small"] = (f"{zh}不能早于{f.min}", f"{en} cannot be before {f.min}")
-        m["too_large"] = (f"{zh}不能晚于{f.max}", f"{en} cannot be after {f.max}")
+        m["too_small"] = pair("form.date_too_small", label=label, min=f.min)
+        m["too_large"] = pair("form.date_too_large", label=label, max=f.max)
     else:
-        m["too_small"] = (f"{zh}不能小于{f.min}", f"{en} must be at least {f.min}")
-        m["too_large"] = (f"{zh}不能大于{f.max}", f"{en} must be at most {f.max}")
+        m["too_small"] = pair("form.too_small", label=label, min=f.min)
+        m["too_large"] = pair("form.too_large", label=label, max=f.max)
+    if f.constraint_message is not None:  # the form's own words (a workbook's constraint_message)
+        for code in _CONSTRAINT_CODES:
+            m[code] = Both(*f.constraint_message)
+    if f.required_message is not None:
+        m["required"] = Both(*f.required_message)
     return m
+
+
+_CONSTRAINT_CODES = (
+    "too_small",
+    "too_large",
+    "too_long",
+    "too_short",
+    "pattern",
+    "future",
+    "after_current_year",
+)
+"""What a field's constraint says (limits, lengths, pattern, not after today); not its type."""
+
+
+def _joined(fields: Sequence[FieldDef], joiner: str) -> Both:
+    """The fields' labels in both languages, joined by the message ``joiner`` ("或" / " or ")."""
+    return Both(
+        text(joiner, "zh_CN").join(f.label_zh for f in fields),
+        text(joiner, "en").join(f.label_en for f in fields),
+    )
 
 
 def _yuan(fen: int) -> str:
@@ -96,11 +115,9 @@ def check_meta(name: str, value: Any) -> Problem | None:
     if value is None:
         return None
     if name == "id" and (type(value) is not str or not UUID.fullmatch(value)):
-        return Problem("id", "bad_id", "记录编号无效", "The record id is not a valid UUID")
+        return Problem("id", "bad_id", *pair("form.bad_id"))
     if name == "village_code" and (not isinstance(value, str) or not _VILLAGE_CODE.fullmatch(value)):
-        return Problem(
-            "village_code", "bad_village_code", "村代码应为12位数字", "The village code must be 12 digits"
-        )
+        return Problem("village_code", "bad_village_code", *pair("form.bad_village_code"))
     return None
 
 
@@ -222,9 +239,8 @@ def _rule_one_of_required(
     if any(record.get(n) is not None for n in names):
         return []
     fields = [form.field(n) for n in names]
-    zh = "或".join(f.label_zh for f in fields)
-    en = " or ".join(f.label_en for f in fields)
-    return [Problem(names[0], "one_of_required", f"请至少填写{zh}中的一项", f"Fill in at least one of {en}")]
+    labels = _joined(fields, "form.or")
+    return [Problem(names[0], "one_of_required", *pair("form.one_of_required", labels=labels))]
 
 
 def _rule_unique(
@@ -250,9 +266,7 @@ def _rule_unique(
     if message:
         zh, en = message["zh_CN"], message["en"]
     else:
-        fields = [form.field(n) for n in names]
-        zh = "本村已有相同的" + "、".join(f.label_zh for f in fields)
-        en = "Another record in this village has the same " + ", ".join(f.label_en for f in fields)
+        zh, en = pair("form.duplicate", labels=_joined([form.field(n) for n in names], "form.and"))
     return [Problem(rule.get("field", names[0]), rule.get("code", "duplicate"), zh, en)]
 
 
@@ -274,21 +288,10 @@ def _rule_resident_id_matches(
     problems = []
     birth = record.get(birth_field)
     if birth is not None and birth_field not in bad and birth != id_birth:
-        problems.append(
-            Problem(
-                birth_field,
-                "birth_date_mismatch",
-                "出生日期与公民身份号码中的出生日期不一致",
-                "The date of birth does not match the one in the resident ID",
-            )
-        )
+        problems.append(Problem(birth_field, "birth_date_mismatch", *pair("form.birth_date_mismatch")))
     sex = record.get(sex_field)
     if sex is not None and sex_field not in bad and sex != id_sex:
-        problems.append(
-            Problem(
-                sex_field, "sex_mismatch", "性别与公民身份号码不一致", "Sex does not match the resident ID"
-            )
-        )
+        problems.append(Problem(sex_field, "sex_mismatch", *pair("form.sex_mismatch")))
     return problems
 
 

@@ -23,8 +23,9 @@ import copy
 import functools
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
+from sync.messages import pair
 from sync.provisioning import ProvisioningError, signature_block, verify_signature
 from sync.resources import resources_dir
 from sync.schema import FormError, Forms, forms_from_json, read_form_files
@@ -46,36 +47,10 @@ a version must keep each with its type."""
 class FormVersionRefused(Exception):
     """A form version the laptop will not take; the laptop keeps the version it has."""
 
-    MESSAGES: ClassVar[dict[str, tuple[str, str]]] = {
-        "unsigned": (
-            "县里发布的表单没有签名，本机不采用，继续使用现有表单",
-            "The county's new forms are not signed: this laptop keeps the forms it has",
-        ),
-        "signature": (
-            "县里发布的表单签名不符（文件被改动或损坏），本机不采用，继续使用现有表单",
-            "The signature of the county's new forms does not match (changed or damaged): "
-            "this laptop keeps the forms it has",
-        ),
-        "signer": (
-            "县里发布的表单不是用本县的密钥签名的，本机不采用，继续使用现有表单",
-            "The county's new forms are signed with another key than your county's: "
-            "this laptop keeps the forms it has",
-        ),
-        "no_key": (
-            "本机的配置文件没有县里的签名密钥，无法核对新表单，继续使用现有表单",
-            "This laptop has no county signing key (its provisioning file was not signed), "
-            "so it cannot check new forms and keeps the forms it has",
-        ),
-        "invalid": (
-            "县里发布的表单无法使用，本机继续使用现有表单",
-            "The county's new forms cannot be used: this laptop keeps the forms it has",
-        ),
-    }
-
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.zh, self.en = self.MESSAGES[reason]
+        self.zh, self.en = pair(f"forms_version.{reason}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -243,7 +218,28 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
                     lines.append(f"- {entity}.{name} choice {value}")
             if (o.min, o.max) != (f.min, f.max):
                 lines.append(f"~ {entity}.{name} limits: {o.min}..{o.max} -> {f.min}..{f.max}")
+            checks = (
+                "min_length",
+                "max_length",
+                "pattern",
+                "not_future",
+                "constraint_message",
+                "required_message",
+            )
+            changed = [c for c in checks if getattr(o, c) != getattr(f, c)]
+            if changed:
+                lines.append(f"~ {entity}.{name} {', '.join(changed)} changed")
         for name in old_fields:
             if name not in new_fields:
                 lines.append(f"- {entity}.{name} (hidden on laptops; its values are kept)")
+        old_rules, new_rules = before[entity].rules, after[entity].rules
+        lines += [f"+ {entity} rule {_rule_text(r)}" for r in new_rules if r not in old_rules]
+        lines += [f"- {entity} rule {_rule_text(r)}" for r in old_rules if r not in new_rules]
     return lines
+
+
+def _rule_text(rule: Mapping[str, Any]) -> str:
+    if rule.get("rule") == "min_when":
+        when = ", ".join(f"{k} = {v}" for k, v in rule["when"].items())
+        return f"{rule['field']} >= {rule['min']} when {when}"
+    return f"{rule.get('rule')} {', '.join(rule.get('fields') or [])}".strip()

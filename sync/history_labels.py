@@ -8,41 +8,31 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from sync.messages import defined, pair, text
 from sync.rounding import yuan
 from sync.schema import Forms
 
 CHINA = timezone(timedelta(hours=8))
+MONEY_UNITS = tuple(unit.strip() for unit in pair("label.money_unit"))
+"""A label that already ends in a money unit ("（元）", "(yuan)") gets none added."""
 DELETED = "_deleted"
-
-HOW = {
-    "push": ("笔记本同步", "sent from a laptop"),
-    "resync": ("恢复备份后重新同步", "re-sync after a restore"),
-    "decision": ("乡镇处理冲突", "township decision"),
-    "duplicate": ("重复人员处理", "duplicate decision"),
-    "restore": ("服务器从备份恢复", "server restored from backup"),
-    "local": ("本机修改（未同步）", "edited here (not yet synced)"),
-}
-
-
-def _zh(lang: str) -> bool:
-    return lang.lower().startswith("zh")
 
 
 def how_label(how: str, lang: str = "zh_CN") -> str:
-    pair = HOW.get(how)
-    return (pair[0] if _zh(lang) else pair[1]) if pair else how
+    code = f"history.how.{how}"
+    return text(code, lang) if defined(code) else how
 
 
 def field_label(forms: Forms, entity: str, field: str, lang: str = "zh_CN") -> str:
     if field == DELETED:
-        return "删除" if _zh(lang) else "deleted"
+        return text("history.deleted_field", lang)
     try:
         f = forms[entity].field(field)
     except KeyError:
         return field
     label = f.label(lang)
-    if f.type == "money" and not label.endswith(("（元）", "(yuan)")):
-        label += "（元）" if _zh(lang) else " (yuan)"
+    if f.type == "money" and not label.endswith(MONEY_UNITS):
+        label += text("label.money_unit", lang)
     return label
 
 
@@ -58,9 +48,7 @@ def value_text(forms: Forms, entity: str, field: str, value: Any, lang: str = "z
     if value is None or value == "":
         return "—"
     if field == DELETED:
-        if _zh(lang):
-            return "已删除" if value else "未删除"
-        return "deleted" if value else "live"
+        return text("history.deleted" if value else "history.live", lang)
     try:
         f = forms[entity].field(field)
     except KeyError:
@@ -70,7 +58,7 @@ def value_text(forms: Forms, entity: str, field: str, value: Any, lang: str = "z
     if f.type == "choice":
         return f.choice_label(str(value), lang) or str(value)
     if isinstance(value, bool):
-        return ("是" if value else "否") if _zh(lang) else ("yes" if value else "no")
+        return text("history.yes" if value else "history.no", lang)
     return str(value)
 
 

@@ -12,85 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sync import messages
 from sync.indicators import LEFT_OUT
 from sync.rounding import number_text, percent, yuan
 from sync.schema import Forms, load_forms
 
-_ZH_EN: dict[str, tuple[str, str]] = {
-    "population": ("人口", "Population"),
-    "households": ("家庭户", "Households"),
-    "income": ("收入", "Income"),
-    "coverage": ("保险覆盖", "Insurance coverage"),
-    "services": ("公共服务", "Services"),
-    "quality": ("数据质量", "Data quality"),
-    "persons": ("在册人口", "Persons present"),
-    "male": ("男", "Male"),
-    "female": ("女", "Female"),
-    "unknown": ("未知", "Unknown"),
-    "hh_total": ("正常户数", "Active households"),
-    "inc_households": ("有收入记录的户数", "Households with income recorded"),
-    "inc_persons": ("其人口", "Their members"),
-    "mean": ("人均可支配收入（均值）", "Per-capita disposable income (mean)"),
-    "median": ("人均可支配收入（中位数）", "Per-capita disposable income (median)"),
-    "quintile": ("五等份第{n}组均值", "Quintile {n} mean"),
-    "ratio": ("高低收入组倍数（五等份）", "Top / bottom quintile ratio"),
-    "gini": ("基尼系数", "Gini coefficient"),
-    "source": ("{label}", "{label}"),
-    "line": ("收入线（人均每年）", "Income line (per person per year)"),
-    "under_hh": ("低于收入线的户占比", "Households under the line"),
-    "under_persons": ("低于收入线的人口占比", "Persons under the line"),
-    "medical": ("医疗保险参保率（全部人口）", "Medical insurance coverage (everyone)"),
-    "pension": ("养老保险参保率（{age}岁及以上）", "Pension insurance coverage (aged {age}+)"),
-    "medical_unknown": ("医疗保险未填写人数", "Medical insurance not filled in"),
-    "pension_unknown": ("养老保险未填写人数", "Pension insurance not filled in"),
-    "svc_total": ("服务次数", "Services given"),
-    "svc_type": ("{label}（次）", "{label} (times)"),
-    "required_missing": ("{label}缺必填项的记录", "{label} records missing a required field"),
-    "unknown_age": ("出生日期无效的人数", "Persons without a valid birth date"),
-    "no_income": ("有成员但无当年收入记录的户数", "Households with members but no income of the year"),
-    "never_synced": ("从未同步的记录", "Records never synced"),
-    "open_conflicts": ("待处理的冲突", "Open conflicts"),
-    "coverage_share": (
-        "收入覆盖率（{n}/{m} 户有当年收入）",
-        "Income coverage ({n} of {m} households with income)",
-    ),
-    "reconcile": (
-        "{year} 年收入记录 {records} 条，合计 {total}：计入收入数字 {in_records} 条 {in_total}，"
-        "未计入 {out_records} 条 {out_total}（原因见“数据质量”）。",
-        "Income records of {year}: {records}, {total} in all; in the figures {in_records}, {in_total}; "
-        "left out {out_records}, {out_total} (reasons under Data quality).",
-    ),
-    "low_mark": ("（覆盖率低）", " (low coverage)"),
-    "low_warning": (
-        "收入数字只含 {n} / {m} 户（{share}），低于 {limit}：这些数字不代表全村。",
-        "The income figures cover only {n} of {m} households ({share}), under {limit}: "
-        "they do not stand for the whole village.",
-    ),
-    "records_of_year": ("当年收入记录（条）", "Income records of the year"),
-    "records_of_year_fen": ("当年收入记录金额", "Amount of the year's income records"),
-    "records_in": ("计入收入数字的记录（条）", "Records in the income figures"),
-    "records_in_fen": ("计入收入数字的金额", "Amount in the income figures"),
-    "left_out_records": ("未计入收入：{reason}（条）", "Income left out: {reason} (records)"),
-    "left_out_fen": ("未计入收入：{reason}（金额）", "Income left out: {reason} (amount)"),
-    "no_present_member": ("家庭户无在册成员", "household has no member present"),
-    "household_moved_out": ("家庭户已迁出", "household moved out"),
-    "household_dissolved": ("家庭户已销户", "household dissolved"),
-    "household_not_active": ("家庭户状态非正常", "household not active"),
-    "household_deleted": ("家庭户已删除或不存在", "household deleted or not on record"),
-    "amount_missing": ("金额未填写", "no amount"),
-    "reference": (
-        "人口、年龄、参保资格和户人口按 {day} 的登记计算；收入和服务为 {year} 年度的记录。",
-        "Persons, ages, pension eligibility and household size are the register on {day}; "
-        "income and services are the records of {year}.",
-    ),
-    "yuan": ("元", "yuan"),
-    "none": ("—", "—"),
-}
-
 
 def text(key: str, lang: str = "zh_CN", **params: Any) -> str:
-    zh, en = _ZH_EN[key]
-    return (zh if lang.lower().startswith("zh") else en).format(**params)
+    """The label ``key`` (message ``indicator.<key>`` in :mod:`sync.messages`) in ``lang``."""
+    return messages.text(f"indicator.{key}", lang, **params)
 
 
 def choice_label(forms: Forms, entity: str, name: str, value: str, lang: str = "zh_CN") -> str:
@@ -101,7 +31,7 @@ def choice_label(forms: Forms, entity: str, name: str, value: str, lang: str = "
 def age_label(group: str, lang: str = "zh_CN") -> str:
     if group == "unknown":
         return text("unknown", lang)
-    return f"{group}岁" if lang.lower().startswith("zh") else group
+    return text("age_group", lang, group=group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +151,7 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
     add("services", "svc_total", svc["total"], "count")
     for kind, n in svc["by_type"].items():
         add("services", "svc_type", n, "count", label=choice_label(forms, "service", "type", kind, lang))
+    _form_field_figures(result.get("form_fields") or [], lang, add)
     q = result["quality"]
     for entity, n in q["required_missing"].items():
         add("quality", "required_missing", n, "count", label=forms[entity].label(lang))
@@ -242,3 +173,36 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
     add("quality", "never_synced", q["never_synced"], "count")
     add("quality", "open_conflicts", q["open_conflicts"], "count")
     return out
+
+
+_MEAN = {"household": "ff_mean_household", "person": "ff_mean_person"}
+_LEFT_OUT = {"household": "ff_left_out_household", "person": "ff_left_out_person"}
+"""The label of a marked field's mean and of what was left out, by the form it is on."""
+
+
+def _form_field_figures(marked: list[dict[str, Any]], lang: str, add: Any) -> None:
+    """The figures of fields the county's forms mark (:mod:`sync.indicator_fields`), labelled from
+    the result itself: a desk holding older forms shows them too."""
+    zh = lang.lower().startswith("zh")
+    for item in marked:
+        label, name = item["label"]["zh_CN" if zh else "en"], f"{item['entity']}.{item['field']}"
+        if item["kind"] == "count":
+            labels = item.get("choice_labels") or {}
+            for value, n in item["by_choice"].items():
+                choice = (labels.get(value) or {}).get("zh_CN" if zh else "en") or value
+                add(
+                    "form_fields", "ff_choice", n, "count", name=f"{name}.{value}", label=label, choice=choice
+                )
+            add("form_fields", "ff_unanswered", item["unanswered"], "count", name=f"{name}.unanswered",
+                label=label)  # fmt: skip
+            continue
+        money = item.get("type") == "money"
+        add(
+            "form_fields", "ff_sum", item["sum"], "fen" if money else "count", name=f"{name}.sum", label=label
+        )
+        add("form_fields", _MEAN[item['entity']], item["mean"], "fen" if money else "ratio",
+            name=f"{name}.mean", label=label, n=item["answered"])  # fmt: skip
+        left = item["left_out"]
+        if left["records"]:
+            add("form_fields", _LEFT_OUT[item['entity']], left["sum"], "fen" if money else "count",
+                name=f"{name}.left_out", label=label, n=left["records"])  # fmt: skip

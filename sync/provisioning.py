@@ -24,69 +24,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sync.messages import defined, text
+
 VILLAGE_CODE = re.compile(r"[0-9]{12}")  # ASCII digits only: \d also matches full-width ones
 MAX_PROVISIONING_BYTES = 256 * 1024
 FIELDS = frozenset({"server_url", "ca_bundle", "recovery_public_key", "village_code", "signature"})
 
-_MESSAGES = {
-    "unreadable": ("The provisioning file cannot be read.", "无法读取配置文件。"),
-    "too_large": (
-        "The provisioning file is too large (over 256 KB): it is not a provisioning file.",
-        "配置文件过大（超过 256 KB），不是有效的配置文件。",
-    ),
-    "too_deep": (
-        "The provisioning file nests lists or objects too deeply: it is not a provisioning file.",
-        "配置文件中的嵌套层数过多，不是有效的配置文件。",
-    ),
-    "not_json": ("This is not a provisioning file (it is not JSON).", "这不是配置文件（不是 JSON 格式）。"),
-    "fields": (
-        "The provisioning file has unknown or missing fields.",
-        "配置文件中有未知的项或缺少必需的项。",
-    ),
-    "server_url": (
-        "The server address must start with https:// (http:// only for this computer) and hold no user "
-        "name, spaces or backslashes.",
-        "服务器地址必须以 https:// 开头（http:// 仅限本机），且不能包含用户名、空格或反斜杠。",
-    ),
-    "ca_bundle": (
-        "The county certificate in the provisioning file is damaged.",
-        "配置文件中的县级证书已损坏。",
-    ),
-    "recovery_key": (
-        "The county recovery key in the provisioning file is damaged.",
-        "配置文件中的县级恢复密钥已损坏。",
-    ),
-    "village_code": ("The village code must have 12 digits.", "村代码必须是 12 位数字。"),
-    "signature": (
-        "The county signature does not match the file: it was changed after signing, or is damaged.",
-        "县级签名与文件内容不符：文件在签名后被改动或已损坏。",
-    ),
-    "unsigned": (
-        "This laptop accepts only provisioning files signed by the county, and this one is not signed.",
-        "这台电脑只接受县里签名的配置文件，此文件没有签名。",
-    ),
-    "signer": (
-        "This provisioning file is signed with another key than your county's.",
-        "此配置文件的签名密钥不是本县的密钥。",
-    ),
-    "other_village": (
-        "This provisioning file is for another village.",
-        "此配置文件属于其他村。",
-    ),
-}
-
 
 class ProvisioningError(ValueError):
-    """A provisioning file that cannot be used. ``reason`` is a key of the messages above."""
+    """A provisioning file that cannot be used. ``reason`` names its message (``provision.<reason>``)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"provisioning file: bad {reason}")
         self.reason = reason
 
     def message(self, lang: str = "zh") -> str:
-        fallback = (f"The provisioning file cannot be used ({self.reason}).", "配置文件无法使用。")
-        en, zh = _MESSAGES.get(self.reason, fallback)
-        return zh if lang.startswith("zh") else en
+        code = f"provision.{self.reason}"
+        if defined(code):
+            return text(code, lang)
+        return text("provision.unusable", lang, reason=self.reason)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from sync.messages import pair
+
 __all__ = [
     "PROVINCE_CODES",
     "InvalidResidentId",
@@ -41,47 +43,19 @@ _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _NORMALIZE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "X", "x": "X"})
 _SPACE = re.compile(r"\s+")
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "length": ("公民身份号码应为18位", "A resident ID must have 18 characters"),
-    "format": (
-        "公民身份号码前17位应为数字，最后一位为数字或X",
-        "A resident ID must be 17 digits followed by a digit or X",
-    ),
-    "region": (
-        "公民身份号码前6位地址码无效",
-        "The address code (first 6 digits) of the resident ID is not valid",
-    ),
-    "birth_date": (
-        "公民身份号码中的出生日期不是有效日期",
-        "The birth date inside the resident ID is not a real date",
-    ),
-    "future": (
-        "公民身份号码中的出生日期晚于今天",
-        "The birth date inside the resident ID is in the future",
-    ),
-    "too_old": (
-        "公民身份号码中的出生日期早于1900年",
-        "The birth date inside the resident ID is before 1900",
-    ),
-    "check": (
-        "公民身份号码校验位不正确，请核对是否录入有误",
-        "The check character of the resident ID is wrong; please look for a typing error",
-    ),
-}
-
 
 class InvalidResidentId(ValueError):
     """A resident ID that fails GB 11643. ``code`` says why; ``zh``/``en`` never contain the number."""
 
     def __init__(self, code: str) -> None:
         self.code = code
-        self.zh, self.en = _MESSAGES[code]
+        self.zh, self.en = pair(f"resident_id.{code}")
         super().__init__(self.en)
 
     @staticmethod
     def messages(code: str) -> tuple[str, str]:
         """The (Chinese, English) message for a code."""
-        return _MESSAGES[code]
+        return pair(f"resident_id.{code}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,7 @@ class SignInRequired(AuthError):
     """The staff token is missing, expired or was signed out: sign in again."""
 
     code = "unauthorized"
-    default_en = "Please sign in (again) to the county server."
-    default_zh = "请（重新）登录县级服务器。"
+    message_code = "sync_run.unauthorized"
 
 
 class StaffClient:
@@ -55,17 +54,12 @@ class StaffClient:
             data = self.http.json(method, path, payload, signed=False, idempotent=method == "GET")
         except AuthError as exc:
             if exc.code in ("bad_login",):
-                raise AuthError(
-                    "Wrong user name or password.", "用户名或密码错误。", code="bad_login"
-                ) from None
+                raise AuthError(code="bad_login", message="sync_run.bad_login") from None
             raise SignInRequired() from None
         except ServerError as exc:
             if exc.code == "too_many_attempts":
                 raise RejectedError(
-                    "Too many failed sign-ins with this user name; try again in 15 minutes.",
-                    "该用户名登录失败次数过多，请15分钟后再试。",
-                    code="too_many_attempts",
-                    status=429,
+                    code="too_many_attempts", message="sync_run.too_many_attempts", status=429
                 ) from None
             raise
         if not isinstance(data, dict):

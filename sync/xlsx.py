@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sync.history_labels import MONEY_UNITS
 from sync.indicator_labels import (
     age_label,
     coverage_warning,
@@ -32,6 +33,7 @@ from sync.indicator_labels import (
     reference_period,
 )
 from sync.indicators import ENTITIES, MONTHS
+from sync.messages import Both, text
 from sync.schema import FieldDef, Forms, load_forms
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
@@ -159,8 +161,8 @@ _WIDE = {"address": 28, "note": 28, "resident_id": 21, "head_name": 12, "name": 
 def _field_column(f: FieldDef, lang: str) -> Column:
     if f.type == "money":
         label = f.label(lang)
-        unit = "（元）" if lang.startswith("zh") else " (yuan)"
-        return Column(label if label.endswith(("（元）", "(yuan)")) else label + unit, "yuan", 14)
+        unit = text("label.money_unit", lang)
+        return Column(label if label.endswith(MONEY_UNITS) else label + unit, "yuan", 14)
     if f.type == "int":
         return Column(f.label(lang), "int", 8)
     return Column(f.label(lang), "text", _WIDE.get(f.name, 14))
@@ -184,7 +186,6 @@ def record_tables(
 
     ``village_names`` (county export): a village code and name column first.
     """
-    zh = lang.lower().startswith("zh")
     households = {h["id"]: h for h in data.get("household", [])}
     persons = {p["id"]: p for p in data.get("person", [])}
 
@@ -210,8 +211,8 @@ def record_tables(
         columns: list[Column] = []
         if village_names is not None:
             columns += [
-                Column("村代码" if zh else "Village code", "text", 14),
-                Column("村名" if zh else "Village"),
+                Column(text("sheet.village_code", lang), "text", 14),
+                Column(text("sheet.village", lang)),
             ]
         fields = [f for f in form.fields if f.type != "ref"]
         refs = [f.name for f in form.fields if f.type == "ref"]
@@ -229,50 +230,49 @@ def indicator_tables(
     result: Mapping[str, Any], *, lang: str = "zh_CN", forms: Forms | None = None
 ) -> list[Table]:
     """The figures (section, indicator, value) and the population by age group and sex."""
-    zh = lang.lower().startswith("zh")
     kinds = {"fen": "yuan", "share": "share", "count": "int", "ratio": "number", "index": "number"}
     order = ("int", "yuan", "share", "number")
     # One value column per kind, so each cell keeps its own number format.
     fig_columns = [
-        Column("类别" if zh else "Section", "text", 12),
-        Column("指标" if zh else "Indicator", "text", 36),
-        Column("数量" if zh else "Count", "int", 10),
-        Column("金额（元）" if zh else "Amount (yuan)", "yuan", 16),
-        Column("比例" if zh else "Share", "share", 10),
-        Column("数值" if zh else "Value", "number", 10),
+        Column(text("sheet.section", lang), "text", 12),
+        Column(text("sheet.indicator", lang), "text", 36),
+        Column(text("sheet.count", lang), "int", 10),
+        Column(text("sheet.amount_yuan", lang), "yuan", 16),
+        Column(text("sheet.share", lang), "share", 10),
+        Column(text("sheet.value", lang), "number", 10),
     ]
     typed_rows = [
         [f.section, f.label, *(f.value if k == kinds[f.kind] else None for k in order)]
         for f in figures(dict(result), lang, forms)
     ]
     head = [
-        ["年度" if zh else "Year", "", result.get("year"), None, None, None],
-        ["统计日期" if zh else "Date", "", None, None, None, result.get("date")],
+        [text("sheet.year", lang), "", result.get("year"), None, None, None],
+        [text("sheet.date", lang), "", None, None, None, result.get("date")],
     ]
     notes = [reference_period(dict(result), lang)]
     if "records" in result.get("income", {}):  # every income record accounted for, and low coverage
         notes.append(reconciliation(dict(result), lang))
         notes.append(coverage_warning(dict(result), lang) or "")
-    head += [["说明" if zh else "Note", note, None, None, None, None] for note in notes if note]
-    table = Table("指标" if zh else "Indicators", fig_columns, [*head, *typed_rows])
+    head += [[text("sheet.note", lang), note, None, None, None, None] for note in notes if note]
+    table = Table(text("sheet.indicators", lang), fig_columns, [*head, *typed_rows])
     pyramid = result["population"]["pyramid"]
     ages = Table(
-        "人口年龄结构" if zh else "Population by age",
+        text("sheet.population_by_age", lang),
         [
-            Column("年龄组" if zh else "Age group"),
-            Column("男" if zh else "Male", "int", 8),
-            Column("女" if zh else "Female", "int", 8),
+            Column(text("sheet.age_group", lang)),
+            Column(text("sheet.male", lang), "int", 8),
+            Column(text("sheet.female", lang), "int", 8),
         ],
         [[age_label(g, lang), v.get("male", 0), v.get("female", 0)] for g, v in pyramid.items()],
     )
     forms = forms or load_forms()
     months = result["services"]["by_type_month"]
     services = Table(
-        "服务按月" if zh else "Services by month",
+        text("sheet.services_by_month", lang),
         [
-            Column("服务类型" if zh else "Type of service", "text", 16),
-            *(Column(f"{int(m)}月" if zh else m, "int", 6) for m in MONTHS),
-            Column("合计" if zh else "Total", "int", 8),
+            Column(text("sheet.type_of_service", lang), "text", 16),
+            *(Column(text("sheet.month", lang, month=Both(str(int(m)), m)), "int", 6) for m in MONTHS),
+            Column(text("sheet.total", lang), "int", 8),
         ],
         [
             [

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from sync.messages import pair
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """A roster of 100,000 persons is about 8 MB as .xlsx."""
 MAX_PARTS = 2000
@@ -66,11 +68,7 @@ def check_package(path: Path | str) -> None:
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise WorkbookRefused(
-            f"文件太大（{_mb(size)} MB）：能导入的 Excel 文件最多 {_mb(MAX_FILE_BYTES)} MB，请分成几个文件",
-            f"The file is too large ({_mb(size)} MB): at most {_mb(MAX_FILE_BYTES)} MB can be imported; "
-            "split it into several files",
-        )
+        raise WorkbookRefused(*pair("workbook.too_large", size=_mb(size), limit=_mb(MAX_FILE_BYTES)))
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -83,22 +81,12 @@ def check_package(path: Path | str) -> None:
                     info.compress_size, 1
                 )
                 if total > MAX_UNPACKED_BYTES or ratio_too_high:
-                    raise WorkbookRefused(
-                        "文件解压后大得异常（压缩比或解压后的大小超出 Excel 文件的正常范围），可能是"
-                        "恶意构造的文件，没有读取",
-                        "The file unpacks to far more than a workbook holds (compression ratio or "
-                        "unpacked size out of range); it may have been made to harm, and was not read",
-                    )
+                    raise WorkbookRefused(*pair("workbook.unpacks_too_much"))
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with archive.open(info) as part:
                         if _has_dtd(part):
-                            raise WorkbookRefused(
-                                "文件含有 Excel 从不写入的 XML 声明（DOCTYPE/ENTITY），可能是恶意构造的"
-                                "文件，没有读取",
-                                "The file holds XML declarations Excel never writes (DOCTYPE/ENTITY); "
-                                "it may have been made to harm, and was not read",
-                            )
+                            raise WorkbookRefused(*pair("workbook.xml_declarations"))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
         raise damaged() from exc
 
@@ -142,34 +130,16 @@ def check_sheet(
 
 def _limits(rows: int, max_row: int, max_col: int) -> None:
     if rows > MAX_ROWS + 1:  # the header row besides
-        raise WorkbookRefused(
-            f"工作表超过 {MAX_ROWS:,} 行：一次最多导入 {MAX_ROWS:,} 行，请分成几个文件",
-            f"The sheet has more than {MAX_ROWS:,} rows: at most {MAX_ROWS:,} rows can be imported "
-            "at once; split it into several files",
-        )
+        raise WorkbookRefused(*pair("workbook.too_many_rows", limit=f"{MAX_ROWS:,}"))
     if max_row > MAX_ROWS + 1:
-        raise WorkbookRefused(
-            f"工作表第 {max_row:,} 行还有内容：花名册最多 {MAX_ROWS:,} 行。请删除表格下方远处的内容后再试",
-            f"The sheet has something in row {max_row:,}: a roster has at most {MAX_ROWS:,} rows. "
-            "Delete what lies far below the table and try again",
-        )
+        raise WorkbookRefused(*pair("workbook.far_row", row=f"{max_row:,}", limit=f"{MAX_ROWS:,}"))
     if max_col > MAX_COLUMNS:
-        raise WorkbookRefused(
-            f"工作表用到第 {max_col:,} 列：花名册最多 {MAX_COLUMNS} 列。请删除表格右侧远处的内容后再试",
-            f"The sheet uses column {max_col:,}: a roster has at most {MAX_COLUMNS} columns. "
-            "Delete what lies far right of the table and try again",
-        )
+        raise WorkbookRefused(*pair("workbook.far_column", column=f"{max_col:,}", limit=MAX_COLUMNS))
 
 
 def _odd_package() -> WorkbookRefused:
-    return WorkbookRefused(
-        "文件里的部件多得异常，不像 Excel 工作簿，没有读取",
-        "The file has far more parts than a workbook has, and was not read",
-    )
+    return WorkbookRefused(*pair("workbook.odd_package"))
 
 
 def damaged() -> WorkbookRefused:
-    return WorkbookRefused(
-        "文件已损坏或不是 Excel 工作簿（.xlsx），无法读取",
-        "The file is damaged or not an Excel workbook (.xlsx), and cannot be read",
-    )
+    return WorkbookRefused(*pair("workbook.damaged"))

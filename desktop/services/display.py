@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync.messages import text
 from sync.schema import Forms
 
 DELETED = "_deleted"
@@ -26,7 +27,7 @@ def entity_label(forms: Forms, entity: str, lang: str) -> str:
 def field_label(forms: Forms, entity: str, field: str, lang: str) -> str:
     """The form's label for ``field``; the record's existence for the pseudo-field ``_deleted``."""
     if field == DELETED:
-        return "记录存续（删除/保留）" if zh(lang) else "Record kept or deleted"
+        return text("display.deleted_field", lang)
     if entity in forms:
         try:
             return forms[entity].field(field).label(lang)
@@ -38,8 +39,8 @@ def field_label(forms: Forms, entity: str, field: str, lang: str) -> str:
 def yuan(fen: int, lang: str) -> str:
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), 100)
-    text = f"{sign}{whole:,}.{cents:02d}"
-    return f"{text} 元" if zh(lang) else f"¥{text}"
+    amount = f"{sign}{whole:,}.{cents:02d}"
+    return text("display.yuan", lang, amount=amount)
 
 
 def display(forms: Forms, entity: str, field: str, value: Any, lang: str) -> str:
@@ -47,13 +48,11 @@ def display(forms: Forms, entity: str, field: str, value: Any, lang: str) -> str
     if field == DELETED:
         if value is None:
             return EMPTY
-        if zh(lang):
-            return "已删除" if value else "保留（未删除）"
-        return "Deleted" if value else "Kept (not deleted)"
+        return text("display.deleted" if value else "display.kept", lang)
     if value is None or value == "":
         return EMPTY
     if isinstance(value, bool):
-        return ("是" if value else "否") if zh(lang) else ("Yes" if value else "No")
+        return text("display.yes" if value else "display.no", lang)
     kind = None
     fdef = None
     if entity in forms:
@@ -80,21 +79,13 @@ def age_text(seconds: float, lang: str) -> str:
     """How old something is: "刚刚", "5 小时", "3 天" / "just now", "5 hours", "3 days"."""
     seconds = max(0.0, seconds)
     minutes, hours, days = int(seconds // 60), int(seconds // 3600), int(seconds // 86400)
-    if zh(lang):
-        if minutes < 1:
-            return "刚刚"
-        if hours < 1:
-            return f"{minutes} 分钟"
-        if days < 1:
-            return f"{hours} 小时"
-        return f"{days} 天"
     if minutes < 1:
-        return "just now"
+        return text("display.just_now", lang)
     if hours < 1:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return text("display.minute" if minutes == 1 else "display.minutes", lang, n=minutes)
     if days < 1:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{days} day{'s' if days != 1 else ''}"
+        return text("display.hour" if hours == 1 else "display.hours", lang, n=hours)
+    return text("display.day" if days == 1 else "display.days", lang, n=days)
 
 
 def record_title(
@@ -112,7 +103,7 @@ def record_title(
     if entity == "income":
         if context.get("year"):
             year = str(context["year"])
-            parts.append(f"{year}年" if lang.startswith("zh") else year)
+            parts.append(text("display.income_year", lang, year=year))
         if context.get("source") and forms is not None:
             parts.append(display(forms, "income", "source", context["source"], lang))
     return " · ".join(parts)

@@ -183,13 +183,7 @@ class ServerPinned(SyncError):
     """The address was set by a signed provisioning file; typing another one is refused."""
 
     code = "server_pinned"
-    default_en = (
-        "County IT set this laptop's server with a signed provisioning file. To change it, import a new "
-        "file from county IT in Settings."
-    )
-    default_zh = (
-        "这台电脑的服务器由县信息中心签名的配置文件设置。如需更改，请在“设置”中导入县信息中心的新配置文件。"
-    )
+    message_code = "provision.server_pinned"
 
 
 def set_server_by_hand(store: Store, server_url: str) -> None:

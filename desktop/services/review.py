@@ -16,14 +16,13 @@ from desktop.services import display as show
 from desktop.storage import Store
 from desktop.storage.review import DECIDED, WAITING, loads
 from sync.ids import item_number
+from sync.messages import pair
 
 CHOICE_LABELS = {
-    "county": ("保留县里的数值", "County value kept"),
-    "village": ("采用村里的数值", "Village value taken"),
-    "typed": ("乡镇录入了新数值", "New value typed by the township"),
-    "stay_deleted": ("维持删除", "Stays deleted"),
-    "restore": ("恢复记录", "Record restored"),
+    choice: pair(f"review.choice.{choice}")
+    for choice in ("county", "village", "typed", "stay_deleted", "restore")
 }
+"""Each decision's name as (zh_CN, en)."""
 
 _COLUMNS = (
     "entity",

@@ -36,6 +36,7 @@ from typing import Any
 from desktop.storage import Store
 from sync import xlsx_guard
 from sync.ids import uuid7
+from sync.messages import pair
 from sync.parse import parse_typed
 from sync.schema import FieldDef, Forms, derive_from_resident_id, load_forms
 
@@ -144,10 +145,7 @@ def read_roster(
         damaged = xlsx_guard.damaged()
         raise ImportRefused(damaged.zh, damaged.en) from exc
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ImportRefused(
-            "无法读取这个文件：请选择 Excel 工作簿（.xlsx）",
-            "Cannot read this file: choose an Excel workbook (.xlsx)",
-        ) from exc
+        raise ImportRefused(*pair("roster.unreadable")) from exc
     try:
         return _read_sheet(book, progress, cancelled)
     except xlsx_guard.WorkbookRefused as exc:
@@ -165,7 +163,7 @@ _CHECK_EVERY = 500
 def _read_sheet(book: Any, progress: Progress | None, cancelled: Callable[[], bool] | None) -> Roster:
     sheet = next((ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"), None)
     if sheet is None:
-        raise ImportRefused("文件没有可见的工作表", "The file has no visible sheet")
+        raise ImportRefused(*pair("roster.no_visible_sheet"))
     with sheet._get_source() as source:  # the sheet's XML as stored: rows and columns checked first
         xlsx_guard.check_sheet(source, cancelled=cancelled, cancel=ImportCancelled)
     # What the file declares as its size is not believed (A1:XFD1048576): each row is read with
@@ -187,7 +185,7 @@ def _read_sheet(book: Any, progress: Progress | None, cancelled: Callable[[], bo
             continue
         rows.append((number, cells))
     if not headers:
-        raise ImportRefused("文件第一张表没有标题行", "The first sheet has no header row")
+        raise ImportRefused(*pair("roster.no_header"))
     return Roster(headers, rows)
 
 
@@ -248,16 +246,9 @@ class Plan:
         return sum(1 for p in self.planned if p.household is not None)
 
 
-_FORMULA = (
-    "单元格是公式，不导入公式：请在 Excel 中复制后“选择性粘贴→数值”",
-    "The cell holds a formula; formulas are not imported: copy and paste as values in Excel",
-)
-_NUMERIC_ID = (
-    "公民身份号码被 Excel 存成了数字，末几位已经丢失（X 也存不下）：请把该列设为“文本”后重新输入",
-    "The resident ID is stored as a number: Excel has already lost its last digits (and any X); "
-    "set the column to Text and type the IDs again",
-)
-_ERROR = ("单元格是 Excel 错误值", "The cell holds an Excel error value")
+_FORMULA = pair("roster.formula")
+_NUMERIC_ID = pair("roster.numeric_id")
+_ERROR = pair("roster.excel_error")
 
 
 class _Lookup:
@@ -359,9 +350,8 @@ def check(
             for name in ("head_name", "address", "category"):
                 label = labels[("household", name)]
                 if household.get(name) != first.get(name) and label not in bad_fields:
-                    zh = f"与同一户号的第 {first_row} 行不一致"
                     problems.append(
-                        RowProblem(number, label, zh, f"Differs from row {first_row} of this household")
+                        RowProblem(number, label, *pair("roster.household_differs", row=first_row))
                     )
         else:
             household_id = uuid7()

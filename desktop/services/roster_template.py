@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.services.roster_import import header_label, roster_fields
+from sync.messages import text
 from sync.schema import Forms, load_forms
 from sync.xlsx import save
 
@@ -19,8 +20,21 @@ EXAMPLE = {
     "name": "张三", "resident_id": "11010519491231002X", "relation": "户主", "sex": "女",
     "birth_date": "1949-12-31", "ethnicity": "汉族", "medical_insurance": "城乡居民医保", "status": "在册",
 }  # fmt: skip
+HELP = (
+    "roster.help_one_row",
+    "roster.help_required",
+    "roster.help_id_text",
+    "roster.help_choices",
+    "roster.help_households",
+    "roster.help_example",
+)
+"""The help sheet's lines, by message code."""
 TEXT_ROWS = 5000
 """Rows pre-formatted as text in the ID and phone columns."""
+
+
+def _zh(code: str) -> str:
+    return text(code, "zh_CN")  # the template is in Chinese: officials fill it in
 
 
 def write_template(path: Path | str, forms: Forms | None = None) -> Path:
@@ -32,13 +46,15 @@ def write_template(path: Path | str, forms: Forms | None = None) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
-    fields = roster_fields(forms)
+    # A field the county's forms removed is not asked for (a roster that still has its column keeps
+    # its values: the import reads it, hidden, never dropped).
+    fields = [(key, fdef) for key, fdef in roster_fields(forms) if not fdef.hidden]
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "花名册"
-    options = book.create_sheet("选项")
-    help_sheet = book.create_sheet("说明")
+    sheet.title = _zh("roster.sheet")
+    options = book.create_sheet(_zh("roster.options_sheet"))
+    help_sheet = book.create_sheet(_zh("roster.help_sheet"))
     sheet.append([header_label(forms, key) for key, _ in fields])
     sheet.append([EXAMPLE.get(f.name) for _, f in fields])
     sheet.freeze_panes = "A2"
@@ -56,19 +72,14 @@ def write_template(path: Path | str, forms: Forms | None = None) -> Path:
             for r, choice in enumerate(fdef.choices, start=2):
                 options.cell(row=r, column=choice_column, value=choice.zh)
             rule = DataValidation(
-                type="list", formula1=f"选项!${col}$2:${col}${len(fdef.choices) + 1}", allow_blank=True
+                type="list",
+                formula1=f"{options.title}!${col}$2:${col}${len(fdef.choices) + 1}",
+                allow_blank=True,
             )
             rule.add(f"{letter}2:{letter}{TEXT_ROWS + 1}")
             sheet.add_data_validation(rule)
-    for line in (
-        "每行一人；同一户的成员填相同的户号、户主姓名、家庭住址和家庭类别。",
-        "带 * 的列必须填写；性别和出生日期可以不填，由公民身份号码得出。",
-        "公民身份号码一列已设为文本：请直接输入或“选择性粘贴→数值”，不要存成数字（会丢失末几位）。",
-        "不导入公式；选项列请从下拉列表中选择（全部选项见“选项”表）。",
-        "户号已在本村登记的，成员加入该户。有任何一行出错时整个文件都不导入，请改正后重新选择文件。",
-        "第2行是示例（虚构），导入前请删除。",
-    ):
-        help_sheet.append([line])
+    for line in HELP:
+        help_sheet.append([_zh(line)])
     help_sheet.column_dimensions["A"].width = 100
     save(book, path)
     return path

@@ -32,6 +32,7 @@ from sync import form_versions
 from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
 from sync.errors import AuthError, RejectedError, SyncError
 from sync.form_versions import BUILTIN_VERSION
+from sync.messages import text
 
 if TYPE_CHECKING:
     from sync import client
@@ -89,33 +90,21 @@ class EnrollmentInfo:
     server_url: str
 
 
-def _amount(seconds: float, zh: bool) -> str:
+def _amount(seconds: float, lang: str) -> str:
     seconds = abs(seconds)
     if seconds >= 2 * 86400:
-        n, unit = round(seconds / 86400), ("天", "days")
-    elif seconds >= 2 * 3600:
-        n, unit = round(seconds / 3600), ("小时", "hours")
-    else:
-        n, unit = max(1, round(seconds / 60)), ("分钟", "minutes")
-    return f"{n} {unit[0]}" if zh else f"{n} {unit[1]}"
+        return text("sync_run.days", lang, n=round(seconds / 86400))
+    if seconds >= 2 * 3600:
+        return text("sync_run.hours", lang, n=round(seconds / 3600))
+    return text("sync_run.minutes", lang, n=max(1, round(seconds / 60)))
 
 
 def describe_clock(offset: float, lang: str = "zh") -> str:
     """A sentence for the official when this laptop's clock is off the server's, else ''."""
     if abs(offset) <= CLOCK_WARN_SECONDS:
         return ""
-    zh = lang.startswith("zh")
-    amount = _amount(offset, zh)
-    if zh:
-        way = "慢" if offset > 0 else "快"
-        return (
-            f"这台电脑的时间比县级服务器{way}了约 {amount}。"
-            "同步照常进行（使用服务器时间），请尽快校准电脑的日期和时间。"
-        )
-    way = "behind" if offset > 0 else "ahead of"
-    return (
-        f"This laptop's clock is about {amount} {way} the county server's. Sync goes on (it uses the "
-        "server's time); please have the date and time corrected."
+    return text(
+        "sync_run.clock_behind" if offset > 0 else "sync_run.clock_ahead", lang, amount=_amount(offset, lang)
     )
 
 
@@ -128,14 +117,11 @@ class Reachability:
 
     def message(self, lang: str = "zh") -> str:
         if self.online:
-            text = "已连接县级服务器" if lang.startswith("zh") else "Connected to the county server"
             clock = describe_clock(self.clock_offset, lang)
             return (
-                f"{text}。{clock}"
-                if clock and lang.startswith("zh")
-                else f"{text}. {clock}"
+                text("sync_run.connected_clock", lang, clock=clock)
                 if clock
-                else text
+                else text("sync_run.connected", lang)
             )
         assert self.error is not None
         return self.error.message(lang)
@@ -143,14 +129,12 @@ class Reachability:
 
 class NotConfigured(SyncError):
     code = "not_configured"
-    default_en = "No county server is set up on this laptop yet."
-    default_zh = "这台电脑还没有设置县级服务器。"
+    message_code = "sync_run.not_configured"
 
 
 class NotEnrolled(AuthError):
     code = "not_enrolled"
-    default_en = "This laptop is not enrolled yet. Enter the enrollment code from county IT."
-    default_zh = "这台电脑尚未注册，请输入县信息中心提供的注册码。"
+    message_code = "sync_run.not_enrolled"
 
 
 class SyncService:
@@ -232,11 +216,7 @@ class SyncService:
         url = self._require_url()
         result = client.enroll(url, self.ca_bundle_path(), code, name)
         if result.village_code != self.store.village_code:
-            raise RejectedError(
-                "This enrollment code is for another village. Nothing was changed.",
-                "该注册码属于其他村，未做任何更改。",
-                code="wrong_village",
-            )
+            raise RejectedError(code="wrong_village", message="sync_run.wrong_village")
         with self.store.atomic():
             self.store.state_set(STATE_DEVICE_ID, result.device_id)
             self.store.state_set(STATE_DEVICE_KEY, client.private_key_to_b64(result.private_key))
@@ -426,36 +406,21 @@ class SyncService:
 
 def describe(report: SyncReport, lang: str = "zh") -> str:
     """One line for the status bar / sync page, without any record data."""
-    zh = lang.startswith("zh")
-    parts: list[Any] = []
-    clock = describe_clock(report.clock_offset, lang)
-    if zh:
-        parts.append(f"已上传 {report.pushed} 条记录，已下载 {report.pulled} 条记录")
-        if report.conflicts:
-            parts.append(f"{len(report.conflicts)} 条有冲突（保留县里数据，待乡镇处理）")
-        if report.rejected:
-            parts.append(f"{len(report.rejected)} 条被退回，请修改")
-        if report.quarantined:
-            parts.append(
-                f"{len(report.quarantined)} 条县里的记录含无法保存的内容，已另行保管，请联系县信息中心"
-            )
-        if report.forms_taken:
-            parts.append(f"已启用县里发布的第 {report.forms_taken} 版表单")
-        if report.forms_refused:
-            parts.append(report.forms_refused[0])
-        return "；".join(parts) + "。" + clock
-    parts.append(f"Sent {report.pushed} records, received {report.pulled} records")
+    parts = [text("sync_run.report_counts", lang, pushed=report.pushed, pulled=report.pulled)]
     if report.conflicts:
-        parts.append(f"{len(report.conflicts)} in conflict (county value kept, for the township to resolve)")
+        parts.append(text("sync_run.report_conflicts", lang, n=len(report.conflicts)))
     if report.rejected:
-        parts.append(f"{len(report.rejected)} refused, please correct them")
+        parts.append(text("sync_run.report_rejected", lang, n=len(report.rejected)))
     if report.quarantined:
-        parts.append(
-            f"{len(report.quarantined)} from the county held values this laptop cannot keep; "
-            "they are kept aside, please tell county IT"
-        )
+        parts.append(text("sync_run.report_quarantined", lang, n=len(report.quarantined)))
     if report.forms_taken:
-        parts.append(f"now using the county's forms, version {report.forms_taken}")
+        parts.append(text("sync_run.report_forms_taken", lang, version=report.forms_taken))
     if report.forms_refused:
-        parts.append(report.forms_refused[1])
-    return "; ".join(parts) + "." + (f" {clock}" if clock else "")
+        parts.append(report.forms_refused[0 if lang.startswith("zh") else 1])
+    line = text("sync_run.report_separator", lang).join(parts)
+    clock = describe_clock(report.clock_offset, lang)
+    return (
+        text("sync_run.report_line_clock", lang, parts=line, clock=clock)
+        if clock
+        else text("sync_run.report_line", lang, parts=line)
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.services.review import CHOICE_LABELS
+from sync.messages import text
 from sync.xlsx import Column, Table, indicator_tables, write_workbook
 
 PAGE = 500
@@ -21,28 +22,23 @@ def _zh(lang: str) -> bool:
     return lang.lower().startswith("zh")
 
 
-def _values(item: Any, zh: bool) -> str:
+def _values(item: Any, lang: str) -> str:
     if item.kind == "delete":
-        return "删除与修改冲突" if zh else "Deleted against edited"
+        return text("sheet.desk.deleted_against_edited", lang)
     village = " / ".join(v.display for v in item.village_values)
-    return (
-        f"村：{village} ⇄ 县：{item.county.display}"
-        if zh
-        else f"village: {village} ⇄ county: {item.county.display}"
-    )
+    return text("sheet.desk.values", lang, village=village, county=item.county.display)
 
 
 def worklist_table(items: list[Any], lang: str) -> Table:
-    zh = _zh(lang)
     columns = [
-        Column("编号" if zh else "No.", "text", 11),
-        Column("村" if zh else "Village", "text", 12),
-        Column("记录" if zh else "Record", "text", 30),
-        Column("表单" if zh else "Form", "text", 10),
-        Column("字段" if zh else "Field", "text", 16),
-        Column("各方数值" if zh else "Competing values", "text", 44),
-        Column("已等待" if zh else "Waiting", "text", 10),
-        Column("状态" if zh else "Status", "text", 8),
+        Column(text("sheet.desk.no", lang), "text", 11),
+        Column(text("sheet.desk.village", lang), "text", 12),
+        Column(text("sheet.desk.record", lang), "text", 30),
+        Column(text("sheet.desk.form", lang), "text", 10),
+        Column(text("sheet.desk.field", lang), "text", 16),
+        Column(text("sheet.desk.competing_values", lang), "text", 44),
+        Column(text("sheet.desk.waiting", lang), "text", 10),
+        Column(text("sheet.desk.status", lang), "text", 8),
     ]
     rows = (
         [
@@ -51,13 +47,13 @@ def worklist_table(items: list[Any], lang: str) -> Table:
             i.record_title,
             i.entity_label,
             i.field_label,
-            _values(i, zh),
+            _values(i, lang),
             i.age if i.is_open else "",
-            ("待处理" if zh else "Open") if i.is_open else ("已处理" if zh else "Decided"),
+            (text("sheet.desk.open", lang)) if i.is_open else (text("sheet.desk.decided", lang)),
         ]
         for i in items
     )
-    return Table("工作清单" if zh else "Work list", columns, rows)
+    return Table(text("sheet.desk.work_list", lang), columns, rows)
 
 
 def history_table(items: list[Any], lang: str) -> Table:
@@ -66,15 +62,15 @@ def history_table(items: list[Any], lang: str) -> Table:
 
     zh = _zh(lang)
     columns = [
-        Column("处理时间" if zh else "Decided", "text", 17),
-        Column("处理人" if zh else "By", "text", 12),
-        Column("编号" if zh else "No.", "text", 11),
-        Column("村" if zh else "Village", "text", 12),
-        Column("记录" if zh else "Record", "text", 30),
-        Column("字段" if zh else "Field", "text", 16),
-        Column("处理结果" if zh else "Decision", "text", 16),
-        Column("数值" if zh else "Value", "text", 18),
-        Column("说明" if zh else "Note", "text", 36),
+        Column(text("sheet.desk.decided_at", lang), "text", 17),
+        Column(text("sheet.desk.by", lang), "text", 12),
+        Column(text("sheet.desk.no", lang), "text", 11),
+        Column(text("sheet.desk.village", lang), "text", 12),
+        Column(text("sheet.desk.record", lang), "text", 30),
+        Column(text("sheet.desk.field", lang), "text", 16),
+        Column(text("sheet.desk.decision", lang), "text", 16),
+        Column(text("sheet.desk.value", lang), "text", 18),
+        Column(text("sheet.desk.note", lang), "text", 36),
     ]
     decided = sorted((i for i in items if i.decision is not None), key=lambda i: -i.decision.decided_at)
     rows = (
@@ -91,24 +87,23 @@ def history_table(items: list[Any], lang: str) -> Table:
         ]
         for i in decided
     )
-    return Table("处理记录" if zh else "Decisions", columns, rows)
+    return Table(text("sheet.desk.decisions", lang), columns, rows)
 
 
 def villages_table(answer: dict[str, Any], lang: str) -> Table:
     """One row per village of a staff indicators answer."""
-    zh = _zh(lang)
     columns = [
-        Column("村代码" if zh else "Code", "text", 14),
-        Column("村名" if zh else "Village", "text", 12),
-        Column("人口" if zh else "Persons", "int", 8),
-        Column("户数" if zh else "Households", "int", 8),
-        Column("人均收入（元）" if zh else "Per-capita income (yuan)", "yuan", 14),
-        Column("低于收入线" if zh else "Under the line", "share", 10),
-        Column("基尼系数" if zh else "Gini", "number", 9),
-        Column("医保参保率" if zh else "Medical", "share", 10),
-        Column("养老参保率" if zh else "Pension", "share", 10),
-        Column("缺必填项" if zh else "Missing fields", "int", 9),
-        Column("待处理冲突" if zh else "Open conflicts", "int", 10),
+        Column(text("sheet.desk.code", lang), "text", 14),
+        Column(text("sheet.desk.village_name", lang), "text", 12),
+        Column(text("sheet.desk.persons", lang), "int", 8),
+        Column(text("sheet.desk.households", lang), "int", 8),
+        Column(text("sheet.desk.per_capita_income_yuan", lang), "yuan", 14),
+        Column(text("sheet.desk.under_the_line", lang), "share", 10),
+        Column(text("sheet.desk.gini", lang), "number", 9),
+        Column(text("sheet.desk.medical", lang), "share", 10),
+        Column(text("sheet.desk.pension", lang), "share", 10),
+        Column(text("sheet.desk.missing_fields", lang), "int", 9),
+        Column(text("sheet.desk.open_conflicts", lang), "int", 10),
     ]
 
     def rows() -> Iterator[list[Any]]:
@@ -128,7 +123,7 @@ def villages_table(answer: dict[str, Any], lang: str) -> Table:
                 q["open_conflicts"],
             ]
 
-    return Table("各村指标" if zh else "Villages", columns, rows())
+    return Table(text("sheet.desk.villages", lang), columns, rows())
 
 
 def all_items(desk: Any, **query: Any) -> list[Any]:

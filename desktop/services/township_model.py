@@ -16,20 +16,17 @@ from sync.protocol import Problem
 
 class Forbidden(RejectedError):
     code = "forbidden"
-    default_en = "You may not see or change this: it belongs to a village outside your township."
-    default_zh = "您无权查看或处理此项：它属于您所在乡镇以外的村。"
+    message_code = "review.forbidden"
 
 
 class NotFound(RejectedError):
     code = "not_found"
-    default_en = "This item no longer exists."
-    default_zh = "该事项不存在。"
+    message_code = "review.not_found"
 
 
 class StaleDecision(RejectedError):
     code = "stale"
-    default_en = "The value changed since you opened this item. Look at the current values and decide again."
-    default_zh = "打开此项后数据已发生变化，请查看最新数值后重新处理。"
+    message_code = "review.stale"
 
     def __init__(self, item: Item, en: str | None = None, zh: str | None = None) -> None:
         super().__init__(en, zh, code="stale", status=409)
@@ -38,8 +35,7 @@ class StaleDecision(RejectedError):
 
 class AlreadyDecided(RejectedError):
     code = "already_decided"
-    default_en = "This item has already been decided."
-    default_zh = "该事项已处理。"
+    message_code = "review.already_decided"
 
     def __init__(self, item: Item | None, en: str | None = None, zh: str | None = None) -> None:
         super().__init__(en, zh, code="already_decided", status=409)
@@ -48,8 +44,7 @@ class AlreadyDecided(RejectedError):
 
 class InvalidValue(RejectedError):
     code = "invalid"
-    default_en = "The value is not valid."
-    default_zh = "数值无效。"
+    message_code = "review.invalid"
 
     def __init__(self, problems: list[Problem], en: str | None = None, zh: str | None = None) -> None:
         super().__init__(en, zh, code="invalid", status=422)

@@ -20,17 +20,13 @@ from typing import Any
 
 from sync import jsontext, protocol
 from sync.engine import RecordNote
+from sync.messages import pair
 from sync.schema import Forms
 
 _CHUNK = 500
 
 
-_MALFORMED = protocol.Problem(
-    "_record",
-    "malformed",
-    "县里发来的这条记录格式不对，无法保存",
-    "This record from the county is malformed and cannot be stored",
-)
+_MALFORMED = protocol.Problem("_record", "malformed", *pair("sync_run.quarantined_malformed"))
 
 
 def _is_int(value: Any) -> bool:

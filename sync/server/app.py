@@ -219,7 +219,7 @@ def create_app(
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # Name the places that are wrong, never the values sent.
         where = ", ".join(".".join(str(p) for p in e.get("loc", ())) for e in exc.errors())
-        error = ApiError("malformed", f"The request is malformed at: {where}.", f"请求格式错误：{where}。")
+        error = ApiError("malformed", "api.malformed_at", params={"where": where})
         return JSONResponse(error.body(), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)

@@ -57,7 +57,7 @@ def list_conflicts(
     """A page of the conflicts of the villages the user works for, oldest first: the database
     sorts and cuts (at most ``MAX_LIST``), so a county with many open rows sends only the page."""
     if status not in ("open", "resolved", "all"):
-        raise ApiError("malformed", "status is open, resolved or all.", "status 应为 open、resolved 或 all。")
+        raise ApiError("malformed", "api.status_filter")
     cc, vc = conflicts.c, villages.c
     query = select(conflicts).where(cc.county_code == user.county_code)
     if village is not None:

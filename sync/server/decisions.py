@@ -32,8 +32,8 @@ FIELD_CHOICES = ("county", "village", "typed")
 DELETE_CHOICES = ("stay_deleted", "restore")
 
 
-def _invalid(en: str, zh: str) -> ApiError:
-    return ApiError("invalid", en, zh, extra={"problems": []})
+def _invalid(message: str) -> ApiError:
+    return ApiError("invalid", message, extra={"problems": []})
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -66,11 +66,7 @@ def decide(
         if row.status != "open":
             raise ApiError("already_decided", extra={"item": review.item_dicts(conn, county, [row])[0]})
         if not note:
-            raise ApiError(
-                "note_required",
-                "Write a note saying why (it is kept with the decision).",
-                "请填写处理说明（会与处理结果一起保存）。",
-            )
+            raise ApiError("note_required", "api.note_required_kept")
         cur = load_records(conn, county, village, [row.record_id]).get(row.record_id)
         if cur is None:  # pragma: no cover - an item is only made against a stored record
             raise ApiError("not_found")
@@ -188,31 +184,23 @@ def _outcome(
     form = rules.forms[cur.entity]
     if row.field == DELETED:
         if choice not in DELETE_CHOICES:
-            raise _invalid(
-                "For a deleted record choose: stay deleted, or restore.",
-                "对于已删除的记录，请选择“维持删除”或“恢复”。",
-            )
+            raise _invalid("api.deleted_choice")
         if choice == "stay_deleted":
             deleted = True
         else:
             deleted = False
             fields = body.get("fields") or {}
             if not isinstance(fields, dict) or not set(fields) <= set(form.field_names):
-                raise _invalid("A restored field is not on this form.", "要恢复的字段不在该表单中。")
+                raise _invalid("api.restored_field_unknown")
             restored = rules.forms.normalize(cur.entity, fields)
             data.update(restored)
     else:
         if choice not in FIELD_CHOICES:
-            raise _invalid(
-                "Choose the county value, a village value, or type a value.",
-                "请选择保留县里的数值、采用村里的数值，或录入新数值。",
-            )
+            raise _invalid("api.field_choice")
         if choice == "village":
             chosen = [v for v in values if v.id == body.get("conflict_id")]
             if not chosen:
-                raise _invalid(
-                    "Choose one of the village values of this item.", "请选择此项中的一个村里的数值。"
-                )
+                raise _invalid("api.village_value_choice")
             data[row.field] = json.loads(chosen[0].village_value)
         elif choice == "typed":
             data[row.field] = rules.forms.normalize(cur.entity, {row.field: body.get("value")})[row.field]

@@ -176,12 +176,7 @@ def decide(
     if not note:
         raise ApiError("note_required")
     if not_same == (keep is not None):
-        raise ApiError(
-            "invalid",
-            "Either keep one record or mark the records as different people.",
-            "请选择保留其中一条记录，或标记为不是同一个人。",
-            extra={"problems": []},
-        )
+        raise ApiError("invalid", "api.duplicate_keep_or_not_same", extra={"problems": []})
     now = store.now()
     dc = duplicate_decisions.c
     with store.write() as conn:
@@ -209,20 +204,11 @@ def decide(
                 extra={"group": _dicts(conn, county, allowed, [(gid, resident_id, holders, None)])[0]},
             )
         if not all(v in allowed for v, _ in holders):
-            raise ApiError(
-                "forbidden",
-                "Records of this group belong to villages outside your township; county staff decide it.",
-                "该组记录涉及您所在乡镇以外的村，请由县级工作人员处理。",
-            )
+            raise ApiError("forbidden", "api.duplicate_outside_township")
         if old is not None and set(map(tuple, json.loads(old.holders))) >= set(holders):
             raise ApiError("already_decided")
         if keep is not None and keep not in {r for _, r in holders}:
-            raise ApiError(
-                "invalid",
-                "Keep one of the group's records.",
-                "请保留该组中的一条记录。",
-                extra={"problems": []},
-            )
+            raise ApiError("invalid", "api.duplicate_keep_member", extra={"problems": []})
         moved: list[tuple[str, str]] = [] if keep is None else [(v, r) for v, r in holders if r != keep]
         for village in sorted({v for v, _ in moved}):
             seq = seqs[village]

@@ -73,11 +73,7 @@ def redeem_code(
         # ways (the unused low bits of the last character), and the key must be unique as bytes.
         public_key_b64 = base64.b64encode(load_public_key_b64(public_key_b64).public_bytes_raw()).decode()
     except ValueError:
-        raise ApiError(
-            "malformed",
-            "The device public key is not a base64 Ed25519 key.",
-            "设备公钥不是有效的 Ed25519 公钥。",
-        ) from None
+        raise ApiError("malformed", "api.device_key_invalid") from None
     name = clean_label(name, NAME_LENGTH)
     now = store.now()
     device_id = uuid7()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.indicator_labels import format_value
+from sync.messages import text
 from sync.schema import Forms
 from sync.server import indicators
 from sync.server.store import Store
@@ -31,31 +32,43 @@ def _when(epoch: int | None) -> str:
     )
 
 
+def _zh(code: str) -> str:
+    return text(code, "zh_CN")  # the county's export is in Chinese
+
+
 def village_table(result: Mapping[str, Any]) -> Table:
     """One row per village: who is behind on what, side by side."""
     columns = [
-        Column("村代码", "text", 14), Column("村名"), Column("在册人口", "int", 10),
-        Column("正常户数", "int", 10), Column("收入覆盖率", "share", 10), Column("收入覆盖率低", "text", 10),
-        Column("人均可支配收入（元）", "yuan", 18),
-        Column("低于收入线的人口占比", "share", 12), Column("基尼系数", "number", 10),
-        Column("医疗保险参保率", "share", 12), Column("养老保险参保率", "share", 12),
-        Column("缺必填项的记录", "int", 12), Column("未计入收入的记录", "int", 12),
-        Column("未计入收入的金额（元）", "yuan", 16), Column("待处理的冲突", "int", 12),
-        Column("最近同步", "text", 18),
-    ]  # fmt: skip
+        Column(_zh("sheet.county.village_code"), "text", 14),
+        Column(_zh("sheet.county.village")),
+        Column(_zh("sheet.county.persons"), "int", 10),
+        Column(_zh("sheet.county.households"), "int", 10),
+        Column(_zh("sheet.county.income_coverage"), "share", 10),
+        Column(_zh("sheet.county.coverage_low"), "text", 10),
+        Column(_zh("sheet.county.mean_income"), "yuan", 18),
+        Column(_zh("sheet.county.under_line"), "share", 12),
+        Column(_zh("sheet.county.gini"), "number", 10),
+        Column(_zh("sheet.county.medical"), "share", 12),
+        Column(_zh("sheet.county.pension"), "share", 12),
+        Column(_zh("sheet.county.required_missing"), "int", 12),
+        Column(_zh("sheet.county.left_out_records"), "int", 12),
+        Column(_zh("sheet.county.left_out_amount"), "yuan", 16),
+        Column(_zh("sheet.county.open_conflicts"), "int", 12),
+        Column(_zh("sheet.county.last_sync"), "text", 18),
+    ]
     rows = []
     for code, v in result.get("by_village", {}).items():
         last = v["quality"].get("last_push_at")
         cover, left = v["income"]["coverage"], v["quality"]["income_left_out"].values()
         rows.append([
             code, v.get("name"), v["population"]["total"], v["households"]["total"],
-            cover["share"], "是" if cover["low"] else "",
+            cover["share"], _zh("sheet.county.low") if cover["low"] else "",
             v["income"]["mean_fen"], v["income"]["under_line_person_share"], v["income"]["gini"],
             v["coverage"]["medical"]["share"], v["coverage"]["pension"]["share"],
             sum(v["quality"]["required_missing"].values()), sum(r["records"] for r in left),
             sum(r["amount_fen"] for r in left), v["quality"]["open_conflicts"], _when(last),
         ])  # fmt: skip
-    return Table("各村对比", columns, rows)
+    return Table(_zh("sheet.county.villages"), columns, rows)
 
 
 def export_villages(

@@ -18,6 +18,7 @@ from typing import Any
 
 from sync import jsontext
 from sync.history_labels import CHINA, entity_label, field_label, how_label, value_text, when_text
+from sync.messages import text
 from sync.schema import Forms
 from sync.server import changelog
 from sync.server.store import Store, select_in
@@ -25,13 +26,27 @@ from sync.xlsx import Column, Table, write_workbook
 
 log = logging.getLogger(__name__)
 
+
+def _zh(code: str) -> str:
+    return text(code, "zh_CN")  # the county's export is in Chinese
+
+
 COLUMNS = [
-    Column("服务器时间", "text", 17), Column("笔记本时间", "text", 17), Column("村代码", "text", 14),
-    Column("村名", "text", 10), Column("表单", "text", 8), Column("记录", "text", 22),
-    Column("记录编号", "text", 38), Column("字段", "text", 16), Column("原值", "text", 18),
-    Column("新值", "text", 18), Column("方式", "text", 16), Column("操作人", "text", 12),
-    Column("设备", "text", 16), Column("序号", "int", 10),
-]  # fmt: skip
+    Column(_zh("sheet.history.server_time"), "text", 17),
+    Column(_zh("sheet.history.laptop_time"), "text", 17),
+    Column(_zh("sheet.history.village_code"), "text", 14),
+    Column(_zh("sheet.history.village"), "text", 10),
+    Column(_zh("sheet.history.form"), "text", 8),
+    Column(_zh("sheet.history.record"), "text", 22),
+    Column(_zh("sheet.history.record_id"), "text", 38),
+    Column(_zh("sheet.history.field"), "text", 16),
+    Column(_zh("sheet.history.old"), "text", 18),
+    Column(_zh("sheet.history.new"), "text", 18),
+    Column(_zh("sheet.history.how"), "text", 16),
+    Column(_zh("sheet.history.author"), "text", 12),
+    Column(_zh("sheet.history.device"), "text", 16),
+    Column(_zh("sheet.history.seq"), "int", 10),
+]
 
 
 def since_epoch(day: date) -> int:
@@ -92,7 +107,7 @@ def export_history(
         for e in entries:
             entity, field = e["entity"], e["field"]
             if e["how"] == "restore":
-                record, old, new, field_text = "", "", str(e["new"]), "数据库版本"
+                record, old, new, field_text = "", "", str(e["new"]), _zh("sheet.history.database_version")
             else:
                 record = labels.get(e["record_id"], "")
                 old = value_text(forms, entity, field, e["old"])
@@ -105,6 +120,7 @@ def export_history(
                 e["device_name"] or e["device_id"], e["seq"],
             ]  # fmt: skip
 
-    counts = write_workbook(path, [Table("修改记录", COLUMNS, rows())])
-    log.info("history export written: %d entries", counts["修改记录"])
-    return counts["修改记录"]
+    sheet = _zh("sheet.history.changes")
+    counts = write_workbook(path, [Table(sheet, COLUMNS, rows())])
+    log.info("history export written: %d entries", counts[sheet])
+    return counts[sheet]

@@ -50,16 +50,10 @@ def too_many(wait: int) -> ApiError:
     """429 with the wait in words and in ``Retry-After``."""
     wait = max(1, wait)
     if wait >= 90:
-        minutes = math.ceil(wait / 60)
-        en, zh = f"{minutes} minutes", f"{minutes}分钟"
+        message, params = "api.too_many_attempts_minutes", {"minutes": math.ceil(wait / 60)}
     else:
-        en, zh = f"{wait} seconds", f"{wait}秒"
-    return ApiError(
-        "too_many_attempts",
-        f"Too many failed sign-ins; try again in {en}.",
-        f"登录失败次数过多，请{zh}后再试。",
-        extra={"retry_after": wait},
-    )
+        message, params = "api.too_many_attempts_seconds", {"seconds": wait}
+    return ApiError("too_many_attempts", message, params=params, extra={"retry_after": wait})
 
 
 class LoginLimiter:

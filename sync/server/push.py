@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from sync import jsontext
+from sync import jsontext, messages
 from sync.form_versions import BUILTIN_VERSION
 from sync.ids import uuid7
 from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
@@ -68,13 +68,9 @@ def _check_scope(changes: list[Change], village_code: str) -> None:
             raise ApiError("out_of_village")
         numbers = (c.hlc, c.base_seq, *c.base.values(), *c.lost.values())
         if any(abs(n) > MAX_NUMBER for n in numbers):
-            raise ApiError(
-                "malformed", "A change has a version or clock out of range.", "版本号或时钟超出范围。"
-            )
+            raise ApiError("malformed", "api.change_out_of_range")
         if not _UUID.fullmatch(c.id) or c.fields.get("id", c.id) != c.id:
-            raise ApiError(
-                "malformed", "A change has a record id that is not a UUID.", "记录编号不是有效的 UUID。"
-            )
+            raise ApiError("malformed", "api.change_id_not_uuid")
 
 
 def load_records(conn: Connection, county: str, village: str, ids: list[str]) -> dict[str, Current]:
@@ -148,22 +144,14 @@ def apply_batch(
     county, village = device.county_code, device.village_code
     _check_scope(request.changes, village)
     if len(request.batch_id) > 64 or not request.batch_id.isprintable():
-        raise ApiError(
-            "malformed",
-            "The batch id is too long or holds control characters.",
-            "批次编号过长或含有控制字符。",
-        )
+        raise ApiError("malformed", "api.batch_id_invalid")
     now = store.now()
     with store.write() as conn:
         if request.forms_version > BUILTIN_VERSION:  # validated against the forms the laptop used
             try:
                 rules = Rules(form_store.forms_for(conn, county, request.forms_version), rules.keys)
             except KeyError:
-                raise ApiError(
-                    "malformed",
-                    "The push names a form version the county has not published.",
-                    "推送所用的表单版本县里没有发布过。",
-                ) from None
+                raise ApiError("malformed", "api.forms_version_unknown") from None
         seq = lock_village(conn, county, village)
         epoch = village_epoch(conn, county, village)[0]
         if request.epoch and request.epoch != epoch:
@@ -290,12 +278,7 @@ class _Batch:
         """The result of one change; None when it is elided (see ``decode_push_response``)."""
         cur = state.get(c.id)
         if cur is not None and cur.entity != c.entity:
-            problem = Problem(
-                "id",
-                "entity_mismatch",
-                "记录编号已被另一类记录使用",
-                "The record id belongs to another kind of record",
-            )
+            problem = Problem("id", "entity_mismatch", *messages.pair("form.entity_mismatch"))
             return self._rejected(c, [problem])
         m = merge(cur, c, fields)
         stays_live = not m.delete and not (cur is not None and cur.deleted)

@@ -45,11 +45,7 @@ def find_by_number(conn: Connection, county: str, number: str, allowed: Sequence
     if not ids:
         raise ApiError("not_found")
     if len(ids) > 1:
-        raise ApiError(
-            "malformed",
-            "More than one item has this number: type the whole number shown in the list.",
-            "有多个事项以此编号结尾：请输入清单中显示的完整编号。",
-        )
+        raise ApiError("malformed", "api.item_number_ambiguous")
     return ids[0]
 
 

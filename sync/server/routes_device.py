@@ -35,11 +35,7 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 def too_deep() -> ApiError:
-    return ApiError(
-        "malformed",
-        "The request body nests lists or objects too deeply.",
-        "请求内容的嵌套层数过多。",
-    )
+    return ApiError("malformed", "api.too_deep")
 
 
 def protocol_error(exc: ProtocolError) -> ApiError:
@@ -49,7 +45,7 @@ def protocol_error(exc: ProtocolError) -> ApiError:
         return ApiError("too_large")
     if isinstance(exc, TooDeep):
         return too_deep()
-    return ApiError("malformed", f"The request body is malformed: {exc}.", "请求内容格式错误。")
+    return ApiError("malformed", "api.malformed_detail", params={"detail": exc})
 
 
 class EnrollRequest(BaseModel):
@@ -102,11 +98,7 @@ async def push_batch(signed: SignedRequest) -> Response:
         except ProtocolError as exc:
             raise protocol_error(exc) from None
         if message.v != device.protocol:
-            raise ApiError(
-                "malformed",
-                "The body's protocol version differs from the request's.",
-                "请求内容的协议版本与请求头不一致。",
-            )
+            raise ApiError("malformed", "api.protocol_mismatch")
         server = signed.server
         return push.apply_batch(
             server.store, server.rules, device, message, body_digest(body), today=county_today(server.store)

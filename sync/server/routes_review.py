@@ -30,7 +30,7 @@ async def device_review(
 ) -> dict[str, Any]:
     ids = [r for r in records.split(",") if r]
     if len(ids) > MAX_RECORDS or any(len(r) > 36 for r in ids):
-        raise ApiError("malformed", "Ask about at most 100 records.", "一次最多查询100条记录。")
+        raise ApiError("malformed", "api.too_many_records")
 
     store = signed.server.store
 

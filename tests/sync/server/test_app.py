@@ -1,11 +1,9 @@
 """App-level behaviour: unexpected errors stay quiet about their contents; out-of-range numbers;
-every route lives in a router of its area, and no module of the server imports one that imports it."""
+every route lives in a router of its area (no import circle: tests/test_layering.py)."""
 
 from __future__ import annotations
 
-import ast
 import logging
-from pathlib import Path
 
 import pytest
 import requests
@@ -56,39 +54,3 @@ def test_create_app_defines_no_route_itself(villages: Store) -> None:
     homes = {ctx.path: getattr(ctx.endpoint, "__module__", "") for ctx in routes}
     assert {path: home for path, home in homes.items() if not home.startswith("sync.server.routes_")} == {}
     assert {ctx.path for ctx in iter_route_contexts(app.routes)} - set(homes) == {"/openapi.json"}
-
-
-SERVER = Path(__file__).resolve().parents[3] / "sync" / "server"
-
-
-def _server_imports() -> dict[str, set[str]]:
-    """Module -> the sync.server modules it imports, function-local imports included."""
-    names = {f"sync.server.{p.stem}" for p in SERVER.glob("*.py") if p.stem != "__init__"}
-    graph: dict[str, set[str]] = {}
-    for name in names:
-        found: set[str] = set()
-        for node in ast.walk(ast.parse((SERVER / f"{name.rsplit('.', 1)[1]}.py").read_text("utf-8"))):
-            if isinstance(node, ast.Import):
-                found.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                found.add(node.module)
-                found.update(f"{node.module}.{a.name}" for a in node.names)
-        graph[name] = (found & names) - {name}
-    return graph
-
-
-def test_the_server_has_no_import_circle() -> None:
-    graph = _server_imports()
-    assert "sync.server.app" in graph["sync.server.serving"]  # the walk sees imports
-    circles = []
-    for start in graph:
-        seen, todo = set(), list(graph[start])
-        while todo:
-            name = todo.pop()
-            if name == start:
-                circles.append(start)
-                break
-            if name not in seen:
-                seen.add(name)
-                todo.extend(graph[name])
-    assert circles == []

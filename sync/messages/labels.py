@@ -1,0 +1,36 @@
+"""Small words of lists and histories: how a change came, deleted or kept, yes and no, money,
+how long ago, and the list columns the forms do not name."""
+
+from sync.messages.message import Message
+
+MESSAGES = (
+    Message("history.how.push", zh_CN="笔记本同步", en="sent from a laptop"),
+    Message("history.how.resync", zh_CN="恢复备份后重新同步", en="re-sync after a restore"),
+    Message("history.how.decision", zh_CN="乡镇处理冲突", en="township decision"),
+    Message("history.how.duplicate", zh_CN="重复人员处理", en="duplicate decision"),
+    Message("history.how.restore", zh_CN="服务器从备份恢复", en="server restored from backup"),
+    Message("history.how.local", zh_CN="本机修改（未同步）", en="edited here (not yet synced)"),
+    Message("history.deleted_field", zh_CN="删除", en="deleted"),
+    Message("history.deleted", zh_CN="已删除", en="deleted"),
+    Message("history.live", zh_CN="未删除", en="live"),
+    Message("history.yes", zh_CN="是", en="yes"),
+    Message("history.no", zh_CN="否", en="no"),
+    Message("label.money_unit", zh_CN="（元）", en=" (yuan)"),
+    Message("display.deleted_field", zh_CN="记录存续（删除/保留）", en="Record kept or deleted"),
+    Message("display.deleted", zh_CN="已删除", en="Deleted"),
+    Message("display.kept", zh_CN="保留（未删除）", en="Kept (not deleted)"),
+    Message("display.yes", zh_CN="是", en="Yes"),
+    Message("display.no", zh_CN="否", en="No"),
+    Message("display.yuan", zh_CN="{amount} 元", en="¥{amount}"),
+    Message("display.just_now", zh_CN="刚刚", en="just now"),
+    Message("display.minute", zh_CN="{n} 分钟", en="{n} minute"),
+    Message("display.minutes", zh_CN="{n} 分钟", en="{n} minutes"),
+    Message("display.hour", zh_CN="{n} 小时", en="{n} hour"),
+    Message("display.hours", zh_CN="{n} 小时", en="{n} hours"),
+    Message("display.day", zh_CN="{n} 天", en="{n} day"),
+    Message("display.days", zh_CN="{n} 天", en="{n} days"),
+    Message("display.income_year", zh_CN="{year}年", en="{year}"),
+    Message("display.household_no", zh_CN="户号", en="Household no."),
+    Message("display.head_name", zh_CN="户主", en="Head of household"),
+    Message("display.person_name", zh_CN="服务对象", en="Person"),
+)

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sync.money import yuan
 from sync.protocol import Problem
 from sync.resident_id import InvalidResidentId, resident_id_error
-from sync.rounding import yuan
 from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from sync.rounding import yuan
+from sync.money import yuan
 from sync.schema import Forms
 
 CHINA = timezone(timedelta(hours=8))

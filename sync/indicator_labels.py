@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.indicators import LEFT_OUT
-from sync.rounding import number_text, percent, yuan
+from sync.money import yuan
+from sync.rounding import number_text, percent
 from sync.schema import Forms, load_forms
 
 _ZH_EN: dict[str, tuple[str, str]] = {

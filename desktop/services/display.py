@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync import money
 from sync.schema import Forms
 
 DELETED = "_deleted"
@@ -36,9 +37,8 @@ def field_label(forms: Forms, entity: str, field: str, lang: str) -> str:
 
 
 def yuan(fen: int, lang: str) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    text = f"{sign}{whole:,}.{cents:02d}"
+    """``1,234.50 元`` in Chinese, ``¥1,234.50`` in English."""
+    text = money.yuan(fen)
     return f"{text} 元" if zh(lang) else f"¥{text}"
 
 

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sync.parse import format_yuan, parse_date, parse_yuan
+from sync.money import format_yuan
+from sync.parse import parse_date, parse_yuan
 from sync.schema import FieldDef
 
 _ISO = "yyyy-MM-dd"

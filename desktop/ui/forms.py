@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.entry import derive_fields
 from desktop.ui.editors import DateEditor, FieldDelegate, make_editor, set_ref_options
-from desktop.ui.input_formats import impossible_date
+from sync.parse import impossible_date
 from sync.protocol import Problem
 from sync.schema import FieldDef, Forms
 

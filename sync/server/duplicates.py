@@ -17,14 +17,14 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
 
-from sync.ids import uuid7
 from sync.server import changelog, review
 from sync.server.auth import StaffUser
+from sync.server.decisions import write_history
 from sync.server.errors import ApiError
 from sync.server.merge import Current
 from sync.server.push import Rules, load_records
 from sync.server.store import Store, chunks, lock_village, set_village_seq
-from sync.server.tables import duplicate_decisions, record_keys, review_history, villages
+from sync.server.tables import duplicate_decisions, record_keys, villages
 from sync.server.writes import dumps, write_records
 from sync.textsafety import clean_note
 
@@ -234,19 +234,22 @@ def decide(
                 c = cur[record_id]
                 new = _moved_out(c, seq)
                 touched[record_id] = new
-                _history(
+                write_history(
                     conn,
-                    county,
-                    village,
-                    gid,
-                    record_id,
-                    "keep",
-                    "moved_out",
-                    note,
-                    user,
-                    now,
-                    seq,
-                    [
+                    county=county,
+                    village=village,
+                    item_id=gid,
+                    kind="duplicate",
+                    entity="person",
+                    record_id=record_id,
+                    field="status",
+                    choice="keep",
+                    value="moved_out",
+                    note=note,
+                    user=user,
+                    now=now,
+                    seq=seq,
+                    set_aside=[
                         {
                             "source": "county",
                             "field": "status",
@@ -262,7 +265,23 @@ def decide(
             set_village_seq(conn, county, village, seq)
         if keep is None:
             for village, record_id in holders:
-                _history(conn, county, village, gid, record_id, "not_same", "present", note, user, now, 0, [])
+                write_history(
+                    conn,
+                    county=county,
+                    village=village,
+                    item_id=gid,
+                    kind="duplicate",
+                    entity="person",
+                    record_id=record_id,
+                    field="status",
+                    choice="not_same",
+                    value="present",
+                    note=note,
+                    user=user,
+                    now=now,
+                    seq=0,
+                    set_aside=[],
+                )
         conn.execute(delete(duplicate_decisions).where(dc.county_code == county, dc.group_id == gid))
         conn.execute(
             insert(duplicate_decisions).values(
@@ -302,38 +321,3 @@ def _moved_out(c: Current, seq: int) -> Current:
     data = dict(c.data, status="moved_out")
     versions = dict(c.versions, status=seq)
     return Current(c.entity, data, versions, seq, c.deleted)
-
-
-def _history(
-    conn: Connection,
-    county: str,
-    village: str,
-    gid: str,
-    record_id: str,
-    choice: str,
-    value: Any,
-    note: str,
-    user: StaffUser,
-    now: int,
-    seq: int,
-    set_aside: list[dict[str, Any]],
-) -> None:
-    conn.execute(
-        insert(review_history).values(
-            county_code=county,
-            village_code=village,
-            id=uuid7(),
-            item_id=gid,
-            kind="duplicate",
-            entity="person",
-            record_id=record_id,
-            field="status",
-            choice=choice,
-            value=dumps(value),
-            note=note[:1000],
-            decided_by=user.username,
-            decided_at=now,
-            seq=seq,
-            set_aside=dumps(set_aside),
-        )
-    )

@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop.storage import outbox
+from desktop.storage import outbox, sync_state
 from sync import jsontext, protocol
 
 EPOCH_KEY = "server_epoch"
@@ -52,20 +52,12 @@ _SHADOW = "shadow/"
 DELETED = "_deleted"
 
 
-def _set(conn: Any, key: str, value: Any) -> None:
-    conn.execute(
-        "INSERT INTO sync_state (key, value) VALUES (?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, jsontext.dumps(value)),
-    )
-
-
 def begin(conn: Any, entities: list[str], epoch: str, floor: int, reset_keys: tuple[str, ...]) -> None:
     """Start over against a server with another history, in the caller's transaction."""
-    _set(conn, EPOCH_KEY, epoch)
-    _set(conn, RESYNC_KEY, {"floor": int(floor)})
+    sync_state.write(conn, EPOCH_KEY, epoch)
+    sync_state.write(conn, RESYNC_KEY, {"floor": int(floor)})
     for key in reset_keys:
-        _set(conn, key, 0)
+        sync_state.write(conn, key, 0)
     # County values kept aside for pending edits came from the old history: the snapshot brings them anew.
     conn.execute("DELETE FROM sync_state WHERE key >= ? AND key < ?", (_SHADOW, _SHADOW[:-1] + "0"))
     conn.execute("DELETE FROM resync_unseen")
@@ -120,8 +112,8 @@ def _send_waiting_again(conn: Any, entities: set[str]) -> None:
 
 
 def floor_of(conn: Any) -> int | None:
-    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (RESYNC_KEY,)).fetchone()
-    return int(json.loads(row[0])["floor"]) if row else None
+    state = sync_state.read(conn, RESYNC_KEY)
+    return None if state is None else int(state["floor"])
 
 
 def _queue(
@@ -268,5 +260,5 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
                 queued += 1
             conn.execute(f"UPDATE {entity} SET versions = '{{}}', seq = 0 WHERE id IN ({marks})", part)
     conn.execute("DELETE FROM resync_unseen")
-    conn.execute("DELETE FROM sync_state WHERE key = ?", (RESYNC_KEY,))
+    sync_state.delete(conn, RESYNC_KEY)
     return queued

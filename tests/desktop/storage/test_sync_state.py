@@ -18,7 +18,9 @@ def test_a_value_is_written_read_replaced_and_removed(store: Store) -> None:
     assert store.state_get("server_url") == "https://县.example"
     assert sync_state.read(db, "shadow/person/1") == {"name": [3, "王芳"], "_deleted": [2, False]}
     store.state_set("server_url", "https://county.example")  # replaces, never a second row
-    assert db.query("SELECT value FROM sync_state WHERE key = 'server_url'") == [('"https://county.example"',)]
+    assert db.query("SELECT value FROM sync_state WHERE key = 'server_url'") == [
+        ('"https://county.example"',)
+    ]
     with db.atomic() as conn:
         sync_state.delete(conn, "server_url")
         sync_state.delete(conn, "never_written")

@@ -32,6 +32,7 @@ from sync import form_versions
 from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
 from sync.errors import AuthError, RejectedError, SyncError
 from sync.form_versions import BUILTIN_VERSION
+from sync.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from sync import client
@@ -70,7 +71,7 @@ def http_remote(config: RemoteConfig) -> client.HttpRemote:
     """The default factory: HTTPS with the pinned county CA; retry waits end early on cancel."""
     from sync import client
 
-    retry = client.RetryPolicy(sleep=config.cancel.sleep)
+    retry = RetryPolicy(sleep=config.cancel.sleep)
     return client.HttpRemote(
         config.server_url,
         config.ca_bundle,

@@ -224,6 +224,22 @@ def decide(
                 extra={"problems": []},
             )
         moved: list[tuple[str, str]] = [] if keep is None else [(v, r) for v, r in holders if r != keep]
+
+        def history(
+            village: str,
+            record_id: str,
+            choice: str,
+            value: str,
+            seq: int,
+            aside: list[Any],
+        ) -> None:
+            """The history row of the group's decision on one record's ``status``."""
+            write_history(
+                conn, county=county, village=village, item_id=gid, kind="duplicate", entity="person",
+                record_id=record_id, field="status", choice=choice, value=value, note=note, user=user,
+                now=now, seq=seq, set_aside=aside,
+            )  # fmt: skip
+
         for village in sorted({v for v, _ in moved}):
             seq = seqs[village]
             ids = [r for v, r in moved if v == village]
@@ -234,30 +250,9 @@ def decide(
                 c = cur[record_id]
                 new = _moved_out(c, seq)
                 touched[record_id] = new
-                write_history(
-                    conn,
-                    county=county,
-                    village=village,
-                    item_id=gid,
-                    kind="duplicate",
-                    entity="person",
-                    record_id=record_id,
-                    field="status",
-                    choice="keep",
-                    value="moved_out",
-                    note=note,
-                    user=user,
-                    now=now,
-                    seq=seq,
-                    set_aside=[
-                        {
-                            "source": "county",
-                            "field": "status",
-                            "value": c.data.get("status"),
-                            "kept_record_id": keep,
-                        }
-                    ],
-                )
+                county_value = c.data.get("status")
+                aside = {"source": "county", "field": "status", "value": county_value, "kept_record_id": keep}
+                history(village, record_id, "keep", "moved_out", seq, [aside])
             write_records(conn, rules.keys, county, village, cur, touched, now)
             changelog.log_writes(
                 conn, county, village, "duplicate", changelog.pairs(cur, touched), now, user.username
@@ -265,23 +260,7 @@ def decide(
             set_village_seq(conn, county, village, seq)
         if keep is None:
             for village, record_id in holders:
-                write_history(
-                    conn,
-                    county=county,
-                    village=village,
-                    item_id=gid,
-                    kind="duplicate",
-                    entity="person",
-                    record_id=record_id,
-                    field="status",
-                    choice="not_same",
-                    value="present",
-                    note=note,
-                    user=user,
-                    now=now,
-                    seq=0,
-                    set_aside=[],
-                )
+                history(village, record_id, "not_same", "present", 0, [])
         conn.execute(delete(duplicate_decisions).where(dc.county_code == county, dc.group_id == gid))
         conn.execute(
             insert(duplicate_decisions).values(

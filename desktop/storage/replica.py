@@ -31,6 +31,7 @@ import time
 from typing import Any
 
 from desktop.storage import outbox, quarantine, resync, review, sync_state
+from desktop.storage.database import rows_by_id
 from desktop.storage.outbox import FROZEN_KEY, FROZEN_NEXT_KEY, REJECTED
 from desktop.storage.sent import Sent, SentBatch
 from desktop.storage.store import ENTITIES, Store
@@ -453,12 +454,8 @@ class StoreReplica:
         columns = self._columns[entity]
         local: dict[str, dict[str, Any]] = {}
         ids = [s.id for s in states]
-        for part in _chunks(ids):
-            cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({', '.join('?' * len(part))})", part)
-            names = [d[0] for d in cur.description]
-            for row in cur.fetchall():
-                d = dict(zip(names, row, strict=True))
-                local[d["id"]] = d
+        for d in rows_by_id(conn, entity, ids):
+            local[d["id"]] = d
         all_columns = self._table_columns[entity]
         rows: list[dict[str, Any]] = []
         for state in states:

@@ -42,6 +42,7 @@ import json
 from typing import Any
 
 from desktop.storage import outbox, sync_state
+from desktop.storage.database import rows_by_id
 from sync import jsontext, protocol
 
 EPOCH_KEY = "server_epoch"
@@ -151,14 +152,10 @@ def prepare_page(
     by_id = {s.id: s for s in states}
     ids = list(by_id)
     local: dict[str, dict[str, Any]] = {}
+    for d in rows_by_id(conn, entity, ids):
+        local[d["id"]] = d
     for part in outbox.chunks(ids):
-        marks = ", ".join("?" * len(part))
-        cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({marks})", part)
-        names = [d[0] for d in cur.description]
-        for values in cur.fetchall():
-            d = dict(zip(names, values, strict=True))
-            local[d["id"]] = d
-        conn.execute(f"DELETE FROM resync_unseen WHERE id IN ({marks})", part)
+        conn.execute(f"DELETE FROM resync_unseen WHERE id IN ({', '.join('?' * len(part))})", part)
     pending: dict[str, list[tuple[int, str, int, int]]] = {}
     edits: dict[str, set[str]] = {}
     for part in outbox.chunks(list(local)):
@@ -244,20 +241,17 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
         ids = [
             r[0] for r in conn.execute("SELECT id FROM resync_unseen WHERE entity = ?", (entity,)).fetchall()
         ]
+        for row in rows_by_id(conn, entity, ids):
+            fields = {n: row[n] for n in names if n in row and row[n] is not None}
+            # Values from the lost history name their version there, as in ``prepare_page``.
+            versions = json.loads(row["versions"] or "{}")
+            base = {n: [0, None, v] for n, v in versions.items() if n in fields and v > floor}
+            _queue(conn, entity, row["id"], row, fields, base, 0, False)
+            if row["deleted"]:
+                _queue(conn, entity, row["id"], row, {}, {}, 0, True)
+            queued += 1
         for part in outbox.chunks(ids):
             marks = ", ".join("?" * len(part))
-            cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({marks})", part)
-            cols = [d[0] for d in cur.description]
-            for values in cur.fetchall():
-                row = dict(zip(cols, values, strict=True))
-                fields = {n: row[n] for n in names if n in row and row[n] is not None}
-                # Values from the lost history name their version there, as in ``prepare_page``.
-                versions = json.loads(row["versions"] or "{}")
-                base = {n: [0, None, v] for n, v in versions.items() if n in fields and v > floor}
-                _queue(conn, entity, row["id"], row, fields, base, 0, False)
-                if row["deleted"]:
-                    _queue(conn, entity, row["id"], row, {}, {}, 0, True)
-                queued += 1
             conn.execute(f"UPDATE {entity} SET versions = '{{}}', seq = 0 WHERE id IN ({marks})", part)
     conn.execute("DELETE FROM resync_unseen")
     sync_state.delete(conn, RESYNC_KEY)

@@ -25,9 +25,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+from sync.form_rules import FormError
 from sync.provisioning import ProvisioningError, signature_block, verify_signature
 from sync.resources import resources_dir
-from sync.schema import FormError, Forms, forms_from_json, read_form_files
+from sync.schema import Forms, forms_from_json, read_form_files
 
 FORMAT = "vdd-forms"
 BUILTIN_VERSION = 1

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from desktop.services.indicators import DEFAULT_LINE_FEN, STATE_OPEN_CONFLICTS, indicators_of
+from desktop.services.indicators import STATE_OPEN_CONFLICTS, indicators_of
 from desktop.storage import Store, sync_state
-from sync.indicators import ENTITIES
+from sync.indicators import DEFAULT_LINE_FEN, ENTITIES
 from sync.xlsx import indicator_tables, record_tables, write_workbook
 
 Progress = Callable[[int, int, str], None]

@@ -19,7 +19,6 @@ STATE_OPEN_CONFLICTS = "open_conflicts"
 """sync_state key: the county's count of this village's open conflicts, as of the last sync."""
 
 __all__ = [
-    "DEFAULT_LINE_FEN",
     "STATE_OPEN_CONFLICTS",
     "default_year",
     "indicators_of",

@@ -32,7 +32,7 @@ from typing import Any
 
 from desktop.storage import outbox, quarantine, resync, review, sync_state
 from desktop.storage.database import rows_by_id
-from desktop.storage.outbox import FROZEN_KEY, FROZEN_NEXT_KEY, REJECTED
+from desktop.storage.outbox import REJECTED
 from desktop.storage.sent import Sent, SentBatch
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol
@@ -42,10 +42,7 @@ __all__ = [
     "CURSOR_KEY",
     "DELETED",
     "EPOCH_KEY",
-    "FROZEN_KEY",
-    "FROZEN_NEXT_KEY",
     "OWN_KEY",
-    "REJECTED",
     "SINCE_KEY",
     "StoreReplica",
 ]

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.indicators import DEFAULT_LINE_FEN, default_year, village_indicators
+from desktop.services.indicators import default_year, village_indicators
 from desktop.ui.context import UiContext
 from desktop.ui.file_dialogs import save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.indicators_view import IndicatorsView
 from desktop.ui.operations import Operation
 from desktop.ui.tasks import Task
+from sync.indicators import DEFAULT_LINE_FEN
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow

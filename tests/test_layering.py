@@ -3,6 +3,8 @@
 * Nothing outside desktop/ui imports Qt (PySide6, shiboken6, pyqtgraph).
 * sync never imports desktop; sync.server imports only from sync (and third parties).
 * desktop.storage and desktop.services never import desktop.ui.
+* A name is imported from the module that defines it, not through one that only imports it (no
+  re-export shims; a package's ``__init__`` may gather its public names).
 """
 
 from __future__ import annotations

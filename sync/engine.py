@@ -85,6 +85,9 @@ class Pending:
 
     changes: list[protocol.Change]
     marker: Any = None
+    forms_version: int | None = None
+    """The county form version these changes were made with (one per batch; issue 17). None: the
+    replica's ``forms_version()`` (or 0, the built-in version, for one without)."""
 
 
 @dataclass(frozen=True)
@@ -376,7 +379,11 @@ class SyncEngine:
             compact=True,
             elide=True,
             epoch=self.replica.epoch(),
-            forms_version=self.replica.forms_version() if hasattr(self.replica, "forms_version") else 0,
+            forms_version=pending.forms_version
+            if pending.forms_version is not None
+            else self.replica.forms_version()
+            if hasattr(self.replica, "forms_version")
+            else 0,
             known=known,
         )
         body = protocol.encode(request)

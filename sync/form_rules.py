@@ -17,7 +17,7 @@ from sync.resident_id import InvalidResidentId, resident_id_error
 from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 if TYPE_CHECKING:
-    from sync.schema import FieldDef, FormDef, Lookup
+    from sync.form_defs import FieldDef, FormDef, Lookup
 
 # Exactly the strings sync.ids.is_uuid accepts (canonical lower-case form), without building a UUID.
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -78,7 +78,24 @@ def _messages(f: FieldDef) -> dict[str, tuple[str, str]]:
     else:
         m["too_small"] = (f"{zh}不能小于{f.min}", f"{en} must be at least {f.min}")
         m["too_large"] = (f"{zh}不能大于{f.max}", f"{en} must be at most {f.max}")
+    if f.constraint_message is not None:  # the form's own words (a workbook's constraint_message)
+        for code in _CONSTRAINT_CODES:
+            m[code] = f.constraint_message
+    if f.required_message is not None:
+        m["required"] = f.required_message
     return m
+
+
+_CONSTRAINT_CODES = (
+    "too_small",
+    "too_large",
+    "too_long",
+    "too_short",
+    "pattern",
+    "future",
+    "after_current_year",
+)
+"""What a field's constraint says (limits, lengths, pattern, not after today); not its type."""
 
 
 def _yuan(fen: int) -> str:

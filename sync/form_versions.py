@@ -244,7 +244,28 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
                     lines.append(f"- {entity}.{name} choice {value}")
             if (o.min, o.max) != (f.min, f.max):
                 lines.append(f"~ {entity}.{name} limits: {o.min}..{o.max} -> {f.min}..{f.max}")
+            checks = (
+                "min_length",
+                "max_length",
+                "pattern",
+                "not_future",
+                "constraint_message",
+                "required_message",
+            )
+            changed = [c for c in checks if getattr(o, c) != getattr(f, c)]
+            if changed:
+                lines.append(f"~ {entity}.{name} {', '.join(changed)} changed")
         for name in old_fields:
             if name not in new_fields:
                 lines.append(f"- {entity}.{name} (hidden on laptops; its values are kept)")
+        old_rules, new_rules = before[entity].rules, after[entity].rules
+        lines += [f"+ {entity} rule {_rule_text(r)}" for r in new_rules if r not in old_rules]
+        lines += [f"- {entity} rule {_rule_text(r)}" for r in old_rules if r not in new_rules]
     return lines
+
+
+def _rule_text(rule: Mapping[str, Any]) -> str:
+    if rule.get("rule") == "min_when":
+        when = ", ".join(f"{k} = {v}" for k, v in rule["when"].items())
+        return f"{rule['field']} >= {rule['min']} when {when}"
+    return f"{rule.get('rule')} {', '.join(rule.get('fields') or [])}".strip()

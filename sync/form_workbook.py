@@ -4,7 +4,8 @@ One workbook changes one form (``settings`` names it); the other forms come from
 
 - ``survey``: one row per field. Columns (by header, any order): ``type``, ``name``,
   ``label::zh_CN``, ``label::en``, ``required`` (yes/no), ``min``, ``max``, ``hint::zh_CN``,
-  ``hint::en``, ``max_length``, ``pattern``, ``constraint``, ``relevant``. Types: ``text``,
+  ``hint::en``, ``max_length``, ``pattern``, ``constraint``, ``relevant``, ``indicator`` (count or
+  sum: the field in the indicators, :mod:`sync.indicator_fields`). Types: ``text``,
   ``integer``, ``money`` (yuan), ``date``, ``select_one LIST``, ``phone``, ``resident_id``,
   ``ref FORM``.
 - ``choices``: ``list_name``, ``name``, ``label::zh_CN``, ``label::en``.
@@ -12,8 +13,10 @@ One workbook changes one form (``settings`` names it); the other forms come from
 
 A column left out keeps, for a field the form already has, what the version in use says (so a
 workbook need not repeat patterns and hints). The form's cross-field rules are kept from the
-version in use. ``constraint`` and ``relevant`` take only what the forms can say today: empty
-(use ``min``/``max``; skip conditions are not supported yet): anything else is named as a problem.
+version in use. ``constraint``, ``constraint_message::zh_CN``/``::en``, ``required_message::zh_CN``/
+``::en`` and ``relevant`` take what the forms can say (:mod:`sync.form_workbook_rules`): limits,
+lengths, a pattern, not after today, a lower limit for one choice; no skip conditions. Anything
+else is named as a problem.
 
 Every problem names the sheet, row and column. Read with openpyxl (already a dependency, and it
 reads the workbook without running anything in it); see README for why not pyxform.
@@ -28,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from sync.form_versions import FORMAT
+from sync.form_workbook_rules import RuleProblem, check_relevant, min_when_rule, translate
+from sync.indicator_fields import ENTITIES as INDICATOR_ENTITIES
+from sync.indicator_fields import KINDS
 from sync.parse import parse_yuan
 
 MAX_WORKBOOK_BYTES = 5 * 1024 * 1024
@@ -36,6 +42,7 @@ _TYPES = {"text": "text", "integer": "int", "int": "int", "money": "money", "dat
 _YES = {"yes": True, "true": True, "1": True, "true()": True, "no": False, "false": False, "0": False,
         "false()": False, "": False}  # fmt: skip
 _CARRIED = ("hint", "max_length", "pattern", "min_length", "not_future", "multiline")
+_MESSAGES = ("constraint_message", "required_message")
 
 
 class WorkbookProblems(Exception):
@@ -155,6 +162,7 @@ def document_from_workbook(book: Any, previous: Mapping[str, Any]) -> dict[str, 
     old_fields = {f.get("name"): f for f in (old_form or {}).get("fields") or []}
     fields: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
+    constraints: list[tuple[int, dict[str, str], dict[str, Any]]] = []
     if not missing:
         for number, row in survey_rows:
             try:
@@ -171,13 +179,24 @@ def document_from_workbook(book: Any, previous: Mapping[str, Any]) -> dict[str, 
                     )
                 seen[made["name"]] = number
                 fields.append(made)
+                constraints.append((number, fields_of_row, made))
         if not fields:
             problems.append("survey sheet: no field rows")
+    by_name = {f["name"]: f for f in fields}
+    new_rules: list[dict[str, Any]] = []
+    for number, cells, made in constraints:  # after every field is read: a condition may name a later one
+        new_rules += _constraint(cells, made, by_name, problems, where("survey", number, "constraint"))
+        if made.get("indicator") and entity not in INDICATOR_ENTITIES:
+            problems.append(
+                f"{where('survey', number, 'indicator')}: the indicators count only household and "
+                "person fields"
+            )
     if problems:
         raise WorkbookProblems(problems)
     assert old_form is not None
     names = {f["name"] for f in fields}
     rules = [r for r in old_form.get("rules") or [] if _rule_fields(r) <= names]
+    rules += [r for r in new_rules if r not in rules]
     form = {**old_form, "fields": fields, "rules": rules}
     return {"format": FORMAT, "version": version,
             "forms": [form if f.get("entity") == entity else f for f in forms]}  # fmt: skip
@@ -228,14 +247,38 @@ def _field(
             problems.append(f"{where('survey', number, column)}: empty (every field needs both labels)")
     required = row.get("required", "yes" if old.get("required") else "no").lower()
     if required not in _YES:
-        problems.append(f"{where('survey', number, 'required')}: write yes or no")
+        problems.append(
+            f"{where('survey', number, 'required')}: write yes or no (a field required only in some "
+            "cases is a skip condition, which these forms cannot say)"
+        )
     made["required"] = _YES.get(required, False)
-    for column in ("constraint", "relevant"):
-        if row.get(column):
-            problems.append(
-                f"{where('survey', number, column)}: not supported by these forms yet"
-                + (" (use the min and max columns)" if column == "constraint" else " (skip conditions)")
-            )
+    if "indicator" in row:
+        mark = row["indicator"].lower()
+        if mark in KINDS and made["type"] in KINDS[mark]:
+            made["indicator"] = mark
+        elif mark in KINDS:
+            what = "a select_one field" if mark == "count" else "an integer or money field"
+            problems.append(f"{where('survey', number, 'indicator')}: {mark} is for {what}")
+        elif mark:
+            problems.append(f"{where('survey', number, 'indicator')}: write count, sum or leave it empty")
+    elif old.get("indicator") and old.get("type") == made["type"]:
+        made["indicator"] = old["indicator"]
+    try:
+        check_relevant(row.get("relevant", ""))
+    except RuleProblem as exc:
+        problems.append(f"{where('survey', number, 'relevant')}: {exc}")
+    for key in _MESSAGES:
+        if key in row:
+            problems.append(f"{where('survey', number, key)}: write {key}::zh_CN and {key}::en")
+        elif f"{key}::zh_CN" in row or f"{key}::en" in row:
+            zh, en = row.get(f"{key}::zh_CN", ""), row.get(f"{key}::en", "")
+            if zh and en:
+                made[key] = {"zh_CN": zh, "en": en}
+            elif zh or en:
+                column = f"{key}::en" if zh else f"{key}::zh_CN"
+                problems.append(f"{where('survey', number, column)}: empty (a message needs both languages)")
+        elif old.get(key) is not None and old.get("type") == made["type"]:
+            made[key] = old[key]
     for limit in ("min", "max"):
         if limit not in row:
             if old.get(limit) is not None and old.get("type") == made["type"]:
@@ -272,3 +315,34 @@ def _field(
         elif old.get(key) is not None and old.get("type") == made["type"]:
             made[key] = old[key]
     return made
+
+
+def _constraint(
+    row: Mapping[str, str],
+    made: dict[str, Any],
+    fields: Mapping[str, Mapping[str, Any]],
+    problems: list[str],
+    where: str,
+) -> list[dict[str, Any]]:
+    """The ``constraint`` cell into ``made`` (its own limits) and the form's rules it makes."""
+    text = row.get("constraint", "")
+    if not text:
+        return []
+    try:
+        own, conditional = translate(text, made["type"], row.get("type", ""), fields)
+    except RuleProblem as exc:
+        problems.append(f"{where}: {exc}")
+        return []
+    for key, value in own.items():
+        column = key if key in ("min", "max") else None
+        if column and row.get(column) and made.get(key) is not None and made[key] != value:
+            problems.append(
+                f"{where}: the {column} column says {row[column]} and the constraint says otherwise "
+                "(write the limit once)"
+            )
+            return []
+        made[key] = value
+    message = made.get("constraint_message")
+    return [
+        min_when_rule(made, fields[name], choice, minimum, message) for name, choice, minimum in conditional
+    ]

@@ -84,6 +84,20 @@ _ZH_EN: dict[str, tuple[str, str]] = {
         "Persons, ages, pension eligibility and household size are the register on {day}; "
         "income and services are the records of {year}.",
     ),
+    "form_fields": ("县定统计项", "County's own items"),
+    "ff_choice": ("{label}：{choice}", "{label}: {choice}"),
+    "ff_unanswered": ("{label}：未填写", "{label}: not filled in"),
+    "ff_sum": ("{label}（合计）", "{label} (total)"),
+    "ff_mean_household": ("{label}（平均，{n} 户填写）", "{label} (mean of {n} households answering)"),
+    "ff_mean_person": ("{label}（平均，{n} 人填写）", "{label} (mean of {n} persons answering)"),
+    "ff_left_out_household": (
+        "{label}：非正常户的记录（未计入，{n} 户）",
+        "{label}: households not active (left out, {n})",
+    ),
+    "ff_left_out_person": (
+        "{label}：不在册人员的记录（未计入，{n} 人）",
+        "{label}: persons not present (left out, {n})",
+    ),
     "yuan": ("元", "yuan"),
     "none": ("—", "—"),
 }
@@ -222,6 +236,7 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
     add("services", "svc_total", svc["total"], "count")
     for kind, n in svc["by_type"].items():
         add("services", "svc_type", n, "count", label=choice_label(forms, "service", "type", kind, lang))
+    _form_field_figures(result.get("form_fields") or [], lang, add)
     q = result["quality"]
     for entity, n in q["required_missing"].items():
         add("quality", "required_missing", n, "count", label=forms[entity].label(lang))
@@ -243,3 +258,31 @@ def figures(result: dict[str, Any], lang: str = "zh_CN", forms: Forms | None = N
     add("quality", "never_synced", q["never_synced"], "count")
     add("quality", "open_conflicts", q["open_conflicts"], "count")
     return out
+
+
+def _form_field_figures(marked: list[dict[str, Any]], lang: str, add: Any) -> None:
+    """The figures of fields the county's forms mark (:mod:`sync.indicator_fields`), labelled from
+    the result itself: a desk holding older forms shows them too."""
+    zh = lang.lower().startswith("zh")
+    for item in marked:
+        label, name = item["label"]["zh_CN" if zh else "en"], f"{item['entity']}.{item['field']}"
+        if item["kind"] == "count":
+            labels = item.get("choice_labels") or {}
+            for value, n in item["by_choice"].items():
+                choice = (labels.get(value) or {}).get("zh_CN" if zh else "en") or value
+                add(
+                    "form_fields", "ff_choice", n, "count", name=f"{name}.{value}", label=label, choice=choice
+                )
+            add("form_fields", "ff_unanswered", item["unanswered"], "count", name=f"{name}.unanswered",
+                label=label)  # fmt: skip
+            continue
+        money = item.get("type") == "money"
+        add(
+            "form_fields", "ff_sum", item["sum"], "fen" if money else "count", name=f"{name}.sum", label=label
+        )
+        add("form_fields", f"ff_mean_{item['entity']}", item["mean"], "fen" if money else "ratio",
+            name=f"{name}.mean", label=label, n=item["answered"])  # fmt: skip
+        left = item["left_out"]
+        if left["records"]:
+            add("form_fields", f"ff_left_out_{item['entity']}", left["sum"], "fen" if money else "count",
+                name=f"{name}.left_out", label=label, n=left["records"])  # fmt: skip

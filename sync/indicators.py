@@ -51,6 +51,9 @@ Definitions (``year`` = the income and service year; ``today`` = the date of the
   as ``unknown``.
 - **Services by type and month**: service records dated in ``year``, counted by ``type`` and by
   calendar month, with their amounts by type.
+- **Fields the county's forms mark** (``form_fields``): a select_one counted per choice, a number
+  or money field summed and averaged, over active households and persons present, every value of a
+  live record accounted for (:mod:`sync.indicator_fields`).
 - **Data quality**: live records with at least one required field empty (per form); persons with no
   valid birth date; active households with members but no income record of ``year``; and, given by
   the end that knows them, records never synced (laptop: made here and never acknowledged; server:
@@ -65,6 +68,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from sync.indicator_fields import form_fields
 from sync.rounding import half_away
 from sync.schema import Forms, load_forms
 
@@ -368,6 +372,7 @@ def compute(
             "by_type_month": {k: {m: v.get(m, 0) for m in MONTHS} for k, v in sorted(by_type_month.items())},
             "amount_by_type_fen": {k: amount_by_type.get(k, 0) for k in sorted(by_type)},
         },
+        "form_fields": form_fields(forms, households, persons),
         "quality": {
             "required_missing": {e: _required_missing(forms, e, entity_rows[e]) for e in ENTITIES},
             "unknown_age": unknown_age,

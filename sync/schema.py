@@ -17,11 +17,11 @@ import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from sync.form_defs import Choice, FieldDef, FormDef, Lookup
 from sync.form_rules import (
     ISO_DATE,
     Check,
@@ -32,6 +32,7 @@ from sync.form_rules import (
     compile_rule,
     field_problem,
 )
+from sync.indicator_fields import problems as indicator_problems
 from sync.parse import parse_date
 from sync.protocol import ENTITIES, META_FIELDS, Problem
 from sync.resident_id import (
@@ -44,11 +45,7 @@ from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 __all__ = [
     "FIELD_TYPES",
-    "Choice",
-    "FieldDef",
-    "FormDef",
     "Forms",
-    "Lookup",
     "derive_from_resident_id",
     "load_forms",
 ]
@@ -63,12 +60,6 @@ _NUL = re.compile("\x00")
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "－": "-", "\u3000": " "})
 
 
-class Lookup(Protocol):
-    """Counts live (not deleted) records of the same village; used by the uniqueness rules."""
-
-    def count(self, entity: str, where: Mapping[str, Any], exclude_id: str | None) -> int: ...
-
-
 def check_field(checked: tuple[FieldDef, Check], value: Any, today: date) -> Problem | None:
     """One field's problem on its own; an empty value is no problem here (required is per record)."""
     return None if value is None else checked[1](value, today)
@@ -81,84 +72,6 @@ def _storable(f: FieldDef) -> tuple[FieldDef, bool, int, re.Pattern[str]]:
         hidden = HIDDEN_MULTILINE if f.multiline else HIDDEN
         return f, False, f.max_length if f.max_length is not None else 1 << 62, hidden
     return f, f.type in ("int", "money"), 1000, _NUL
-
-
-def _zh(lang: str) -> bool:
-    return lang.lower().startswith("zh")
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    value: str
-    zh: str
-    en: str
-
-    def label(self, lang: str = "zh_CN") -> str:
-        return self.zh if _zh(lang) else self.en
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class FieldDef:
-    name: str
-    type: str
-    label_zh: str
-    label_en: str
-    required: bool = False
-    choices: list[Choice] = field(default_factory=list)
-    min: int | str | None = None
-    """Smallest int/money value, or earliest ISO date."""
-    max: int | str | None = None
-    """Largest int/money value, or latest ISO date. For ``"max": "current_year"`` this is the year at load."""
-    max_length: int | None = None
-    pattern: str | None = None
-    ref: str | None = None
-    """Target entity of a ``ref`` field."""
-    hint_zh: str | None = None
-    hint_en: str | None = None
-    min_length: int | None = None
-    not_future: bool = False
-    """Dates: not after today."""
-    max_current_year: bool = False
-    """Ints: not after the current year (checked against ``today`` at validation)."""
-    multiline: bool = False
-    hidden: bool = False
-    """Removed by a newer form version: not shown or asked for, but its values are kept and sync."""
-
-    def label(self, lang: str = "zh_CN") -> str:
-        return self.label_zh if _zh(lang) else self.label_en
-
-    def hint(self, lang: str = "zh_CN") -> str | None:
-        return self.hint_zh if _zh(lang) else self.hint_en
-
-    def choice_label(self, value: str | None, lang: str = "zh_CN") -> str:
-        """Label of a choice value; ``""`` for ``None`` or a value not in the list."""
-        for choice in self.choices:
-            if choice.value == value:
-                return choice.label(lang)
-        return ""
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class FormDef:
-    entity: str
-    label_zh: str
-    label_en: str
-    fields: list[FieldDef]
-    rules: list[dict[str, Any]] = field(default_factory=list)
-
-    def label(self, lang: str = "zh_CN") -> str:
-        return self.label_zh if _zh(lang) else self.label_en
-
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
-
-    def field(self, name: str) -> FieldDef:
-        """The field called ``name``; ``KeyError`` if the form has none."""
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
 
 
 class Forms:
@@ -371,6 +284,9 @@ def _field_from_json(d: Mapping[str, Any], where: str) -> FieldDef:
         max_current_year=current_year,
         multiline=bool(d.get("multiline", False)),
         hidden=bool(d.get("hidden", False)),
+        constraint_message=_labels(d, "constraint_message", where) if d.get("constraint_message") else None,
+        required_message=_labels(d, "required_message", where) if d.get("required_message") else None,
+        indicator=d.get("indicator"),
     )
 
 
@@ -399,6 +315,8 @@ def _check_definition(form: FormDef, forms: Mapping[str, FormDef]) -> None:
                 raise FormError(f"{where}.{f.name}: choices missing or repeated")
         if f.type == "ref" and f.ref not in forms:
             raise FormError(f"{where}.{f.name}: ref to an unknown form")
+        for problem in indicator_problems(where, f):
+            raise FormError(problem)
         if f.pattern is not None:
             try:
                 re.compile(f.pattern)

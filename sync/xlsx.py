@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sync.form_defs import FieldDef
 from sync.indicator_labels import (
     age_label,
     coverage_warning,
@@ -32,7 +33,7 @@ from sync.indicator_labels import (
     reference_period,
 )
 from sync.indicators import ENTITIES, MONTHS
-from sync.schema import FieldDef, Forms, load_forms
+from sync.schema import Forms, load_forms
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

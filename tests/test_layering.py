@@ -5,6 +5,7 @@
 * desktop.storage and desktop.services never import desktop.ui.
 * A name is imported from the module that defines it, not through one that only imports it (no
   re-export shims; a package's ``__init__`` may gather its public names).
+* No import circle under desktop/ and sync/ (module-level, function-local and type-only imports).
 """
 
 from __future__ import annotations
@@ -134,3 +135,101 @@ def test_the_shim_checker_catches_a_reexport(tmp_path: Path) -> None:
     caller = tmp_path / "caller.py"
     caller.write_text("from sync.server.writes import Current, dumps\n")  # writes imports Current
     assert _reexports_used([caller]) == [f"{caller}: Current from sync.server.writes"]
+
+
+# -- no import circles ------------------------------------------------------------------------------
+
+KNOWN_CYCLES: list[frozenset[str]] = [
+    frozenset({"sync.server.app", "sync.server.routes_history", "sync.server.routes_review"}),
+]
+"""Circles still being untangled elsewhere (branch ``server-routes``). Remove the entry when that
+branch is merged: the test below then fails until it is gone, so the list cannot go stale."""
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph(root: Path, packages: tuple[str, ...]) -> dict[str, set[str]]:
+    """Module -> the modules of ``packages`` it imports: at module level, inside functions and under
+    ``TYPE_CHECKING`` alike (a circle that only type hints close is still two modules that cannot be
+    understood one without the other)."""
+    paths = {_module_name(p, root): p for pkg in packages for p in sorted((root / pkg).rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = package[: len(package) - node.level + 1] if node.level else []
+                module = ".".join([*base, *([node.module] if node.module else [])])
+                found.add(module)
+                found.update(f"{module}.{alias.name}" for alias in node.names)  # a submodule
+        graph[name] = {m for m in found if m in paths and m != name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
+    """The strongly connected components of more than one module (Tarjan, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[frozenset[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, edges = work[-1]
+            step = next(edges, None)
+            if step is not None:
+                if step not in index:
+                    index[step] = low[step] = len(index)
+                    stack.append(step)
+                    on_stack.add(step)
+                    work.append((step, iter(sorted(graph[step]))))
+                elif step in on_stack:
+                    low[node] = min(low[node], index[step])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(frozenset(component))
+    return found
+
+
+def test_no_import_circles_in_desktop_or_sync() -> None:
+    graph = _import_graph(ROOT, ("desktop", "sync"))
+    assert len(graph) > 100 and "desktop.ui.main_window" in graph["desktop.ui.app"]
+    cycles = _cycles(graph)
+    assert [sorted(c) for c in cycles if c not in KNOWN_CYCLES] == []
+    assert [sorted(c) for c in KNOWN_CYCLES if c not in cycles] == [], "fixed: remove it from KNOWN_CYCLES"
+
+
+def test_the_circle_finder_sees_local_and_type_only_imports(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("def f():\n    from pkg import b\n")
+    (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .c import X\n")
+    (pkg / "c.py").write_text("from pkg.a import f\n")
+    (pkg / "d.py").write_text("import pkg.a\n")
+    graph = _import_graph(tmp_path, ("pkg",))
+    assert graph["pkg.a"] == {"pkg", "pkg.b"} and graph["pkg.b"] == {"pkg.c"}
+    assert _cycles(graph) == [frozenset({"pkg.a", "pkg.b", "pkg.c"})]

@@ -18,7 +18,7 @@ from desktop.storage import Store, ValidationFailed
 from sync.protocol import Problem
 from sync.schema import Forms, derive_from_resident_id, load_forms
 
-__all__ = ["DeletePreview", "EntryService", "Problem", "ValidationFailed", "derive_fields"]
+__all__ = ["DeletePreview", "EntryService", "FormsPin", "Problem", "ValidationFailed", "derive_fields"]
 
 # Starting values of a new record; the form lets the person change all of them.
 _DEFAULTS: dict[str, dict[str, Any]] = {
@@ -40,18 +40,34 @@ class DeletePreview:
     service: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class FormsPin:
+    """A county form version and its forms, as a record dialog was opened with: it shows, checks and
+    saves the record with them until it is saved or cancelled, whatever version a sync takes
+    meanwhile (issue 17)."""
+
+    version: int
+    forms: Forms
+
+
 def derive_fields(resident_id: str | None) -> dict[str, str]:
     """``birth_date`` and ``sex`` read from a valid resident ID; empty when it is not valid."""
     return derive_from_resident_id(resident_id) or {}
 
 
 class EntryService:
-    def __init__(self, store: Store, forms: Forms | None = None) -> None:
+    def __init__(self, store: Store, forms: Forms | None = None, version: int | None = None) -> None:
+        """``version``: the county form version ``forms`` are, when they are not the store's current
+        ones (a dialog opened before a sync took a newer version): writes are validated with them
+        and name that version for the push."""
         self.store = store
         self.forms = forms or store.forms or load_forms()
+        self.version = version
 
     def _repo(self, entity: str) -> Any:
-        return self.store.repository(entity)
+        if self.version is None:
+            return self.store.repository(entity)
+        return self.store.pinned_repository(entity, self.forms, self.version)
 
     # -- reading ----------------------------------------------------------------------------------
     def get(self, entity: str, record_id: str) -> dict[str, Any] | None:

@@ -32,7 +32,9 @@ def write_template(path: Path | str, forms: Forms | None = None) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
-    fields = roster_fields(forms)
+    # A field the county's forms removed is not asked for (a roster that still has its column keeps
+    # its values: the import reads it, hidden, never dropped).
+    fields = [(key, fdef) for key, fdef in roster_fields(forms) if not fdef.hidden]
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -9,7 +9,10 @@ lives exactly as long as the unlocked store. A result is an :class:`IdList` shar
 packed ids (4 bytes a row), handed to the list view as it is.
 
 Search text: households by number, head and address; persons by name, resident ID and household
-number; income and services by household number and head (services also by the person's name).
+number; income and services by household number and head (services also by the person's name);
+and each record by the words and numbers of the fields the county's forms added (a choice by its
+labels; ``desktop.services.county_fields``). A service is made for one form version: the session
+makes a new one when it takes another.
 
 Writes made through :class:`desktop.services.entry.EntryService` call :meth:`SearchService.touch`;
 anything that changes many records at once (a sync pull, an import) calls :meth:`invalidate`.
@@ -26,6 +29,7 @@ from itertools import compress, repeat
 from operator import contains
 from typing import Any
 
+from desktop.services.county_fields import search_sql, search_text, searched_fields
 from desktop.services.idlist import IdList, IdListBuilder, MaskedIdList
 from desktop.services.list_order import list_orders, where_sql
 from desktop.storage import Store
@@ -184,6 +188,7 @@ class SearchService:
         self.store = store
         self._forms = store.forms
         self._orders = list_orders(store.forms)
+        self._added = {e: searched_fields(store.forms, e) for e in _COLUMNS}
         self._indexes: dict[str, _Index] = {}
         self._lock = threading.RLock()
 
@@ -251,8 +256,12 @@ class SearchService:
     def _build(self, entity: str) -> _Index:
         # One transaction: a consistent snapshot, and no other thread's statement on the connection
         # while the cursor is being read. Streamed: the rows are never all in memory at once.
+        added = self._added[entity]
+        alias = self._orders[entity].alias
+        extra = [search_sql(f, f'{alias}."{f.name}"') for f in added]  # the county's fields, as text
+        columns = ", ".join([_COLUMNS[entity], *extra])
         with self.store.atomic():
-            queries = self._orders[entity].stream(_COLUMNS[entity])
+            queries = self._orders[entity].stream(columns)
             rows = (row for sql in queries for row in self.store.db.execute(sql))
             return _Index((row[0], _key(row[1:])) for row in rows)
 
@@ -303,6 +312,6 @@ class SearchService:
                     person.get("name") if person else "",
                     r.get("provider"),
                 )
-            return _key(parts)
+            return _key([*parts, *(search_text(f, r.get(f.name)) for f in self._added[entity])])
 
         return build

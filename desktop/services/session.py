@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from desktop.services.entry import EntryService
+from desktop.services.entry import EntryService, FormsPin
 from desktop.services.idlist import IdList
 from desktop.services.search import SearchService
+from desktop.services.sync_service import SyncService
 from desktop.storage import Store
 from desktop.storage.store import ENTITIES
 from sync.schema import Forms
@@ -20,11 +21,31 @@ from sync.schema import Forms
 class Session:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.forms: Forms = store.forms
-        self.entry = EntryService(store, self.forms)
+        self._pin = FormsPin(store.forms_version, store.forms)
+        self.entry = EntryService(store, self._pin.forms, self._pin.version)
         self.search = SearchService(store)
-        self.sync: Any = None
-        """The sync service, when a server is configured (see desktop.services.sync_service)."""
+        self.sync = SyncService(store)
+        """Sync with the county server (enrollment, runs, a record's history); a laptop with no
+        server set up gets a clear error from it, never a half-made request."""
+
+    @property
+    def forms(self) -> Forms:
+        """The county forms this session works with now (those of the version taken last)."""
+        return self._pin.forms
+
+    @property
+    def forms_version(self) -> int:
+        return self._pin.version
+
+    def pin(self) -> FormsPin:
+        """The forms version in use, for a dialog to keep until it is saved or cancelled (one read:
+        version and forms always belong together, even while a sync takes a new version)."""
+        return self._pin
+
+    def _entry(self, pin: FormsPin | None) -> EntryService:
+        if pin is None or pin is self._pin:
+            return self.entry
+        return EntryService(self.store, pin.forms, pin.version)
 
     @property
     def user(self) -> str:
@@ -72,9 +93,17 @@ class Session:
             return [(r["id"], r["name"] or "") for r in rows]
         return [(r["id"], r["id"][:8]) for r in rows]
 
+    def new_record(self, entity: str, pin: FormsPin | None = None, **context: Any) -> dict[str, Any]:
+        """Starting values of a new record in the forms of ``pin`` (default: the current ones)."""
+        return self._entry(pin).new_record(entity, **context)
+
     # -- writes -----------------------------------------------------------------------------------
-    def save(self, entity: str, record_id: str | None, values: Mapping[str, Any]) -> str:
-        saved = self.entry.save(entity, record_id, values)
+    def save(
+        self, entity: str, record_id: str | None, values: Mapping[str, Any], pin: FormsPin | None = None
+    ) -> str:
+        """Create or update; ``pin``: the forms version the record was opened with (a dialog keeps
+        it while a sync takes a newer one): checked with it, and its push names it."""
+        saved = self._entry(pin).save(entity, record_id, values)
         self.search.touch(entity, saved)
         return saved
 
@@ -110,14 +139,18 @@ class Session:
         """Records waiting to sync (several edits of one record count once, as a sync run counts)."""
         return self.store.pending_records()
 
-    def after_sync(self) -> None:
+    def after_sync(self) -> bool:
         """A pull may have changed any record: rebuild the search indexes on next use. A sync that
         took a new county form version: work with it from now on (a dialog already open keeps the
-        forms it was opened with)."""
+        forms it was opened with, ``pin``). Returns whether the forms changed (the lists follow)."""
         self.search.invalidate()
-        if self.store.forms is not self.forms:
-            self.forms = self.store.forms
-            self.entry = EntryService(self.store, self.forms)
+        if self.store.forms is self.forms:
+            return False
+        pin = FormsPin(self.store.forms_version, self.store.forms)
+        self.entry = EntryService(self.store, pin.forms, pin.version)
+        self.search = SearchService(self.store)  # its search texts include the fields the county added
+        self._pin = pin
+        return True
 
     def close(self) -> None:
         self.search.invalidate()

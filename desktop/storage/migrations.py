@@ -161,6 +161,13 @@ def _m0006_resync_unseen(db: Any) -> None:
     db.execute("CREATE TABLE resync_unseen (id TEXT PRIMARY KEY, entity TEXT NOT NULL)")
 
 
+def _m0007_outbox_forms_version(db: Any) -> None:
+    """The county form version each edit was made with (issue 17): a record open in a dialog keeps
+    the version it was opened with, and its push is validated against that one. NULL: written
+    before this column, sent with the version in use."""
+    db.execute("ALTER TABLE outbox ADD COLUMN forms_version INTEGER")
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_initial", _m0001_initial),
     ("0002_audit_log", _m0002_audit_log),
@@ -168,6 +175,7 @@ MIGRATIONS: list[Migration] = [
     ("0004_review_wait", _m0004_review_wait),
     ("0005_quarantine", _m0005_quarantine),
     ("0006_resync_unseen", _m0006_resync_unseen),
+    ("0007_outbox_forms_version", _m0007_outbox_forms_version),
 ]
 
 

@@ -137,23 +137,41 @@ class RowIndex:
 
 
 def pending_rows(
-    db: Any, index: RowIndex, limit: int
-) -> tuple[list[tuple[str, str, list[tuple[Any, ...]]]], Rows]:
-    """``(entity, record_id, rows)`` of the records to send next, in order, and their marker."""
+    db: Any, index: RowIndex, limit: int, current_version: int = 0
+) -> tuple[list[tuple[str, str, list[tuple[Any, ...]]]], Rows, int]:
+    """``(entity, record_id, rows)`` of the records to send next, in order, their marker, and the
+    county form version they were made with (issue 17). A batch holds records of one version, the
+    server validates it against that one: the records go up to the first of another version (it
+    leads the next batch). A record's version is the newest of its rows'; a row written before
+    rows named theirs counts as ``current_version``."""
     chosen, last_seq = index.choose(db, limit)
     wanted = sorted(s for _, _, seqs in chosen for s in seqs)
     full: dict[int, tuple[Any, ...]] = {}
+    versions: dict[int, int] = {}
     for part in chunks(wanted):
         marks = ", ".join("?" * len(part))
         for row in db.query(
-            f"SELECT seq, fields, base, base_seq, deleted, hlc, user FROM outbox WHERE seq IN ({marks})", part
+            "SELECT seq, fields, base, base_seq, deleted, hlc, user, forms_version"
+            f" FROM outbox WHERE seq IN ({marks})",
+            part,
         ):
-            full[row[0]] = row
+            full[row[0]] = tuple(row[:7])
+            versions[row[0]] = current_version if row[7] is None else int(row[7])
     if len(full) != len(wanted):  # rows gone since they were listed (another replica): read again
         index.forget()
-        return pending_rows(db, index, limit)
-    records = [(entity, record_id, [full[s] for s in seqs]) for entity, record_id, seqs in chosen]
-    return records, Rows(wanted, last_seq)
+        return pending_rows(db, index, limit, current_version)
+    records: list[tuple[str, str, list[tuple[Any, ...]]]] = []
+    version = current_version
+    for entity, record_id, seqs in chosen:
+        mine = max(versions[s] for s in seqs)
+        if not records:
+            version = mine
+        elif mine != version:
+            break
+        records.append((entity, record_id, [full[s] for s in seqs]))
+    if len(records) < len(chosen):
+        wanted = sorted(s for _, _, rows in records for s in (r[0] for r in rows))
+    return records, Rows(wanted, last_seq), version
 
 
 def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[Any, ...]]) -> protocol.Change:

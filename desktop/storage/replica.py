@@ -95,7 +95,8 @@ class StoreReplica:
             sync_state.write(conn, SINCE_KEY, 0)
 
     def forms_version(self) -> int:
-        """The county form version the pending changes were made with (named in each push)."""
+        """The county form version this store works with now: that of an edit written before edits
+        named theirs (each batch names its records' version, ``Pending.forms_version``)."""
         return self.store.forms_version
 
     def epoch(self) -> str:
@@ -171,9 +172,9 @@ class StoreReplica:
     def pending_changes(self, limit: int) -> Pending:
         """Records in outbox order (by their first waiting row); not frozen ones, and none from the
         first record that has rows in a frozen batch on (it goes once that batch is settled)."""
-        records, marker = outbox.pending_rows(self.db, self._rows, limit)
+        records, marker, version = outbox.pending_rows(self.db, self._rows, limit, self.forms_version())
         changes = [outbox.coalesce(self.village_code, *record) for record in records]
-        return Pending(changes, marker)
+        return Pending(changes, marker, version)
 
     def freeze(self, batch: FrozenBatch, pending: Pending) -> None:
         seqs: list[int] = sorted(pending.marker or [])

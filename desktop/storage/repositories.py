@@ -39,6 +39,8 @@ class Context:
     clock: HybridClock
     village_code: str
     user: str
+    forms_version: int = 1
+    """The county form version ``forms`` are (written on each outbox row: the push names it)."""
 
 
 class _Lookup:
@@ -72,8 +74,8 @@ class Repository:
         marks = ", ".join("?" * (4 + len(self._fields)))
         self._insert_sql = f"INSERT INTO {entity} ({cols}) VALUES ({marks})"
         self._outbox_sql = (
-            "INSERT INTO outbox (entity, record_id, fields, base, base_seq, deleted, hlc, user)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO outbox (entity, record_id, fields, base, base_seq, deleted, hlc, user,"
+            " forms_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
 
     @property
@@ -171,6 +173,7 @@ class Repository:
                 int(deleted),
                 stamp,
                 self._ctx.user,
+                self._ctx.forms_version,
             ),
         )
 

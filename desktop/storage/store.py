@@ -15,7 +15,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from desktop.storage import sync_state
+import desktop.storage.sync_state as sync_state
 from desktop.storage.database import Database, open_encrypted
 from desktop.storage.errors import (
     RecoveryFailed,
@@ -103,23 +103,42 @@ class Store:
         saved = int(sync_state.read(db, "clock", 0))
         pending = int(db.query("SELECT coalesce(max(hlc), 0) FROM outbox")[0][0])
         self.clock = HybridClock(last=max(pending, saved))
-        self._repositories(forms)
+        self._pinned: dict[int, tuple[Forms, dict[str, Repository]]] = {}
+        self._repositories(forms, self._taken_version())
 
-    def _repositories(self, forms: Forms) -> None:
-        ctx = Context(self._db, forms, self.clock, self.village_code, self.user)
+    def _repositories(self, forms: Forms, version: int) -> None:
+        ctx = Context(self._db, forms, self.clock, self.village_code, self.user, version)
         self.forms = forms
+        self._forms_version = version
         self.household = Repository(ctx, "household")
         self.person = Repository(ctx, "person")
         self.income = Repository(ctx, "income")
         self.service = Repository(ctx, "service")
+
+    def _taken_version(self) -> int:
+        documents = self.state_get(FORMS_STATE)
+        return int(documents[-1]["version"]) if documents else BUILTIN_VERSION
 
     # -- county form versions (issue 17) ----------------------------------------------------------
 
     @property
     def forms_version(self) -> int:
         """The county form version this store works with (1: the forms built into the app)."""
-        documents = self.state_get(FORMS_STATE)
-        return int(documents[-1]["version"]) if documents else BUILTIN_VERSION
+        return self._forms_version
+
+    def pinned_repository(self, entity: str, forms: Forms, version: int) -> Repository:
+        """A repository that validates and writes with ``forms``, an earlier version this store
+        worked with (``version``): a record opened in a dialog before a newer version was taken is
+        saved with the version it was opened with, and its outbox rows name that version, so the
+        server validates its push against it. The current version: the store's own repository."""
+        if version == self._forms_version and forms is self.forms:
+            return self.repository(entity)
+        kept = self._pinned.get(version)
+        if kept is None or kept[0] is not forms:
+            ctx = Context(self._db, forms, self.clock, self.village_code, self.user, version)
+            kept = (forms, {e: Repository(ctx, e) for e in ENTITIES})
+            self._pinned[version] = kept
+        return kept[1][entity]
 
     def take_forms(self, document: dict[str, Any]) -> Forms:
         """Work with a newer county form version from now on (its signature already checked by the
@@ -130,7 +149,7 @@ class Store:
         forms = effective_forms(documents)
         follow_forms(self._db, forms)
         self.state_set(FORMS_STATE, documents)
-        self._repositories(forms)
+        self._repositories(forms, int(document["version"]))
         return forms
 
     # -- opening ----------------------------------------------------------------------------------

@@ -9,33 +9,37 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services.settings import AppPaths, Settings
-from desktop.services.setup import local_users, store_exists
-from desktop.ui.i18n import install_language
+from desktop.services.setup import create_store, local_users, store_exists
+from desktop.ui.i18n import current_language, install_language
+from desktop.ui.qtfix import forget_module_sources
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.unlock import UnlockDialog
+from sync.errors import SyncError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from desktop.services.session import Session
     from desktop.storage import KdfParams, Store
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.pages.settings_page import SettingsPage
-    from desktop.ui.parts import Part
+    from desktop.ui.parts import Part, VillageHost
     from desktop.ui.staff_sign_in import SignIn, StaffSignInDialog
-    from desktop.ui.staff_window import StaffContext, StaffWindow
+    from desktop.ui.staff_window import StaffWindow
     from desktop.ui.wizard import SetupChoices, SetupWizard
 
-# Only what the first screen needs is imported above; the main window, the store's libraries and
-# the sync client load after the passphrase is typed (start time on an old laptop).
+# Start time on an old laptop: only what the first screen (unlock, staff sign-in) needs is imported
+# above. The imports inside functions below are deliberate and load later, each with its reason:
+# the first-run wizard (the storage and crypto libraries, ~0.6 s here), the session and the main
+# window with its pages (~1 s), the staff sign-in and its file dialogs, the township desk and its
+# HTTP client (requests, ssl: ~0.5 s), and ``desktop.ui.errors`` (it loads the storage layer's
+# errors: ~0.4 s). The ``TYPE_CHECKING`` names are for hints only.
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +100,11 @@ class IdleWatcher(QObject):
         return False
 
 
-def default_parts(desk: DeskApp, ui: UiContext, settings_page: SettingsPage) -> list[Part]:
-    """The village official's window: sync (page and status bar), records waiting on the township."""
-    from desktop.ui.pages.waiting import ReviewPart
-    from desktop.ui.sync_wiring import SyncPart
+def default_parts(ui: UiContext) -> Sequence[Part[VillageHost]]:
+    """The village official's window (``desktop.ui.official``); loaded after the passphrase."""
+    from desktop.ui.official import official_parts
 
-    return [SyncPart(ui, settings_page), ReviewPart(ui)]
+    return official_parts(ui)
 
 
 class DeskApp(QObject):
@@ -116,7 +119,7 @@ class DeskApp(QObject):
         kdf: KdfParams | None = None,
         runner: TaskRunner | None = None,
         qsettings: QSettings | None = None,
-        parts: Callable[[DeskApp, UiContext, SettingsPage], list[Part]] | None = None,
+        parts: Callable[[UiContext], Sequence[Part[VillageHost]]] | None = None,
         provisioning_paths: list[Path] | None = None,
     ) -> None:
         super().__init__()
@@ -126,8 +129,7 @@ class DeskApp(QObject):
         self.runner = runner or TaskRunner()
         self.kdf = kdf
         self.make_parts = parts or default_parts
-        """``(DeskApp, UiContext, SettingsPage) -> [Part]``: what fills the main window besides the
-        record pages and the settings (sync, records waiting on the township)."""
+        """``UiContext -> [Part]``: every screen of the main window (default: ``official_parts``)."""
         self.provisioning_paths = provisioning_paths
         """Where first run looks for county IT's provisioning file (default: the search list)."""
         self.session: Session | None = None
@@ -158,8 +160,8 @@ class DeskApp(QObject):
         return self.show_wizard()
 
     def show_wizard(self) -> SetupWizard:
-        from desktop.services.provisioning import find_preseeded
-        from desktop.ui.wizard import SetupWizard
+        from desktop.services.provisioning import find_preseeded  # beside the wizard, which needs it
+        from desktop.ui.wizard import SetupWizard  # first run only (see the note at the top)
 
         wizard = SetupWizard(
             self.runner,
@@ -181,8 +183,6 @@ class DeskApp(QObject):
 
     def _create_store(self, choices: SetupChoices) -> Store:
         """Runs on the database thread."""
-        from desktop.services.setup import create_store
-
         return create_store(
             self.store_path,
             choices.user,
@@ -219,8 +219,9 @@ class DeskApp(QObject):
 
     # -- the session ------------------------------------------------------------------------------------
     def open_session(self, store: Store, enrollment_code: str | None = None) -> None:
-        from desktop.services.session import Session
+        from desktop.services.session import Session  # after the passphrase (see the note at the top)
         from desktop.ui.context import DataBus, UiContext
+        from desktop.ui.pages.sync_page import SyncPart
 
         self.unlock_dialog = None
         self.settings.set("last_user", store.user)
@@ -229,34 +230,23 @@ class DeskApp(QObject):
         self._build_window()
         self.idle.set_minutes(self.settings.get("auto_lock_minutes"))
         self.idle.start()
-        from desktop.ui.sync_wiring import SyncPart
-
         sync = self.window.part(SyncPart) if self.window is not None else None
         if enrollment_code and sync is not None:
             sync.enroll(enrollment_code)
         self.unlocked.emit()
 
     def _build_window(self) -> None:
-        from desktop.ui.main_window import MainWindow
-        from desktop.ui.pages.indicators_page import attach_pages
-        from desktop.ui.pages.settings_page import SettingsPage
-        from desktop.ui.parts import Place
-        from desktop.ui.qtfix import forget_module_sources
+        from desktop.ui.main_window import MainWindow  # after the passphrase (see the note at the top)
+        from desktop.ui.official import SettingsPart
 
         forget_module_sources()
         assert self.ui is not None
-        settings_page = SettingsPage(self.ui)
-        settings_page.language_changed.connect(self.set_language)
-        settings_page.auto_lock_changed.connect(self.idle.set_minutes)
-        window = MainWindow(self.ui, self.qsettings)
-        attach_pages(self.ui, window)  # indicators and Excel (issue 9)
-        window.add_page(
-            QCoreApplication.translate("MainWindow", "Settings"), settings_page, place=Place.SETTINGS
-        )
-        window.settings_page = settings_page
+        window = MainWindow(self.ui, self.qsettings, self.make_parts(self.ui))
+        settings = window.part(SettingsPart)
+        if settings is not None:
+            settings.page.language_changed.connect(self.set_language)
+            settings.page.auto_lock_changed.connect(self.idle.set_minutes)
         window.lock_requested.connect(self.lock)
-        for part in self.make_parts(self, self.ui, settings_page):
-            window.add_part(part)
         self.window = window
         window.show()
         window.focus_first()
@@ -313,7 +303,7 @@ class DeskApp(QObject):
     # -- township staff -----------------------------------------------------------------------------
     def show_staff_sign_in(self) -> StaffSignInDialog:
         """The staff sign-in, over the unlock screen or the wizard when one is open."""
-        from desktop.ui.staff_sign_in import StaffSignInDialog
+        from desktop.ui.staff_sign_in import StaffSignInDialog  # staff only (see the note at the top)
 
         if self.staff_dialog is not None:
             self.staff_dialog.raise_()
@@ -343,7 +333,7 @@ class DeskApp(QObject):
 
     def open_staff(self, desk: Any) -> None:
         """Signed in: close the village screens and open the township desk."""
-        from desktop.ui.qtfix import forget_module_sources
+        from desktop.ui.pages.township import staff_parts  # after sign-in (see the note at the top)
         from desktop.ui.staff_window import StaffContext, StaffWindow
 
         forget_module_sources()
@@ -354,9 +344,7 @@ class DeskApp(QObject):
                 dialog.deleteLater()
         self.wizard = self.unlock_dialog = None
         context = StaffContext(desk, self.runner, self.settings)
-        window = StaffWindow(context, self.qsettings)
-        for part in self.make_staff_parts(context):
-            window.add_part(part)
+        window = StaffWindow(context, self.qsettings, staff_parts(context))
         window.sign_out_requested.connect(self.sign_out)
         context.bus.sign_in_required.connect(self._staff_expired)
         self.staff_window = window
@@ -366,11 +354,6 @@ class DeskApp(QObject):
         window.focus_first()
         self.window_shown.emit(window)
 
-    def make_staff_parts(self, staff: StaffContext) -> list[Part]:
-        from desktop.ui.pages.township import staff_parts
-
-        return staff_parts(staff)
-
     def _staff_expired(self) -> None:
         """The server forgot the sign-in (expired): back to the sign-in, where the rest is filled in."""
         if self.staff_window is None:
@@ -378,8 +361,8 @@ class DeskApp(QObject):
         QTimer.singleShot(0, self._sign_in_again)
 
     def _sign_in_again(self) -> None:
-        from desktop.ui.errors import describe
-        from sync.staff_client import SignInRequired
+        from desktop.ui.errors import describe  # heavy, and only on this path (see the note at the top)
+        from sync.staff_client import SignInRequired  # loaded with the township desk already
 
         if self.staff_window is None:
             return
@@ -425,10 +408,7 @@ class DeskApp(QObject):
 
 def default_staff_sign_in(url: str, ca_file: str | None, user: str, password: str) -> Any:
     """On the network pool: sign in to the county server as township/county staff."""
-    from pathlib import Path
-
-    from desktop.services.township import TownshipService
-    from desktop.ui.i18n import current_language
+    from desktop.services.township import TownshipService  # the HTTP client (see the note at the top)
 
     pem = Path(ca_file).read_text("ascii") if ca_file else None
     desk = TownshipService(url, pem, language=current_language())
@@ -442,8 +422,6 @@ def default_staff_sign_in(url: str, ca_file: str | None, user: str, password: st
 
 def _sign_out(desk: Any) -> None:
     """End the sign-in at the server; offline or expired is fine (the token dies on its own)."""
-    from sync.errors import SyncError
-
     try:
         with contextlib.suppress(SyncError):
             desk.sign_out()

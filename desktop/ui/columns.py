@@ -1,9 +1,11 @@
-"""Which columns each list shows. Field columns take their headers from the form schema."""
+"""Which columns each list shows. Field columns take their headers from the form schema; a field the
+county's forms removed is left out, one they added comes after the app's own columns (issue 17)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from desktop.services.county_fields import added_fields
 from desktop.ui.models import Column, field_columns
 from sync.schema import Forms
 
@@ -20,7 +22,14 @@ def household_no() -> Column:
 
 
 def columns_for(forms: Forms, entity: str, *, in_household: bool = False) -> list[Column]:
-    """List columns of ``entity``; ``in_household`` leaves out the household (the detail view)."""
+    """List columns of ``entity``; ``in_household`` leaves out the household (the detail view).
+    Fields ``forms`` hide (removed by the county) are left out, fields the county added follow."""
+    own = _app_columns(forms, entity, in_household=in_household)
+    shown = [c for c in own if c.field is None or not c.field.hidden]
+    return shown + field_columns(forms[entity], [f.name for f in added_fields(forms, entity)])
+
+
+def _app_columns(forms: Forms, entity: str, *, in_household: bool) -> list[Column]:
     form = forms[entity]
     if entity == "household":
         return field_columns(form, ["household_no", "head_name", "address", "category", "status", "phone"])

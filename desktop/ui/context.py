@@ -17,6 +17,9 @@ class DataBus(QObject):
 
     changed = Signal(str)
     """Entity name, or ``"*"`` for everything."""
+    forms_changed = Signal()
+    """The session took a new county form version (on sync): lists, their columns, the household
+    detail and search follow it at once; a record dialog already open keeps its version."""
 
 
 @dataclass

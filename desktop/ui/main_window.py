@@ -1,31 +1,33 @@
-"""The main window: pages on the left, the chosen page on the right, the status bar below."""
+"""The village official's window: pages on the left, the chosen page on the right, the status line
+below. What fills it comes as parts (``desktop.ui.parts``), listed in ``desktop.ui.official``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 
 from desktop.ui.context import UiContext
+from desktop.ui.official import RecordsPart
 from desktop.ui.pages.households import HouseholdsPage
 from desktop.ui.pages.records import RecordListPage
-from desktop.ui.parts import PagedWindow, Place
+from desktop.ui.parts import PagedWindow, Part, VillageHost
 from desktop.ui.status import StatusBar
 from desktop.ui.window_fit import place_window
 
-if TYPE_CHECKING:
-    from desktop.ui.pages.settings_page import SettingsPage
-
 
 class MainWindow(PagedWindow):
-    """The village official's window: the record pages here; sync, review and settings come as parts
-    (``desktop.ui.parts``), assembled by ``DeskApp``."""
+    """``parts``: every screen (``desktop.ui.official.official_parts``); by default only the record
+    pages (tests, the screenshots). Ctrl+N and Ctrl+F go to what the shown page declared."""
 
     lock_requested = Signal()
     language_changed = Signal(str)
 
-    def __init__(self, ui: UiContext, qsettings: QSettings) -> None:
+    def __init__(
+        self, ui: UiContext, qsettings: QSettings, parts: Sequence[Part[VillageHost]] | None = None
+    ) -> None:
         super().__init__()
         self.ui = ui
         self.qsettings = qsettings
@@ -35,21 +37,13 @@ class MainWindow(PagedWindow):
                 code=ui.session.village_code, user=ui.session.user
             )
         )
-        self.households = HouseholdsPage(ui, self)
-        self.persons = RecordListPage(ui, "person", parent=self)
-        self.income = RecordListPage(ui, "income", parent=self)
-        self.services = RecordListPage(ui, "service", parent=self)
-        for title, page in (
-            (self.tr("Households"), self.households),
-            (self.tr("Persons"), self.persons),
-            (self.tr("Income"), self.income),
-            (self.tr("Services"), self.services),
-        ):
-            self.add_page(title, page, place=Place.RECORDS)
-        self.settings_page: SettingsPage | None = None
-        """The settings page once the app added it (other parts add their sections to it)."""
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        for part in [RecordsPart(ui)] if parts is None else parts:
+            self.add_part(part)
+        records = self.part(RecordsPart)
+        assert records is not None, "the official's window starts with its record pages"
+        self.records = records
         self._actions()
         self._restore()
         self.nav.setCurrentRow(0)
@@ -74,7 +68,6 @@ class MainWindow(PagedWindow):
         self.new_action = add(
             self.tr("New record"), QKeySequence(QKeySequence.StandardKey.New), self.new_record, "action_new"
         )
-        self.member_action = add(self.tr("Add member"), "Ctrl+M", self.add_member, "action_member")
         self.find_action = add(
             self.tr("Search"), QKeySequence(QKeySequence.StandardKey.Find), self.focus_search, "action_find"
         )
@@ -82,18 +75,31 @@ class MainWindow(PagedWindow):
 
     # -- actions ---------------------------------------------------------------------------------------
     def new_record(self) -> None:
-        new_record = getattr(self.current_page(), "new_record", None)
-        if new_record is not None:
-            new_record()
-
-    def add_member(self) -> None:
-        self.nav.setCurrentRow(0)
-        self.households.add_member()
+        page = self.current()
+        if page is not None and page.new_record is not None:
+            page.new_record()
 
     def focus_search(self) -> None:
-        focus = getattr(self.current_page(), "focus_search", None)
-        if focus is not None:
-            focus()
+        page = self.current()
+        if page is not None and page.focus is not None:
+            page.focus()
+
+    # The record pages, for tests and the screenshots (they belong to the records part).
+    @property
+    def households(self) -> HouseholdsPage:
+        return self.records.households
+
+    @property
+    def persons(self) -> RecordListPage:
+        return self.records.persons
+
+    @property
+    def income(self) -> RecordListPage:
+        return self.records.income
+
+    @property
+    def services(self) -> RecordListPage:
+        return self.records.services
 
     def refresh_pending(self) -> None:
         session = self.ui.session
@@ -104,13 +110,11 @@ class MainWindow(PagedWindow):
         geometry = self.qsettings.value("window/geometry")
         restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
         place_window(self, self.geometry() if restored else None)
-        state = self.qsettings.value("window/splitter")
-        if isinstance(state, QByteArray | bytes):
-            self.households.restore_splitter(QByteArray(state))
+        self.restore_parts(self.qsettings)
 
     def save_geometry(self) -> None:
         self.qsettings.setValue("window/geometry", self.saveGeometry())
-        self.qsettings.setValue("window/splitter", self.households.splitter.saveState())
+        self.save_parts(self.qsettings)
         self.qsettings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -19,8 +19,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.ui.tasks import TaskRunner
+from sync.form_defs import FieldDef, FormDef
 from sync.money import yuan
-from sync.schema import FieldDef, FormDef
 
 Index = QModelIndex | QPersistentModelIndex
 RowFetcher = Callable[[list[str]], list[dict[str, Any]]]
@@ -177,6 +177,17 @@ class RecordTableModel(QAbstractTableModel):
         self._generation += 1
         if self._shown:
             self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(self._columns) - 1))
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Show ``columns`` instead (the county's forms changed: a field added, removed or relabelled);
+        the rows are fetched again for what they show now, the ids and their order stay."""
+        self.beginResetModel()
+        self._columns = list(columns)
+        self._keep = ("id", *(c.name for c in self._columns))
+        self._cache.clear()
+        self._pending.clear()
+        self._generation += 1
+        self.endResetModel()
 
     def set_language(self, language: str) -> None:
         self._language = language

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from desktop.services.entry import FormsPin
 from desktop.services.session import Session
 from desktop.ui.errors import is_quiet, show_error
 from desktop.ui.tasks import Task, TaskRunner
@@ -59,10 +60,16 @@ class Operation:
 
 
 def save_record(
-    parent: QWidget | None, session: Session, entity: str, record_id: str | None, values: Mapping[str, Any]
+    parent: QWidget | None,
+    session: Session,
+    entity: str,
+    record_id: str | None,
+    values: Mapping[str, Any],
+    pin: FormsPin | None = None,
 ) -> Operation:
+    """``pin``: the forms version the record was opened with (default: the one in use)."""
     data = dict(values)
-    return Operation(parent, lambda: session.save(entity, record_id, data), name=f"save-{entity}")
+    return Operation(parent, lambda: session.save(entity, record_id, data, pin), name=f"save-{entity}")
 
 
 def delete_record(parent: QWidget | None, session: Session, entity: str, record_id: str) -> Operation:

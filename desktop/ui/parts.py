@@ -1,31 +1,38 @@
-"""How a screen plugs into a window: the one small interface between them.
+"""How a screen plugs into a window: the one way, for both windows.
 
-A window (the village main window, the township staff window) is a list of pages on the left, the
-chosen page on the right and a status bar below. What fills it comes from *parts*. A part brings
+A window (the village official's :class:`~desktop.ui.main_window.MainWindow`, the township
+:class:`~desktop.ui.staff_window.StaffWindow`) is a list of pages on the left, the chosen page on the
+right and a status bar below. Everything in it comes from *parts*, handed to the window's
+constructor as a list. A part brings
 
-* its pages (title, widget, and a ``place`` that orders them: records first, settings last),
-* widgets for the status bar and window actions (shortcuts),
-* a ``shutdown`` called when the window goes away,
+* its pages, each a :class:`Page`: title, widget, ``place`` (records first, settings last) and the
+  keys it answers, declared, not guessed: ``focus`` (where the keyboard goes when the page is
+  shown, and Ctrl+F) and ``new_record`` (Ctrl+N);
+* widgets for the status bar, and actions (shortcuts) for the whole window;
+* ``restore_state``/``save_state`` for what it remembers between starts (a splitter), and
+  ``shutdown``, called when the window goes away;
 
-and receives, in ``attach``, the :class:`Host`: the few things a part may ask of the window (show one
-of my pages, the status bar, the "something changed, count what waits" call). The window asks its
-parts; parts never reach into the window's attributes, and the window never knows a part's insides.
-Whoever assembles the window (``DeskApp``) keeps the parts it needs to talk to.
+and receives, in ``attach``, its host: only the interface of the window it needs, a Protocol, never
+the window or one of its widgets. :class:`Host` is what every window offers (show one of my pages);
+:class:`VillageHost` is the official's window (the status line's sync and review fields, "count
+what waits to sync"). Whoever assembles the window (``DeskApp``, through
+``desktop.ui.official.official_parts`` and ``desktop.ui.pages.township.staff_parts``) keeps the
+parts it needs to talk to, and wires parts to each other there:
 
-    window.add_part(SyncPart(ui, settings_page))
-    window.part(SyncPart).controller.enroll(code)
+    window = MainWindow(ui, qsettings, official_parts(ui))
+    window.part(SyncPart).enroll(code)
 
-``add_page`` stays for a page that needs no wiring (``window.add_page(title, widget)``).
+How to add a screen: README.md, "Adding a screen".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -33,7 +40,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
-    QStatusBar,
     QWidget,
 )
 
@@ -52,24 +58,55 @@ class Page:
     title: str
     widget: QWidget
     place: Place = Place.TOOLS
+    focus: Callable[[], None] | None = None
+    """Where the keyboard goes when the page is shown, and what Ctrl+F does (usually: its search box)."""
+    new_record: Callable[[], None] | None = None
+    """What Ctrl+N does on this page (the official's window); ``None``: nothing."""
 
 
 class Host(Protocol):
-    """What a part may ask of the window that holds it."""
+    """What a part may ask of any window that holds it."""
 
     def show_page(self, page: int | QWidget) -> None: ...
-    def status_bar(self) -> QStatusBar: ...
+
+
+class SyncStatus(Protocol):
+    """The status line's sync fields."""
+
+    def set_online(self, online: bool | None) -> None: ...
+    def set_last_sync(self, when: float | None) -> None: ...
+    def say(self, text: str) -> None:
+        """A passing note (the laptop's clock is off); ``""`` clears it."""
+
+
+class ReviewStatus(Protocol):
+    """The status line's count of records waiting on the township."""
+
+    def set_review(self, waiting: int, decided: int) -> None: ...
+    def on_review_clicked(self, slot: Callable[[], None]) -> None: ...
+
+
+class VillageStatus(SyncStatus, ReviewStatus, Protocol):
+    pass
+
+
+class VillageHost(Host, Protocol):
+    """The official's window: its status line, and "something changed, count what waits to sync"."""
+
+    @property
+    def status(self) -> VillageStatus: ...
     def refresh_pending(self) -> None: ...
 
 
-class Part:
-    """A piece of a window. Subclasses override what they bring; every method has a neutral default."""
+H = TypeVar("H", bound=Host, contravariant=True)
 
-    host: Host | None = None
 
-    def attach(self, host: Host) -> None:
-        """Called once, after the part's pages and widgets were added."""
-        self.host = host
+class Part(Generic[H]):
+    """A piece of a window. Subclasses override what they bring; every method has a neutral default.
+    ``Part[Host]`` fits any window; ``Part[VillageHost]`` only the official's."""
+
+    def attach(self, host: H) -> None:
+        """Called once, after the part's pages, widgets and actions were added."""
 
     def pages(self) -> Sequence[Page]:
         return ()
@@ -80,22 +117,27 @@ class Part:
     def actions(self) -> Sequence[QAction]:
         return ()
 
+    def restore_state(self, qsettings: QSettings) -> None:
+        """Take back what ``save_state`` kept (after ``attach``)."""
+
+    def save_state(self, qsettings: QSettings) -> None:
+        """Keep what should survive a restart (a splitter's position)."""
+
     def shutdown(self) -> None:
         """Stop timers and running work; the window is about to go away."""
 
 
-P = TypeVar("P", bound=Part)
+P = TypeVar("P", bound=Part[Any])
 W = TypeVar("W", bound=QWidget)
 
 
 class PagedWindow(QMainWindow):
-    """Navigation + pages + status bar, filled by parts. Subclasses add their own fixed pages."""
+    """Navigation + pages + status bar, filled by parts (``add_part``, in the order given)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.pages: list[tuple[str, QWidget]] = []
-        self._places: list[Place] = []
-        self.parts: list[Part] = []
+        self.pages: list[Page] = []
+        self.parts: list[Part[Any]] = []
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(120)
@@ -120,11 +162,13 @@ class PagedWindow(QMainWindow):
     # -- parts ------------------------------------------------------------------------------------
     def add_part(self, part: P) -> P:
         for page in part.pages():
-            self.add_page(page.title, page.widget, place=page.place)
+            self._add_page(page)
         bar = self.statusBar()
         for widget in part.status_widgets():
             bar.addPermanentWidget(widget)
         for action in part.actions():
+            if action.parent() is None:
+                action.setParent(self)  # goes with the window, as the window's own actions do
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         self.parts.append(part)
@@ -137,7 +181,15 @@ class PagedWindow(QMainWindow):
 
     def part_page(self, kind: type[W]) -> W | None:
         """The first page of that widget type, whichever part brought it."""
-        return next((p for _t, p in self.pages if isinstance(p, kind)), None)
+        return next((p.widget for p in self.pages if isinstance(p.widget, kind)), None)
+
+    def restore_parts(self, qsettings: QSettings) -> None:
+        for part in self.parts:
+            part.restore_state(qsettings)
+
+    def save_parts(self, qsettings: QSettings) -> None:
+        for part in self.parts:
+            part.save_state(qsettings)
 
     def shutdown(self) -> None:
         """Shut every part down (once), newest first."""
@@ -147,34 +199,18 @@ class PagedWindow(QMainWindow):
         for part in reversed(self.parts):
             part.shutdown()
 
-    # -- Host -------------------------------------------------------------------------------------
-    def status_bar(self) -> QStatusBar:
-        return self.statusBar()
-
-    def refresh_pending(self) -> None:
-        """Count what waits to sync; a window without a store has nothing to count."""
-
     # -- pages ------------------------------------------------------------------------------------
-    def add_page(
-        self, title: str, page: QWidget, *, before: QWidget | None = None, place: Place = Place.TOOLS
-    ) -> None:
-        """Add a page to the navigation: in front of ``before`` when given, else after the pages of
-        its ``place`` (so a tools page lands before the settings)."""
-        index = next((i for i, p in enumerate(self._places) if p > place), len(self.pages))
-        if before is not None:
-            for i, (_t, existing) in enumerate(self.pages):
-                if existing is before:
-                    index = i
-                    place = self._places[i]
-        self.pages.insert(index, (title, page))
-        self._places.insert(index, place)
-        self.nav.insertItem(index, QListWidgetItem(title))
-        self.stack.insertWidget(index, page)
+    def _add_page(self, page: Page) -> None:
+        """After the pages of its ``place`` (so a tools page lands before the settings)."""
+        index = next((i for i, p in enumerate(self.pages) if p.place > page.place), len(self.pages))
+        self.pages.insert(index, page)
+        self.nav.insertItem(index, QListWidgetItem(page.title))
+        self.stack.insertWidget(index, page.widget)
         for i in range(self.nav.count()):
             self.nav.item(i).setToolTip(f"Ctrl+{i + 1}" if i < 9 else "")
 
     def page_index(self, page: QWidget) -> int:
-        return next((i for i, (_t, p) in enumerate(self.pages) if p is page), -1)
+        return next((i for i, p in enumerate(self.pages) if p.widget is page), -1)
 
     def show_page(self, page: int | QWidget) -> None:
         row = page if isinstance(page, int) else self.page_index(page)
@@ -182,13 +218,17 @@ class PagedWindow(QMainWindow):
             self.stack.setCurrentIndex(row)
             if self.nav.currentRow() != row:
                 self.nav.setCurrentRow(row)
-            widget = self.pages[row][1]
-            focus = getattr(widget, "focus_search", None)
+            focus = self.pages[row].focus
             if focus is not None:
                 focus()
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
+
+    def current(self) -> Page | None:
+        """The shown page with what it declared (its keys)."""
+        row = self.stack.currentIndex()
+        return self.pages[row] if 0 <= row < len(self.pages) else None
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)

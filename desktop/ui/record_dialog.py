@@ -45,18 +45,27 @@ class RecordDialog(QDialog):
         self._original: dict[str, Any] = {}
         self.confirm: QMessageBox | None = None
         """The "discard changes?" question while it is open."""
+        self.pin = session.pin()
+        """The county forms version this dialog was opened with: it shows, checks and saves the
+        record with it until saved or cancelled (a version a sync takes meanwhile is for the
+        dialogs opened after)."""
         lang = current_language()
-        label = session.forms[entity].label(lang)
+        label = self.pin.forms[entity].label(lang)
         title = self.tr("Edit {form}") if record_id else self.tr("New {form}")
         self.setWindowTitle(title.format(form=label))
         self.setObjectName(f"dialog_{entity}")
-        self.form = RecordForm(session.forms, entity, lang, hidden=self.context.keys(), parent=self)
+        self.form = RecordForm(self.pin.forms, entity, lang, hidden=self.context.keys(), parent=self)
         self.review = review
         self.under_review = QLabel(self)
         self.under_review.setObjectName("under_review")
         self.under_review.setWordWrap(True)
         self.under_review.setStyleSheet("color: #a15c00;")
         self.under_review.hide()
+        self.forms_note = QLabel(self)
+        self.forms_note.setObjectName("forms_moved_on")
+        self.forms_note.setWordWrap(True)
+        self.forms_note.setStyleSheet("color: #a15c00;")
+        self.forms_note.hide()
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -75,6 +84,7 @@ class RecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.under_review)
+        layout.addWidget(self.forms_note)
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
         self.save_button.setEnabled(False)
@@ -84,6 +94,20 @@ class RecordDialog(QDialog):
         else:
             self.resize(460, self.sizeHint().height())
         self._load()
+
+    def forms_moved_on(self) -> None:
+        """A sync took a newer county form version while this dialog is open: it keeps its own (the
+        record is checked and saved with it), and says so, since the lists already show the new one."""
+        if self.session.forms_version == self.pin.version:
+            return
+        self.forms_note.setText(
+            self.tr(
+                "The county's forms were updated while this record was open. It is saved with the "
+                "form it was opened with; open it again to fill in new fields."
+            )
+        )
+        self.forms_note.show()
+        self._fit()
 
     def show_history(self, field: str | None = None) -> QDialog:
         """The history of ``field`` (default: the field being edited), in its own window."""
@@ -122,9 +146,9 @@ class RecordDialog(QDialog):
             ).run_in_background(self.runner)
         else:
             entity, context = self.entity, self.context
-            session = self.session
+            session, pin = self.session, self.pin
             self.runner.run_db(
-                lambda: session.entry.new_record(entity, **context),
+                lambda: session.new_record(entity, pin, **context),
                 name="new-record",
                 on_done=self._show,
                 on_error=lambda exc: show_error(self, exc),
@@ -175,7 +199,7 @@ class RecordDialog(QDialog):
         self._fit()
 
     def _load_references(self) -> None:
-        form = self.session.forms[self.entity]
+        form = self.pin.forms[self.entity]
         for f in form.fields:
             if f.type != "ref" or f.name in self.context:
                 continue
@@ -245,9 +269,9 @@ class RecordDialog(QDialog):
         self.save_button.setEnabled(False)
         self.form.problems_shown.connect(self._fit)
         values = self.form.values()
-        save_record(self, self.session, self.entity, self.record_id, values).success(self._saved).failure(
-            self._failed
-        ).run_in_background(self.runner)
+        save_record(self, self.session, self.entity, self.record_id, values, self.pin).success(
+            self._saved
+        ).failure(self._failed).run_in_background(self.runner)
 
     def _saved(self, record_id: str) -> None:
         self._saving = False

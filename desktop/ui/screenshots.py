@@ -25,7 +25,7 @@ from desktop.services.settings import AppPaths
 from desktop.ui.app import DeskApp
 from desktop.ui.launch import make_qapp
 from desktop.ui.main_window import MainWindow
-from desktop.ui.sync_wiring import SyncPart
+from desktop.ui.pages.sync_page import SyncPart
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.unlock import UnlockDialog
 from desktop.ui.window_fit import fit_rect
@@ -293,10 +293,9 @@ def _indicator_shots(window: MainWindow, out: Path, tmp: Path) -> list[Path]:
 
     shots = []
     window.resize(1366, 768)
-    index = next(i for i, (_t, p) in enumerate(window.pages) if isinstance(p, IndicatorsPage))
-    page = window.pages[index][1]
-    assert isinstance(page, IndicatorsPage)
-    window.show_page(index)
+    page = window.part_page(IndicatorsPage)
+    assert page is not None
+    window.show_page(page)
     _wait(until=lambda: page.result is not None and page.status.text().startswith("统计"))
     shots.append(_grab(window, out, "13-indicators"))
     pdf = tmp / "report.pdf"
@@ -306,8 +305,9 @@ def _indicator_shots(window: MainWindow, out: Path, tmp: Path) -> list[Path]:
         subprocess.run(first_page, check=True)  # noqa: S603 - a fixed developer tool
         shots.append(out / "14-report-page1.png")
         print(shots[-1])
-    excel = next(p for _t, p in window.pages if isinstance(p, ExcelPage))
-    window.show_page(window.pages.index(next(x for x in window.pages if x[1] is excel)))
+    excel = window.part_page(ExcelPage)
+    assert excel is not None
+    window.show_page(excel)
     shots.append(_grab(window, out, "15-excel"))
     roster = _bad_roster(tmp / "roster.xlsx", window.ui.session.village_code)
     from desktop.ui.import_wizard import RosterImportDialog

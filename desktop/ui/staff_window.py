@@ -1,11 +1,13 @@
 """The township staff window: the same app, signed in to the county server, no village data file.
 
-Its pages come as parts (``desktop.ui.parts``) from ``desktop.ui.pages.township``: the work list with
-the side-by-side view, the history of decisions and the duplicate residents.
+Its pages come as parts (``desktop.ui.parts``), listed in ``desktop.ui.pages.township.staff_parts``:
+the work list with the side-by-side view, the history of decisions, the duplicate residents, the
+indicators. The window itself holds only who is signed in and the way out (Ctrl+L).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +16,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from desktop.services.settings import Settings
-from desktop.ui.parts import PagedWindow
+from desktop.ui.errors import describe
+from desktop.ui.parts import Host, PagedWindow, Part
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.window_fit import place_window
+from sync.staff_client import SignInRequired
 
 
 class StaffBus(QObject):
@@ -30,9 +34,6 @@ class StaffBus(QObject):
 
 def report(staff: StaffContext, exc: BaseException) -> str:
     """The error in plain words; an expired sign-in also sends the person back to the sign-in."""
-    from desktop.ui.errors import describe
-    from sync.staff_client import SignInRequired
-
     if isinstance(exc, SignInRequired):
         staff.bus.sign_in_required.emit()
     return describe(exc)
@@ -52,7 +53,7 @@ class StaffContext:
 class StaffWindow(PagedWindow):
     sign_out_requested = Signal()
 
-    def __init__(self, staff: StaffContext, qsettings: QSettings) -> None:
+    def __init__(self, staff: StaffContext, qsettings: QSettings, parts: Sequence[Part[Host]] = ()) -> None:
         super().__init__()
         self.staff = staff
         self.qsettings = qsettings
@@ -83,9 +84,13 @@ class StaffWindow(PagedWindow):
         geometry = qsettings.value("staff_window/geometry")
         restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
         place_window(self, self.geometry() if restored else None)
+        for part in parts:
+            self.add_part(part)
+        self.restore_parts(qsettings)
 
     def save_geometry(self) -> None:
         self.qsettings.setValue("staff_window/geometry", self.saveGeometry())
+        self.save_parts(self.qsettings)
         self.qsettings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

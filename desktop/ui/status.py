@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -9,6 +10,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 
 class StatusBar(QStatusBar):
+    """The official's status line; parts see it as ``desktop.ui.parts.VillageStatus``."""
+
     conflicts_clicked = Signal()
     """The official clicked the count of records waiting on the township."""
 
@@ -71,3 +74,12 @@ class StatusBar(QStatusBar):
         self.conflicts.setText(text)
         self.conflicts.setToolTip(self.tr("Open the list of your records waiting on the township"))
         self.conflicts.setStyleSheet("color: #b00020;" if waiting else "color: #1b7f2a;")
+
+    def on_review_clicked(self, slot: Callable[[], None]) -> None:
+        self.conflicts_clicked.connect(slot)
+
+    def say(self, text: str) -> None:
+        if text:
+            self.showMessage(text)
+        else:
+            self.clearMessage()

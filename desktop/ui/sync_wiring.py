@@ -1,6 +1,6 @@
-"""The sync part (page + status bar) and its controller, which runs sync, enrollment and reachability
-checks on the task runner and keeps the status bar and the sync page current. Automatic sync (a
-setting) runs when the server is reachable.
+"""The sync controller: runs sync, enrollment and reachability checks on the task runner and tells
+the sync page and the status line (``SyncPart`` in ``desktop.ui.pages.sync_page``) what happened.
+Automatic sync (a setting) runs when the server is reachable.
 
 A sync run uses the network pool; the sync service touches the store only in short transactions
 between network calls (the store serialises them), so typing goes on during a run.
@@ -13,21 +13,16 @@ know (server set? enrolled? last sync?) is read on the task runner's database th
 from __future__ import annotations
 
 import platform
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.services.sync_service import SyncService, describe_clock
+from desktop.services.provisioning import set_server_by_hand
+from desktop.services.sync_service import SyncService
 from desktop.ui.context import UiContext
-from desktop.ui.i18n import current_language
-from desktop.ui.parts import Host, Page, Part, Place
-from desktop.ui.status import StatusBar
 from desktop.ui.tasks import Task, TaskContext
 from sync.engine import CancelToken, SyncReport
-from sync.errors import OfflineError, SyncError
-
-if TYPE_CHECKING:
-    from desktop.ui.pages.settings_page import SettingsPage
+from sync.errors import Cancelled, OfflineError, SyncError
 
 
 class SyncController(QObject):
@@ -112,9 +107,13 @@ class SyncController(QObject):
         self.online = True
         self.reachability.emit(True)
         self.clock_checked.emit(float(report.clock_offset))
-        self.ui.runner.run_db(self.ui.session.after_sync, name="after-sync")
+        self.ui.runner.run_db(self.ui.session.after_sync, name="after-sync", on_done=self._forms_followed)
         self.ui.bus.changed.emit("*")
         self.finished.emit(report)
+
+    def _forms_followed(self, changed: bool) -> None:
+        if changed:  # a new county form version: the lists rebuild their columns
+            self.ui.bus.forms_changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, OfflineError):
@@ -181,8 +180,6 @@ class SyncController(QObject):
         )
 
     def configure(self, server_url: str) -> None:
-        from desktop.services.provisioning import set_server_by_hand
-
         store = self.service.store
         self._typed_url = server_url
         self.ui.runner.run_db(
@@ -207,69 +204,4 @@ class SyncController(QObject):
 
 
 def _cancelled() -> SyncError:
-    from sync.errors import Cancelled
-
     return Cancelled()
-
-
-class SyncPart(Part):
-    """The sync page, and the status bar kept current: online, last sync, the laptop's clock.
-
-    ``settings_page``: when given, its automatic-sync switch takes effect at once.
-    """
-
-    def __init__(self, ui: UiContext, settings_page: SettingsPage | None = None) -> None:
-        from desktop.ui.pages.sync_page import SyncPage
-
-        self.ui = ui
-        self.service = SyncService(ui.session.store)
-        ui.session.sync = self.service
-        self.controller = SyncController(ui, self.service)
-        self.page = SyncPage(ui, self.controller)
-        self.controller.setParent(self.page)
-        if settings_page is not None:
-            settings_page.auto_sync_changed.connect(self._settings_changed)
-            # A new provisioning file may move the laptop to another server: show it and check it.
-            settings_page.provisioning.imported.connect(self._provisioning_imported)
-
-    def pages(self) -> list[Page]:
-        return [Page(QCoreApplication.translate("SyncPage", "Sync"), self.page, Place.TOOLS)]
-
-    def attach(self, host: Host) -> None:
-        super().attach(host)
-        controller = self.controller
-        status = host.status_bar()
-        assert isinstance(status, StatusBar)
-        controller.reachability.connect(status.set_online)
-        controller.state_changed.connect(host.refresh_pending)
-        self.status = status
-        controller.state_changed.connect(self._show_last_sync)
-        controller.clock_checked.connect(self._show_clock)
-        self._show_last_sync()
-        QTimer.singleShot(0, controller.check_reachable)
-
-    def _show_last_sync(self) -> None:
-        # On the database thread: never a store read on the UI thread (see the module note).
-        service = self.service
-        self.ui.runner.run_db(lambda: service.last_sync, name="last-sync", on_done=self.status.set_last_sync)
-
-    def _show_clock(self, offset: float) -> None:
-        text = describe_clock(offset, current_language())
-        if text:
-            self.status.showMessage(text)
-        else:
-            self.status.clearMessage()
-
-    def _settings_changed(self, _on: bool) -> None:
-        self.controller.apply_settings()
-
-    def _provisioning_imported(self, _result: object) -> None:
-        self.controller._configured(None)
-
-    def enroll(self, code: str) -> None:
-        """Enroll with ``code`` (typed in the first-run wizard); it stays on the page if this fails."""
-        self.page.code.setText(code)
-        self.controller.enroll(code)
-
-    def shutdown(self) -> None:
-        self.controller.shutdown()

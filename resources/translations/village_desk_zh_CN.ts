@@ -1072,6 +1072,10 @@
         <translation>Esc</translation>
     </message>
     <message>
+        <source>The county&apos;s forms were updated while this record was open. It is saved with the form it was opened with; open it again to fill in new fields.</source>
+        <translation>县里的表单已更新（此记录打开之后）。本记录仍按打开时的表单保存；保存后再次打开即可填写新增的项目。</translation>
+    </message>
+    <message>
         <source>Waiting on the township&apos;s decision (the county&apos;s value applies until then):</source>
         <translation>等待乡镇处理（处理前以县级数值为准）：</translation>
     </message>

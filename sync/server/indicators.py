@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from sync.indicators import DEFAULT_LINE_FEN, compute
 from sync.schema import Forms
+from sync.server import form_store
 from sync.server.store import Store, chunks
 from sync.server.tables import batches, conflicts, records
 
@@ -77,7 +78,11 @@ def for_villages(
     names: Mapping[str, str] | None = None,
     forms: Forms | None = None,
 ) -> dict[str, Any]:
-    """Indicators rolled up over these villages, and each village's own under ``by_village``."""
+    """Indicators rolled up over these villages, and each village's own under ``by_village``.
+    ``forms`` default to the county's as published (fields they mark are counted, issue 17)."""
+    if forms is None:
+        with store.read() as conn:
+            forms = form_store.current_forms(conn, county_code)
     data = load(store, county_code, village_codes)
     open_by, last_push = _per_village(store, county_code, village_codes)
     split: dict[str, dict[str, list[dict[str, Any]]]] = {v: {e: [] for e in ENTITIES} for v in village_codes}

@@ -43,14 +43,17 @@ def write_workbook(
     change: Callable[[list[list[Any]], list[list[Any]]], None] = lambda s, c: None,
     *,
     document: dict[str, Any] | None = None,
+    extra_columns: tuple[str, ...] = (),
 ) -> Path:
+    """``extra_columns`` are named after :data:`SURVEY`'s (a row's values for them follow its
+    ``relevant``)."""
     survey, choices = rows_of(entity, document)
     change(survey, choices)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "survey"
-    sheet.append(SURVEY)
+    sheet.append([*SURVEY, *extra_columns])
     for r in survey:
         sheet.append(r)
     sheet = book.create_sheet("choices")

@@ -53,7 +53,7 @@ def test_every_workbook_problem_is_named_by_sheet_row_and_column(tmp_path: Path)
         survey.append(["select_one nowhere", "x1", "某项", "Something", "no"])  # row of its own
         survey.append(["decimal", "x2", "某项", "Something", "no"])
         survey.append(["text", "x3", "", "Something", "maybe"])
-        survey.append(["integer", "x4", "某项", "Something", "no", "few", None, ". > 3", "${a} = 1"])
+        survey.append(["integer", "x4", "某项", "Something", "no", "few", None, ". > ${a}", "${a} = 1"])
         choices.append(["category", "", "空", "Empty"])
 
     path = write_workbook(tmp_path / "bad.xlsx", "household", "two", spoil)
@@ -67,8 +67,8 @@ def test_every_workbook_problem_is_named_by_sheet_row_and_column(tmp_path: Path)
         "column label::zh_CN: empty",
         "column required: write yes or no",
         "column min: 'few' is not a limit for a integer field",
-        "column constraint: not supported",
-        "column relevant: not supported",
+        "column constraint: '. > ${a}' compares with another field",
+        "column relevant: skip conditions are not something these forms can say",
         "column name: empty",
     ):
         assert expected in text, expected

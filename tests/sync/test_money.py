@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sync.form_defs import FieldDef
 from sync.form_rules import field_problem
 from sync.indicator_labels import format_value
 from sync.money import format_yuan, yuan
 from sync.parse import parse_yuan
 from sync.rounding import number_text
-from sync.schema import FieldDef
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The Excel page: export every list and the indicators, save the roster template, import a roster.
 
-Self-contained (``ExcelPage(ui)``); plugged in with ``MainWindow.add_page``. Each action is an explicit
+Self-contained (``ExcelPage(ui)``); in the window through ``ReportsPart``. Each action is an explicit
 click that asks where the file goes; the work runs on the task runner.
 """
 

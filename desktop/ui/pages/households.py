@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.county_fields import added_fields
 from desktop.ui.context import UiContext
 from desktop.ui.i18n import current_language
+from desktop.ui.models import Column
 from desktop.ui.operations import load_record
 from desktop.ui.pages.records import RecordListPage
 
@@ -51,16 +53,9 @@ class HouseholdsPage(QWidget):
         head.addWidget(self.edit_button)
 
         box = QGroupBox(self.tr("Household"), detail)
-        form = QFormLayout(box)
+        self.detail_form = QFormLayout(box)
         self.values: dict[str, QLabel] = {}
-        household_form = ui.session.forms["household"]
-        lang = current_language()
-        for name in DETAIL_FIELDS:
-            value = QLabel(box)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setObjectName(f"detail_{name}")
-            self.values[name] = value
-            form.addRow(household_form.field(name).label(lang), value)
+        self._detail_rows()
 
         self.tabs = QTabWidget(detail)
         self.members = RecordListPage(ui, "person", where={"household_id": None}, compact=True, parent=self)
@@ -94,7 +89,31 @@ class HouseholdsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.splitter = splitter
+        ui.bus.forms_changed.connect(self._forms_changed)
         self.show_household(None)
+
+    def _detail_rows(self) -> None:
+        """The household's fields in the detail, from the session's forms: the app's own (less any
+        the county removed), then those the county added, with their labels as published."""
+        form_layout = self.detail_form
+        while form_layout.rowCount():
+            form_layout.removeRow(0)
+        self.values.clear()
+        household_form = self.ui.session.forms["household"]
+        lang = current_language()
+        own = [household_form.field(n) for n in DETAIL_FIELDS if not household_form.field(n).hidden]
+        box = form_layout.parentWidget()
+        for f in [*own, *added_fields(self.ui.session.forms, "household")]:
+            value = QLabel(box)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setObjectName(f"detail_{f.name}")
+            self.values[f.name] = value
+            form_layout.addRow(f.label(lang), value)
+
+    def _forms_changed(self) -> None:
+        """A new county form version: the detail's rows follow it, the household shown again."""
+        self._detail_rows()
+        self.show_household(self.household_id)
 
     def restore_splitter(self, state: QByteArray) -> None:
         """The division the official left (instead of the first-start one)."""
@@ -150,8 +169,7 @@ class HouseholdsPage(QWidget):
         lang = current_language()
         for name, label in self.values.items():
             f = form.field(name)
-            value = record.get(name)
-            label.setText(f.choice_label(value, lang) if f.type == "choice" else (value or ""))
+            label.setText(Column(name, f).display(record, lang))
         self.title.setText(
             self.tr("Household {number} — {head}").format(
                 number=record.get("household_no") or "", head=record.get("head_name") or ""

@@ -1,8 +1,8 @@
 """The village's indicators page: charts and figures, the printable report, the Excel export.
 
-Self-contained: built from the UI context alone (``IndicatorsPage(ui)``) and plugged in with
-``MainWindow.add_page`` (see :func:`attach_pages`). The figures are computed on the task runner's
-database thread; the page only shows them. Records changed elsewhere mark the figures stale, and
+Self-contained: built from the UI context alone (``IndicatorsPage(ui)``); it comes into the main
+window with the Excel page as one part (:class:`ReportsPart`). The figures are computed on the task
+runner's database thread; the page only shows them. Records changed elsewhere mark the figures stale, and
 they are computed again the next time the page is shown.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QShowEvent
@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 
 from desktop.services.indicators import default_year, village_indicators
 from desktop.ui.context import UiContext
+from desktop.ui.errors import show_error
 from desktop.ui.file_dialogs import save_file
 from desktop.ui.i18n import current_language
 from desktop.ui.indicators_view import IndicatorsView
 from desktop.ui.operations import Operation
+from desktop.ui.pages.excel_page import ExcelPage
+from desktop.ui.parts import Host, Page, Part
 from desktop.ui.tasks import Task
 from sync.indicators import DEFAULT_LINE_FEN
-
-if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
 
 
 class IndicatorsPage(QWidget):
@@ -124,8 +124,6 @@ class IndicatorsPage(QWidget):
         self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        from desktop.ui.errors import show_error
-
         self.status.setText(self.tr("The figures could not be computed"))
         show_error(self, exc)
 
@@ -192,12 +190,16 @@ class IndicatorsPage(QWidget):
         )
 
 
-def attach_pages(ui: UiContext, window: MainWindow) -> None:
-    """Add the indicators page and the Excel page to the main window."""
-    from desktop.ui.pages.excel_page import ExcelPage
+class ReportsPart(Part[Host]):
+    """The indicators page and the Excel page; the Excel page exports the year the indicators page
+    shows (and can be set on its own)."""
 
-    indicators, excel = IndicatorsPage(ui, window), ExcelPage(ui, window)
-    window.add_page(QCoreApplication.translate("MainWindow", "Indicators"), indicators)
-    window.add_page(QCoreApplication.translate("MainWindow", "Excel"), excel)
-    # The Excel page exports the year the Indicators page shows (and can be set on its own).
-    indicators.year.valueChanged.connect(excel.year.setValue)
+    def __init__(self, ui: UiContext) -> None:
+        self.indicators, self.excel = IndicatorsPage(ui), ExcelPage(ui)
+        self.indicators.year.valueChanged.connect(self.excel.year.setValue)
+
+    def pages(self) -> list[Page]:
+        return [
+            Page(QCoreApplication.translate("MainWindow", "Indicators"), self.indicators),
+            Page(QCoreApplication.translate("MainWindow", "Excel"), self.excel),
+        ]

@@ -105,8 +105,7 @@ class RecordListPage(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_current)
         self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
-        if any(c.name in NAME_COLUMNS for c in columns):
-            self.model.rows_arrived.connect(self._fit_names)
+        self.model.rows_arrived.connect(self._fit_names)
         self.model.modelReset.connect(lambda: self.current_changed.emit(None))
 
         self.filter = QLineEdit(self)
@@ -154,9 +153,12 @@ class RecordListPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         ui.bus.changed.connect(self._data_changed)
+        ui.bus.forms_changed.connect(self._forms_changed)
         self._update_buttons()
 
     def _fit_names(self) -> None:
+        if not any(c.name in NAME_COLUMNS for c in self.columns):
+            return
         model, lang = self.model, current_language()
         rows = []
         for r in range(model.rowCount()):
@@ -308,6 +310,20 @@ class RecordListPage(QWidget):
             self.model.forget()
             self._dirty = True
 
+    def _forms_changed(self) -> None:
+        """The session took a new county form version: columns from its forms (a field added shows,
+        a removed one goes, labels and choices as published), rows fetched again, the current record
+        kept selected."""
+        self.columns = columns_for(self.ui.session.forms, self.entity, in_household=self.compact)
+        current = self.current_id()
+        self.model.set_columns(self.columns)
+        size_columns(self.view, self.columns, current_language())
+        self.columns_widened.emit()  # the width the list needs changed with its columns
+        if self.isVisible():
+            self.refresh(current, changed=True)
+        else:
+            self._dirty = True
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._dirty:
@@ -347,6 +363,7 @@ class RecordListPage(QWidget):
             parent=self.window(),
         )
         dialog.saved.connect(self._saved)
+        self.ui.bus.forms_changed.connect(dialog.forms_moved_on)
         dialog.finished.connect(self._dialog_closed)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog

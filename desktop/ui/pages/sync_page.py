@@ -1,10 +1,11 @@
-"""The sync page: server and enrollment, Sync now with progress and Cancel, what was refused and why."""
+"""The sync page: server and enrollment, Sync now with progress and Cancel, what was refused and why;
+and the sync part that brings it into the official's window and keeps the status line current."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.sync_service import SyncService, describe_clock
 from desktop.services.sync_service import describe as describe_report
 from desktop.ui.context import UiContext
 from desktop.ui.errors import describe
 from desktop.ui.i18n import current_language
+from desktop.ui.parts import Page, Part, Place, VillageHost
 from desktop.ui.sync_wiring import SyncController
 from sync.engine import SyncReport
 from sync.errors import AuthError, Cancelled, OfflineError
@@ -255,3 +258,51 @@ class SyncPage(QWidget):
             self.tr("The address {url} was not saved: {reason}").format(url=typed, reason=describe(exc))
         )
         self.server_message.show()
+
+
+class SyncPart(Part[VillageHost]):
+    """The sync page, and the status line kept current: online, last sync, the laptop's clock."""
+
+    def __init__(self, ui: UiContext) -> None:
+        self.ui = ui
+        self.service: SyncService = ui.session.sync
+        self.controller = SyncController(ui, self.service)
+        self.page = SyncPage(ui, self.controller)
+        self.controller.setParent(self.page)
+
+    def pages(self) -> list[Page]:
+        return [Page(QCoreApplication.translate("SyncPage", "Sync"), self.page, Place.TOOLS)]
+
+    def attach(self, host: VillageHost) -> None:
+        controller = self.controller
+        self.status = status = host.status
+        controller.reachability.connect(status.set_online)
+        controller.state_changed.connect(host.refresh_pending)
+        controller.state_changed.connect(self._show_last_sync)
+        controller.clock_checked.connect(self._show_clock)
+        self._show_last_sync()
+        QTimer.singleShot(0, controller.check_reachable)
+
+    def _show_last_sync(self) -> None:
+        # On the database thread: never a store read on the UI thread (see sync_wiring's note).
+        service = self.service
+        self.ui.runner.run_db(lambda: service.last_sync, name="last-sync", on_done=self.status.set_last_sync)
+
+    def _show_clock(self, offset: float) -> None:
+        self.status.say(describe_clock(offset, current_language()))
+
+    def settings_changed(self, _on: object = None) -> None:
+        """The automatic-sync setting changed: take it up at once."""
+        self.controller.apply_settings()
+
+    def server_changed(self, _result: object = None) -> None:
+        """A new provisioning file may have moved the laptop to another server: show it, check it."""
+        self.controller._configured(None)
+
+    def enroll(self, code: str) -> None:
+        """Enroll with ``code`` (typed in the first-run wizard); it stays on the page if this fails."""
+        self.page.code.setText(code)
+        self.controller.enroll(code)
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.file_dialogs import save_file
+from desktop.ui.i18n import current_language
 from desktop.ui.pages.duplicates import DuplicatesPage
 from desktop.ui.pages.history import HistoryPage
 from desktop.ui.pages.item_view import ItemView
 from desktop.ui.pages.worklist import WorkListPage
 from desktop.ui.parts import Host, Page, Part, Place
-from desktop.ui.staff_window import StaffContext, report
+from desktop.ui.staff_indicators import StaffIndicatorsWidget
+from desktop.ui.staff_window import StaffContext, report, staff_who
+from sync.indicators import DEFAULT_LINE_FEN
 
 
 class WorkDeskPage(QWidget):
@@ -144,8 +149,6 @@ class WorkDeskPage(QWidget):
         )
 
     def choose_export(self) -> None:
-        from desktop.ui.file_dialogs import save_file
-
         path = save_file(
             self,
             self.tr("Export the work list, decisions and indicators"),
@@ -157,11 +160,7 @@ class WorkDeskPage(QWidget):
 
     def export_excel(self, path: Path) -> Any:
         """The work list as filtered now, every decision and the indicators, to ``path``."""
-        from datetime import date
-
-        from desktop.services.township_export import export_desk
-        from desktop.ui.i18n import current_language
-        from sync.indicators import DEFAULT_LINE_FEN
+        from desktop.services.township_export import export_desk  # openpyxl, on the first export
 
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
@@ -220,48 +219,47 @@ class WorkDeskPage(QWidget):
             self.list.focus_search()
 
 
-class WorkListPart(Part):
+class WorkListPart(Part[Host]):
     def __init__(self, staff: StaffContext) -> None:
         self.page = WorkDeskPage(staff)
 
     def pages(self) -> list[Page]:
-        return [Page(QCoreApplication.translate("Township", "Work list"), self.page, Place.REVIEW)]
+        title = QCoreApplication.translate("Township", "Work list")
+        return [Page(title, self.page, Place.REVIEW, focus=self.page.focus_search)]
 
 
-class HistoryPart(Part):
+class HistoryPart(Part[Host]):
     def __init__(self, staff: StaffContext) -> None:
         self.page = HistoryPage(staff)
 
     def pages(self) -> list[Page]:
-        return [Page(QCoreApplication.translate("Township", "History"), self.page, Place.REVIEW)]
+        title = QCoreApplication.translate("Township", "History")
+        return [Page(title, self.page, Place.REVIEW, focus=self.page.focus_search)]
 
 
-class DuplicatesPart(Part):
+class DuplicatesPart(Part[Host]):
     def __init__(self, staff: StaffContext) -> None:
         self.page = DuplicatesPage(staff)
 
     def pages(self) -> list[Page]:
-        return [Page(QCoreApplication.translate("Township", "Duplicate residents"), self.page, Place.REVIEW)]
+        title = QCoreApplication.translate("Township", "Duplicate residents")
+        return [Page(title, self.page, Place.REVIEW, focus=self.page.focus_search)]
 
 
-class IndicatorsPart(Part):
+class IndicatorsPart(Part[Host]):
     """The villages' common-prosperity figures side by side, with drill-down to one village."""
 
     def __init__(self, staff: StaffContext) -> None:
-        from desktop.ui.staff_indicators import StaffIndicatorsWidget
-
         self.page = StaffIndicatorsWidget(staff.desk.indicators, staff.runner)
-        from desktop.ui.staff_window import staff_who
-
         self.page.scope_label = staff_who(staff.desk)
 
     def pages(self) -> list[Page]:
         return [Page(QCoreApplication.translate("Township", "Indicators"), self.page, Place.REVIEW)]
 
     def attach(self, host: Host) -> None:
-        super().attach(host)
         self.page.refresh()
 
 
-def staff_parts(staff: StaffContext) -> list[Part]:
+def staff_parts(staff: StaffContext) -> list[Part[Host]]:
+    """Every part of the township staff window: a new screen is one more entry here."""
     return [WorkListPart(staff), HistoryPart(staff), DuplicatesPart(staff), IndicatorsPart(staff)]

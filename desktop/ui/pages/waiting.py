@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.review import ReviewService
 from desktop.ui.context import UiContext
 from desktop.ui.i18n import current_language
-from desktop.ui.parts import Host, Page, Part, Place
-from desktop.ui.status import StatusBar
+from desktop.ui.parts import Page, Part, Place, VillageHost
 from desktop.ui.views import read_only_rows
 
 
@@ -150,31 +150,33 @@ class WaitingPage(QWidget):
             self.table.selectRow(0)
 
 
-class ReviewPart(Part):
+class ReviewPart(Part[VillageHost]):
     """The official's side of township review: the waiting page, the status bar count (a button
     that opens the page), and the marks on records under review (through ``UiContext.review``)."""
 
     def __init__(self, ui: UiContext) -> None:
-        from desktop.services.review import ReviewService
-
         self.ui = ui
         self.review = ReviewService(ui.session.store, language=current_language())
         ui.review = self.review
         self.page = WaitingPage(ui, self.review)
         self._seen_pending = False
+        self.host: VillageHost | None = None
         ui.bus.changed.connect(self._changed)
 
     def pages(self) -> list[Page]:
         return [
-            Page(QCoreApplication.translate("WaitingPage", "Waiting on township"), self.page, Place.REVIEW)
+            Page(
+                QCoreApplication.translate("WaitingPage", "Waiting on township"),
+                self.page,
+                Place.REVIEW,
+                focus=self.page.focus_search,
+            )
         ]
 
-    def attach(self, host: Host) -> None:
-        super().attach(host)
-        status = host.status_bar()
-        assert isinstance(status, StatusBar)
-        self.status = status
-        status.conflicts_clicked.connect(self.open)
+    def attach(self, host: VillageHost) -> None:
+        self.host = host
+        self.status = host.status
+        self.status.on_review_clicked(self.open)
         self.page.refreshed.connect(self._mark_seen_later)
         self.count()
 

@@ -119,3 +119,44 @@ def test_a_search_with_many_hits_finds_what_a_plain_test_finds() -> None:
         assert all(found.position(record_id) == row for row, record_id in enumerate(expected))
     assert isinstance(index.search("王".encode()), MaskedIdList)  # many hits: the marking pass ran
     assert index.search(b"\x02") == []  # the mark byte itself is never a hit
+
+
+def test_search_looks_in_the_fields_a_county_version_added(store: Store) -> None:
+    """After a version is taken, search finds a value of a new field (a choice by its label, a number,
+    a text), built from the database and kept up to date by saves; a field removed again is not."""
+    import copy
+
+    from desktop.services.session import Session
+    from sync.form_versions import builtin_document
+
+    document = copy.deepcopy(builtin_document())
+    document["version"] = 2
+    form = next(f for f in document["forms"] if f["entity"] == "household")
+    form["fields"] += [
+        {"name": "family_doctor", "type": "choice", "label": {"zh_CN": "家庭医生签约", "en": "Family doctor"},
+         "choices": [{"value": "signed", "label": {"zh_CN": "已签约", "en": "Signed"}}]},
+        {"name": "helper", "type": "text", "label": {"zh_CN": "帮扶责任人", "en": "Helper"}},
+        {"name": "members_away", "type": "int", "label": {"zh_CN": "外出务工人数", "en": "Members away"}},
+    ]  # fmt: skip
+    before = store.household.create(household("0001", "张三"))
+    session = Session(store)
+    store.take_forms(document)
+    session.after_sync()
+    store.household.update(before, {"helper": "刘干部", "members_away": 17})
+    session.search.invalidate()
+    assert list(session.ids("household", "刘干部")) == [before]  # built from the database
+    assert list(session.ids("household", "17")) == [before]
+    made = session.save("household", None, household("0002", "李四") | {"family_doctor": "signed"})
+    assert list(session.ids("household", "已签约")) == [made]  # kept up to date by the save
+    assert list(session.ids("household", "signed")) == [made]
+    session.search.invalidate()  # built from the database again: the same texts
+    assert list(session.ids("household", "已签约")) == [made]
+    assert list(session.ids("household", "signed")) == [made]
+    later = copy.deepcopy(document)
+    later["version"] = 3
+    form = next(f for f in later["forms"] if f["entity"] == "household")
+    form["fields"] = [f for f in form["fields"] if f["name"] != "helper"]
+    store.take_forms(later)
+    session.after_sync()
+    assert list(session.ids("household", "刘干部")) == []  # removed again: hidden, not searched
+    assert store.household.get(before)["helper"] == "刘干部"  # its value kept

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
+from desktop.ui.parts import Part, VillageHost
 
 WORK_MS = 30_000
 """How long a test waits for work that goes through the database thread or a server (a save, a list
@@ -47,9 +50,12 @@ def tab(qtbot, times: int = 1) -> None:
         press(qtbot, Qt.Key.Key_Tab)
 
 
-def open_main_window(qtbot, ui: UiContext, tmp_path) -> MainWindow:
+def open_main_window(
+    qtbot, ui: UiContext, tmp_path, parts: Sequence[Part[VillageHost]] | None = None
+) -> MainWindow:
+    """The official's window: the record pages alone, or ``parts`` (``official_parts(ui)``: all)."""
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(ui, settings)
+    window = MainWindow(ui, settings, parts)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

@@ -8,7 +8,7 @@ from desktop.storage import Store
 from desktop.ui.app import DeskApp
 from desktop.ui.demo_mode import open_demo, prepare_demo
 from desktop.ui.main_window import MainWindow
-from desktop.ui.sync_wiring import SyncPart
+from desktop.ui.pages.sync_page import SyncPart
 from desktop.ui.tasks import TaskRunner
 
 

@@ -175,10 +175,10 @@ def test_the_strength_meter_is_not_a_box_to_type_in(qtbot, zh, runner) -> None:
 
 def test_the_excel_page_follows_the_year_on_the_indicators_page(qtbot, zh, ui: UiContext, tmp_path) -> None:
     from desktop.ui.pages.excel_page import ExcelPage
-    from desktop.ui.pages.indicators_page import IndicatorsPage, attach_pages
+    from desktop.ui.pages.indicators_page import IndicatorsPage, ReportsPart
 
     window = open_main_window(qtbot, ui, tmp_path)
-    attach_pages(ui, window)
+    window.add_part(ReportsPart(ui))
     indicators = window.part_page(IndicatorsPage)
     excel = window.part_page(ExcelPage)
     assert indicators is not None and excel is not None

@@ -17,7 +17,7 @@ from desktop.services import demo
 from desktop.services.indicators import village_indicators
 from desktop.ui.context import UiContext
 from desktop.ui.pages.excel_page import ExcelPage
-from desktop.ui.pages.indicators_page import IndicatorsPage, attach_pages
+from desktop.ui.pages.indicators_page import IndicatorsPage, ReportsPart
 from sync.indicator_labels import format_value, reconciliation
 
 from .helpers import open_main_window
@@ -143,11 +143,11 @@ def test_excel_page_exports_and_opens_the_import(qtbot, zh, village: UiContext, 
 
 def test_the_pages_plug_into_the_main_window(qtbot, zh, village: UiContext, tmp_path: Path) -> None:
     window = open_main_window(qtbot, village, tmp_path)
-    attach_pages(village, window)
+    part = window.add_part(ReportsPart(village))
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles[-2:] == ["指标", "Excel 导入导出"]
-    page = window.pages[-2][1]
-    assert isinstance(page, IndicatorsPage)
+    page = window.pages[-2].widget
+    assert page is part.indicators and isinstance(page, IndicatorsPage)
     with qtbot.waitSignal(page.refreshed, timeout=20000):
         window.show_page(len(window.pages) - 2)
 

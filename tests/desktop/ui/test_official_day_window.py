@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
 from desktop.services import demo
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
-from desktop.ui.sync_wiring import SyncPart
+from desktop.ui.pages.sync_page import SyncPart
 from desktop.ui.window_fit import FRAME, fit_rect
 from sync.resident_id import make_resident_id
 

@@ -1,29 +1,48 @@
-"""Parts plug pages, status widgets, actions and a shutdown into a window through one interface."""
+"""Screens plug into a window one way: parts, handed to the window, each bringing its pages (with the
+keys they answer, declared), status widgets, actions, remembered state and a shutdown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop.services.settings import DictBackend, Settings
+from desktop.services.township import TownshipService
 from desktop.ui.context import UiContext
-from desktop.ui.pages.settings_page import SettingsPage
-from desktop.ui.parts import Host, Page, Part, Place
-from desktop.ui.sync_wiring import SyncPart
+from desktop.ui.official import RecordsPart, SettingsPart, official_parts
+from desktop.ui.pages.indicators_page import ReportsPart
+from desktop.ui.pages.sync_page import SyncPart
+from desktop.ui.pages.waiting import ReviewPart
+from desktop.ui.parts import Host, Page, Part, Place, VillageStatus
+from desktop.ui.staff_window import StaffContext, StaffWindow
+from desktop.ui.tasks import TaskRunner
 
 from .helpers import open_main_window
 
 
-class Probe(Part):
+class Probe(Part[Host]):
     def __init__(self) -> None:
         self.page = QWidget()
+        self.page.setObjectName("probe_page")
         self.label = QLabel("probe")
         self.action = QAction("probe")
         self.action.setObjectName("probe_action")
-        self.stopped = 0
+        self.calls: list[str] = []
         self.attached_to: Host | None = None
 
     def pages(self) -> list[Page]:
-        return [Page("Probe", self.page, Place.REVIEW)]
+        return [
+            Page(
+                "Probe",
+                self.page,
+                Place.REVIEW,
+                focus=lambda: self.calls.append("focus"),
+                new_record=lambda: self.calls.append("new"),
+            )
+        ]
 
     def status_widgets(self) -> list[QWidget]:
         return [self.label]
@@ -32,38 +51,155 @@ class Probe(Part):
         return [self.action]
 
     def attach(self, host: Host) -> None:
-        super().attach(host)
         self.attached_to = host
 
+    def restore_state(self, qsettings: QSettings) -> None:
+        self.calls.append(f"restore {qsettings.value('probe/state', '')}")
+
+    def save_state(self, qsettings: QSettings) -> None:
+        qsettings.setValue("probe/state", "kept")
+
     def shutdown(self) -> None:
-        self.stopped += 1
+        self.calls.append("shutdown")
 
 
-def test_a_part_brings_its_page_status_widget_action_and_shutdown(qtbot, ui: UiContext, tmp_path) -> None:
-    window = open_main_window(qtbot, ui, tmp_path)
-    settings = SettingsPage(ui)
-    window.add_page("Settings", settings, place=Place.SETTINGS)
-    sync = window.add_part(SyncPart(ui, settings))
-    probe = window.add_part(Probe())
-    # A page added later without wiring (the indicators page) lands before the settings too.
-    extra = QWidget()
-    window.add_page("Indicators", extra)
+class Undeclared(QWidget):
+    """A page with a search method it did not declare: the window must not guess it."""
 
-    titles = [title for title, _page in window.pages]
-    records = [window.households, window.persons, window.income, window.services]
-    assert [page for _title, page in window.pages[:4]] == records
-    assert titles[4] == "Probe" and titles[6:] == ["Indicators", "Settings"]
-    assert window.pages[5][1] is sync.page and window.pages[4][1] is probe.page
+    def __init__(self) -> None:
+        super().__init__()
+        self.searched = 0
+
+    def focus_search(self) -> None:
+        self.searched += 1
+
+
+class Plain(Part[Host]):
+    def __init__(self) -> None:
+        self.page = Undeclared()
+
+    def pages(self) -> list[Page]:
+        return [Page("Plain", self.page, Place.TOOLS)]
+
+
+def test_the_officials_window_is_its_list_of_parts(qtbot, zh, ui: UiContext, tmp_path) -> None:
+    parts = official_parts(ui)
+    assert [type(p) for p in parts] == [RecordsPart, ReportsPart, SyncPart, ReviewPart, SettingsPart]
+    window = open_main_window(qtbot, ui, tmp_path, parts)
+    titles = [page.title for page in window.pages]
+    records, tools = ["家庭户", "人员", "收入", "服务"], ["指标", "Excel 导入导出", "同步"]
+    assert titles == [*records, "等待乡镇处理", *tools, "设置"]
     assert window.nav.count() == len(window.pages) == window.stack.count()
-    assert probe.label.parent() is not None and probe.label.isVisibleTo(window)
-    assert probe.action in window.actions()
+    assert window.households is window.part(RecordsPart).households  # type: ignore[union-attr]
+    # The settings' automatic-sync switch reaches the sync part (wired in official_parts).
+    sync = window.part(SyncPart)
+    settings = window.part(SettingsPart)
+    assert sync is not None and settings is not None
+    assert not sync.controller.auto_timer.isActive()
+    ui.settings.set("auto_sync", True)
+    settings.page.auto_sync.setChecked(True)
+    assert sync.controller.auto_timer.isActive()
+    window.shutdown()
+    assert not sync.controller.reach_timer.isActive()
+
+
+def test_a_part_brings_pages_keys_widgets_actions_state_and_shutdown(qtbot, ui: UiContext, tmp_path) -> None:
+    probe, plain = Probe(), Plain()
+    window = open_main_window(qtbot, ui, tmp_path, [RecordsPart(ui), plain, probe])
+    titles = [page.title for page in window.pages]
+    records = [window.households, window.persons, window.income, window.services]
+    assert [page.widget for page in window.pages[:4]] == records
+    assert titles[4:] == ["Probe", "Plain"]  # ordered by place, not by the order given
+    assert probe.label.isVisibleTo(window) and probe.action in window.actions()
     assert probe.attached_to is window
-    assert window.part(SyncPart) is sync and window.part(Probe) is probe
+    assert probe.calls == ["restore "]  # the window handed it its settings after attaching it
+    assert window.part(Probe) is probe and window.part_page(Undeclared) is plain.page
 
     window.show_page(probe.page)
     assert window.current_page() is probe.page and window.nav.currentRow() == 4
+    assert probe.calls[-1] == "focus"
+    window.new_action.trigger()
+    window.find_action.trigger()
+    assert probe.calls[-2:] == ["new", "focus"]
 
+    # Keys a page did not declare do nothing there, whatever methods its widget has.
+    window.show_page(plain.page)
+    window.new_action.trigger()
+    window.find_action.trigger()
+    assert plain.page.searched == 0 and probe.calls[-1] == "focus"
+
+    window.save_geometry()
+    assert window.qsettings.value("probe/state") == "kept"
     window.shutdown()
     window.shutdown()
-    assert probe.stopped == 1  # once, however often the window is shut down
-    assert not sync.controller.reach_timer.isActive()
+    assert probe.calls.count("shutdown") == 1  # once, however often the window is shut down
+
+
+def test_ctrl_m_comes_with_the_record_pages(qtbot, ui: UiContext, tmp_path) -> None:
+    window = open_main_window(qtbot, ui, tmp_path, [RecordsPart(ui), Probe()])
+    window.show_page(4)
+    member = window.findChild(QAction, "action_member")
+    assert member is not None and member.shortcut().toString() == "Ctrl+M"
+    assert member.shortcutContext() == Qt.ShortcutContext.WindowShortcut
+    member.trigger()
+    assert window.current_page() is window.households
+
+
+class Status:
+    """The status line as a part sees it (``VillageStatus``), with nothing behind it."""
+
+    def __init__(self) -> None:
+        self.review: tuple[int, int] | None = None
+        self.clicked: list[Callable[[], None]] = []
+
+    def set_online(self, online: bool | None) -> None: ...
+    def set_last_sync(self, when: float | None) -> None: ...
+    def say(self, text: str) -> None: ...
+
+    def set_review(self, waiting: int, decided: int) -> None:
+        self.review = (waiting, decided)
+
+    def on_review_clicked(self, slot: Callable[[], None]) -> None:
+        self.clicked.append(slot)
+
+
+class BareHost:
+    """Only what ``VillageHost`` promises: no window, no status bar widget."""
+
+    def __init__(self) -> None:
+        self.status: VillageStatus = Status()
+        self.shown: list[int | QWidget] = []
+
+    def show_page(self, page: int | QWidget) -> None:
+        self.shown.append(page)
+
+    def refresh_pending(self) -> None: ...
+
+
+def test_a_part_needs_only_the_interface_of_its_window(qtbot, ui: UiContext) -> None:
+    host = BareHost()
+    review = ReviewPart(ui)
+    qtbot.addWidget(review.page)
+    review.attach(host)
+    status = host.status
+    assert isinstance(status, Status)
+    qtbot.waitUntil(lambda: status.review == (0, 0))
+    status.clicked[0]()  # the official clicks the count
+    assert host.shown == [review.page]
+    review.shutdown()
+
+
+def test_the_staff_window_takes_its_parts_the_same_way(qtbot, runner: TaskRunner, tmp_path) -> None:
+    desk = TownshipService("http://127.0.0.1:9", None, language="zh_CN")
+    try:
+        probe = Probe()
+        qsettings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+        window = StaffWindow(StaffContext(desk, runner, Settings(DictBackend())), qsettings, [probe])
+        qtbot.addWidget(window)
+        assert [page.widget for page in window.pages] == [probe.page] and probe.attached_to is window
+        window.show_page(0)
+        assert probe.calls[-1] == "focus"
+        window.save_geometry()
+        assert qsettings.value("probe/state") == "kept"
+    finally:
+        desk.close()

@@ -87,7 +87,7 @@ def test_from_the_unlock_screen_over_pinned_tls_and_back_after_sign_out(
     window = shown.args[0]
     assert isinstance(window, StaffWindow) and desk.session is None  # no village data opened
     assert window.signed_in.text() == f"已登录：{STAFF_USER}，乡镇 {COUNTY_VILLAGE[:9]}"
-    assert [title for title, _p in window.pages] == ["工作清单", "处理记录", "重复人员", "指标"]
+    assert [page.title for page in window.pages] == ["工作清单", "处理记录", "重复人员", "指标"]
     page = window.part(WorkListPart).page
     qtbot.waitUntil(lambda: page.list.count.text() == "0 项", timeout=10000)
     desk.qsettings.sync()

@@ -8,7 +8,7 @@ import pytest
 
 from desktop.services import demo
 from desktop.ui.context import UiContext
-from desktop.ui.sync_wiring import SyncPart
+from desktop.ui.pages.sync_page import SyncPart
 from sync.server import admin, embedded, enroll
 
 from .conftest import VILLAGE

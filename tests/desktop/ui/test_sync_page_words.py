@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel
 
 from desktop.services import demo
 from desktop.ui.context import UiContext
-from desktop.ui.sync_wiring import SyncPart
+from desktop.ui.pages.sync_page import SyncPart
 
 from .helpers import WORK_MS, open_main_window
 from .test_sync_page import county as _county

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from desktop.ui.context import UiContext
-from desktop.ui.sync_wiring import SyncPart
+from desktop.ui.pages.sync_page import SyncPart
 from sync.server import admin, embedded
 
 from .conftest import VILLAGE

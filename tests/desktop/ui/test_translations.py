@@ -7,12 +7,9 @@ from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QLineEdit, QLi
 from desktop.ui import translations
 from desktop.ui.context import UiContext
 from desktop.ui.import_wizard import RosterImportDialog
-from desktop.ui.pages.indicators_page import attach_pages
-from desktop.ui.pages.settings_page import SettingsPage
-from desktop.ui.pages.waiting import ReviewPart
+from desktop.ui.official import official_parts
 from desktop.ui.staff_indicators import StaffIndicatorsWidget
 from desktop.ui.staff_sign_in import StaffSignInDialog
-from desktop.ui.sync_wiring import SyncPart
 from desktop.ui.unlock import UnlockDialog
 from desktop.ui.wizard import SetupWizard
 
@@ -49,14 +46,9 @@ def _texts(root: QWidget) -> list[str]:
 
 def test_no_english_left_on_chinese_screens(qtbot, zh, ui: UiContext, runner, tmp_path) -> None:
     english = _english_sources()
-    window = open_main_window(qtbot, ui, tmp_path)
-    settings = SettingsPage(ui)
-    window.add_page(window.tr("Settings"), settings)
-    window.add_part(SyncPart(ui, settings))
-    window.add_part(ReviewPart(ui))
+    window = open_main_window(qtbot, ui, tmp_path, official_parts(ui))
     sign_in = StaffSignInDialog(runner, ui.settings, lambda *_a: None, ca_dir=tmp_path)
     qtbot.addWidget(sign_in)
-    attach_pages(ui, window)
     importer = RosterImportDialog(ui)
     qtbot.addWidget(importer)
     staff = StaffIndicatorsWidget(lambda year, line: {}, runner)

@@ -18,7 +18,8 @@ from desktop.storage import KdfParams, Store
 from desktop.storage.database import Database, open_plain
 from desktop.storage.keyring import KeyRing
 from desktop.storage.migrations import migrate
-from sync.schema import load_forms, make_resident_id
+from sync.resident_id import make_resident_id
+from sync.schema import load_forms
 
 VILLAGE = "110101001001"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"

@@ -51,7 +51,7 @@ API = "/api/v1"
 CLOCK_LEARN_SECONDS = 5.0
 """A stale answer whose server time is within this of ours teaches nothing: the error stands."""
 _AUTH_CODES = frozenset({"unsigned", "bad_signature", "device_revoked", "unknown_device", "unauthorized"})
-__all__ = ["NO_RETRY", "HttpClient", "HttpRemote", "RetryPolicy", "enroll"]  # RetryPolicy lives in sync.retry
+__all__ = ["HttpClient", "HttpRemote", "enroll"]
 
 
 # --------------------------------------------------------------------------------------------------

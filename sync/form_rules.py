@@ -12,9 +12,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sync.messages import Both, pair, text
+from sync.money import yuan
 from sync.protocol import Problem
 from sync.resident_id import InvalidResidentId, resident_id_error
-from sync.rounding import yuan
 from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 if TYPE_CHECKING:

@@ -25,10 +25,11 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sync.form_rules import FormError
 from sync.messages import pair
 from sync.provisioning import ProvisioningError, signature_block, verify_signature
 from sync.resources import resources_dir
-from sync.schema import FormError, Forms, forms_from_json, read_form_files
+from sync.schema import Forms, forms_from_json, read_form_files
 
 FORMAT = "vdd-forms"
 BUILTIN_VERSION = 1

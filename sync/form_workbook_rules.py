@@ -27,8 +27,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from sync.messages import Both, pair
+from sync.money import yuan
 from sync.parse import parse_yuan
-from sync.rounding import yuan
 
 Node = tuple[Any, ...]
 WHAT_IT_TAKES = (

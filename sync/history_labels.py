@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from sync.messages import defined, pair, text
-from sync.rounding import yuan
+from sync.money import yuan
 from sync.schema import Forms
 
 CHINA = timezone(timedelta(hours=8))

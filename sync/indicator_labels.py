@@ -14,7 +14,8 @@ from typing import Any
 
 from sync import messages
 from sync.indicators import LEFT_OUT
-from sync.rounding import number_text, percent, yuan
+from sync.money import yuan
+from sync.rounding import number_text, percent
 from sync.schema import Forms, load_forms
 
 

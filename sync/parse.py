@@ -5,7 +5,8 @@ The entry form, the roster import and the county server all read typed text here
 so a date or an amount the form accepts is accepted everywhere.
 
 Money is typed in yuan with at most two decimals (``35000.50``, ``35,000.5``, full-width digits, a
-trailing 元) and kept as whole fen (``3500050``), never as a float. Dates are typed as ``19530219``,
+trailing 元) and kept as whole fen (``3500050``), never as a float; :mod:`sync.money` writes fen as
+yuan again (``format_yuan`` for an editor, read back here the same). Dates are typed as ``19530219``,
 ``1953-02-19``, ``1953/2/19``, ``1953.2.19`` or ``1953年2月19日`` and kept as ISO ``1953-02-19``.
 Whole numbers may have full-width digits and thousands commas.
 
@@ -22,7 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["format_yuan", "impossible_date", "parse_date", "parse_int", "parse_typed", "parse_yuan"]
+__all__ = ["impossible_date", "parse_date", "parse_int", "parse_typed", "parse_yuan"]
 
 _YUAN = re.compile(r"-?\d+(\.\d{0,2})?|-?\.\d{1,2}")
 _INT = re.compile(r"-?\d+")
@@ -55,17 +56,6 @@ def parse_yuan(text: str | None) -> int | str | None:
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
         return text
     return int(fen)
-
-
-def format_yuan(value: Any) -> str:
-    """Whole fen as yuan with two decimals (``3500050`` -> ``"35000.50"``); other values as text."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        sign = "-" if value < 0 else ""
-        yuan, fen = divmod(abs(value), 100)
-        return f"{sign}{yuan}.{fen:02d}"
-    return str(value)
 
 
 def parse_int(text: str | None) -> int | str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +94,17 @@ def _shallow(value: Any, limit: int) -> bool:
 # Messages
 
 
+NO_LOST: Mapping[str, Any] = {}
+"""The ``lost`` of every change and record without one (all but a re-sync's): one empty dict that
+all share, read only (the fields are typed ``Mapping``). A dict of its own per record was one more
+object alive per record decoded, and the garbage collector ran that much more often: twice its
+work during a pull of 10,000 persons, a full collection included (``benchmarks/bench_sync.py``)."""
+
+
+def _no_lost() -> Mapping[str, Any]:
+    return NO_LOST
+
+
 @dataclass(slots=True)
 class Change:
     """One record's pending edits, as a laptop pushes them (several local edits coalesced)."""
@@ -113,7 +125,7 @@ class Change:
     """Hybrid logical clock stamp of the newest local edit: (unix ms << 16) | counter."""
     user: str = ""
     """Local user who made the newest edit."""
-    lost: dict[str, int] = field(default_factory=dict)
+    lost: Mapping[str, int] = field(default_factory=_no_lost)
     """Field -> its version in the history a server restore lost, for a value the laptop sends again
     on a re-sync (``desktop.storage.resync``): the server keeps it with the field (see
     ``RecordState.lost``) so that two laptops' copies from that history can still be ordered.
@@ -200,7 +212,7 @@ class RecordState:
     fields: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
     deleted: bool = False
-    lost: dict[str, list[int]] = field(default_factory=dict)
+    lost: Mapping[str, list[int]] = field(default_factory=_no_lost)
     """Field -> ``[lost, taken]``: the field's value was sent again on a re-sync with version
     ``lost`` of the history the restore lost, and written here at ``taken`` (still its version if
     nothing wrote it since). Only on snapshot pages; absent from earlier servers."""
@@ -314,7 +326,7 @@ def _change(d: dict[str, Any]) -> Change:
     base_seq, hlc = get("base_seq", 0), get("hlc", 0)
     if type(base_seq) is not int or type(hlc) is not int or base_seq < 0:
         raise ProtocolError("base_seq and hlc must be integers")
-    lost = get("lost") or {}
+    lost = get("lost") or NO_LOST
     if not isinstance(lost, dict) or not all(type(v) is int and v >= 0 for v in lost.values()):
         raise ProtocolError("lost versions must be non-negative integers")
     return Change(
@@ -434,16 +446,17 @@ def _count(value: Any) -> int:
     return value
 
 
-def _lost(value: Any) -> dict[str, list[int]]:
+def _lost(value: Any) -> Mapping[str, list[int]]:
     """A record's ``lost`` pairs; anything malformed reads as absent (the laptop then takes the
     server's value, as with a server that sends none)."""
     if not isinstance(value, dict):
-        return {}
-    return {
+        return NO_LOST
+    pairs = {
         k: [v[0], v[1]]
         for k, v in value.items()
         if isinstance(v, list) and len(v) == 2 and all(type(n) is int and n >= 0 for n in v)
     }
+    return pairs or NO_LOST
 
 
 def decode_pull_response(body: bytes) -> PullResponse:
@@ -458,7 +471,7 @@ def decode_pull_response(body: bytes) -> PullResponse:
                 fields=r.get("fields", {}),
                 versions=r.get("versions", {}),
                 deleted=r.get("deleted", False),
-                lost=_lost(r.get("lost")),
+                lost=_lost(r["lost"]) if "lost" in r else NO_LOST,
             )
             for r in d["records"]
         ]

@@ -3,10 +3,8 @@
 Values are rounded once, from their exact value (an ``int``, a ``Fraction`` or a ``Decimal``), to the
 places shown. A ``float`` is taken as the decimal it prints as (``0.2245`` is 0.2245, not the binary
 number just below it), which is exact for the figures of :mod:`sync.indicators`: they are already
-rounded there, from exact fractions, to the places shown, so nothing is rounded twice.
-
-``yuan(-150)`` is ``"-1.50"``: the sign is taken off before the fen are split off, so a negative amount
-is never written as ``-2.50`` (floor division would).
+rounded there, from exact fractions, to the places shown, so nothing is rounded twice. Money is
+written by :func:`sync.money.yuan`, with this rule.
 """
 
 from __future__ import annotations
@@ -45,12 +43,6 @@ def number_text(value: Number, places: int = 0, *, grouping: bool = True) -> str
     if rounded == 0:
         rounded = abs(rounded)
     return f"{rounded:,}" if grouping else f"{rounded}"
-
-
-def yuan(fen: int, *, grouping: bool = True, places: int = 2) -> str:
-    """Whole fen as yuan: ``-150`` -> ``"-1.50"``, ``123456789`` -> ``"1,234,567.89"``; with
-    ``places=0``, whole yuan (halves away from zero)."""
-    return number_text(Fraction(fen, 100), places, grouping=grouping)
 
 
 def percent(share: Number, places: int = 1) -> str:

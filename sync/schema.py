@@ -38,8 +38,6 @@ from sync.parse import parse_date
 from sync.protocol import ENTITIES, META_FIELDS, Problem
 from sync.resident_id import (
     InvalidResidentId,
-    ResidentId,
-    make_resident_id,
     normalize_resident_id,
     parse_resident_id,
 )
@@ -48,20 +46,9 @@ from sync.textsafety import HIDDEN, HIDDEN_MULTILINE
 
 __all__ = [
     "FIELD_TYPES",
-    "META_FIELDS",
-    "Choice",
-    "FieldDef",
-    "FormDef",
-    "FormError",
     "Forms",
-    "InvalidResidentId",
-    "Lookup",
-    "ResidentId",
     "derive_from_resident_id",
     "load_forms",
-    "make_resident_id",
-    "normalize_resident_id",
-    "parse_resident_id",
 ]
 
 FIELD_TYPES = frozenset({"text", "int", "money", "date", "choice", "ref", "phone", "resident_id"})

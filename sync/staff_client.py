@@ -15,8 +15,9 @@ import os
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from sync.client import HttpClient, RetryPolicy
+from sync.client import HttpClient
 from sync.errors import AuthError, RejectedError, ServerError
+from sync.retry import RetryPolicy
 
 __all__ = ["SignInRequired", "StaffClient"]
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sync.form_defs import FieldDef
 from sync.history_labels import MONEY_UNITS
 from sync.indicator_labels import (
     age_label,
@@ -34,7 +35,7 @@ from sync.indicator_labels import (
 )
 from sync.indicators import ENTITIES, MONTHS
 from sync.messages import Both, text
-from sync.schema import FieldDef, Forms, load_forms
+from sync.schema import Forms, load_forms
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -3,12 +3,15 @@
 * Nothing outside desktop/ui imports Qt (PySide6, shiboken6, pyqtgraph).
 * sync never imports desktop; sync.server imports only from sync (and third parties).
 * desktop.storage and desktop.services never import desktop.ui.
+* A name is imported from the module that defines it, not through one that only imports it (no
+  re-export shims; a package's ``__init__`` may gather its public names).
 * No import circle under desktop/ and sync/ (module-level, function-local and type-only imports).
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -87,6 +90,51 @@ def test_the_laptop_never_imports_the_server_stack_outside_sync_server() -> None
     stack = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "psycopg", "starlette")
     paths = [p for p in _modules("desktop") + _modules("sync") if "sync/server" not in p.as_posix()]
     assert _offenders(paths, stack) == []
+
+
+@functools.cache
+def _passed_on(module: Path) -> set[str]:
+    """Names a module imports and does not define: taken from it, they come from somewhere else."""
+    tree = ast.parse(module.read_text("utf-8"), filename=str(module))
+    imported: set[str] = set()
+    defined: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            imported.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return imported - defined
+
+
+def _reexports_used(paths: list[Path]) -> list[str]:
+    found = []
+    for path in paths:
+        tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ImportFrom) and node.module and node.level == 0):
+                continue
+            source = ROOT.joinpath(*node.module.split(".")).with_suffix(".py")  # a package's __init__: no
+            if node.module.split(".")[0] in ("desktop", "sync") and source.is_file():
+                passed = _passed_on(source)
+                rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                found += [f"{rel}: {a.name} from {node.module}" for a in node.names if a.name in passed]
+    return found
+
+
+def test_names_are_imported_from_the_module_that_defines_them() -> None:
+    # No re-export shims: a module split for size leaves no names behind for old callers, and a name
+    # has one address (packages' __init__ may still gather their public names).
+    paths = [p for d in ("desktop", "sync", "tests", "benchmarks", "installer") for p in _modules(d)]
+    assert _reexports_used(paths) == []
+
+
+def test_the_shim_checker_catches_a_reexport(tmp_path: Path) -> None:
+    caller = tmp_path / "caller.py"
+    caller.write_text("from sync.server.writes import Current, dumps\n")  # writes imports Current
+    assert _reexports_used([caller]) == [f"{caller}: Current from sync.server.writes"]
 
 
 # -- no import circles ------------------------------------------------------------------------------

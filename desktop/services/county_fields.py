@@ -3,7 +3,8 @@ them as columns, the household detail as rows, and search looks in them. No Qt."
 
 from __future__ import annotations
 
-from sync.schema import FieldDef, Forms, load_forms
+from sync.form_defs import FieldDef
+from sync.schema import Forms, load_forms
 
 SHOWN_TYPES = frozenset({"text", "int", "money", "date", "choice", "phone", "resident_id"})
 """Types a list shows as they are (a reference to another record is an id: not shown)."""

@@ -2,7 +2,7 @@
 
 ``village-desk --demo`` keeps everything under the app's data folder (``demo/``): an encrypted store
 for user ``demo`` filled with made-up households and persons (valid resident IDs from
-``sync.schema.make_resident_id``, via ``sync.sample_data``), plus income and services; and a county
+``sync.resident_id.make_resident_id``, via ``sync.sample_data``), plus income and services; and a county
 server on loopback (``sync.server.embedded``, SQLite) that knows the demo village and hands out an
 enrollment code. Also used by the screenshots script and the benchmarks. No Qt here.
 """

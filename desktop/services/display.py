@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync import money
 from sync.messages import text
 from sync.schema import Forms
 
@@ -37,10 +38,8 @@ def field_label(forms: Forms, entity: str, field: str, lang: str) -> str:
 
 
 def yuan(fen: int, lang: str) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    amount = f"{sign}{whole:,}.{cents:02d}"
-    return text("display.yuan", lang, amount=amount)
+    """``1,234.50 元`` in Chinese, ``¥1,234.50`` in English."""
+    return text("display.yuan", lang, amount=money.yuan(fen))
 
 
 def display(forms: Forms, entity: str, field: str, value: Any, lang: str) -> str:

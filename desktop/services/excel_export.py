@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from desktop.services.indicators import DEFAULT_LINE_FEN, STATE_OPEN_CONFLICTS, indicators_of, read_state
-from desktop.storage import Store
-from sync.indicators import ENTITIES
+from desktop.services.indicators import STATE_OPEN_CONFLICTS, indicators_of
+from desktop.storage import Store, sync_state
+from sync.indicators import DEFAULT_LINE_FEN, ENTITIES
 from sync.xlsx import indicator_tables, record_tables, write_workbook
 
 Progress = Callable[[int, int, str], None]
@@ -43,7 +43,7 @@ def export_village(
             if progress is not None:
                 progress(i, len(ENTITIES) + 1, entity)
             data[entity] = list(store.repository(entity).iter_all(snapshot=snap))
-        conflicts = read_state(snap, STATE_OPEN_CONFLICTS)
+        conflicts = sync_state.read(snap, STATE_OPEN_CONFLICTS)
     result = indicators_of(store, data, conflicts, year=year, today=today, line_fen=line_fen)
     tables = record_tables(store.forms, data, lang=lang)
     tables += indicator_tables(result, lang=lang, forms=store.forms)

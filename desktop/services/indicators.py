@@ -9,22 +9,19 @@ No Qt here.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
-from desktop.storage import Store
+from desktop.storage import Store, sync_state
 from sync.indicators import DEFAULT_LINE_FEN, ENTITIES, compute
 
 STATE_OPEN_CONFLICTS = "open_conflicts"
 """sync_state key: the county's count of this village's open conflicts, as of the last sync."""
 
 __all__ = [
-    "DEFAULT_LINE_FEN",
     "STATE_OPEN_CONFLICTS",
     "default_year",
     "indicators_of",
-    "read_state",
     "village_indicators",
 ]
 
@@ -41,14 +38,8 @@ def village_indicators(
     one committed state of the store (a sync writing meanwhile is either all in or all out)."""
     with store.db.snapshot() as snap:
         rows = {e: list(store.repository(e).iter_all(snapshot=snap)) for e in ENTITIES}
-        conflicts = read_state(snap, STATE_OPEN_CONFLICTS)
+        conflicts = sync_state.read(snap, STATE_OPEN_CONFLICTS)
     return indicators_of(store, rows, conflicts, year=year, today=today, line_fen=line_fen)
-
-
-def read_state(snapshot: Any, key: str) -> Any:
-    """A ``sync_state`` value read in a snapshot (see ``Database.snapshot``)."""
-    row = snapshot.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
-    return None if row is None else json.loads(row[0])
 
 
 def indicators_of(

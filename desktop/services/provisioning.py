@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.services.setup import STATE_CA_BUNDLE, STATE_RECOVERY_KEY, STATE_SIGNING_KEY
+from desktop.storage import sync_state
 from sync.errors import SyncError
 from sync.provisioning import Provisioning, ProvisioningError, check_server_url, load_provisioning
 
@@ -167,11 +168,11 @@ def import_provisioning(store: Store, path: str | Path, *, repin: bool = False) 
         if provisioning.server_url:
             service.configure(provisioning.server_url, provisioning.ca_bundle)
         if server_changed and provisioning.ca_bundle is None:  # the old server's CA is not this one's
-            conn.execute("DELETE FROM sync_state WHERE key = ?", (STATE_CA_BUNDLE,))
+            sync_state.delete(conn, STATE_CA_BUNDLE)
         if newly_pinned:
             store.state_set(STATE_SIGNING_KEY, provisioning.signing_key)
         elif repin and provisioning.signing_key is None and pinned is not None:
-            conn.execute("DELETE FROM sync_state WHERE key = ?", (STATE_SIGNING_KEY,))
+            sync_state.delete(conn, STATE_SIGNING_KEY)
         if recovery_changed:
             assert provisioning.recovery_public_key is not None
             store.state_set(STATE_RECOVERY_KEY, provisioning.recovery_public_key)

@@ -35,10 +35,11 @@ from typing import Any
 
 from desktop.storage import Store
 from sync import xlsx_guard
+from sync.form_defs import FieldDef
 from sync.ids import uuid7
 from sync.messages import pair
 from sync.parse import parse_typed
-from sync.schema import FieldDef, Forms, derive_from_resident_id, load_forms
+from sync.schema import Forms, derive_from_resident_id, load_forms
 
 ROSTER_FIELDS: tuple[tuple[str, str], ...] = (
     ("household", "household_no"),

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from desktop.storage import KdfParams, Store, ValidationFailed, WrongPassphrase
-from sync.schema import load_forms, make_resident_id
+from sync.resident_id import make_resident_id
+from sync.schema import load_forms
 
 VILLAGE = "110101001001"
 

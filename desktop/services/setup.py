@@ -1,7 +1,7 @@
 """First run: read the county's provisioning file, make the local store, list its users. No Qt.
 
-The provisioning file's format, checks and signature are in ``sync.provisioning`` (re-exported
-here); where an installer's file is found, and importing one later, in
+The provisioning file's format, checks and signature are in ``sync.provisioning`` (import them from
+there); where an installer's file is found, and importing one later, in
 ``desktop.services.provisioning``. A server URL may also be typed by hand (then without a CA bundle:
 the system's trust store is not used for the county, so plain ``http`` works only on loopback).
 """
@@ -12,14 +12,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sync.provisioning import (  # noqa: F401 - re-exported for the wizard and older callers
-    MAX_PROVISIONING_BYTES,
+from sync.provisioning import (
     VILLAGE_CODE,
     Provisioning,
     ProvisioningError,
     check_server_url,
-    load_provisioning,
-    parse_provisioning,
 )
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop.services.setup import STATE_SIGNING_KEY
-from desktop.storage import Store, StoreError
+from desktop.storage import Store, StoreError, sync_state
 from desktop.storage import review as review_store
 from desktop.storage.replica import StoreReplica
 from desktop.storage.store import FORMS_STATE
@@ -33,6 +33,7 @@ from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncE
 from sync.errors import AuthError, RejectedError, SyncError
 from sync.form_versions import BUILTIN_VERSION
 from sync.messages import text
+from sync.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from sync import client
@@ -71,7 +72,7 @@ def http_remote(config: RemoteConfig) -> client.HttpRemote:
     """The default factory: HTTPS with the pinned county CA; retry waits end early on cancel."""
     from sync import client
 
-    retry = client.RetryPolicy(sleep=config.cancel.sleep)
+    retry = RetryPolicy(sleep=config.cancel.sleep)
     return client.HttpRemote(
         config.server_url,
         config.ca_bundle,
@@ -195,7 +196,7 @@ class SyncService:
     def _forget_device(self) -> None:
         with self.store.atomic() as conn:
             for key in (STATE_DEVICE_ID, STATE_DEVICE_KEY, STATE_COUNTY):
-                conn.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+                sync_state.delete(conn, key)
 
     def enrollment(self) -> EnrollmentInfo | None:
         device = self.store.state_get(STATE_DEVICE_ID)

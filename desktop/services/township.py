@@ -45,32 +45,12 @@ from desktop.services.township_model import (
     VillageValue,
 )
 from sync.errors import RejectedError, SyncError
+from sync.form_rules import FormError
 from sync.form_versions import effective_forms
 from sync.ids import item_number
 from sync.protocol import Problem
-from sync.schema import FormError, Forms, load_forms
-from sync.staff_client import SignInRequired, StaffClient
-
-__all__ = [
-    "AlreadyDecided",
-    "Decision",
-    "DuplicateGroup",
-    "DuplicateHolder",
-    "EditedField",
-    "FieldValue",
-    "Forbidden",
-    "HistoryEntry",
-    "InvalidValue",
-    "Item",
-    "ItemPage",
-    "NotFound",
-    "SetAside",
-    "SignInRequired",
-    "StaffAccount",
-    "StaleDecision",
-    "TownshipService",
-    "VillageValue",
-]
+from sync.schema import Forms, load_forms
+from sync.staff_client import StaffClient
 
 CHOICES = ("county", "village", "typed", "stay_deleted", "restore")
 

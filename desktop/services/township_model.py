@@ -1,5 +1,5 @@
-"""What the township desk shows and the errors it raises (dataclasses, no I/O). Import them from
-``desktop.services.township``, which re-exports every name here.
+"""What the township desk shows and the errors it raises (dataclasses, no I/O); the service that makes
+them is ``desktop.services.township``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -461,3 +461,17 @@ class Database:
                     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
+
+
+def rows_by_id(conn: Any, table: str, ids: Sequence[str], chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """The rows of ``table`` whose ``id`` is in ``ids``, as dicts (column -> value), read ``chunk`` ids
+    to a statement; ids with no row are left out. ``conn``: a ``Database`` or a connection of its
+    ``atomic()``. Each chunk is read in full before its rows are given, so the caller may write
+    between them."""
+    ids = list(ids)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        cur = conn.execute(f"SELECT * FROM {table} WHERE id IN ({', '.join('?' * len(part))})", part)
+        names = [d[0] for d in cur.description]
+        for values in cur.fetchall():
+            yield dict(zip(names, values, strict=True))

@@ -216,7 +216,7 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
         deleted=deleted,
         hlc=hlc,
         user=user,
-        lost=lost,
+        lost=lost or protocol.NO_LOST,
     )
 
 

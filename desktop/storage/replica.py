@@ -30,8 +30,9 @@ import json
 import time
 from typing import Any
 
-from desktop.storage import outbox, quarantine, resync, review
-from desktop.storage.outbox import FROZEN_KEY, FROZEN_NEXT_KEY, REJECTED
+from desktop.storage import outbox, quarantine, resync, review, sync_state
+from desktop.storage.database import rows_by_id
+from desktop.storage.outbox import REJECTED
 from desktop.storage.sent import Sent, SentBatch
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol
@@ -41,10 +42,7 @@ __all__ = [
     "CURSOR_KEY",
     "DELETED",
     "EPOCH_KEY",
-    "FROZEN_KEY",
-    "FROZEN_NEXT_KEY",
     "OWN_KEY",
-    "REJECTED",
     "SINCE_KEY",
     "StoreReplica",
 ]
@@ -80,33 +78,21 @@ class StoreReplica:
 
     # ------------------------------------------------------------------------------------ state
 
-    def _state(self, key: str, default: Any = None) -> Any:
-        rows = self.db.query("SELECT value FROM sync_state WHERE key = ?", (key,))
-        return json.loads(rows[0][0]) if rows else default
-
-    @staticmethod
-    def _set_state(conn: Any, key: str, value: Any) -> None:
-        conn.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, _dumps(value)),
-        )
-
     def cursor(self) -> int:
-        return int(self._state(CURSOR_KEY, 0))
+        return int(sync_state.read(self.db, CURSOR_KEY, 0))
 
     def pull_since(self) -> int:
-        return int(self._state(SINCE_KEY, 0))
+        return int(sync_state.read(self.db, SINCE_KEY, 0))
 
     def own_upto(self) -> int:
-        return int(self._state(OWN_KEY, 0))
+        return int(sync_state.read(self.db, OWN_KEY, 0))
 
     def pull_again(self) -> None:
         """Pull every record from the start at the next run (its fields the store now has columns for:
         values of a new form field pulled while this laptop did not know the field were left out)."""
         with self.db.atomic() as conn:
-            self._set_state(conn, CURSOR_KEY, 0)
-            self._set_state(conn, SINCE_KEY, 0)
+            sync_state.write(conn, CURSOR_KEY, 0)
+            sync_state.write(conn, SINCE_KEY, 0)
 
     def forms_version(self) -> int:
         """The county form version this store works with now: that of an edit written before edits
@@ -115,7 +101,7 @@ class StoreReplica:
 
     def epoch(self) -> str:
         """The epoch of the server this laptop last synced with ("" before the first pull)."""
-        return str(self._state(EPOCH_KEY, ""))
+        return str(sync_state.read(self.db, EPOCH_KEY, ""))
 
     def resync(self, epoch: str, floor: int) -> None:
         """The server has another history (restored from a backup): pull a snapshot next, and send
@@ -270,9 +256,8 @@ class StoreReplica:
                     f"UPDATE outbox SET batch_id = NULL WHERE seq IN ({', '.join('?' * len(part))})", part
                 )
             outbox.drop_frozen(conn, batch.batch_id)
-            own = conn.execute("SELECT value FROM sync_state WHERE key = ?", (OWN_KEY,)).fetchone()
-            if response.server_seq > (json.loads(own[0]) if own else 0):
-                self._set_state(conn, OWN_KEY, response.server_seq)
+            if response.server_seq > sync_state.read(conn, OWN_KEY, 0):
+                sync_state.write(conn, OWN_KEY, response.server_seq)
             after = conn.total_changes
 
         def settle(rows: dict[int, tuple[str, str, str | None]]) -> None:
@@ -341,7 +326,7 @@ class StoreReplica:
         entity = change.entity
         columns = self._columns[entity]
         sets: dict[str, Any] = {}
-        shadow: dict[str, Any] = self._state(shadow_key, {})
+        shadow: dict[str, Any] = sync_state.read(self.db, shadow_key, {})
         for name in result.conflicts:
             # The server kept the county value: take it if we have seen it (else a pull brings it).
             # The official's own value waits on the township in ``review_wait`` (never dropped).
@@ -411,9 +396,9 @@ class StoreReplica:
                     (_dumps(base), max(base_seq, result.seq), seq),
                 )
         if not pending_later or not shadow:
-            conn.execute("DELETE FROM sync_state WHERE key = ?", (shadow_key,))
+            sync_state.delete(conn, shadow_key)
         else:
-            self._set_state(conn, shadow_key, shadow)
+            sync_state.write(conn, shadow_key, shadow)
 
     # ------------------------------------------------------------------------------------- pull
 
@@ -446,13 +431,13 @@ class StoreReplica:
                 states = quarantine.sift(conn, self.store.forms, states, time.time())
                 applied += self._apply_entity(conn, entity, states, pending)
             cursor = max(page.cursor, self.cursor())
-            self._set_state(conn, CURSOR_KEY, cursor)
+            sync_state.write(conn, CURSOR_KEY, cursor)
             if not page.more:
-                self._set_state(conn, SINCE_KEY, cursor)
+                sync_state.write(conn, SINCE_KEY, cursor)
                 if floor is not None:
                     resync.finish(conn, self._columns)
             if page.epoch:
-                self._set_state(conn, EPOCH_KEY, page.epoch)
+                sync_state.write(conn, EPOCH_KEY, page.epoch)
         if floor is not None:
             self._rows.forget()
         return applied
@@ -467,12 +452,8 @@ class StoreReplica:
         columns = self._columns[entity]
         local: dict[str, dict[str, Any]] = {}
         ids = [s.id for s in states]
-        for part in _chunks(ids):
-            cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({', '.join('?' * len(part))})", part)
-            names = [d[0] for d in cur.description]
-            for row in cur.fetchall():
-                d = dict(zip(names, row, strict=True))
-                local[d["id"]] = d
+        for d in rows_by_id(conn, entity, ids):
+            local[d["id"]] = d
         all_columns = self._table_columns[entity]
         rows: list[dict[str, Any]] = []
         for state in states:
@@ -510,9 +491,9 @@ class StoreReplica:
             row["seq"] = max(row["seq"] or 0, state.seq)
             if shadow:
                 key = f"{_SHADOW}{entity}/{state.id}"
-                merged = self._state(key, {})
+                merged = sync_state.read(self.db, key, {})
                 merged.update(shadow)
-                self._set_state(conn, key, merged)
+                sync_state.write(conn, key, merged)
             rows.append(row)
         if rows:
             cols = ", ".join(all_columns)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.storage.database import Database, translated
+from desktop.storage.database import Database, rows_by_id, translated
 from desktop.storage.errors import ValidationFailed
 from sync.hlc import HybridClock
 from sync.ids import uuid7
@@ -200,14 +200,9 @@ class Repository:
     def get_many(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Records for ``ids`` in the same order (ids that do not exist are left out)."""
         found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            marks = ", ".join("?" * len(chunk))
-            cur = self._ctx.db.execute(f"SELECT * FROM {self.entity} WHERE id IN ({marks})", chunk)
-            names = [d[0] for d in cur.description]
-            for row in cur.fetchall():
-                record = self._public(dict(zip(names, row, strict=True)))
-                found[record["id"]] = record
+        for row in rows_by_id(self._ctx.db, self.entity, ids, _CHUNK):
+            record = self._public(row)
+            found[record["id"]] = record
         return [found[i] for i in ids if i in found]
 
     def _where(self, text: str, include_deleted: bool, where: Mapping[str, Any]) -> tuple[str, list[Any]]:

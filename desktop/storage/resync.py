@@ -41,7 +41,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from desktop.storage import outbox
+from desktop.storage import outbox, sync_state
+from desktop.storage.database import rows_by_id
 from sync import jsontext, protocol
 
 EPOCH_KEY = "server_epoch"
@@ -52,20 +53,12 @@ _SHADOW = "shadow/"
 DELETED = "_deleted"
 
 
-def _set(conn: Any, key: str, value: Any) -> None:
-    conn.execute(
-        "INSERT INTO sync_state (key, value) VALUES (?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, jsontext.dumps(value)),
-    )
-
-
 def begin(conn: Any, entities: list[str], epoch: str, floor: int, reset_keys: tuple[str, ...]) -> None:
     """Start over against a server with another history, in the caller's transaction."""
-    _set(conn, EPOCH_KEY, epoch)
-    _set(conn, RESYNC_KEY, {"floor": int(floor)})
+    sync_state.write(conn, EPOCH_KEY, epoch)
+    sync_state.write(conn, RESYNC_KEY, {"floor": int(floor)})
     for key in reset_keys:
-        _set(conn, key, 0)
+        sync_state.write(conn, key, 0)
     # County values kept aside for pending edits came from the old history: the snapshot brings them anew.
     conn.execute("DELETE FROM sync_state WHERE key >= ? AND key < ?", (_SHADOW, _SHADOW[:-1] + "0"))
     conn.execute("DELETE FROM resync_unseen")
@@ -120,8 +113,8 @@ def _send_waiting_again(conn: Any, entities: set[str]) -> None:
 
 
 def floor_of(conn: Any) -> int | None:
-    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (RESYNC_KEY,)).fetchone()
-    return int(json.loads(row[0])["floor"]) if row else None
+    state = sync_state.read(conn, RESYNC_KEY)
+    return None if state is None else int(state["floor"])
 
 
 def _queue(
@@ -159,14 +152,10 @@ def prepare_page(
     by_id = {s.id: s for s in states}
     ids = list(by_id)
     local: dict[str, dict[str, Any]] = {}
+    for d in rows_by_id(conn, entity, ids):
+        local[d["id"]] = d
     for part in outbox.chunks(ids):
-        marks = ", ".join("?" * len(part))
-        cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({marks})", part)
-        names = [d[0] for d in cur.description]
-        for values in cur.fetchall():
-            d = dict(zip(names, values, strict=True))
-            local[d["id"]] = d
-        conn.execute(f"DELETE FROM resync_unseen WHERE id IN ({marks})", part)
+        conn.execute(f"DELETE FROM resync_unseen WHERE id IN ({', '.join('?' * len(part))})", part)
     pending: dict[str, list[tuple[int, str, int, int]]] = {}
     edits: dict[str, set[str]] = {}
     for part in outbox.chunks(list(local)):
@@ -252,21 +241,18 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
         ids = [
             r[0] for r in conn.execute("SELECT id FROM resync_unseen WHERE entity = ?", (entity,)).fetchall()
         ]
+        for row in rows_by_id(conn, entity, ids):
+            fields = {n: row[n] for n in names if n in row and row[n] is not None}
+            # Values from the lost history name their version there, as in ``prepare_page``.
+            versions = json.loads(row["versions"] or "{}")
+            base = {n: [0, None, v] for n, v in versions.items() if n in fields and v > floor}
+            _queue(conn, entity, row["id"], row, fields, base, 0, False)
+            if row["deleted"]:
+                _queue(conn, entity, row["id"], row, {}, {}, 0, True)
+            queued += 1
         for part in outbox.chunks(ids):
             marks = ", ".join("?" * len(part))
-            cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({marks})", part)
-            cols = [d[0] for d in cur.description]
-            for values in cur.fetchall():
-                row = dict(zip(cols, values, strict=True))
-                fields = {n: row[n] for n in names if n in row and row[n] is not None}
-                # Values from the lost history name their version there, as in ``prepare_page``.
-                versions = json.loads(row["versions"] or "{}")
-                base = {n: [0, None, v] for n, v in versions.items() if n in fields and v > floor}
-                _queue(conn, entity, row["id"], row, fields, base, 0, False)
-                if row["deleted"]:
-                    _queue(conn, entity, row["id"], row, {}, {}, 0, True)
-                queued += 1
             conn.execute(f"UPDATE {entity} SET versions = '{{}}', seq = 0 WHERE id IN ({marks})", part)
     conn.execute("DELETE FROM resync_unseen")
-    conn.execute("DELETE FROM sync_state WHERE key = ?", (RESYNC_KEY,))
+    sync_state.delete(conn, RESYNC_KEY)
     return queued

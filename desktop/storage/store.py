@@ -7,7 +7,6 @@ them, ``<file>.lock`` (empty) carries the OS lock that keeps a store to one hold
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import unicodedata
@@ -16,6 +15,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import desktop.storage.sync_state as sync_state
 from desktop.storage.database import Database, open_encrypted
 from desktop.storage.errors import (
     RecoveryFailed,
@@ -100,9 +100,9 @@ class Store:
         self._lock = lock
         # The clock resumes past every stamp this laptop made: the one saved at close, and any in
         # the outbox (a killed process saves nothing). No scan of the entity tables at unlock.
-        saved = db.query("SELECT value FROM sync_state WHERE key = 'clock'")
+        saved = int(sync_state.read(db, "clock", 0))
         pending = int(db.query("SELECT coalesce(max(hlc), 0) FROM outbox")[0][0])
-        self.clock = HybridClock(last=max(pending, int(saved[0][0]) if saved else 0))
+        self.clock = HybridClock(last=max(pending, saved))
         self._pinned: dict[int, tuple[Forms, dict[str, Repository]]] = {}
         self._repositories(forms, self._taken_version())
 
@@ -346,8 +346,8 @@ class Store:
         try:
             migrate(db)
             if forms is None:  # the county's version taken at an earlier sync, else the built-in one
-                taken = db.query("SELECT value FROM sync_state WHERE key = ?", (FORMS_STATE,))
-                forms = effective_forms(json.loads(taken[0][0])) if taken else load_forms()
+                taken = sync_state.read(db, FORMS_STATE)
+                forms = effective_forms(taken) if taken else load_forms()
             follow_forms(db, forms)  # the forms state the record columns (a field added -> its column)
             return cls(path, ring, key, db, user, forms, lock)
         except BaseException:
@@ -450,16 +450,11 @@ class Store:
         return int(self._db.query(query)[0][0])
 
     def state_get(self, key: str, default: Any = None) -> Any:
-        rows = self._db.query("SELECT value FROM sync_state WHERE key = ?", (key,))
-        return json.loads(rows[0][0]) if rows else default
+        return sync_state.read(self._db, key, default)
 
     def state_set(self, key: str, value: Any) -> None:
         with self._db.atomic() as conn:
-            conn.execute(
-                "INSERT INTO sync_state (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value)),
-            )
+            sync_state.write(conn, key, value)
 
     def audit(self, action: str, detail: str = "") -> None:
         """Record an action that matters (an export, a recovery). Detail must hold no personal data."""

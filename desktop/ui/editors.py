@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sync.parse import format_yuan, parse_date, parse_yuan
-from sync.schema import FieldDef
+from sync.form_defs import FieldDef
+from sync.money import format_yuan
+from sync.parse import parse_date, parse_yuan
 
 _ISO = "yyyy-MM-dd"
 

@@ -3,7 +3,7 @@
 * environment (disk full, disk error, damaged file, store open in another window, no server,
   certificate): a message saying what to do, nothing logged;
 * invalid input (ValidationFailed): shown inline by the form, not here;
-* interruption (Cancelled): nothing is shown;
+* interruption (``sync.errors.Cancelled``: a cancelled task, a stopped sync): nothing is shown;
 * bug (anything else): a short apology; the traceback goes to the log, which never holds record data.
 
 Sync errors carry their own messages in Chinese and English (``sync.errors``).
@@ -27,8 +27,7 @@ from desktop.storage import (
     ValidationFailed,
 )
 from desktop.ui.i18n import current_language
-from desktop.ui.tasks import Cancelled
-from sync.errors import SyncError
+from sync.errors import Cancelled, SyncError
 
 log = logging.getLogger(__name__)
 

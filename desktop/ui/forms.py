@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 
 from desktop.services.entry import derive_fields
 from desktop.ui.editors import DateEditor, FieldDelegate, make_editor, set_ref_options
-from desktop.ui.input_formats import impossible_date
+from sync.form_defs import FieldDef
+from sync.parse import impossible_date
 from sync.protocol import Problem
-from sync.schema import FieldDef, Forms
+from sync.schema import Forms
 
 Index = QModelIndex | QPersistentModelIndex
 PROBLEM_STYLE = "color: #b00020;"

@@ -37,7 +37,7 @@ from sync.indicator_labels import (
     reference_period,
     text,
 )
-from sync.rounding import yuan
+from sync.money import yuan
 from sync.schema import Forms, load_forms
 
 WARNING = "#b0281f"

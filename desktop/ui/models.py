@@ -19,18 +19,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.ui.tasks import TaskRunner
-from sync.schema import FieldDef, FormDef
+from sync.form_defs import FieldDef, FormDef
+from sync.money import yuan
 
 Index = QModelIndex | QPersistentModelIndex
 RowFetcher = Callable[[list[str]], list[dict[str, Any]]]
-
-
-def money_text(fen: int | None) -> str:
-    if fen is None:
-        return ""
-    sign = "-" if fen < 0 else ""
-    yuan, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}{yuan:,}.{cents:02d}"
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,7 @@ class Column:
         if f is not None and f.type == "choice":
             return f.choice_label(value, lang) or str(value)
         if f is not None and f.type == "money":
-            return money_text(value)
+            return yuan(int(value))
         return str(value)
 
 

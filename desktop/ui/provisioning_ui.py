@@ -9,10 +9,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services.setup import ProvisioningError
 from desktop.ui.context import UiContext
 from desktop.ui.errors import describe
 from desktop.ui.file_dialogs import choose_provisioning
+from sync.provisioning import ProvisioningError
 
 
 def provisioning_error_text(reason: str) -> str:

@@ -331,7 +331,8 @@ def _bad_roster(path: Path, village: str) -> Path:
     from openpyxl import Workbook
 
     from desktop.services import roster_import as ri
-    from sync.schema import load_forms, make_resident_id
+    from sync.resident_id import make_resident_id
+    from sync.schema import load_forms
 
     forms = load_forms()
     book = Workbook()

@@ -41,7 +41,7 @@ from desktop.ui.indicators_view import IndicatorsView
 from desktop.ui.tasks import Task, TaskRunner
 from sync.indicator_labels import format_value
 from sync.indicators import DEFAULT_LINE_FEN
-from sync.rounding import yuan
+from sync.money import yuan
 
 Fetch = Callable[[int, int], dict[str, Any]]
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

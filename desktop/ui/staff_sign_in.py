@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.settings import Settings
-from desktop.services.setup import ProvisioningError, check_server_url, load_provisioning
 from desktop.ui.file_dialogs import choose_provisioning, open_file
 from desktop.ui.tasks import TaskRunner
+from sync.provisioning import ProvisioningError, check_server_url, load_provisioning
 
 SignIn = Callable[[str, str | None, str, str], Any]
 """``(server_url, ca_file or None, user, password) -> signed-in desk``; runs on the network pool."""

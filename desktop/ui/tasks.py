@@ -29,9 +29,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-
-class Cancelled(Exception):
-    """Raised by :meth:`TaskContext.check` inside a task that was cancelled."""
+from sync.errors import Cancelled
 
 
 class TaskContext:
@@ -45,7 +43,8 @@ class TaskContext:
         return self._job.cancel.is_set()
 
     def check(self) -> None:
-        """Raise :class:`Cancelled` if the task was cancelled; call it between steps of long work."""
+        """Raise :class:`sync.errors.Cancelled` if the task was cancelled; call it between steps of long
+        work."""
         if self._job.cancel.is_set():
             raise Cancelled
 
@@ -73,10 +72,10 @@ class _Job:
             result = self.fn(TaskContext(self)) if self.with_context else self.fn()
             if self.cancel.is_set():
                 raise Cancelled
-        except Cancelled:
-            self.inbox.put((self, "cancelled", None))
         except BaseException as exc:  # handed to the UI thread, which decides how to show it
-            # Cancelled mid-way (e.g. the store was locked under it): nobody waits for the error.
+            # A cancelled task (Cancelled from check(), or any error mid-way, e.g. the store was locked
+            # under it) is only cancelled: nobody waits for its error. A Cancelled the task raised
+            # without being cancelled (a sync stopped by its own token) is its outcome, as any error.
             self.inbox.put((self, "cancelled" if self.cancel.is_set() else "failed", exc))
         else:
             self.inbox.put((self, "succeeded", result))

@@ -30,19 +30,19 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.services.setup import (
-    VILLAGE_CODE,
-    Provisioning,
-    ProvisioningError,
-    check_server_url,
-    load_provisioning,
-    passphrase_strength,
-)
+from desktop.services.setup import passphrase_strength
 from desktop.storage import Store
 from desktop.ui.errors import describe
 from desktop.ui.file_dialogs import choose_provisioning
 from desktop.ui.provisioning_ui import provisioning_error_text
 from desktop.ui.tasks import TaskRunner
+from sync.provisioning import (
+    VILLAGE_CODE,
+    Provisioning,
+    ProvisioningError,
+    check_server_url,
+    load_provisioning,
+)
 
 if TYPE_CHECKING:
     from desktop.services.provisioning import Preseeded

@@ -146,27 +146,67 @@ def decide(
                 resolved_seq=written or None,
             )
         )
-        conn.execute(
-            insert(review_history).values(
-                county_code=county,
-                village_code=village,
-                id=uuid7(),
-                item_id=item_id,
-                kind="conflict",
-                entity=row.entity,
-                record_id=row.record_id,
-                field=row.field,
-                choice=choice,
-                value=dumps(final),
-                note=note[:1000],
-                decided_by=user.username,
-                decided_at=now,
-                seq=written,
-                set_aside=dumps(set_aside),
-            )
+        write_history(
+            conn,
+            county=county,
+            village=village,
+            item_id=item_id,
+            kind="conflict",
+            entity=row.entity,
+            record_id=row.record_id,
+            field=row.field,
+            choice=str(choice),  # one of the names _outcome accepted
+            value=final,
+            note=note,
+            user=user,
+            now=now,
+            seq=written,
+            set_aside=set_aside,
         )
         done = review.load_item_row(conn, county, item_id)
         return review.item_dicts(conn, county, [done])[0]
+
+
+def write_history(
+    conn: Connection,
+    *,
+    county: str,
+    village: str,
+    item_id: str,
+    kind: str,
+    entity: str,
+    record_id: str,
+    field: str,
+    choice: str,
+    value: Any,
+    note: str,
+    user: StaffUser,
+    now: int,
+    seq: int,
+    set_aside: list[dict[str, Any]],
+) -> None:
+    """The history row of one decision (``kind`` ``conflict`` or ``duplicate``) on one field of one
+    record: what was chosen, the value it set, the note (cut to 1,000 characters), who and when, the
+    seq that carried it (0: nothing changed) and every value it set aside. In the caller's transaction."""
+    conn.execute(
+        insert(review_history).values(
+            county_code=county,
+            village_code=village,
+            id=uuid7(),
+            item_id=item_id,
+            kind=kind,
+            entity=entity,
+            record_id=record_id,
+            field=field,
+            choice=choice,
+            value=dumps(value),
+            note=note[:1000],
+            decided_by=user.username,
+            decided_at=now,
+            seq=seq,
+            set_aside=dumps(set_aside),
+        )
+    )
 
 
 def _version(field: str, cur: Current) -> int:

@@ -17,14 +17,14 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
 
-from sync.ids import uuid7
 from sync.server import changelog, review
 from sync.server.auth import StaffUser
+from sync.server.decisions import write_history
 from sync.server.errors import ApiError
 from sync.server.merge import Current
 from sync.server.push import Rules, load_records
 from sync.server.store import Store, chunks, lock_village, set_village_seq
-from sync.server.tables import duplicate_decisions, record_keys, review_history, villages
+from sync.server.tables import duplicate_decisions, record_keys, villages
 from sync.server.writes import dumps, write_records
 from sync.textsafety import clean_note
 
@@ -210,6 +210,22 @@ def decide(
         if keep is not None and keep not in {r for _, r in holders}:
             raise ApiError("invalid", "api.duplicate_keep_member", extra={"problems": []})
         moved: list[tuple[str, str]] = [] if keep is None else [(v, r) for v, r in holders if r != keep]
+
+        def history(
+            village: str,
+            record_id: str,
+            choice: str,
+            value: str,
+            seq: int,
+            aside: list[Any],
+        ) -> None:
+            """The history row of the group's decision on one record's ``status``."""
+            write_history(
+                conn, county=county, village=village, item_id=gid, kind="duplicate", entity="person",
+                record_id=record_id, field="status", choice=choice, value=value, note=note, user=user,
+                now=now, seq=seq, set_aside=aside,
+            )  # fmt: skip
+
         for village in sorted({v for v, _ in moved}):
             seq = seqs[village]
             ids = [r for v, r in moved if v == village]
@@ -220,27 +236,9 @@ def decide(
                 c = cur[record_id]
                 new = _moved_out(c, seq)
                 touched[record_id] = new
-                _history(
-                    conn,
-                    county,
-                    village,
-                    gid,
-                    record_id,
-                    "keep",
-                    "moved_out",
-                    note,
-                    user,
-                    now,
-                    seq,
-                    [
-                        {
-                            "source": "county",
-                            "field": "status",
-                            "value": c.data.get("status"),
-                            "kept_record_id": keep,
-                        }
-                    ],
-                )
+                county_value = c.data.get("status")
+                aside = {"source": "county", "field": "status", "value": county_value, "kept_record_id": keep}
+                history(village, record_id, "keep", "moved_out", seq, [aside])
             write_records(conn, rules.keys, county, village, cur, touched, now)
             changelog.log_writes(
                 conn, county, village, "duplicate", changelog.pairs(cur, touched), now, user.username
@@ -248,7 +246,7 @@ def decide(
             set_village_seq(conn, county, village, seq)
         if keep is None:
             for village, record_id in holders:
-                _history(conn, county, village, gid, record_id, "not_same", "present", note, user, now, 0, [])
+                history(village, record_id, "not_same", "present", 0, [])
         conn.execute(delete(duplicate_decisions).where(dc.county_code == county, dc.group_id == gid))
         conn.execute(
             insert(duplicate_decisions).values(
@@ -288,38 +286,3 @@ def _moved_out(c: Current, seq: int) -> Current:
     data = dict(c.data, status="moved_out")
     versions = dict(c.versions, status=seq)
     return Current(c.entity, data, versions, seq, c.deleted)
-
-
-def _history(
-    conn: Connection,
-    county: str,
-    village: str,
-    gid: str,
-    record_id: str,
-    choice: str,
-    value: Any,
-    note: str,
-    user: StaffUser,
-    now: int,
-    seq: int,
-    set_aside: list[dict[str, Any]],
-) -> None:
-    conn.execute(
-        insert(review_history).values(
-            county_code=county,
-            village_code=village,
-            id=uuid7(),
-            item_id=gid,
-            kind="duplicate",
-            entity="person",
-            record_id=record_id,
-            field="status",
-            choice=choice,
-            value=dumps(value),
-            note=note[:1000],
-            decided_by=user.username,
-            decided_at=now,
-            seq=seq,
-            set_aside=dumps(set_aside),
-        )
-    )

@@ -89,7 +89,7 @@ class KeySpec:
 
 
 class BatchLookup:
-    """``sync.schema.Lookup`` over one village for the duration of one write transaction."""
+    """``sync.form_defs.Lookup`` over one village for the duration of one write transaction."""
 
     def __init__(self, conn: Connection, spec: KeySpec, county_code: str, village_code: str) -> None:
         self._conn = conn

@@ -19,8 +19,8 @@ from sqlalchemy import Connection, insert, select
 from sync import jsontext, messages
 from sync.form_versions import BUILTIN_VERSION
 from sync.ids import uuid7
-from sync.protocol import Change, Problem, PushRequest, decode_dict, encode
-from sync.schema import META_FIELDS, Forms
+from sync.protocol import META_FIELDS, Change, Problem, PushRequest, decode_dict, encode
+from sync.schema import Forms
 from sync.server import changelog, form_store, review
 from sync.server.auth import Device
 from sync.server.errors import ApiError

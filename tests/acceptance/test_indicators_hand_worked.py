@@ -25,7 +25,7 @@ import requests
 
 from desktop.services.indicators import village_indicators
 from desktop.storage import Store, ValidationFailed
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 from tests.sync_world import VILLAGE, County, Laptop
 
 YEAR = date.today().year - 1

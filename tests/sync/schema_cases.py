@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sync.protocol import Problem
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 TODAY = date(2025, 6, 15)
 HOUSEHOLD_ID = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"

@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import client, protocol
-from sync.client import HttpClient, HttpRemote, RetryPolicy
+from sync.client import HttpClient, HttpRemote
 from sync.errors import (
     AuthError,
     CertificateError,
@@ -29,6 +29,7 @@ from sync.errors import (
 )
 from sync.ids import uuid7
 from sync.protocol import Change, PushRequest, PushResponse
+from sync.retry import RetryPolicy
 from sync.server import admin
 from sync.signing import HEADER_DEVICE, HEADER_SIGNATURE
 from tests.sync_world import VILLAGE, County, start_county

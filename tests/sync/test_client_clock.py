@@ -16,8 +16,9 @@ import pytest
 import requests
 
 from sync import client
-from sync.client import HttpRemote, RetryPolicy
+from sync.client import HttpRemote
 from sync.errors import ClockError
+from sync.retry import RetryPolicy
 from sync.signing import sign_headers
 from tests.sync_world import VILLAGE, County, postgres_database, start_county
 

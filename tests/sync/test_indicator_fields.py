@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 
 from sync import form_versions as fv
+from sync.form_rules import FormError
 from sync.form_workbook import document_from_workbook, read_workbook
 from sync.indicator_labels import figures, format_value
 from sync.indicators import compute
-from sync.schema import FormError, Forms
+from sync.schema import Forms
 from tests.sync.form_workbooks import write_workbook
 
 TODAY = date(2025, 6, 1)

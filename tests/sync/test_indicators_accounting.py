@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from sync.form_rules import _yuan
 from sync.indicator_labels import coverage_warning, figures, format_value, reconciliation, reference_period
 from sync.indicators import LEFT_OUT, compute, fen, share
-from sync.rounding import half_away, percent, yuan
+from sync.money import yuan
+from sync.rounding import half_away, percent
 from sync.schema import load_forms
 
 TODAY = date(2025, 6, 1)

@@ -89,3 +89,19 @@ def test_a_snapshot_records_lost_pairs_are_optional_and_malformed_ones_read_as_a
     got = protocol.decode_pull_response(protocol.encode(page))
     assert got.records[0].lost == {"address": [17, 9]}
     assert got.records[1].lost == {}
+
+
+def test_records_and_changes_without_lost_versions_hold_no_dict_of_their_own() -> None:
+    """Nearly every record and change has no ``lost``: they share one empty ``protocol.NO_LOST``
+    instead of a dict each (one object more alive per record made a pull run a full garbage
+    collection more per 10,000 records)."""
+    record = {"entity": "household", "id": "r1", "village_code": "v", "seq": 9, "fields": {}}
+    page = {"records": [record, dict(record, id="r2"), dict(record, id="r3", lost={"x": [1]})]}
+    got = protocol.decode_pull_response(protocol.encode(dict(page, cursor=9, more=False, v=2)))
+    assert all(r.lost is protocol.NO_LOST for r in got.records)
+    change = protocol.Change("household", "0190a000-0000-7000-8000-000000000001", "110101001001")
+    assert change.lost is protocol.NO_LOST
+    sent = protocol.PushRequest(batch_id="b1", changes=[change, protocol.Change("household", "x", "v")])
+    received = protocol.decode_push_request(protocol.encode(sent))
+    assert all(c.lost is protocol.NO_LOST for c in received.changes)
+    assert protocol.NO_LOST == {}

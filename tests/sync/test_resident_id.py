@@ -8,8 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.resident_id import PROVINCE_CODES, InvalidResidentId, normalize_resident_id, parse_resident_id
-from sync.schema import derive_from_resident_id, make_resident_id
+from sync.resident_id import (
+    PROVINCE_CODES,
+    InvalidResidentId,
+    make_resident_id,
+    normalize_resident_id,
+    parse_resident_id,
+)
+from sync.schema import derive_from_resident_id
 
 TODAY = date(2025, 6, 15)
 

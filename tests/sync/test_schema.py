@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from sync.form_rules import FormError
 from sync.protocol import Problem
+from sync.resident_id import make_resident_id
 from sync.resources import ENV_VAR, resources_dir
-from sync.schema import FormError, Forms, load_forms, make_resident_id
+from sync.schema import Forms, load_forms
 from tests.sync.schema_cases import (
     HOUSEHOLD_ID,
     PERSON_ID,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.indicators import DEFAULT_LINE_FEN, default_year, village_indicators
+from desktop.services.indicators import default_year, village_indicators
 from desktop.ui.context import UiContext
 from desktop.ui.errors import show_error
 from desktop.ui.file_dialogs import save_file
@@ -33,6 +33,7 @@ from desktop.ui.operations import Operation
 from desktop.ui.pages.excel_page import ExcelPage
 from desktop.ui.parts import Host, Page, Part
 from desktop.ui.tasks import Task
+from sync.indicators import DEFAULT_LINE_FEN
 
 
 class IndicatorsPage(QWidget):

@@ -439,7 +439,7 @@ class ItemView(QWidget):
         self.decided.emit(item)
 
     def _refused(self, exc: BaseException) -> None:
-        from desktop.services.township import AlreadyDecided, StaleDecision
+        from desktop.services.township_model import AlreadyDecided, StaleDecision
 
         self._busy = False
         self.decide_button.setEnabled(True)

@@ -201,7 +201,7 @@ class WorkDeskPage(QWidget):
         )
 
     def _goto_failed(self, exc: BaseException) -> None:
-        from desktop.services.township import NotFound
+        from desktop.services.township_model import NotFound
 
         self.show_list()
         text = report(self.staff, exc)

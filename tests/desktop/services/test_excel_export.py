@@ -27,7 +27,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def _fill(store: Store) -> tuple[str, str]:
-    from sync.schema import make_resident_id
+    from sync.resident_id import make_resident_id
 
     rid = make_resident_id("530102", date(1980, 5, 6), 13)  # may end in X for some seq; text either way
     hid = store.household.create({"household_no": "007", "head_name": "赵六", "address": TRICKY[5],

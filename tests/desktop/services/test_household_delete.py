@@ -13,7 +13,7 @@ import pytest
 
 from desktop.services.session import Session
 from desktop.storage import KdfParams, Store
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 VILLAGE = "530102001001"
 

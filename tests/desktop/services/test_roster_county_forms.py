@@ -17,7 +17,7 @@ from desktop.services import roster_import as ri
 from desktop.services.roster_template import write_template
 from desktop.storage import KdfParams, Store
 from sync import form_versions as fv
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 VILLAGE = "530102001001"
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from desktop.services import roster_import as ri
 from desktop.services.roster_template import write_template
 from desktop.storage import KdfParams, Store
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 VILLAGE = "530102001001"
 HEADERS = ["户号*", "户主姓名*", "家庭住址*", "家庭类别*", "姓名*", "公民身份号码*", "与户主关系*", "民族*",

@@ -13,13 +13,13 @@ from openpyxl import Workbook
 
 from desktop.services import roster_import as ri
 from desktop.storage import KdfParams, Store
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 VILLAGE = "530102001001"
 HEADERS = ["户号*", "户主姓名*", "家庭住址*", "家庭类别*", "姓名*", "公民身份号码*", "与户主关系*", "民族*",
            "出生日期"]  # fmt: skip
 BORN = date(1953, 2, 19)
-# Every way the entry form reads a date (tests/desktop/ui/test_input_formats.py), as a text cell, and
+# Every way the entry form reads a date (tests/sync/test_parse.py), as a text cell, and
 # the number 19530219 and a real Excel date cell.
 WRITTEN: list[Any] = ["19530219", "1953-02-19", "1953/2/19", "1953.2.19", "1953年2月19日", "１９５３０２１９",
                       " 1953-2-19 ", "1953年02月19日", 19530219, datetime(1953, 2, 19)]  # fmt: skip

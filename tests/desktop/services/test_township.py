@@ -9,17 +9,12 @@ from pathlib import Path
 import pytest
 
 from desktop.services import display
-from desktop.services.township import (
-    AlreadyDecided,
-    Forbidden,
-    InvalidValue,
-    NotFound,
-    SignInRequired,
-    TownshipService,
-)
+from desktop.services.township import TownshipService
+from desktop.services.township_model import AlreadyDecided, Forbidden, InvalidValue, NotFound
 from sync.errors import AuthError, RejectedError
 from sync.schema import load_forms
 from sync.server import admin
+from sync.staff_client import SignInRequired
 from tests.sync_world import STAFF_PASSWORD, STAFF_USER, VILLAGE, County, Laptop, start_county
 
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from desktop.services.township import StaleDecision, TownshipService
+from desktop.services.township import TownshipService
 from desktop.services.township_bulk import choices_for, decide_many
+from desktop.services.township_model import StaleDecision
 from sync.errors import OfflineError
 from tests.desktop.ui.township_world import STAFF_PASSWORD, STAFF_USER, competing_phones, start_world
 from tests.sync_world import server_records

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from desktop.storage import KdfParams, Store
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 VILLAGE = "110101001001"
 PASS = "correct horse 42"

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from desktop.storage.replica import REJECTED, StoreReplica
+from desktop.storage.outbox import REJECTED
+from desktop.storage.replica import StoreReplica
 from sync import protocol
 from sync.engine import FrozenBatch
 from sync.ids import uuid7

@@ -16,7 +16,7 @@ from desktop.services import demo
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 from desktop.ui.window_fit import fit_rect
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 LAPTOP = QRect(0, 0, 1366, 768 - 40)
 CJK = "Noto Sans CJK SC"  # fonts-noto-cjk, in .ci/debian-packages.txt

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProxyStyle, QStyle
 
 from desktop.ui.context import UiContext
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 from .helpers import WORK_MS, open_main_window, press, tab, type_text
 from .test_official_day_forms import _open_tab_dialog

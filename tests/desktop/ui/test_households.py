@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from desktop.ui.context import UiContext
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 from .helpers import WORK_MS, focused, open_main_window, press, tab, type_text
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox
 from desktop.services import roster_import as ri
 from desktop.ui.context import UiContext
 from desktop.ui.import_wizard import RosterImportDialog
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 from .conftest import VILLAGE
 from .helpers import WORK_MS

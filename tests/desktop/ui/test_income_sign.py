@@ -7,7 +7,7 @@ from datetime import date
 
 from desktop.services.indicators import village_indicators
 from desktop.ui.context import UiContext
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 from .helpers import open_main_window, tab, type_text
 from .test_official_day_forms import _open_tab_dialog

@@ -6,7 +6,7 @@ from desktop.services import demo
 from desktop.ui.columns import columns_for
 from desktop.ui.context import UiContext
 from desktop.ui.forms import RecordBuffer
-from desktop.ui.models import RecordTableModel, money_text
+from desktop.ui.models import Column, RecordTableModel
 
 
 def _model(ui: UiContext, entity: str) -> RecordTableModel:
@@ -55,10 +55,12 @@ def test_record_buffer_passes_the_model_tester(qtmodeltester, ui: UiContext) -> 
     qtmodeltester.check(buffer)
 
 
-def test_money_is_shown_in_yuan() -> None:
-    assert money_text(1234567) == "12,345.67"
-    assert money_text(5) == "0.05"
-    assert money_text(None) == ""
+def test_money_is_shown_in_yuan(ui: UiContext) -> None:
+    amount = Column("amount_fen", ui.session.forms["income"].field("amount_fen"))
+    assert amount.display({"amount_fen": 1234567}, "zh_CN") == "12,345.67"
+    assert amount.display({"amount_fen": -150}, "zh_CN") == "-1.50"
+    assert amount.display({"amount_fen": 5}, "en") == "0.05"
+    assert amount.display({"amount_fen": None}, "zh_CN") == ""
 
 
 def test_a_search_with_many_hits_feeds_the_model_as_a_plain_list_does(

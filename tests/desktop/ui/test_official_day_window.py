@@ -14,7 +14,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.sync_page import SyncPart
 from desktop.ui.window_fit import FRAME, fit_rect
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 from .helpers import focused, open_main_window, press
 from .test_records import _household

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.services import demo
 from desktop.ui.context import UiContext
-from sync.schema import make_resident_id
+from sync.resident_id import make_resident_id
 
 from .helpers import WORK_MS, focused, open_main_window, press, tab, type_text
 

@@ -61,7 +61,7 @@ def test_size_and_place_are_remembered_and_pulled_back_on_screen(qtbot, staff, t
 
 
 def test_the_title_names_the_township_when_known(qtbot, staff, tmp_path) -> None:
-    from desktop.services.township import StaffAccount
+    from desktop.services.township_model import StaffAccount
     from desktop.ui.staff_window import staff_who
 
     staff.desk.account = StaffAccount("wang", "township", "110105001", {}, 0, "建外街道")

@@ -80,7 +80,8 @@ def test_no_server_is_said_in_plain_words(qtbot, zh, ui: UiContext, tmp_path) ->
 
 def _no_retry_remote(config):
     from sync import client
+    from sync.retry import RetryPolicy
 
     return client.HttpRemote(
-        config.server_url, config.ca_bundle, config.device_id, config.key, retry=client.RetryPolicy(total=0)
+        config.server_url, config.ca_bundle, config.device_id, config.key, retry=RetryPolicy(total=0)
     )

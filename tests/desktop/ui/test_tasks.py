@@ -6,7 +6,10 @@ import gc
 import threading
 import weakref
 
+from desktop.ui.errors import is_quiet
 from desktop.ui.tasks import Task, TaskContext, TaskRunner
+from sync.engine import CancelToken
+from sync.errors import Cancelled
 
 from .helpers import WORK_MS
 
@@ -62,6 +65,33 @@ def test_progress_and_cancel(qtbot, runner: TaskRunner) -> None:
         pass
     assert task.result is None
     qtbot.waitUntil(lambda: progress == [(1, 3)])
+
+
+def test_one_cancelled_for_a_task_and_a_sync(qtbot, runner: TaskRunner) -> None:
+    caught: list[BaseException] = []
+    cancelled = threading.Event()
+
+    def work(ctx: TaskContext) -> None:
+        cancelled.wait(5)
+        try:
+            ctx.check()
+        except BaseException as exc:
+            caught.append(exc)
+            raise
+
+    task = runner.run_network(work, with_context=True)
+    task.cancel()
+    cancelled.set()
+    with qtbot.waitSignal(task.cancelled):
+        pass
+    token = CancelToken()
+    token.cancel()
+    stopped = runner.run_network(token.raise_if_cancelled)  # a sync stopped by its token, not the task
+    with qtbot.waitSignal(stopped.failed) as failed:
+        pass
+    (from_task,), from_sync = caught, failed.args[0]
+    assert type(from_task) is type(from_sync) is Cancelled
+    assert is_quiet(from_task) and is_quiet(from_sync)
 
 
 def test_newer_task_with_same_key_cancels_queued_one(qtbot, runner: TaskRunner) -> None:

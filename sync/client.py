@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 import requests
@@ -44,6 +44,8 @@ from sync.errors import (
 )
 from sync.retry import NO_RETRY, RetryPolicy
 from sync.signing import HEADER_PROTOCOL, public_key_b64, sign_headers
+
+T = TypeVar("T")
 
 API = "/api/v1"
 CLOCK_LEARN_SECONDS = 5.0
@@ -408,7 +410,7 @@ class HttpRemote:
         return list(data["history"])
 
 
-def _decode(decoder: Callable[[bytes], Any], resp: requests.Response) -> Any:
+def _decode(decoder: Callable[[bytes], T], resp: requests.Response) -> T:
     try:
         return decoder(resp.content)
     except protocol.ProtocolError as exc:

@@ -163,7 +163,7 @@ def _source(node: Node) -> str:
     if kind == "self":
         return "."
     if kind == "ref":
-        return "${" + node[1] + "}"
+        return f"${{{node[1]}}}"
     if kind == "num":
         return str(node[1])
     if kind == "str":

@@ -283,16 +283,18 @@ def decode_dict(body: bytes) -> dict[str, Any]:
     if not _shallow(data, MAX_DEPTH):
         raise TooDeep(f"body nests lists or objects more than {MAX_DEPTH} deep")
     try:
-        data = codec.unpack_message(data)
+        message = codec.unpack_message(data)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise ProtocolError("body has a malformed table") from exc
-    version = data.get("v")
+    if not isinstance(message, dict):  # a whole body that is one table unpacks to a list
+        raise ProtocolError("body is not a JSON object")
+    version = message.get("v")
     if type(version) is not int or version not in SUPPORTED_VERSIONS:
         raise ProtocolVersionError(
             f"unsupported protocol version (this end speaks {SUPPORTED_VERSIONS})",
             version if type(version) is int else None,
         )
-    return data
+    return message
 
 
 def body_digest(body: bytes) -> str:

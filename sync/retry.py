@@ -40,7 +40,7 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """Wait before retry number ``retry_number`` (0 = first retry), with full jitter."""
-        ceiling = min(self.backoff_max, self.backoff_factor * (2**retry_number))
+        ceiling = min(self.backoff_max, self.backoff_factor * (2.0**retry_number))
         return self.rng() * ceiling
 
     def parse_retry_after(self, value: str | None) -> float | None:

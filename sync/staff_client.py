@@ -46,7 +46,7 @@ class StaffClient:
     def close(self) -> None:
         self.http.close()
 
-    def _call(self, method: str, path: str, payload: Any = None, *, auth: bool = True) -> Any:
+    def _call(self, method: str, path: str, payload: Any = None, *, auth: bool = True) -> dict[str, Any]:
         if auth:
             if not self.token:
                 raise SignInRequired()

@@ -1,4 +1,6 @@
-"""The county server's HTTP API (FastAPI). Routes only: the work is done in the modules they call.
+"""The county server's ASGI app: ``create_app`` puts the routers of each area under ``/api/v1``
+(``routes_device``, ``routes_forms``, ``routes_staff``, ``routes_review``, ``routes_history``; what
+they take is in ``deps``) and wraps them in the body limit, the thread cap and the 500 guard.
 
 Sync bodies are ``sync.protocol`` messages (compressed JSON, ``MEDIA_TYPE``), signed by the device;
 everything else is plain JSON. Every error is ``{"error", "message", "message_zh"}``.
@@ -11,53 +13,35 @@ import logging
 import sqlite3
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
-from datetime import date, datetime, timedelta, timezone
-from typing import Annotated, Any
+from typing import Any
 
 import anyio.to_thread
 import sqlalchemy.exc
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from sync.protocol import (
-    MAX_BODY_BYTES,
-    MEDIA_TYPE,
-    PROTOCOL_VERSION,
-    SUPPORTED_VERSIONS,
-    BodyTooLarge,
-    ProtocolError,
-    ProtocolVersionError,
-    TooDeep,
-    body_digest,
-    decode_push_request,
-    encode,
-)
+from sync.protocol import MAX_BODY_BYTES, PROTOCOL_VERSION
 from sync.schema import Forms, load_forms
 from sync.server import (
     auth,
-    conflicts,
-    enroll,
-    form_store,
-    pull,
     push,
+    routes_device,
+    routes_forms,
     routes_history,
     routes_review,
     routes_staff,
 )
 from sync.server.auth import DeviceAuth
-from sync.server.errors import ApiError, protocol_version_error
+from sync.server.deps import Server
+from sync.server.errors import ApiError
 from sync.server.login_limits import Limits, LoginLimiter
-from sync.server.store import Store, busy, village_epoch
+from sync.server.routes_device import too_deep
+from sync.server.store import Store, busy
 
 log = logging.getLogger(__name__)
-
-CHINA = timezone(timedelta(hours=8))
-API = "/api/v1"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -144,7 +128,7 @@ class Guard:
             # Nesting deeper than a check before it caught (sync.protocol refuses deep sync bodies).
             log.warning("request nested too deeply: %s %s", scope.get("method"), scope.get("path"))
             if not started:
-                await _send_error(send, _too_deep())
+                await _send_error(send, too_deep())
         except Exception as exc:
             if _busy(exc):
                 # The database stayed locked, or the pool full, past the timeout: a laptop that did
@@ -190,43 +174,6 @@ async def _no_receive() -> Message:  # pragma: no cover - a JSONResponse never r
     return {"type": "http.disconnect"}
 
 
-def signed_path(request: Request) -> str:
-    """The path and query exactly as the client sent (and signed) them."""
-    path = request.scope.get("raw_path") or request.url.path.encode()
-    query = request.scope.get("query_string") or b""
-    text = path.decode("latin-1")
-    return text + "?" + query.decode("latin-1") if query else text
-
-
-def _too_deep() -> ApiError:
-    return ApiError("malformed", "api.too_deep")
-
-
-def _protocol_error(exc: ProtocolError) -> ApiError:
-    if isinstance(exc, ProtocolVersionError):
-        return protocol_version_error(exc.version)
-    if isinstance(exc, BodyTooLarge):
-        return ApiError("too_large")
-    if isinstance(exc, TooDeep):
-        return _too_deep()
-    return ApiError("malformed", "api.malformed_detail", params={"detail": exc})
-
-
-_BINARY = {"schema": {"type": "string", "format": "binary"}}
-_SIGNED = {
-    "description": "Signed by the device key: X-Device-Id, X-Timestamp, X-Nonce, X-Signature (sync.signing).",
-}
-
-
-class EnrollRequest(BaseModel):
-    code: str = Field(min_length=1, max_length=64)
-    public_key: str = Field(min_length=1, max_length=100, description="Raw Ed25519 public key, base64")
-    name: str = Field(default="", max_length=100, description="Laptop name shown to county IT")
-    village_code: str | None = Field(
-        default=None, max_length=12, description="Refuse a code of another village"
-    )
-
-
 def freeze_startup_heap() -> None:
     """Put every object made so far (modules, routes, tables, forms) out of the garbage collector's
     way: they live as long as the process, and each full collection walked them all (~50 ms, once
@@ -246,13 +193,6 @@ def create_app(
 ) -> FastAPI:
     """The ASGI app over a migrated store. ``login_limits``: staff sign-in limits (defaults in
     ``sync.server.login_limits.Limits``)."""
-    rules = push.Rules.from_forms(forms or load_forms())
-    device_auth = DeviceAuth(store)
-    limiter = LoginLimiter(store, login_limits)
-
-    def today() -> date:
-        return datetime.fromtimestamp(store.clock(), CHINA).date()
-
     app = FastAPI(
         title="Village Data Desk county server",
         version=str(PROTOCOL_VERSION),
@@ -260,7 +200,13 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.state.store = store
+    app.state.server = Server(
+        store=store,
+        rules=push.Rules.from_forms(forms or load_forms()),
+        device_auth=DeviceAuth(store),
+        limiter=LoginLimiter(store, login_limits),
+        token_ttl=token_ttl,
+    )
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(ThreadCap, threads=store.connections)
     app.add_middleware(Guard)  # outermost of ours: sees what every handler let through
@@ -282,145 +228,7 @@ def create_app(
         error = ApiError(code, status=exc.status_code)
         return JSONResponse(error.body(), status_code=exc.status_code)
 
-    # ---------------------------------------------------------------------------------------------
-    # Devices
-
-    @app.get(f"{API}/health")
-    async def health(request: Request) -> dict[str, Any]:
-        # On the event loop, touching no database: it answers even while every thread of the pool
-        # waits on a push (a load balancer's probe must not time out behind a busy county).
-        # ``protocol`` is the version this server speaks with the asker: a laptop from before the
-        # version header checks that it equals its own (1), so it gets 1 and keeps working.
-        return {
-            "status": "ok",
-            "protocol": auth.request_version(request.headers),
-            "protocols": list(SUPPORTED_VERSIONS),
-            # The server's clock, so a laptop whose clock is off can sign with it.
-            "server_time": store.now(),
-        }
-
-    @app.post(f"{API}/enroll")
-    def enroll_device(body: EnrollRequest) -> dict[str, str]:
-        device = enroll.redeem_code(store, body.code, body.public_key, body.name, body.village_code)
-        return {
-            "device_id": device.device_id,
-            "village_code": device.village_code,
-            "county_code": device.county_code,
-        }
-
-    @app.post(
-        f"{API}/push",
-        response_class=Response,
-        openapi_extra={
-            "requestBody": {"required": True, "content": {MEDIA_TYPE: _BINARY}, **_SIGNED},
-            "responses": {"200": {"description": "PushResponse", "content": {MEDIA_TYPE: _BINARY}}},
-        },
-    )
-    async def push_batch(request: Request) -> Response:
-        body = await request.body()
-        headers, path = request.headers, signed_path(request)
-
-        def work() -> bytes:
-            device = device_auth.authenticate("POST", path, headers, body)
-            try:
-                message = decode_push_request(body)
-            except ProtocolError as exc:
-                raise _protocol_error(exc) from None
-            if message.v != device.protocol:
-                raise ApiError("malformed", "api.protocol_mismatch")
-            return push.apply_batch(store, rules, device, message, body_digest(body), today=today())
-
-        return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)
-
-    @app.get(
-        f"{API}/pull",
-        response_class=Response,
-        openapi_extra={
-            "responses": {"200": {"description": "PullResponse", "content": {MEDIA_TYPE: _BINARY}}}
-        },
-        description=_SIGNED["description"],
-    )
-    async def pull_records(
-        request: Request,
-        cursor: Annotated[int, Query(ge=0, le=push.MAX_NUMBER)] = 0,
-        limit: Annotated[int, Query(ge=1, le=pull.MAX_LIMIT)] = pull.DEFAULT_LIMIT,
-        since: Annotated[
-            int | None,
-            Query(
-                ge=0,
-                le=push.MAX_NUMBER,
-                description="Fields changed after this counter (where the pull began); default: cursor",
-            ),
-        ] = None,
-        own: Annotated[
-            int,
-            Query(
-                ge=0,
-                le=push.MAX_NUMBER,
-                description="Leave out fields this device wrote in batches answered up to this counter",
-            ),
-        ] = 0,
-        epoch: Annotated[
-            str,
-            Query(
-                max_length=64,
-                description="The epoch the cursor belongs to: a cursor of another one is no proof "
-                "that the database went back",
-            ),
-        ] = "",
-    ) -> Response:
-        body = await request.body()
-        headers, path = request.headers, signed_path(request)
-
-        def work() -> bytes:
-            device = device_auth.authenticate("GET", path, headers, body)
-            page = pull.pull(store, device, cursor, limit, since=since, own=own, epoch=epoch)
-            page["v"] = device.protocol  # answered in the version asked in
-            return encode(page)
-
-        return Response(await run_in_threadpool(work), media_type=MEDIA_TYPE)
-
-    @app.get(f"{API}/status", description=_SIGNED["description"])
-    async def device_status(request: Request) -> dict[str, Any]:
-        body = await request.body()
-        headers, path = request.headers, signed_path(request)
-
-        def work() -> dict[str, Any]:
-            device = device_auth.authenticate("GET", path, headers, body)
-            with store.read() as conn:
-                epoch, seq, started = village_epoch(conn, device.county_code, device.village_code)
-                forms_version = form_store.latest_number(conn, device.county_code)
-            return {
-                "forms_version": forms_version,
-                "village_code": device.village_code,
-                "server_seq": seq,
-                "epoch": epoch,
-                "epoch_seq": started,
-                "open_conflicts": conflicts.open_conflict_count(
-                    store, device.county_code, device.village_code
-                ),
-            }
-
-        return await run_in_threadpool(work)
-
-    @app.get(f"{API}/forms", description=_SIGNED["description"])
-    async def county_forms(request: Request) -> dict[str, Any]:
-        """The county's latest published form version, as signed by the county (issue 17); the
-        laptop checks the signature against its provisioning file's county key."""
-        body = await request.body()
-        headers, path = request.headers, signed_path(request)
-
-        def work() -> dict[str, Any]:
-            device = device_auth.authenticate("GET", path, headers, body)
-            with store.read() as conn:
-                return form_store.latest(conn, device.county_code)
-
-        return await run_in_threadpool(work)
-
-    app.include_router(
-        routes_staff.staff_router(store, rules, today=today, token_ttl=token_ttl, limiter=limiter)
-    )
-    app.include_router(routes_review.review_router(store, device_auth))
-    app.include_router(routes_history.history_router(store, device_auth))
-
+    # The routes, in the order they were always listed (/openapi.json keeps its order).
+    for routes in (routes_device, routes_forms, routes_staff, routes_review, routes_history):
+        app.include_router(routes.router)
     return app

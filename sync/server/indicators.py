@@ -44,7 +44,9 @@ def load(store: Store, county_code: str, village_codes: list[str]) -> dict[str, 
     return out
 
 
-def _per_village(store: Store, county_code: str, village_codes: list[str]) -> tuple[dict[str, int], dict]:
+def _per_village(
+    store: Store, county_code: str, village_codes: list[str]
+) -> tuple[dict[str, int], dict[str, int]]:
     cc, bc = conflicts.c, batches.c
     open_by: dict[str, int] = {}
     last_push: dict[str, int] = {}

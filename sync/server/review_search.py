@@ -35,7 +35,7 @@ def find_by_number(conn: Connection, county: str, number: str, allowed: Sequence
     if not NUMBER.match(text):
         raise ApiError("not_found")
     ic = review_items.c
-    ids = [
+    ids: list[str] = [
         item_id
         for item_id, village in conn.execute(
             select(ic.id, ic.village_code).where(ic.county_code == county, ic.id.like(f"%{text}"))

@@ -9,43 +9,34 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query
 
 from sync.server import review
-from sync.server.auth import DeviceAuth
+from sync.server.auth import Device
+from sync.server.deps import API, SignedRequest
 from sync.server.errors import ApiError
-from sync.server.store import Store
 
 MAX_RECORDS = 100
 
+router = APIRouter(prefix=API)
 
-def review_router(store: Store, device_auth: DeviceAuth) -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
 
-    @router.get(
-        "/review",
-        description="Signed by the device key. records: comma-separated record ids (at most 100).",
-    )
-    async def device_review(
-        request: Request, records: Annotated[str, Query(max_length=MAX_RECORDS * 37)] = ""
-    ) -> dict[str, Any]:
-        from sync.server.app import signed_path
+@router.get(
+    "/review",
+    description="Signed by the device key. records: comma-separated record ids (at most 100).",
+)
+async def device_review(
+    signed: SignedRequest, records: Annotated[str, Query(max_length=MAX_RECORDS * 37)] = ""
+) -> dict[str, Any]:
+    ids = [r for r in records.split(",") if r]
+    if len(ids) > MAX_RECORDS or any(len(r) > 36 for r in ids):
+        raise ApiError("malformed", "api.too_many_records")
 
-        body = await request.body()
-        headers, path = request.headers, signed_path(request)
-        ids = [r for r in records.split(",") if r]
-        if len(ids) > MAX_RECORDS or any(len(r) > 36 for r in ids):
-            raise ApiError("malformed", "api.too_many_records")
+    store = signed.server.store
 
-        def work() -> dict[str, Any]:
-            device = device_auth.authenticate("GET", path, headers, body)
-            with store.read() as conn:
-                items = review.device_states(
-                    conn, device.county_code, device.village_code, device.device_id, ids
-                )
-            return {"items": items}
+    def work(device: Device) -> dict[str, Any]:
+        with store.read() as conn:
+            items = review.device_states(conn, device.county_code, device.village_code, device.device_id, ids)
+        return {"items": items}
 
-        return await run_in_threadpool(work)
-
-    return router
+    return await signed.run(work)

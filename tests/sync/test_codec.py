@@ -199,6 +199,7 @@ def test_compression_bomb_refused():
         {"v": 1, "t": {codec.TABLE_KEY: [["a", "v", [1]], [5]], "n": 1}},
         {"v": 1, "t": {codec.TABLE_KEY: [["a", "v", [1], [3, -2]]], "n": 1}},
         {"v": 1, "t": {codec.TABLE_KEY: [], "n": -1}},
+        {codec.TABLE_KEY: [], "n": 0},  # a whole body that is a table: a list, not a message
     ],
 )
 def test_malformed_tables_are_protocol_errors(bad):

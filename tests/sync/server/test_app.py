@@ -1,4 +1,5 @@
-"""App-level behaviour: unexpected errors stay quiet about their contents; out-of-range numbers."""
+"""App-level behaviour: unexpected errors stay quiet about their contents; out-of-range numbers;
+every route lives in a router of its area (no import circle: tests/test_layering.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 import pytest
 import requests
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from sync.ids import uuid7
 from sync.server import embedded
@@ -41,3 +43,14 @@ def test_numbers_out_of_range_are_refused(laptop: Laptop) -> None:
     change = laptop.change("household", uuid7(), household_fields(), base={"address": 2**64})
     assert laptop.push_raw([change]).status == 400
     assert laptop.request("GET", f"/api/v1/pull?cursor={2**64}").status == 400
+
+
+def test_create_app_defines_no_route_itself(villages: Store) -> None:
+    """Each route is in the router of its area (``sync.server.routes_*``), none inline in
+    ``create_app``; the only other one is FastAPI's own /openapi.json."""
+    app = create_app(villages)
+    routes = [ctx for ctx in iter_route_contexts(app.routes) if isinstance(ctx.original_route, APIRoute)]
+    assert len(routes) >= 20
+    homes = {ctx.path: getattr(ctx.endpoint, "__module__", "") for ctx in routes}
+    assert {path: home for path, home in homes.items() if not home.startswith("sync.server.routes_")} == {}
+    assert {ctx.path for ctx in iter_route_contexts(app.routes)} - set(homes) == {"/openapi.json"}

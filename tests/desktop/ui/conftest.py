@@ -72,6 +72,7 @@ def _close_leftover_windows(qapp: Any) -> Iterator[None]:
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.hide()
+    QApplication.processEvents()  # a window shown just before may be made the active one now
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     stale = QApplication.activeWindow()
     assert stale is None or stale.isVisible(), (

@@ -122,4 +122,6 @@ class MainWindow(PagedWindow):
         super().closeEvent(event)
 
     def focus_first(self) -> None:
-        QTimer.singleShot(0, self.focus_search)
+        # With the window as context: a window closed and deleted before the moment comes (a lock
+        # right after the unlock) is not called.
+        QTimer.singleShot(0, self, self.focus_search)

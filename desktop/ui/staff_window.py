@@ -98,7 +98,7 @@ class StaffWindow(PagedWindow):
         super().closeEvent(event)
 
     def focus_first(self) -> None:
-        QTimer.singleShot(0, lambda: self.show_page(0))
+        QTimer.singleShot(0, self, lambda: self.show_page(0))  # not once the window is deleted
 
 
 def staff_who(desk: Any) -> str:

@@ -56,16 +56,30 @@ def _snake(name: str) -> str:
 
 @pytest.fixture(autouse=True)
 def _close_leftover_windows(qapp: Any) -> Iterator[None]:
-    """Hide every window a test left open. qtbot closes the widgets registered with it, not the
-    dialogs they opened (a record dialog, a question box): those stayed on screen into the next
-    tests, taking the focus and the active window from them. Hidden, not closed: closing a form
-    with unsaved edits would ask whether to drop them (one more window)."""
+    """Hide every window a test left open, and delete those it closed. qtbot closes the widgets
+    registered with it, not the dialogs they opened (a record dialog, a question box): those stayed
+    on screen into the next tests, taking the focus and the active window from them. Hidden, not
+    closed: closing a form with unsaved edits would ask whether to drop them (one more window).
+
+    The windows qtbot and the app closed were only marked ``deleteLater``: outside a running event
+    loop Qt never gets to it, so a closed main window lived on, hidden, as the application's active
+    window with the keyboard focus, until Python's garbage collector happened to free it. A test
+    after it then found the focus (and sent its keys) in that dead window: one run in three."""
     yield
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.hide()
+    QApplication.processEvents()  # a window shown just before may be made the active one now
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    stale = QApplication.activeWindow()
+    assert stale is None or stale.isVisible(), (
+        f"a closed window ({type(stale).__name__} {stale.objectName()!r}) is still alive and holds "
+        "the keyboard focus: the next test's keys would go to it. Delete it (deleteLater) when "
+        "closing it, or register it with qtbot.addWidget."
+    )
 
 
 VILLAGE = "530102001001"

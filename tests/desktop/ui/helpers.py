@@ -21,11 +21,18 @@ is no slower. The per-test timeout (300 s) still bounds a hang. conftest.py make
 
 
 def focused(qtbot=None) -> QWidget:
+    """The widget with the keyboard focus, on screen (with ``qtbot``: waiting for a window just
+    shown to become the active one; until then the focus may still be in a hidden window)."""
     if qtbot is not None:
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+        qtbot.waitUntil(lambda: _shown(QApplication.focusWidget()), timeout=2000)
     widget = QApplication.focusWidget()
     assert widget is not None, "nothing has the keyboard focus"
+    assert widget.isVisible(), f"the keyboard focus is in a hidden window ({widget.window().objectName()!r})"
     return widget
+
+
+def _shown(widget: QWidget | None) -> bool:
+    return widget is not None and widget.isVisible()
 
 
 def type_text(qtbot, text: str) -> None:

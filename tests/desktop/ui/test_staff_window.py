@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QRect, QSettings
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, QSettings
 from PySide6.QtGui import QGuiApplication
 
 from desktop.services.settings import DictBackend, Settings
@@ -68,3 +69,18 @@ def test_the_title_names_the_township_when_known(qtbot, staff, tmp_path) -> None
     assert staff_who(staff.desk) == "wang，建外街道（110105001）"
     staff.desk.account = StaffAccount("wang", "township", "110105001", {}, 0)
     assert staff_who(staff.desk) == "wang，乡镇 110105001"
+
+
+def test_a_window_closed_before_its_first_page_is_not_called(qtbot, staff, tmp_path) -> None:
+    # Signed out (or the app quit) right after the sign-in: the window was deleted before the
+    # moment it meant to show its first page, and that moment came all the same.
+    ini = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    window = StaffWindow(staff, ini, staff_parts(staff))
+    window.show()
+    window.focus_first()
+    window.shutdown()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert not shiboken6.isValid(window)
+    QCoreApplication.processEvents()  # raised "Internal C++ object already deleted" in the timer

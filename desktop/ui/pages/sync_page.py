@@ -281,7 +281,7 @@ class SyncPart(Part[VillageHost]):
         controller.state_changed.connect(self._show_last_sync)
         controller.clock_checked.connect(self._show_clock)
         self._show_last_sync()
-        QTimer.singleShot(0, controller.check_reachable)
+        QTimer.singleShot(0, controller, controller.check_reachable)  # dropped with the controller
 
     def _show_last_sync(self) -> None:
         # On the database thread: never a store read on the UI thread (see sync_wiring's note).

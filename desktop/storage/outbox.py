@@ -157,7 +157,9 @@ def pending_rows(
 
 
 def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[Any, ...]]) -> protocol.Change:
-    """One record's waiting rows as one Change: the latest value of each field, the earliest base."""
+    """One record's waiting rows as one Change: the latest value of each field, the earliest base
+    (and the lowest ``base_seq``: a record's rows are made on ever later seqs, except a delete a re-sync
+    sends again on none, behind edits made since)."""
     fields: dict[str, Any] = {}
     base: dict[str, int] = {}
     base_values: dict[str, Any] = {}
@@ -166,7 +168,10 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
     deleted = False
     hlc = 0
     user = ""
-    for _seq, fields_text, base_text, _base_seq, row_deleted, row_hlc, row_user in rows:
+    base_seq = rows[0][3]
+    for _seq, fields_text, base_text, row_base_seq, row_deleted, row_hlc, row_user in rows:
+        if row_base_seq < base_seq:  # a delete sent again after a restore, on no seq (``resync``)
+            base_seq = row_base_seq
         row_fields = jsontext.loads(fields_text)
         fields.update(row_fields)
         row_base = jsontext.loads(base_text) if base_text != "{}" else {}
@@ -194,7 +199,7 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
         fields=fields,
         base=base,
         base_values=base_values,
-        base_seq=rows[0][3],
+        base_seq=base_seq,
         deleted=deleted,
         hlc=hlc,
         user=user,

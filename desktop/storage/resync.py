@@ -100,8 +100,8 @@ def _send_waiting_again(conn: Any, entities: set[str]) -> None:
                 "SELECT fields, deleted FROM outbox WHERE entity = ? AND record_id = ?", (entity, record_id)
             ).fetchall()
         ]
-        if any(field in names or field == DELETED for names in pending):
-            continue  # edited again since: that newer word goes up instead
+        if any(field in names for names in pending):
+            continue  # said again since (a delete: deleted again): that newer word goes up instead
         columns = {r[1] for r in conn.execute(f"PRAGMA table_info({entity})").fetchall()}
         mine = json.loads(my_value)
         row = {"hlc": found[0], "updated_by": user}

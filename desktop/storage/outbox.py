@@ -165,6 +165,7 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
     base_values: dict[str, Any] = {}
     seen_base: set[str] = set()
     lost: dict[str, int] = {}
+    made_on: dict[str, int] = {}
     deleted = False
     hlc = 0
     user = ""
@@ -179,16 +180,18 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
             # A value sent again on a re-sync names its lost version (third in its base entry,
             # ``desktop.storage.resync``) while no later edit replaced it.
             entry = row_base.get(name)
-            if entry is not None and len(entry) > 2:
+            if entry is not None and len(entry) > 2 and entry[2] is not None:
                 lost[name] = entry[2]
             else:
                 lost.pop(name, None)
-        for name, (version, value, *_lost) in row_base.items():
+        for name, (version, value, *marks) in row_base.items():
             if name not in seen_base:
                 seen_base.add(name)
                 if version:
                     base[name] = version
                     base_values[name] = value
+                    if len(marks) > 1:  # an edit a re-sync rebased: the lost version it was made on
+                        made_on[name] = marks[1]
         deleted = deleted or bool(row_deleted)
         hlc = max(hlc, row_hlc)
         user = row_user
@@ -204,6 +207,7 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
         hlc=hlc,
         user=user,
         lost=lost,
+        made_on=made_on,
     )
 
 

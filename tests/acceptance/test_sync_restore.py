@@ -483,7 +483,8 @@ def test_a_lost_value_meets_an_ordinary_edit_made_since_the_restore(
     """After the backup c sets the address to X and syncs; b, offline, sets Y on the older value.
     The restore loses X; b syncs first and Y is written, an ordinary edit that never saw X. When c
     re-syncs, X must not vanish under Y: it goes up as an item for the township (random rounds,
-    seed 21)."""
+    seed 21). (b also synced a new household after the backup: a restore without ``restored`` is
+    noticed only by a laptop that knew a later counter.)"""
     with restorable(backend, tmp_path) as backups:
         made: list[Laptop] = []
 
@@ -498,6 +499,8 @@ def test_a_lost_value_meets_an_ordinary_edit_made_since_the_restore(
             b.sync()
             c.sync()
             backups.take()
+            w.fill(b, 1, "B")
+            b.sync()  # b knows a counter the restored copy never reached (so it is noticed)
             w.edit(c, hid, {"address": "二组2号"})
             c.sync()  # acknowledged, then lost
             w.edit(b, hid, {"address": "一组1号"})  # b never saw X

@@ -34,6 +34,10 @@ field's value). So:
   ordinary edit made since the restore on the restored copy's value, which never saw this one)
   this value goes up with no base: a conflict, an item for the township, never a silent loss.
 
+Only a mark written since this restore (``taken`` above ``floor``) orders anything: one written
+before it (the copy was restored with it) names a version of an earlier lost history, whose numbers
+say nothing about this one, and counts as no mark (an item, never an overwrite).
+
 A server that keeps no marks (of an earlier release: ``PullResponse.marks`` false) sends none and
 its value is taken, as before; a laptop of an earlier release sends no ``made_on`` (its rebased
 edit then meets other laptops' copies of the value it was made on as an item, never a loss), and
@@ -221,6 +225,8 @@ def prepare_page(
                 # nothing wrote since: this one goes up on it. An edit made on an older value, one
                 # written since over an older copy, or one made on no lost value: a conflict.
                 mark = state.lost.get(name)
+                if mark is not None and mark[1] <= floor:
+                    mark = None  # of an earlier restore: its numbers are of another history
                 if mark is None and not marked:
                     continue  # a server that keeps no marks: its value is taken
                 lost, taken, *edit = mark or (0, 0, 1)

@@ -50,6 +50,7 @@ class Backups:
             self.county.stop()  # a template copy needs the database idle
             name = self.database.rsplit("/", 1)[1]
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}_bak"')  # an earlier backup
                 conn.execute(f'CREATE DATABASE "{name}_bak" TEMPLATE "{name}"')
             self._restart()
         else:  # the online backup API: a consistent copy while the server runs
@@ -608,6 +609,63 @@ def test_a_delete_waiting_on_the_township_is_sent_again_when_the_record_was_edit
                     assert not report.rejected, (lap.name, report.rejected)
             assert_no_value_lost(county.store, w.ledger.expected())
             _no_echo_items(county)
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                equal(lap, county)
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_mark_of_an_earlier_restore_does_not_order_the_values_a_second_one_lost(
+    backend: str, tmp_path: Path
+) -> None:
+    """A restore; a sends its lost address X0 again (version 6 of the history that restore lost:
+    the server marks it). The county backs up again; c edits X0 to X1 (version 3 now) and b, offline,
+    edits X0 to Y. A second restore loses X1; b syncs first and Y is written over X0. The old mark
+    (lost version 6, of the first history) must not make c's X1 (version 3 of the second) look
+    older: X1 goes up as an item, not lost."""
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            a, b, c = laptop("a"), laptop("b"), laptop("c")
+            w = _Written()
+            hid = w.fill(a, 1, "A")[0]
+            for lap in (a, b, c):
+                lap.sync()
+            backups.take()
+            for i in range(4):  # lost by the first restore: the address at a high version
+                w.edit(a, hid, {"address": f"旧址{i}"})
+                a.sync()
+            w.edit(a, hid, {"address": "一组1号"})
+            a.sync()
+            backups.restore()
+            for lap in (a, b, c):
+                report = lap.sync()
+                assert not report.rejected, (lap.name, report.rejected)
+            assert server_records(backups.county)[hid]["data"]["address"] == "一组1号"
+            backups.take()
+            w.edit(c, hid, {"address": "二组2号"})
+            c.sync()  # acknowledged, then lost by the second restore
+            w.edit(b, hid, {"address": "三组3号"})  # b never saw X1
+            backups.restore()
+            county = backups.county
+            for _ in range(2):
+                for lap in (b, c, a):
+                    report = lap.sync()
+                    assert not report.rejected, (lap.name, report.rejected)
+            assert_no_value_lost(county.store, w.ledger.expected())
+            items = county.staff().conflicts()
+            assert [(x["record_id"], x["field"], x["village_value"]) for x in items] == [
+                (hid, "address", "二组2号")
+            ]
             for lap in made:
                 assert lap.service.pending_count() == 0
                 equal(lap, county)

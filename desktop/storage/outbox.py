@@ -158,8 +158,8 @@ def pending_rows(
 
 def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[Any, ...]]) -> protocol.Change:
     """One record's waiting rows as one Change: the latest value of each field, the earliest base
-    (and the lowest ``base_seq``: a record's rows are made on ever later seqs, except a delete a re-sync
-    sends again on none, behind edits made since)."""
+    (the first row's ``base_seq``: a record's rows are made on ever later seqs; but a delete waiting
+    on the township that a re-sync sends again on none, behind edits made since, keeps its none)."""
     fields: dict[str, Any] = {}
     base: dict[str, int] = {}
     base_values: dict[str, Any] = {}
@@ -171,7 +171,7 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
     user = ""
     base_seq = rows[0][3]
     for _seq, fields_text, base_text, row_base_seq, row_deleted, row_hlc, row_user in rows:
-        if row_base_seq < base_seq:  # a delete sent again after a restore, on no seq (``resync``)
+        if row_deleted and row_base_seq < base_seq:  # a delete a re-sync sends again, on no seq
             base_seq = row_base_seq
         row_fields = jsontext.loads(fields_text)
         fields.update(row_fields)

@@ -190,8 +190,8 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
                 if version:
                     base[name] = version
                     base_values[name] = value
-                    if len(marks) > 1:  # an edit a re-sync rebased: the lost version it was made on
-                        made_on[name] = marks[1]
+                if len(marks) > 1:  # an edit a re-sync rebased: the lost version it was made on
+                    made_on[name] = marks[1]
         deleted = deleted or bool(row_deleted)
         hlc = max(hlc, row_hlc)
         user = row_user

@@ -280,14 +280,37 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
         ]
         for part in outbox.chunks(ids):
             marks = ", ".join("?" * len(part))
+            pending: dict[str, set[str]] = {}
+            for seq, record_id, fields_text, base_text in conn.execute(
+                f"SELECT seq, record_id, fields, base FROM outbox"
+                f" WHERE entity = ? AND record_id IN ({marks})",
+                (entity, *part),
+            ).fetchall():
+                pending.setdefault(record_id, set()).update(json.loads(fields_text))
+                # A pending edit made on a lost version: no base here (a conflict should the record
+                # be there by then, never a number of one history compared with another's), and it
+                # names the version it was made on. Values waiting on the township keep theirs.
+                old = json.loads(base_text)
+                new = {
+                    n: [0, e[1], None, e[0]] if floor < e[0] < protocol.CONTESTED else e
+                    for n, e in old.items()
+                }
+                if new != old:
+                    conn.execute("UPDATE outbox SET base = ? WHERE seq = ?", (jsontext.dumps(new), seq))
             cur = conn.execute(f"SELECT * FROM {entity} WHERE id IN ({marks})", part)
             cols = [d[0] for d in cur.description]
             for values in cur.fetchall():
                 row = dict(zip(cols, values, strict=True))
                 fields = {n: row[n] for n in names if n in row and row[n] is not None}
-                # Values from the lost history name their version there, as in ``prepare_page``.
+                # Values from the lost history name their version there, as in ``prepare_page``;
+                # not a field with pending rows: its value is an edit, or one waiting on the township.
                 versions = json.loads(row["versions"] or "{}")
-                base = {n: [0, None, v] for n, v in versions.items() if n in fields and v > floor}
+                edited = pending.get(row["id"], set())
+                base = {
+                    n: [0, None, v]
+                    for n, v in versions.items()
+                    if n in fields and v > floor and n not in edited
+                }
                 _queue(conn, entity, row["id"], row, fields, base, 0, False)
                 if row["deleted"]:
                     _queue(conn, entity, row["id"], row, {}, {}, 0, True)

@@ -14,7 +14,10 @@ and cannot be compared. So, on a new epoch, the laptop:
    on the server's older value, or on the same value sent again (and name the lost version they
    were made on, ``protocol.Change.made_on``); otherwise they go with no base: a conflict for the
    township, never a silent overwrite;
-3. when the snapshot ends, queues whole every local record the server did not send (it lacks it).
+3. when the snapshot ends, queues whole every local record the server did not send (it lacks it),
+   naming the lost version of each field (below) but of those with pending rows: a pending edit
+   there goes with no base and names the version it was made on, and a value waiting on the
+   township is no copy of the county value's version it was shown against.
 
 A field the server wrote since the restore, against a different local value from the lost history
 (version ``mine`` there). Every value that comes from that history says so on the server: a value

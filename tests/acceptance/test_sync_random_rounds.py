@@ -17,10 +17,11 @@ that is county IT's backup interval, not something a laptop can send again.
 Values from the history a restore lost are ordered by the lost versions the server keeps with the
 fields written since (``desktop.storage.resync``): an older copy sent again first no longer
 overtakes the newer one, a lost value meeting an ordinary edit made since the restore goes up as an
-item, and a delete still waiting on the township goes up again even when its record was edited
-since (seed 21 lost the last two before: ``VDD_RANDOM_SEEDS=30 VDD_RANDOM_ROUNDS=10`` on SQLite passed
-29 of 30). Runs are not exactly repeatable (record ids and clocks differ), so a seed's outcome may
-change between runs.
+item, and a delete still waiting on the township goes up again even when its record was edited since
+(seed 21 lost the last two before: ``VDD_RANDOM_SEEDS=30 VDD_RANDOM_ROUNDS=10`` on SQLite passed 29
+of 30), and a value waiting on the township on a record the restored copy lacks is no longer sent as
+the lost copy of the county value (seed 48 at 12 rounds). Runs are not exactly repeatable (record
+ids and clocks differ), so a seed's outcome may change between runs.
 """
 
 from __future__ import annotations

@@ -130,6 +130,12 @@ class Change:
     on a re-sync (``desktop.storage.resync``): the server keeps it with the field (see
     ``RecordState.lost``) so that two laptops' copies from that history can still be ordered.
     Absent from earlier laptops; ignored by earlier servers."""
+    made_on: Mapping[str, int] = field(default_factory=_no_lost)
+    """Field -> the version, in the history a server restore lost, of the value a pending edit was
+    made on, for an edit a re-sync rebased onto the server's value (``desktop.storage.resync``):
+    the server keeps it with the field like ``lost`` (``RecordState.lost``, third element 1), so a
+    laptop still holding that very value takes the edit instead of opening an item against it.
+    Absent from earlier laptops; ignored by earlier servers."""
 
 
 @dataclass(slots=True)
@@ -215,7 +221,9 @@ class RecordState:
     lost: Mapping[str, list[int]] = field(default_factory=_no_lost)
     """Field -> ``[lost, taken]``: the field's value was sent again on a re-sync with version
     ``lost`` of the history the restore lost, and written here at ``taken`` (still its version if
-    nothing wrote it since). Only on snapshot pages; absent from earlier servers."""
+    nothing wrote it since); ``[lost, taken, 1]``: the value written at ``taken`` was an edit made
+    on version ``lost`` of that history (``Change.made_on``). Only on snapshot pages; absent from
+    earlier servers (laptops of the release before ``made_on`` read a three-element entry as none)."""
 
 
 @dataclass(slots=True)
@@ -233,6 +241,10 @@ class PullResponse:
     server_seq: int | None = None
     """The village counter now (None from an older server): a cursor beyond it means the server went
     back, even if no new epoch was made."""
+    marks: bool = False
+    """The server keeps ``Change.made_on`` with the fields it writes (False from an earlier one): on
+    a re-sync, a field written since the restore that carries no ``RecordState.lost`` was written
+    by an edit made on no value of the history the restore lost."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -326,9 +338,10 @@ def _change(d: dict[str, Any]) -> Change:
     base_seq, hlc = get("base_seq", 0), get("hlc", 0)
     if type(base_seq) is not int or type(hlc) is not int or base_seq < 0:
         raise ProtocolError("base_seq and hlc must be integers")
-    lost = get("lost") or NO_LOST
-    if not isinstance(lost, dict) or not all(type(v) is int and v >= 0 for v in lost.values()):
-        raise ProtocolError("lost versions must be non-negative integers")
+    lost, made_on = get("lost") or NO_LOST, get("made_on") or NO_LOST
+    for marks in (lost, made_on):
+        if not isinstance(marks, dict) or not all(type(v) is int and v >= 0 for v in marks.values()):
+            raise ProtocolError("lost versions must be non-negative integers")
     return Change(
         entity,
         record_id,
@@ -341,6 +354,7 @@ def _change(d: dict[str, Any]) -> Change:
         hlc,
         str(get("user", "")),
         lost,
+        made_on,
     )
 
 
@@ -447,14 +461,16 @@ def _count(value: Any) -> int:
 
 
 def _lost(value: Any) -> Mapping[str, list[int]]:
-    """A record's ``lost`` pairs; anything malformed reads as absent (the laptop then takes the
-    server's value, as with a server that sends none)."""
+    """A record's ``lost`` marks; anything malformed or of a kind not known here reads as absent
+    (see ``desktop.storage.resync`` for what the laptop does then)."""
     if not isinstance(value, dict):
         return NO_LOST
     pairs = {
-        k: [v[0], v[1]]
+        k: list(v)
         for k, v in value.items()
-        if isinstance(v, list) and len(v) == 2 and all(type(n) is int and n >= 0 for n in v)
+        if isinstance(v, list)
+        and (len(v) == 2 or (len(v) == 3 and v[2] == 1))
+        and all(type(n) is int and n >= 0 for n in v)
     }
     return pairs or NO_LOST
 
@@ -483,6 +499,7 @@ def decode_pull_response(body: bytes) -> PullResponse:
             epoch=_text(d.get("epoch")),
             epoch_seq=_count(d.get("epoch_seq", 0)),
             server_seq=_count(server_seq) if server_seq is not None else None,
+            marks=d.get("marks") is True,
         )
     except (KeyError, TypeError) as exc:
         raise ProtocolError("malformed pull response") from exc

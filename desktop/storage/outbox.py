@@ -175,16 +175,22 @@ def pending_rows(
 
 
 def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[Any, ...]]) -> protocol.Change:
-    """One record's waiting rows as one Change: the latest value of each field, the earliest base."""
+    """One record's waiting rows as one Change: the latest value of each field, the earliest base
+    (the first row's ``base_seq``: a record's rows are made on ever later seqs; but a delete waiting
+    on the township that a re-sync sends again on none, behind edits made since, keeps its none)."""
     fields: dict[str, Any] = {}
     base: dict[str, int] = {}
     base_values: dict[str, Any] = {}
     seen_base: set[str] = set()
     lost: dict[str, int] = {}
+    made_on: dict[str, int] = {}
     deleted = False
     hlc = 0
     user = ""
-    for _seq, fields_text, base_text, _base_seq, row_deleted, row_hlc, row_user in rows:
+    base_seq = rows[0][3]
+    for _seq, fields_text, base_text, row_base_seq, row_deleted, row_hlc, row_user in rows:
+        if row_deleted and row_base_seq < base_seq:  # a delete a re-sync sends again, on no seq
+            base_seq = row_base_seq
         row_fields = jsontext.loads(fields_text)
         fields.update(row_fields)
         row_base = jsontext.loads(base_text) if base_text != "{}" else {}
@@ -192,16 +198,18 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
             # A value sent again on a re-sync names its lost version (third in its base entry,
             # ``desktop.storage.resync``) while no later edit replaced it.
             entry = row_base.get(name)
-            if entry is not None and len(entry) > 2:
+            if entry is not None and len(entry) > 2 and entry[2] is not None:
                 lost[name] = entry[2]
             else:
                 lost.pop(name, None)
-        for name, (version, value, *_lost) in row_base.items():
+        for name, (version, value, *marks) in row_base.items():
             if name not in seen_base:
                 seen_base.add(name)
                 if version:
                     base[name] = version
                     base_values[name] = value
+                if len(marks) > 1:  # an edit a re-sync rebased: the lost version it was made on
+                    made_on[name] = marks[1]
         deleted = deleted or bool(row_deleted)
         hlc = max(hlc, row_hlc)
         user = row_user
@@ -212,11 +220,12 @@ def coalesce(village_code: str, entity: str, record_id: str, rows: list[tuple[An
         fields=fields,
         base=base,
         base_values=base_values,
-        base_seq=rows[0][3],
+        base_seq=base_seq,
         deleted=deleted,
         hlc=hlc,
         user=user,
         lost=lost or protocol.NO_LOST,
+        made_on=made_on or protocol.NO_LOST,
     )
 
 

@@ -423,7 +423,7 @@ class StoreReplica:
             floor = resync.floor_of(conn)
             if floor is not None:  # a snapshot after a new epoch: queue what the server lacks first
                 for entity, states in by_entity.items():
-                    resync.prepare_page(conn, entity, self._columns[entity], states, floor)
+                    resync.prepare_page(conn, entity, self._columns[entity], states, floor, marked=page.marks)
             # Inside the transaction: an edit saved meanwhile cannot slip between check and write.
             pending = self._pending_fields({r.id for r in page.records})
             for entity, states in by_entity.items():

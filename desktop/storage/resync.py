@@ -10,26 +10,41 @@ and cannot be compared. So, on a new epoch, the laptop:
    the same value as the server's -> take the server's version; the server's at or below ``floor``
    or absent (it holds an older value, or none) -> queue the local value again, based on the
    server's version, so it applies without a conflict; the server's above ``floor`` too (written
-   since the restore: by someone else, or sent again by the laptop that wrote it, which may be a
-   newer value than this laptop's copy) -> take the server's. Pending local edits based on a lost
-   version are rebased on the server's older value, or on the same value sent again; otherwise
-   they go with no base: a conflict for the township, never a silent overwrite;
-3. when the snapshot ends, queues whole every local record the server did not send (it lacks it).
+   since the restore) -> the rule below. Pending local edits based on a lost version are rebased
+   on the server's older value, or on the same value sent again (and name the lost version they
+   were made on, ``protocol.Change.made_on``); otherwise they go with no base: a conflict for the
+   township, never a silent overwrite;
+3. when the snapshot ends, queues whole every local record the server did not send (it lacks it),
+   naming the lost version of each field (below) but of those with pending rows: a pending edit
+   there goes with no base and names the version it was made on, and a value waiting on the
+   township is no copy of the county value's version it was shown against.
 
-Two laptops may hold different values of one field from the lost history (b's older copy, a's
-newer edit made on it). Each value sent again names its version in that history
-(``protocol.Change.lost``, the third element of its outbox base entry); the server keeps it with
-the field and sends it on snapshot pages (``RecordState.lost``). So when b sends its copy first, a
-sees that the server's value is an older copy (lost version below its own) and sends its value on
-it; when a goes first, b sees a newer one and takes it. No item opens for either. A server of an
-earlier release keeps no ``lost``: the server's value is taken, as before.
+A field the server wrote since the restore, against a different local value from the lost history
+(version ``mine`` there). Every value that comes from that history says so on the server: a value
+sent again names its version there (``protocol.Change.lost``, the third element of its outbox base
+entry), an edit rebased as above names the version it was made on (``Change.made_on``, the fourth
+element); the server keeps the newest with the field and sends it on snapshot pages
+(``RecordState.lost``: ``[lost, taken]`` for a copy, ``[lost, taken, 1]`` for an edit made on
+version ``lost``; ``taken`` is where it was written, the field's version until someone writes it
+again; a later write is made on it or decided with it in view, so the mark still orders the
+field's value). So:
 
-Known gap (rarer): a value written on the server since the restore by an ordinary edit (not a
-value sent again, so without ``lost``; e.g. a pending edit made before the lost value, pushed after
-a restore without ``county-server restored``) makes a laptop holding a different lost-history value
-take the server's, and its own is lost. Sending it as a conflict would be right there, but would
-also open a false item where that edit was made on this very value (a rebased pending edit); telling
-the two apart needs the server to know which lost version such an edit was made on.
+* ``lost >= mine``: the server holds a newer copy, or an edit made on this very value or a newer
+  one: the server's value is taken, no item (b's older copy meets a's newer edit made on it);
+* a copy with ``lost < mine`` still current (``taken`` is its version): this newer value goes up
+  on it, cleanly (a's newer edit meets b's older copy sent first);
+* otherwise (an edit made on an older value, a copy overwritten since, or no mark at all: an
+  ordinary edit made since the restore on the restored copy's value, which never saw this one)
+  this value goes up with no base: a conflict, an item for the township, never a silent loss.
+
+Only a mark written since this restore (``taken`` above ``floor``) orders anything: one written
+before it (the copy was restored with it) names a version of an earlier lost history, whose numbers
+say nothing about this one, and counts as no mark (an item, never an overwrite).
+
+A server that keeps no marks (of an earlier release: ``PullResponse.marks`` false) sends none and
+its value is taken, as before; a laptop of an earlier release sends no ``made_on`` (its rebased
+edit then meets other laptops' copies of the value it was made on as an item, never a loss), and
+reads an edit's mark as none (takes the server's value, as before).
 
 Queued values are ordinary outbox rows, so they go up with the next push and settle as usual; the
 laptop's versions are all in the server's numbering afterwards. Nothing acknowledged before the
@@ -93,8 +108,8 @@ def _send_waiting_again(conn: Any, entities: set[str]) -> None:
                 "SELECT fields, deleted FROM outbox WHERE entity = ? AND record_id = ?", (entity, record_id)
             ).fetchall()
         ]
-        if any(field in names or field == DELETED for names in pending):
-            continue  # edited again since: that newer word goes up instead
+        if any(field in names for names in pending):
+            continue  # said again since (a delete: deleted again): that newer word goes up instead
         columns = {r[1] for r in conn.execute(f"PRAGMA table_info({entity})").fetchall()}
         mine = json.loads(my_value)
         row = {"hlc": found[0], "updated_by": user}
@@ -144,9 +159,16 @@ def _queue(
 
 
 def prepare_page(
-    conn: Any, entity: str, columns: set[str], states: list[protocol.RecordState], floor: int
+    conn: Any,
+    entity: str,
+    columns: set[str],
+    states: list[protocol.RecordState],
+    floor: int,
+    *,
+    marked: bool = False,
 ) -> None:
-    """Before a snapshot page is applied: queue again what the server lacks, renumber the rest."""
+    """Before a snapshot page is applied: queue again what the server lacks, renumber the rest.
+    ``marked``: the server keeps the lost versions edits were made on (``PullResponse.marks``)."""
     if not states:
         return
     by_id = {s.id: s for s in states}
@@ -190,16 +212,20 @@ def prepare_page(
                 continue  # the server holds this value already
             there = state.fields.get(name)
             if theirs > floor:
-                # Written there since the restore. Sent again from the lost history by a laptop
-                # holding an older copy than this one (``lost`` below this version): this one goes
-                # up on it, cleanly while nothing wrote the field since, else as a conflict.
-                # Otherwise (a newer copy, a write made since, a server that keeps no ``lost``)
-                # the server's value is taken.
-                lost, taken = state.lost.get(name, (mine, 0))
+                # Written there since the restore (see the module's rule). A newer copy of the
+                # lost history, or an edit made on this value or a newer one: taken. An older copy
+                # nothing wrote since: this one goes up on it. An edit made on an older value, one
+                # written since over an older copy, or one made on no lost value: a conflict.
+                mark = state.lost.get(name)
+                if mark is not None and mark[1] <= floor:
+                    mark = None  # of an earlier restore: its numbers are of another history
+                if mark is None and not marked:
+                    continue  # a server that keeps no marks: its value is taken
+                lost, taken, *edit = mark or (0, 0, 1)
                 if lost >= mine:
                     continue
                 fields[name] = row.get(name)
-                base[name] = [theirs, there, mine] if taken == theirs else [0, None, mine]
+                base[name] = [theirs, there, mine] if taken == theirs and not edit else [0, None, mine]
                 continue
             fields[name] = row.get(name)
             # An older value there (applies cleanly), or none; ``mine`` orders copies of this value.
@@ -214,7 +240,10 @@ def prepare_page(
                     theirs = int(state.versions.get(name, 0))
                     there = state.fields.get(name)
                     clean = 0 < theirs <= floor or (theirs > floor and there == value)
-                    version, value = (theirs, there) if clean else (0, value)
+                    if clean:  # the server marks the edit with the lost version it was made on
+                        new[name] = [theirs, there, None, version]
+                        continue
+                    version = 0
                 new[name] = [version, value]
             if base_seq > floor:
                 base_seq = state.seq if state.seq <= floor else 0
@@ -241,17 +270,40 @@ def finish(conn: Any, columns: dict[str, set[str]]) -> int:
         ids = [
             r[0] for r in conn.execute("SELECT id FROM resync_unseen WHERE entity = ?", (entity,)).fetchall()
         ]
-        for row in rows_by_id(conn, entity, ids):
-            fields = {n: row[n] for n in names if n in row and row[n] is not None}
-            # Values from the lost history name their version there, as in ``prepare_page``.
-            versions = json.loads(row["versions"] or "{}")
-            base = {n: [0, None, v] for n, v in versions.items() if n in fields and v > floor}
-            _queue(conn, entity, row["id"], row, fields, base, 0, False)
-            if row["deleted"]:
-                _queue(conn, entity, row["id"], row, {}, {}, 0, True)
-            queued += 1
         for part in outbox.chunks(ids):
             marks = ", ".join("?" * len(part))
+            pending: dict[str, set[str]] = {}
+            for seq, record_id, fields_text, base_text in conn.execute(
+                f"SELECT seq, record_id, fields, base FROM outbox"
+                f" WHERE entity = ? AND record_id IN ({marks})",
+                (entity, *part),
+            ).fetchall():
+                pending.setdefault(record_id, set()).update(json.loads(fields_text))
+                # A pending edit made on a lost version: no base here (a conflict should the record
+                # be there by then, never a number of one history compared with another's), and it
+                # names the version it was made on. Values waiting on the township keep theirs.
+                old = json.loads(base_text)
+                new = {
+                    n: [0, e[1], None, e[0]] if floor < e[0] < protocol.CONTESTED else e
+                    for n, e in old.items()
+                }
+                if new != old:
+                    conn.execute("UPDATE outbox SET base = ? WHERE seq = ?", (jsontext.dumps(new), seq))
+            for row in rows_by_id(conn, entity, part):
+                fields = {n: row[n] for n in names if n in row and row[n] is not None}
+                # Values from the lost history name their version there, as in ``prepare_page``;
+                # not a field with pending rows: its value is an edit, or one waiting on the township.
+                versions = json.loads(row["versions"] or "{}")
+                edited = pending.get(row["id"], set())
+                base = {
+                    n: [0, None, v]
+                    for n, v in versions.items()
+                    if n in fields and v > floor and n not in edited
+                }
+                _queue(conn, entity, row["id"], row, fields, base, 0, False)
+                if row["deleted"]:
+                    _queue(conn, entity, row["id"], row, {}, {}, 0, True)
+                queued += 1
             conn.execute(f"UPDATE {entity} SET versions = '{{}}', seq = 0 WHERE id IN ({marks})", part)
     conn.execute("DELETE FROM resync_unseen")
     sync_state.delete(conn, RESYNC_KEY)

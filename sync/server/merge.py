@@ -18,8 +18,9 @@ DELETED = "_deleted"
 LOST = "~lost"
 """Key in a record's ``versions`` (never a field name) holding ``{field: [lost, taken]}``: values
 sent again on a re-sync with their version of the history a restore lost (``Change.lost``), and
-the version they were written at here. Not sent as a version; a snapshot pull sends it as
-``RecordState.lost``."""
+the version they were written at here; ``[lost, taken, 1]`` for an edit a re-sync rebased, made on
+version ``lost`` of that history (``Change.made_on``). Not sent as a version; a snapshot pull sends
+it as ``RecordState.lost``."""
 
 
 @dataclass(slots=True)

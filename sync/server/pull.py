@@ -142,6 +142,7 @@ def pull(
         "epoch": epoch,
         "epoch_seq": started,
         "server_seq": counter,
+        "marks": True,  # edits made on a lost value are marked (``PullResponse.marks``)
     }
 
 

@@ -66,7 +66,7 @@ def _check_scope(changes: list[Change], village_code: str) -> None:
     for c in changes:
         if c.village_code != village_code or c.fields.get("village_code", village_code) != village_code:
             raise ApiError("out_of_village")
-        numbers = (c.hlc, c.base_seq, *c.base.values(), *c.lost.values())
+        numbers = (c.hlc, c.base_seq, *c.base.values(), *c.lost.values(), *c.made_on.values())
         if any(abs(n) > MAX_NUMBER for n in numbers):
             raise ApiError("malformed", "api.change_out_of_range")
         if not _UUID.fullmatch(c.id) or c.fields.get("id", c.id) != c.id:
@@ -361,12 +361,17 @@ class _Batch:
         versions = dict(cur.versions) if cur else {}
         data.update(m.writes)
         versions.update(dict.fromkeys(m.writes, seq))
-        resent = [name for name in m.writes if name in c.lost]
-        if resent:
-            # Kept so a later copy of the same lost history can be ordered against it (see LOST).
+        if c.lost or c.made_on:
+            # Kept so a later copy of the same lost history can be ordered against it (see LOST):
+            # a value sent again, or an edit made on one (third element 1).
             marks: dict[str, Any] = dict(versions.get(LOST) or {})  # type: ignore[arg-type]
-            marks.update({name: [c.lost[name], seq] for name in resent})
-            versions[LOST] = marks  # type: ignore[assignment]
+            for name in m.writes:
+                if name in c.lost:
+                    marks[name] = [c.lost[name], seq]
+                elif name in c.made_on:
+                    marks[name] = [c.made_on[name], seq, 1]
+            if marks:
+                versions[LOST] = marks  # type: ignore[assignment]
         if m.delete:
             versions[DELETED] = seq
         new = Current(c.entity, data, versions, seq, m.delete or (cur is not None and cur.deleted))

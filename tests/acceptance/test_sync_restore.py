@@ -50,6 +50,7 @@ class Backups:
             self.county.stop()  # a template copy needs the database idle
             name = self.database.rsplit("/", 1)[1]
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}_bak"')  # an earlier backup
                 conn.execute(f'CREATE DATABASE "{name}_bak" TEMPLATE "{name}"')
             self._restart()
         else:  # the online backup API: a consistent copy while the server runs
@@ -473,3 +474,254 @@ def test_an_older_copy_of_a_lost_value_sent_first_does_not_overtake_the_newer(
             for lap in made:
                 if lap.store.is_open:
                     lap.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("renew", [True, False], ids=["restored", "not-renewed"])
+def test_a_lost_value_meets_an_ordinary_edit_made_since_the_restore(
+    backend: str, renew: bool, tmp_path: Path
+) -> None:
+    """After the backup c sets the address to X and syncs; b, offline, sets Y on the older value.
+    The restore loses X; b syncs first and Y is written, an ordinary edit that never saw X. When c
+    re-syncs, X must not vanish under Y: it goes up as an item for the township (random rounds,
+    seed 21). (b also synced a new household after the backup: a restore without ``restored`` is
+    noticed only by a laptop that knew a later counter.)"""
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            b, c = laptop("b"), laptop("c")
+            w = _Written()
+            hid = w.fill(b, 1, "A")[0]
+            b.sync()
+            c.sync()
+            backups.take()
+            w.fill(b, 1, "B")
+            b.sync()  # b knows a counter the restored copy never reached (so it is noticed)
+            w.edit(c, hid, {"address": "二组2号"})
+            c.sync()  # acknowledged, then lost
+            w.edit(b, hid, {"address": "一组1号"})  # b never saw X
+            backups.restore(renew=renew)
+            county = backups.county
+            for _ in range(2):
+                for lap in (b, c):
+                    report = lap.sync()
+                    assert not report.rejected, (lap.name, report.rejected)
+            assert_no_value_lost(county.store, w.ledger.expected())
+            items = county.staff().conflicts()
+            assert [(x["record_id"], x["field"], x["village_value"]) for x in items] == [
+                (hid, "address", "二组2号")
+            ]
+            _no_echo_items(county)
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                equal(lap, county)
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("first", ["editor", "holder"], ids=["editor-first", "holder-first"])
+def test_an_edit_made_on_a_lost_value_is_no_item_for_a_laptop_holding_that_value(
+    backend: str, first: str, tmp_path: Path
+) -> None:
+    """After the backup a sets the address to X, b pulls X, then a edits it to Y on X offline; the
+    restore loses X. Whichever re-syncs first, Y (made on X) is the county's value and b's copy X
+    takes it: no item opens, since Y's author saw X."""
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            a, b = laptop("a"), laptop("b")
+            w = _Written()
+            hid = w.fill(a, 1, "A")[0]
+            a.sync()
+            b.sync()
+            backups.take()
+            w.edit(a, hid, {"address": "一组1号"})
+            a.sync()
+            b.sync()  # b's copy: X, lost by the restore
+            w.edit(a, hid, {"address": "二组2号"})  # pending on a: Y made on X
+            backups.restore()
+            county = backups.county
+            for _ in range(2):
+                for lap in (a, b) if first == "editor" else (b, a):
+                    report = lap.sync()
+                    assert not report.rejected, (lap.name, report.rejected)
+            assert server_records(county)[hid]["data"]["address"] == "二组2号"
+            assert_no_value_lost(county.store, w.ledger.expected())
+            assert county.staff().conflicts() == []
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                equal(lap, county)
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("renew", [True, False], ids=["restored", "not-renewed"])
+def test_a_delete_waiting_on_the_township_is_sent_again_when_the_record_was_edited_since(
+    backend: str, renew: bool, tmp_path: Path
+) -> None:
+    """After the backup c edits a household and a deletes it offline: a delete item opens and a's
+    record comes back. a then edits another field of it (pending at the restore). The restore loses
+    the item; a's delete must go up again beside the edit, not be dropped for it (random rounds,
+    seed 21)."""
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            a, c = laptop("a"), laptop("c")
+            w = _Written()
+            hid = w.fill(a, 1, "A")[0]
+            a.sync()
+            c.sync()
+            backups.take()
+            w.edit(c, hid, {"category": "monitored"})
+            c.sync()
+            a.store.household.delete(hid)
+            w.ledger.wrote("a", VILLAGE, "household", hid, {"_deleted": True})
+            a.sync()
+            assert [x["field"] for x in county_items(backups.county)] == ["_deleted"]
+            assert not a.records("household")[hid]["deleted"]  # back, waiting on the township
+            w.edit(a, hid, {"phone": "13700000003"})
+            backups.restore(renew=renew)
+            county = backups.county
+            for _ in range(2):
+                for lap in (a, c):
+                    report = lap.sync()
+                    assert not report.rejected, (lap.name, report.rejected)
+            assert_no_value_lost(county.store, w.ledger.expected())
+            _no_echo_items(county)
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                equal(lap, county)
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_mark_of_an_earlier_restore_does_not_order_the_values_a_second_one_lost(
+    backend: str, tmp_path: Path
+) -> None:
+    """A restore; a sends its lost address X0 again (version 6 of the history that restore lost:
+    the server marks it). The county backs up again; c edits X0 to X1 (version 3 now) and b, offline,
+    edits X0 to Y. A second restore loses X1; b syncs first and Y is written over X0. The old mark
+    (lost version 6, of the first history) must not make c's X1 (version 3 of the second) look
+    older: X1 goes up as an item, not lost."""
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            a, b, c = laptop("a"), laptop("b"), laptop("c")
+            w = _Written()
+            hid = w.fill(a, 1, "A")[0]
+            for lap in (a, b, c):
+                lap.sync()
+            backups.take()
+            for i in range(4):  # lost by the first restore: the address at a high version
+                w.edit(a, hid, {"address": f"旧址{i}"})
+                a.sync()
+            w.edit(a, hid, {"address": "一组1号"})
+            a.sync()
+            backups.restore()
+            for lap in (a, b, c):
+                report = lap.sync()
+                assert not report.rejected, (lap.name, report.rejected)
+            assert server_records(backups.county)[hid]["data"]["address"] == "一组1号"
+            backups.take()
+            w.edit(c, hid, {"address": "二组2号"})
+            c.sync()  # acknowledged, then lost by the second restore
+            w.edit(b, hid, {"address": "三组3号"})  # b never saw X1
+            backups.restore()
+            county = backups.county
+            for _ in range(2):
+                for lap in (b, c, a):
+                    report = lap.sync()
+                    assert not report.rejected, (lap.name, report.rejected)
+            assert_no_value_lost(county.store, w.ledger.expected())
+            items = county.staff().conflicts()
+            assert [(x["record_id"], x["field"], x["village_value"]) for x in items] == [
+                (hid, "address", "二组2号")
+            ]
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                equal(lap, county)
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("renew", [True, False], ids=["restored", "not-renewed"])
+def test_a_value_waiting_on_a_record_the_restored_copy_lacks_is_no_copy_of_the_county_value(
+    backend: str, renew: bool, tmp_path: Path
+) -> None:
+    """A household made after the backup; c sets its address to X, a sets Y on the older value: an
+    item, a waits with Y. The restore loses the household. a sends it again whole, with Y (its
+    waiting value) in the address: Y must not be marked as the lost copy of X's version, or c's X
+    would look no newer and vanish when c re-syncs (random rounds, seed 48)."""
+    with restorable(backend, tmp_path) as backups:
+        made: list[Laptop] = []
+
+        def laptop(name: str) -> Laptop:
+            made.append(Laptop(tmp_path / f"{name}.db", backups.county, name))
+            return made[-1]
+
+        try:
+            a, c = laptop("a"), laptop("c")
+            w = _Written()
+            w.fill(a, 1, "A")
+            a.sync()
+            c.sync()
+            backups.take()
+            hid = w.fill(a, 1, "L")[0]
+            a.sync()
+            c.sync()
+            w.edit(c, hid, {"address": "二组2号"})
+            c.sync()
+            w.edit(a, hid, {"address": "三组3号"})
+            a.sync()
+            assert [x["field"] for x in county_items(backups.county)] == ["address"]
+            backups.restore(renew=renew)
+            county = backups.county
+            for _ in range(2):
+                for lap in (a, c):
+                    report = lap.sync()
+                    assert not report.rejected, (lap.name, report.rejected)
+            assert_no_value_lost(county.store, w.ledger.expected())
+            _no_echo_items(county)
+            for lap in made:
+                assert lap.service.pending_count() == 0
+                equal(lap, county)
+        finally:
+            for lap in made:
+                if lap.store.is_open:
+                    lap.close()
+
+
+def county_items(county: County) -> list[dict]:
+    return county.staff().conflicts()

@@ -100,8 +100,34 @@ def test_records_and_changes_without_lost_versions_hold_no_dict_of_their_own() -
     got = protocol.decode_pull_response(protocol.encode(dict(page, cursor=9, more=False, v=2)))
     assert all(r.lost is protocol.NO_LOST for r in got.records)
     change = protocol.Change("household", "0190a000-0000-7000-8000-000000000001", "110101001001")
-    assert change.lost is protocol.NO_LOST
+    assert change.lost is protocol.NO_LOST and change.made_on is protocol.NO_LOST
     sent = protocol.PushRequest(batch_id="b1", changes=[change, protocol.Change("household", "x", "v")])
     received = protocol.decode_push_request(protocol.encode(sent))
-    assert all(c.lost is protocol.NO_LOST for c in received.changes)
+    assert all(c.lost is protocol.NO_LOST and c.made_on is protocol.NO_LOST for c in received.changes)
     assert protocol.NO_LOST == {}
+
+
+def test_a_changes_made_on_versions_round_trip_are_optional_and_checked() -> None:
+    """An edit a re-sync rebased names the lost version it was made on (``Change.made_on``)."""
+    change = protocol.Change("household", "0190a000-0000-7000-8000-000000000001", "110101001001")
+    change.fields, change.made_on = {"address": "二组2号"}, {"address": 17}
+    sent = protocol.PushRequest(batch_id="b1", changes=[change])
+    assert protocol.decode_push_request(protocol.encode(sent)).changes[0].made_on == {"address": 17}
+    plain = {"entity": "household", "id": change.id, "village_code": change.village_code}
+    older = protocol.encode({"batch_id": "b2", "changes": [plain], "v": protocol.PROTOCOL_VERSION})
+    assert protocol.decode_push_request(older).changes[0].made_on == {}
+    for bad in ({"address": -1}, {"address": "9"}, {"address": 1.5}, ["address"]):
+        body = {"batch_id": "b3", "changes": [dict(plain, made_on=bad)], "v": protocol.PROTOCOL_VERSION}
+        with pytest.raises(protocol.ProtocolError):
+            protocol.decode_push_request(protocol.encode(body))
+
+
+def test_a_snapshot_marks_an_edit_made_on_a_lost_value_and_says_it_keeps_marks() -> None:
+    record = {"entity": "household", "id": "r1", "village_code": "v", "seq": 9, "fields": {}}
+    pairs = {"address": [17, 9, 1], "phone": [3, 9, 2], "head_name": [1, 2, 1, 1]}
+    page = {"records": [dict(record, lost=pairs)], "cursor": 9, "more": False, "v": 2, "marks": True}
+    got = protocol.decode_pull_response(protocol.encode(page))
+    assert got.records[0].lost == {"address": [17, 9, 1]}  # a kind not known here: none
+    assert got.marks
+    older = protocol.decode_pull_response(protocol.encode(dict(page, marks=None)))
+    assert not older.marks

@@ -160,3 +160,24 @@ def test_a_record_edited_after_the_page_boundary_arrives_whole_on_a_paged_first_
         if not page.more:
             break
     assert records[hid] == fields | {"address": "新地址"}
+
+
+def test_values_sent_again_and_edits_made_on_lost_values_are_marked_on_snapshots(laptop: Laptop) -> None:
+    """After a restore a laptop sends a value again with its lost version (``Change.lost``), or an
+    edit made on a lost value (``Change.made_on``): the server keeps which, and a snapshot page sends
+    it (``RecordState.lost``; an edit's third element is 1). Every answer says the server keeps them
+    (``PullResponse.marks``); a partial page leaves the marks out."""
+    hid = uuid7()
+    first = laptop.push([laptop.change("household", hid, household_fields())]).results[0]
+    resent = laptop.change("household", hid, {"address": "二组2号"}, base={"address": first.seq})
+    resent.lost = {"address": 17}
+    edit = laptop.change("household", hid, {"phone": "13800000001"}, made_on={"phone": 21})
+    results = laptop.push([resent, edit]).results
+    assert [r.status for r in results] == ["applied", "applied"]
+    page = laptop.pull()
+    assert page.marks
+    assert page.records[0].lost == {"address": [17, results[0].seq], "phone": [21, results[1].seq, 1]}
+    assert laptop.pull(cursor=first.seq, since=first.seq).records[0].lost == {}
+    ordinary = laptop.change("household", hid, {"phone": "13900000002"}, base={"phone": results[1].seq})
+    assert laptop.push([ordinary]).results[0].status == "applied"
+    assert laptop.pull().records[0].lost["phone"] == [21, results[1].seq, 1]  # kept, no longer current

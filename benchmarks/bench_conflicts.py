@@ -3,7 +3,7 @@ township's work list opens.
 
 Real parts end to end: the county server in its own process (uvicorn; SQLite file, or PostgreSQL
 with ``--pg``) on loopback over HTTP, encrypted laptop stores, the sync service, engine, client and
-replica, and the staff desk's own client (``desktop.services.township``).
+replica, and the staff desk's own client (``desktop.services.township.desk``).
 
 1. Merge: ``--records`` persons (default 1,000) synced to two laptops; each laptop edits about 55 %
    of them offline, so about 10 % of the records are edited on both, and about 2 % have the same
@@ -30,10 +30,11 @@ from typing import Any
 
 from benchmarks.bench_sync import CountyProcess
 from desktop.services.sync_service import SyncService
-from desktop.services.township import TownshipService
+from desktop.services.township.desk import TownshipService
 from desktop.storage import KdfParams, Store
-from sync import client, protocol, sample_data
+from sync import protocol, sample_data
 from sync.ids import uuid7
+from sync.laptop import client
 from sync.server import admin, enroll
 from sync.server.store import Store as CountyStore
 

@@ -2,7 +2,7 @@
 
 Real parts: the county server on loopback (embedded uvicorn, SQLite file), two encrypted laptops
 that edited the same fields offline and synced, and the staff desk's own service
-(``desktop.services.township``, ``township_bulk``) making exactly the calls the screens make.
+(``desktop.services.township.desk``, ``desktop.services.township.bulk``) making exactly the calls the screens make.
 
 1. Decide ``--bulk`` items of one kind (household phone, default 200) with one choice and one note:
    in bulk (Ctrl+A, Ctrl+B, ↓, Tab, the note, Ctrl+Enter: each item still decided on its own, then
@@ -26,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop.services.township import TownshipService
-from desktop.services.township_bulk import decide_many
+from desktop.services.township.bulk import decide_many
+from desktop.services.township.desk import TownshipService
 from tests.sync_world import STAFF_PASSWORD, STAFF_USER, Laptop, fill, start_county
 
 FIELDS = ("occupation", "education", "phone")

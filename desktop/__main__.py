@@ -121,7 +121,7 @@ def _self_test() -> int:
     if code == 0:
         # The UI modules and Qt's libraries must load in a bundle too (no window is opened).
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from desktop.ui import i18n
+        from desktop.ui.shared import i18n
 
         catalog = i18n.translations_dir() / f"{i18n.CATALOG}_zh_CN.qm"
         print(f"ui modules: loaded; zh_CN catalogue {'present' if catalog.exists() else 'MISSING'}")

@@ -1,7 +1,7 @@
 """The sync contract between a laptop and the county server.
 
 Everything that crosses the wire is defined here: message types, the protocol version and the
-codec. Both ends (``sync.engine``/``sync.client`` on the laptop, ``sync.server`` at the county)
+codec. Both ends (``sync.laptop.engine``/``sync.laptop.client`` on the laptop, ``sync.server`` at the county)
 import these types and nothing else of each other.
 
 Model (README.md, "Sync, in one paragraph"):

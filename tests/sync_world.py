@@ -28,8 +28,8 @@ from cryptography.x509.oid import NameOID
 from desktop.services.sync_service import RemoteConfig, SyncService, http_remote
 from desktop.storage import KdfParams, Store
 from sync import protocol
-from sync.engine import Remote, SyncReport
 from sync.errors import OfflineError, SyncTimeout, TooLargeError
+from sync.laptop.engine import Remote, SyncReport
 from sync.server import admin, embedded, enroll
 from sync.server.embedded import EmbeddedServer
 from sync.server.store import Store as CountyStore

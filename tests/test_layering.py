@@ -3,6 +3,10 @@
 * Nothing outside desktop/ui imports Qt (PySide6, shiboken6, pyqtgraph).
 * sync never imports desktop; sync.server imports only from sync (and third parties).
 * desktop.storage and desktop.services never import desktop.ui.
+* Each user's part stands alone: the official's screens (desktop/ui/official) and the township desk's
+  (desktop/ui/township, desktop/services/township) never import each other, and what both share
+  (desktop/ui/shared) imports neither; in sync/, the county server never imports the laptop's side
+  (sync/laptop) or the staff's (sync/staff), and the laptop's never imports the staff's.
 * A name is imported from the module that defines it, not through one that only imports it (no
   re-export shims; a package's ``__init__`` may gather its public names).
 * No import circle under desktop/ and sync/ (module-level, function-local and type-only imports).
@@ -65,6 +69,29 @@ def test_lower_desktop_layers_do_not_import_the_ui(layer: str) -> None:
 
 def test_storage_does_not_import_services() -> None:
     assert _offenders(_modules("desktop/storage"), ("desktop.services",)) == []
+
+
+SIDES = [
+    ("desktop/ui/official", ("desktop.ui.township",)),
+    ("desktop/ui/township", ("desktop.ui.official",)),
+    ("desktop/ui/shared", ("desktop.ui.official", "desktop.ui.township")),
+    ("sync/server", ("sync.laptop", "sync.staff")),
+    ("sync/laptop", ("sync.staff", "sync.server")),
+    ("sync/staff", ("sync.server",)),
+]
+"""Folder -> the parts it must not import: each user's side stands alone (README.md, "Layout")."""
+
+
+@pytest.mark.parametrize(("folder", "forbidden"), SIDES, ids=[s[0] for s in SIDES])
+def test_each_users_side_stands_alone(folder: str, forbidden: tuple[str, ...]) -> None:
+    assert len(_modules(folder)) > 1  # a moved folder updates this list
+    assert _offenders(_modules(folder), forbidden) == []
+
+
+def test_the_officials_services_never_import_the_township_desks() -> None:
+    paths = [p for p in _modules("desktop/services") if "desktop/services/township" not in p.as_posix()]
+    paths = [p for p in paths if p.relative_to(ROOT).as_posix() not in DEMO_MODULES]
+    assert _offenders(paths, ("desktop.services.township",)) == []
 
 
 def test_the_checker_catches_a_violation(tmp_path: Path) -> None:
@@ -214,7 +241,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
 
 def test_no_import_circles_in_desktop_or_sync() -> None:
     graph = _import_graph(ROOT, ("desktop", "sync"))
-    assert len(graph) > 100 and "desktop.ui.main_window" in graph["desktop.ui.app"]
+    assert len(graph) > 100 and "desktop.ui.official.main_window" in graph["desktop.ui.app"]
     cycles = _cycles(graph)
     assert [sorted(c) for c in cycles if c not in KNOWN_CYCLES] == []
     assert [sorted(c) for c in KNOWN_CYCLES if c not in cycles] == [], "fixed: remove it from KNOWN_CYCLES"

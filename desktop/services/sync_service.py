@@ -29,16 +29,16 @@ from desktop.storage import review as review_store
 from desktop.storage.replica import StoreReplica
 from desktop.storage.store import FORMS_STATE
 from sync import form_versions
-from sync.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
 from sync.errors import AuthError, RejectedError, SyncError
 from sync.form_versions import BUILTIN_VERSION
+from sync.laptop.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
 from sync.messages import text
 from sync.retry import RetryPolicy
 
 if TYPE_CHECKING:
-    from sync import client
+    from sync.laptop import client
 
-# ``sync.client`` (requests, urllib3, ssl: about 12 MB) is imported where it is used: it loads with
+# ``sync.laptop.client`` (requests, urllib3, ssl: about 12 MB) is imported where it is used: it loads with
 # the first reachability check, enrollment or sync, and never on a laptop with no server set up.
 
 STATE_SERVER_URL = "server_url"
@@ -70,7 +70,7 @@ RemoteFactory = Callable[[RemoteConfig], Remote]
 
 def http_remote(config: RemoteConfig) -> client.HttpRemote:
     """The default factory: HTTPS with the pinned county CA; retry waits end early on cancel."""
-    from sync import client
+    from sync.laptop import client
 
     retry = RetryPolicy(sleep=config.cancel.sleep)
     return client.HttpRemote(
@@ -212,7 +212,7 @@ class SyncService:
 
     def enroll(self, code: str, name: str) -> EnrollmentInfo:
         """Register this laptop with a one-time code. The code must be for this store's village."""
-        from sync import client
+        from sync.laptop import client
 
         url = self._require_url()
         result = client.enroll(url, self.ca_bundle_path(), code, name)
@@ -234,7 +234,7 @@ class SyncService:
         return url
 
     def _config(self, cancel: CancelToken) -> RemoteConfig:
-        from sync import client
+        from sync.laptop import client
 
         url = self._require_url()
         device = self.store.state_get(STATE_DEVICE_ID)
@@ -255,7 +255,7 @@ class SyncService:
 
     def check_reachable(self, timeout: float | None = None) -> Reachability:
         """GET /health with a short timeout, no retries. Never raises for network trouble."""
-        from sync import client
+        from sync.laptop import client
 
         try:
             data = client.check_health(

@@ -36,7 +36,7 @@ from desktop.storage.outbox import REJECTED
 from desktop.storage.sent import Sent, SentBatch
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol
-from sync.engine import FrozenBatch, Pending, PushOutcome, RecordNote
+from sync.laptop.engine import FrozenBatch, Pending, PushOutcome, RecordNote
 
 __all__ = [
     "CURSOR_KEY",
@@ -66,7 +66,7 @@ def _dumps(value: Any) -> str:
 
 
 class StoreReplica:
-    """``sync.engine.LocalReplica`` for one open ``Store``."""
+    """``sync.laptop.engine.LocalReplica`` for one open ``Store``."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

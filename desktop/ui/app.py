@@ -18,27 +18,27 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services.settings import AppPaths, Settings
 from desktop.services.setup import create_store, local_users, store_exists
-from desktop.ui.i18n import current_language, install_language
-from desktop.ui.qtfix import forget_module_sources
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.unlock import UnlockDialog
+from desktop.ui.official.unlock import UnlockDialog
+from desktop.ui.shared.i18n import current_language, install_language
+from desktop.ui.shared.qtfix import forget_module_sources
+from desktop.ui.shared.tasks import TaskRunner
 from sync.errors import SyncError
 
 if TYPE_CHECKING:
     from desktop.services.session import Session
     from desktop.storage import KdfParams, Store
-    from desktop.ui.context import UiContext
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.parts import Part, VillageHost
-    from desktop.ui.staff_sign_in import SignIn, StaffSignInDialog
-    from desktop.ui.staff_window import StaffWindow
-    from desktop.ui.wizard import SetupChoices, SetupWizard
+    from desktop.ui.official.main_window import MainWindow
+    from desktop.ui.official.wizard import SetupChoices, SetupWizard
+    from desktop.ui.shared.context import UiContext
+    from desktop.ui.shared.parts import Part, VillageHost
+    from desktop.ui.township.staff_sign_in import SignIn, StaffSignInDialog
+    from desktop.ui.township.staff_window import StaffWindow
 
 # Start time on an old laptop: only what the first screen (unlock, staff sign-in) needs is imported
 # above. The imports inside functions below are deliberate and load later, each with its reason:
 # the first-run wizard (the storage and crypto libraries, ~0.6 s here), the session and the main
 # window with its pages (~1 s), the staff sign-in and its file dialogs, the township desk and its
-# HTTP client (requests, ssl: ~0.5 s), and ``desktop.ui.errors`` (it loads the storage layer's
+# HTTP client (requests, ssl: ~0.5 s), and ``desktop.ui.shared.errors`` (it loads the storage layer's
 # errors: ~0.4 s). The ``TYPE_CHECKING`` names are for hints only.
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,8 @@ class IdleWatcher(QObject):
 
 
 def default_parts(ui: UiContext) -> Sequence[Part[VillageHost]]:
-    """The village official's window (``desktop.ui.official``); loaded after the passphrase."""
-    from desktop.ui.official import official_parts
+    """The village official's window (``desktop.ui.official.parts``); loaded after the passphrase."""
+    from desktop.ui.official.parts import official_parts
 
     return official_parts(ui)
 
@@ -161,7 +161,7 @@ class DeskApp(QObject):
 
     def show_wizard(self) -> SetupWizard:
         from desktop.services.provisioning import find_preseeded  # beside the wizard, which needs it
-        from desktop.ui.wizard import SetupWizard  # first run only (see the note at the top)
+        from desktop.ui.official.wizard import SetupWizard  # first run only (see the note at the top)
 
         wizard = SetupWizard(
             self.runner,
@@ -220,8 +220,8 @@ class DeskApp(QObject):
     # -- the session ------------------------------------------------------------------------------------
     def open_session(self, store: Store, enrollment_code: str | None = None) -> None:
         from desktop.services.session import Session  # after the passphrase (see the note at the top)
-        from desktop.ui.context import DataBus, UiContext
-        from desktop.ui.pages.sync_page import SyncPart
+        from desktop.ui.official.sync_page import SyncPart
+        from desktop.ui.shared.context import DataBus, UiContext
 
         self.unlock_dialog = None
         self.settings.set("last_user", store.user)
@@ -236,8 +236,10 @@ class DeskApp(QObject):
         self.unlocked.emit()
 
     def _build_window(self) -> None:
-        from desktop.ui.main_window import MainWindow  # after the passphrase (see the note at the top)
-        from desktop.ui.official import SettingsPart
+        from desktop.ui.official.main_window import (
+            MainWindow,  # after the passphrase (see the note at the top)
+        )
+        from desktop.ui.official.parts import SettingsPart
 
         forget_module_sources()
         assert self.ui is not None
@@ -303,7 +305,9 @@ class DeskApp(QObject):
     # -- township staff -----------------------------------------------------------------------------
     def show_staff_sign_in(self) -> StaffSignInDialog:
         """The staff sign-in, over the unlock screen or the wizard when one is open."""
-        from desktop.ui.staff_sign_in import StaffSignInDialog  # staff only (see the note at the top)
+        from desktop.ui.township.staff_sign_in import (
+            StaffSignInDialog,  # staff only (see the note at the top)
+        )
 
         if self.staff_dialog is not None:
             self.staff_dialog.raise_()
@@ -333,8 +337,8 @@ class DeskApp(QObject):
 
     def open_staff(self, desk: Any) -> None:
         """Signed in: close the village screens and open the township desk."""
-        from desktop.ui.pages.township import staff_parts  # after sign-in (see the note at the top)
-        from desktop.ui.staff_window import StaffContext, StaffWindow
+        from desktop.ui.township.parts import staff_parts  # after sign-in (see the note at the top)
+        from desktop.ui.township.staff_window import StaffContext, StaffWindow
 
         forget_module_sources()
         for dialog in (self.wizard, self.unlock_dialog):
@@ -361,8 +365,10 @@ class DeskApp(QObject):
         QTimer.singleShot(0, self._sign_in_again)
 
     def _sign_in_again(self) -> None:
-        from desktop.ui.errors import describe  # heavy, and only on this path (see the note at the top)
-        from sync.staff_client import SignInRequired  # loaded with the township desk already
+        from desktop.ui.shared.errors import (
+            describe,  # heavy, and only on this path (see the note at the top)
+        )
+        from sync.staff.client import SignInRequired  # loaded with the township desk already
 
         if self.staff_window is None:
             return
@@ -408,7 +414,7 @@ class DeskApp(QObject):
 
 def default_staff_sign_in(url: str, ca_file: str | None, user: str, password: str) -> Any:
     """On the network pool: sign in to the county server as township/county staff."""
-    from desktop.services.township import TownshipService  # the HTTP client (see the note at the top)
+    from desktop.services.township.desk import TownshipService  # the HTTP client (see the note at the top)
 
     pem = Path(ca_file).read_text("ascii") if ca_file else None
     desk = TownshipService(url, pem, language=current_language())

@@ -40,7 +40,7 @@ def _open(store_path: object, server: demo.DemoServer) -> tuple[Store, str | Non
 
 
 def open_demo(desk: DeskApp, server: demo.DemoServer) -> None:
-    from desktop.ui.i18n import install_language
+    from desktop.ui.shared.i18n import install_language
 
     install_language(desk.settings.get("language"))
     path = desk.store_path

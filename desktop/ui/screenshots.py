@@ -24,12 +24,12 @@ from desktop.services import demo
 from desktop.services.settings import AppPaths
 from desktop.ui.app import DeskApp
 from desktop.ui.launch import make_qapp
-from desktop.ui.main_window import MainWindow
-from desktop.ui.pages.sync_page import SyncPart
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.unlock import UnlockDialog
-from desktop.ui.window_fit import fit_rect
-from desktop.ui.wizard import SetupWizard
+from desktop.ui.official.main_window import MainWindow
+from desktop.ui.official.sync_page import SyncPart
+from desktop.ui.official.unlock import UnlockDialog
+from desktop.ui.official.wizard import SetupWizard
+from desktop.ui.shared.tasks import TaskRunner
+from desktop.ui.shared.window_fit import fit_rect
 
 LAPTOP_AVAILABLE = QRect(0, 0, 1366, 768 - 40)
 
@@ -190,13 +190,13 @@ def render_township(out: Path, folder: Path) -> list[Path]:
     from desktop.services.demo_review import STAFF_PASSWORD, STAFF_USER, make_review_demo
     from desktop.services.session import Session
     from desktop.services.settings import DictBackend, Settings
-    from desktop.ui.context import DataBus, UiContext
-    from desktop.ui.pages.duplicates import DuplicatesPage
-    from desktop.ui.pages.history import HistoryPage
-    from desktop.ui.pages.township import WorkListPart
-    from desktop.ui.pages.waiting import ReviewPart
-    from desktop.ui.staff_sign_in import StaffSignInDialog
-    from desktop.ui.staff_window import StaffWindow
+    from desktop.ui.official.waiting import ReviewPart
+    from desktop.ui.shared.context import DataBus, UiContext
+    from desktop.ui.township.duplicates import DuplicatesPage
+    from desktop.ui.township.history import HistoryPage
+    from desktop.ui.township.parts import WorkListPart
+    from desktop.ui.township.staff_sign_in import StaffSignInDialog
+    from desktop.ui.township.staff_window import StaffWindow
 
     shots: list[Path] = []
     scene = make_review_demo(folder)
@@ -288,8 +288,8 @@ def _indicator_shots(window: MainWindow, out: Path, tmp: Path) -> list[Path]:
     import shutil
     import subprocess
 
-    from desktop.ui.pages.excel_page import ExcelPage
-    from desktop.ui.pages.indicators_page import IndicatorsPage
+    from desktop.ui.official.excel_page import ExcelPage
+    from desktop.ui.official.indicators_page import IndicatorsPage
 
     shots = []
     window.resize(1366, 768)
@@ -310,7 +310,7 @@ def _indicator_shots(window: MainWindow, out: Path, tmp: Path) -> list[Path]:
     window.show_page(excel)
     shots.append(_grab(window, out, "15-excel"))
     roster = _bad_roster(tmp / "roster.xlsx", window.ui.session.village_code)
-    from desktop.ui.import_wizard import RosterImportDialog
+    from desktop.ui.official.import_wizard import RosterImportDialog
 
     dialog = excel.open_import()
     assert isinstance(dialog, RosterImportDialog)
@@ -363,8 +363,8 @@ def _staff_shots(server: demo.DemoServer, out: Path, tmp: Path) -> list[Path]:
     """Three more villages synced to the demo county, then the staff view of all of them."""
     import requests
 
-    from desktop.ui.staff_indicators import StaffIndicatorsWidget
-    from desktop.ui.tasks import TaskRunner
+    from desktop.ui.shared.tasks import TaskRunner
+    from desktop.ui.township.staff_indicators import StaffIndicatorsWidget
 
     demo.add_staff_scene(server, tmp)
     login = {"username": "town", "password": "town passphrase 1"}

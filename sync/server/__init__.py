@@ -4,8 +4,8 @@ Modules, by what they hold:
 
 * ``app`` - ``create_app``: the routers below under ``/api/v1``, error format ``{"error", "message",
   "message_zh"}``, body size limit, the 500 guard.
-* ``routes_device`` (health, enroll, push, pull, status), ``routes_forms``, ``routes_staff``
-  (staff/*), ``routes_review``, ``routes_history`` - one router per area; ``deps`` - what routes take
+* ``routes.device`` (health, enroll, push, pull, status), ``routes.forms``, ``routes.staff``
+  (staff/*), ``routes.review``, ``routes.history`` - one router per area; ``deps`` - what routes take
   (``Depends``): the store, a device's signed request, the staff member and the villages they see.
 * ``auth`` - signed device requests (Ed25519, time, nonce), staff passwords (Argon2id) and tokens.
 * ``enroll`` - one-time, expiring enrollment codes bound to one village, stored hashed.

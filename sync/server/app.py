@@ -1,5 +1,5 @@
 """The county server's ASGI app: ``create_app`` puts the routers of each area under ``/api/v1``
-(``routes_device``, ``routes_forms``, ``routes_staff``, ``routes_review``, ``routes_history``; what
+(``routes.device``, ``routes.forms``, ``routes.staff``, ``routes.review``, ``routes.history``; what
 they take is in ``deps``) and wraps them in the body limit, the thread cap and the 500 guard.
 
 Sync bodies are ``sync.protocol`` messages (compressed JSON, ``MEDIA_TYPE``), signed by the device;
@@ -25,20 +25,17 @@ from starlette.requests import ClientDisconnect
 
 from sync.protocol import MAX_BODY_BYTES, PROTOCOL_VERSION
 from sync.schema import Forms, load_forms
-from sync.server import (
-    auth,
-    push,
-    routes_device,
-    routes_forms,
-    routes_history,
-    routes_review,
-    routes_staff,
-)
+from sync.server import auth, push
 from sync.server.auth import DeviceAuth
 from sync.server.deps import Server
 from sync.server.errors import ApiError
 from sync.server.login_limits import Limits, LoginLimiter
-from sync.server.routes_device import too_deep
+from sync.server.routes import device as routes_device
+from sync.server.routes import forms as routes_forms
+from sync.server.routes import history as routes_history
+from sync.server.routes import review as routes_review
+from sync.server.routes import staff as routes_staff
+from sync.server.routes.device import too_deep
 from sync.server.store import Store, busy
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop.services.setup import STATE_SIGNING_KEY
 from desktop.services.sync_service import describe
-from desktop.services.township import TownshipService
+from desktop.services.township.desk import TownshipService
 from sync import form_versions as fv
 from sync.form_workbook import document_from_workbook, read_workbook
 from sync.provisioning import generate_signing_keypair

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.services.setup import STATE_SIGNING_KEY
-from desktop.services.township import TownshipService
+from desktop.services.township.desk import TownshipService
 from sync import form_versions as fv
 from sync.provisioning import generate_signing_keypair
 from tests.acceptance.test_county_forms import PASS, household, publish

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from desktop.services.township import TownshipService
+from desktop.services.township.desk import TownshipService
 from sync.errors import OfflineError
 from sync.resident_id import make_resident_id
 from tests.sync_world import STAFF_PASSWORD, STAFF_USER, assert_laptop_equals_server, fill, server_records

@@ -19,7 +19,7 @@ import requests
 
 from desktop.storage import Store
 from desktop.storage.replica import StoreReplica
-from sync.client import HttpRemote
+from sync.laptop.client import HttpRemote
 from sync.retry import RetryPolicy
 from sync.server import admin, enroll
 from sync.server.store import Store as CountyStore

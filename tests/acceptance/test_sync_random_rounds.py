@@ -34,8 +34,8 @@ from typing import Any
 
 import pytest
 
-from desktop.services.township import TownshipService
-from desktop.services.township_model import StaleDecision
+from desktop.services.township.desk import TownshipService
+from desktop.services.township.model import StaleDecision
 from tests.acceptance.modes import LONG, LONG_TIMEOUT, count
 from tests.acceptance.test_sync_restore import restorable
 from tests.no_value_lost import Ledger, assert_no_value_lost

@@ -202,8 +202,8 @@ def test_restore_from_backup_loses_nothing(backend: str, renew: bool, tmp_path: 
 def test_a_push_under_an_old_epoch_is_refused_whole(county: County, laptops: Callable[..., Laptop]) -> None:
     """A batch naming another epoch stores nothing; one naming none (an older laptop) is taken."""
     from sync import protocol
-    from sync.engine import CancelToken
     from sync.errors import RejectedError
+    from sync.laptop.engine import CancelToken
 
     a = laptops("a")
     _fill(a, 2, "A")

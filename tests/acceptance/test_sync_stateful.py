@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from sync import protocol
-from sync.client import HttpRemote
-from sync.engine import CancelToken
 from sync.errors import OfflineError
+from sync.laptop.client import HttpRemote
+from sync.laptop.engine import CancelToken
 from sync.resident_id import make_resident_id
 from sync.retry import RetryPolicy
 from sync.server.store import village_seq

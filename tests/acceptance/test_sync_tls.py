@@ -11,8 +11,8 @@ import requests
 
 from desktop.services.sync_service import SyncService
 from desktop.storage import KdfParams, Store
-from sync import client
 from sync.errors import CertificateError
+from sync.laptop import client
 from tests.sync_world import (
     PASSPHRASE,
     VILLAGE,
@@ -101,7 +101,7 @@ def test_the_env_cannot_break_trust_in_the_real_county_either(tmp_path, county, 
 
 
 def test_staff_sign_in_over_https_pinned_to_the_county_ca(county, impostor):
-    from desktop.services.township import TownshipService
+    from desktop.services.township.desk import TownshipService
     from tests.sync_world import STAFF_PASSWORD, STAFF_USER
 
     with TownshipService(county.url, county.ca_pem) as desk:

@@ -15,8 +15,8 @@ from datetime import date
 import pytest
 
 from desktop.services.review import ReviewService
-from desktop.services.township import TownshipService
-from desktop.services.township_model import StaleDecision
+from desktop.services.township.desk import TownshipService
+from desktop.services.township.model import StaleDecision
 from sync.resident_id import make_resident_id
 from tests.no_value_lost import Sent, assert_no_value_lost
 from tests.sync_world import (

@@ -41,12 +41,12 @@ DATA: dict[str, tuple[str, frozenset[str] | None]] = {
     "desktop/services/demo_review.py": ("the demo review's made-up villages, laptops and values", None),
     "desktop/services/selftest.py": ("the self-test's made-up records", None),
     "desktop/ui/screenshots.py": ("what the screenshot script types and waits for", None),
-    "desktop/ui/column_widths.py": ("sample glyphs that measure a column's width", None),
-    "desktop/ui/wizard.py": (
+    "desktop/ui/official/column_widths.py": ("sample glyphs that measure a column's width", None),
+    "desktop/ui/official/wizard.py": (
         "the language's own name, shown as it is in every language",
         frozenset({"中文（简体）"}),
     ),
-    "desktop/ui/pages/settings_page.py": (
+    "desktop/ui/official/settings_page.py": (
         "the language's own name, shown as it is in every language",
         frozenset({"中文（简体）"}),
     ),

@@ -1,5 +1,5 @@
 """The PDF text-layer fix on hand-made CMaps and a hand-made PDF (the real report is checked with
-pdftotext in tests/desktop/ui/test_indicators_page.py)."""
+pdftotext in tests/desktop/ui/official/test_indicators_page.py)."""
 
 from __future__ import annotations
 

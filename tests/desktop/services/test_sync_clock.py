@@ -11,7 +11,7 @@ import pytest
 
 from desktop.services.sync_service import RemoteConfig, SyncService, describe, http_remote
 from desktop.storage import KdfParams, Store
-from sync.client import HttpRemote
+from sync.laptop.client import HttpRemote
 from tests.sync_world import PASSPHRASE, VILLAGE, County, fill, start_county
 
 DAY = 86400.0

@@ -9,8 +9,8 @@ import pytest
 
 from desktop.services.sync_service import NotConfigured, NotEnrolled, RemoteConfig, SyncService, describe
 from desktop.storage import KdfParams, Store
-from sync.client import HttpRemote
 from sync.errors import OfflineError, RejectedError
+from sync.laptop.client import HttpRemote
 from sync.retry import RetryPolicy
 from tests.sync_world import PASSPHRASE, VILLAGE, VILLAGE_2, County, fill, make_pki, start_county
 

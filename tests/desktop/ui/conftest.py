@@ -16,11 +16,10 @@ import pytest
 from desktop.services.session import Session
 from desktop.services.settings import AppPaths, DictBackend, Settings
 from desktop.storage import KdfParams, Store
-from desktop.ui.context import DataBus, UiContext
-from desktop.ui.i18n import install_language
-from desktop.ui.tasks import TaskRunner
-
-from .helpers import WORK_MS
+from desktop.ui.shared.context import DataBus, UiContext
+from desktop.ui.shared.i18n import install_language
+from desktop.ui.shared.tasks import TaskRunner
+from tests.desktop.ui.helpers import WORK_MS
 
 FAST_KDF = KdfParams.fast_for_tests()
 

@@ -8,9 +8,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop.ui.context import UiContext
-from desktop.ui.main_window import MainWindow
-from desktop.ui.parts import Part, VillageHost
+from desktop.ui.official.main_window import MainWindow
+from desktop.ui.shared.context import UiContext
+from desktop.ui.shared.parts import Part, VillageHost
 
 WORK_MS = 30_000
 """How long a test waits for work that goes through the database thread or a server (a save, a list

@@ -13,14 +13,13 @@ from PySide6.QtWidgets import QWizard
 
 from desktop.services.settings import AppPaths
 from desktop.storage import Store, generate_recovery_keypair
-from desktop.ui import main_window
 from desktop.ui.app import DeskApp
-from desktop.ui.tasks import TaskRunner
-from desktop.ui.unlock import UnlockDialog
-from desktop.ui.wizard import SetupWizard
-
-from .conftest import FAST_KDF, PASSPHRASE, USER, VILLAGE
-from .helpers import WORK_MS, press, type_text
+from desktop.ui.official import main_window
+from desktop.ui.official.unlock import UnlockDialog
+from desktop.ui.official.wizard import SetupWizard
+from desktop.ui.shared.tasks import TaskRunner
+from tests.desktop.ui.conftest import FAST_KDF, PASSPHRASE, USER, VILLAGE
+from tests.desktop.ui.helpers import WORK_MS, press, type_text
 
 
 @pytest.fixture

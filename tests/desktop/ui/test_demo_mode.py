@@ -7,9 +7,9 @@ from desktop.services.settings import AppPaths
 from desktop.storage import Store
 from desktop.ui.app import DeskApp
 from desktop.ui.demo_mode import open_demo, prepare_demo
-from desktop.ui.main_window import MainWindow
-from desktop.ui.pages.sync_page import SyncPart
-from desktop.ui.tasks import TaskRunner
+from desktop.ui.official.main_window import MainWindow
+from desktop.ui.official.sync_page import SyncPart
+from desktop.ui.shared.tasks import TaskRunner
 
 
 def test_demo_after_a_half_made_first_one_opens_a_full_village(qtbot, zh, home: AppPaths) -> None:

@@ -8,16 +8,15 @@ import sys
 from pathlib import Path
 
 from desktop.storage import Store
-
-from .conftest import FAST_KDF, PASSPHRASE, USER, VILLAGE
+from tests.desktop.ui.conftest import FAST_KDF, PASSPHRASE, USER, VILLAGE
 
 HEAVY = ("requests", "urllib3", "ssl", "sqlite_utils", "_hashlib")
 """What they would bring: about 12 MB (the HTTP client), 6 MB (sqlite-utils), 3.5 MB (libcrypto)."""
 
 _CHILD = """
 import sys
-from desktop.ui import main_window, sync_wiring
-from desktop.ui.pages import settings_page, sync_page
+from desktop.ui.official import main_window, sync_wiring
+from desktop.ui.official import settings_page, sync_page
 from desktop.services.session import Session
 from desktop.services.sync_service import SyncService
 from desktop.storage import Store

@@ -5,15 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QLineEdit, QListWidget, QTabWidget, QWidget
 
 from desktop.ui import translations
-from desktop.ui.context import UiContext
-from desktop.ui.import_wizard import RosterImportDialog
-from desktop.ui.official import official_parts
-from desktop.ui.staff_indicators import StaffIndicatorsWidget
-from desktop.ui.staff_sign_in import StaffSignInDialog
-from desktop.ui.unlock import UnlockDialog
-from desktop.ui.wizard import SetupWizard
-
-from .helpers import open_main_window
+from desktop.ui.official.import_wizard import RosterImportDialog
+from desktop.ui.official.parts import official_parts
+from desktop.ui.official.unlock import UnlockDialog
+from desktop.ui.official.wizard import SetupWizard
+from desktop.ui.shared.context import UiContext
+from desktop.ui.township.staff_indicators import StaffIndicatorsWidget
+from desktop.ui.township.staff_sign_in import StaffSignInDialog
+from tests.desktop.ui.helpers import open_main_window
 
 NOT_WORDS = {"Ctrl+N", "Del"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from .helpers import WORK_MS
+from tests.desktop.ui.helpers import WORK_MS
 
 
 class _Emitter(QObject):

@@ -46,11 +46,11 @@ def test_numbers_out_of_range_are_refused(laptop: Laptop) -> None:
 
 
 def test_create_app_defines_no_route_itself(villages: Store) -> None:
-    """Each route is in the router of its area (``sync.server.routes_*``), none inline in
+    """Each route is in the router of its area (``sync.server.routes.*``), none inline in
     ``create_app``; the only other one is FastAPI's own /openapi.json."""
     app = create_app(villages)
     routes = [ctx for ctx in iter_route_contexts(app.routes) if isinstance(ctx.original_route, APIRoute)]
     assert len(routes) >= 20
     homes = {ctx.path: getattr(ctx.endpoint, "__module__", "") for ctx in routes}
-    assert {path: home for path, home in homes.items() if not home.startswith("sync.server.routes_")} == {}
+    assert {path: home for path, home in homes.items() if not home.startswith("sync.server.routes.")} == {}
     assert {ctx.path for ctx in iter_route_contexts(app.routes)} - set(homes) == {"/openapi.json"}

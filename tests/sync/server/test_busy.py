@@ -185,10 +185,10 @@ def test_a_postgres_deadlock_or_lock_timeout_is_answered_busy(pg_url: str) -> No
 def test_the_laptops_client_waits_as_told_and_its_push_then_goes_through(
     busy_server: EmbeddedServer, backend: str
 ) -> None:
-    """The laptop's own HTTP client (``sync.client.HttpRemote``) pushes while a write holds the
+    """The laptop's own HTTP client (``sync.laptop.client.HttpRemote``) pushes while a write holds the
     embedded database: it is answered 503 busy, waits the Retry-After (its policy's ``sleep`` here
     ends the hold and waits for nothing else), sends the same batch again, and it is applied."""
-    from sync.client import HttpRemote
+    from sync.laptop.client import HttpRemote
     from sync.retry import RetryPolicy
 
     laptop = enroll_laptop(busy_server, V1, "east")

@@ -13,9 +13,10 @@ from alembic.config import Config
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import insert, select
 
-from sync import client, protocol
+from sync import protocol
 from sync.errors import VersionError
 from sync.ids import uuid7
+from sync.laptop import client
 from sync.protocol import PushRequest, decode_dict, encode
 from sync.server import admin, migrations
 from sync.server.embedded import EmbeddedServer

@@ -2,7 +2,8 @@
 
 Real parts: the county server on loopback (embedded uvicorn, SQLite file), two encrypted laptops
 that edited the same fields offline and synced, and the staff desk's own service
-(``desktop.services.township.desk``, ``desktop.services.township.bulk``) making exactly the calls the screens make.
+(``desktop.services.township.desk``, ``desktop.services.township.bulk``) making exactly the calls
+the screens make.
 
 1. Decide ``--bulk`` items of one kind (household phone, default 200) with one choice and one note:
    in bulk (Ctrl+A, Ctrl+B, ↓, Tab, the note, Ctrl+Enter: each item still decided on its own, then

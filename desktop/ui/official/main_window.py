@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 
 from desktop.ui.official.households import HouseholdsPage
 from desktop.ui.official.parts import RecordsPart
@@ -15,7 +15,6 @@ from desktop.ui.official.records import RecordListPage
 from desktop.ui.official.status import StatusBar
 from desktop.ui.shared.context import UiContext
 from desktop.ui.shared.parts import PagedWindow, Part, VillageHost
-from desktop.ui.shared.window_fit import place_window
 
 
 class MainWindow(PagedWindow):
@@ -107,19 +106,8 @@ class MainWindow(PagedWindow):
 
     # -- geometry -------------------------------------------------------------------------------------
     def _restore(self) -> None:
-        geometry = self.qsettings.value("window/geometry")
-        restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
-        place_window(self, self.geometry() if restored else None)
+        self.place()
         self.restore_parts(self.qsettings)
-
-    def save_geometry(self) -> None:
-        self.qsettings.setValue("window/geometry", self.saveGeometry())
-        self.save_parts(self.qsettings)
-        self.qsettings.sync()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_geometry()
-        super().closeEvent(event)
 
     def focus_first(self) -> None:
         # With the window as context: a window closed and deleted before the moment comes (a lock

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -42,6 +42,8 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+
+from desktop.ui.shared.window_fit import place_window
 
 
 class Place(IntEnum):
@@ -132,7 +134,13 @@ W = TypeVar("W", bound=QWidget)
 
 
 class PagedWindow(QMainWindow):
-    """Navigation + pages + status bar, filled by parts (``add_part``, in the order given)."""
+    """Navigation + pages + status bar, filled by parts (``add_part``, in the order given).
+
+    A window sets ``qsettings`` and its ``geometry_key``; its size and place, and what its parts
+    remember, are saved when it closes (``save_geometry``) and put back by ``place``."""
+
+    geometry_key = "window/geometry"
+    qsettings: QSettings
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,6 +199,23 @@ class PagedWindow(QMainWindow):
         for part in self.parts:
             part.save_state(qsettings)
 
+    # -- geometry ---------------------------------------------------------------------------------
+    def place(self) -> None:
+        """Inside the screen's available area (a 1366x768 laptop with a taskbar), at the size the
+        person left it, pulled back on-screen when that no longer fits."""
+        geometry = self.qsettings.value(self.geometry_key)
+        restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
+        place_window(self, self.geometry() if restored else None)
+
+    def save_geometry(self) -> None:
+        self.qsettings.setValue(self.geometry_key, self.saveGeometry())
+        self.save_parts(self.qsettings)
+        self.qsettings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        super().closeEvent(event)
+
     def shutdown(self) -> None:
         """Shut every part down (once), newest first."""
         if self._shut:
@@ -229,6 +254,3 @@ class PagedWindow(QMainWindow):
         """The shown page with what it declared (its keys)."""
         row = self.stack.currentIndex()
         return self.pages[row] if 0 <= row < len(self.pages) else None
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        super().closeEvent(event)

@@ -11,15 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from desktop.services.settings import Settings
 from desktop.ui.shared.errors import describe
 from desktop.ui.shared.parts import Host, PagedWindow, Part
 from desktop.ui.shared.tasks import TaskRunner
-from desktop.ui.shared.window_fit import place_window
 from sync.staff.client import SignInRequired
 
 
@@ -53,6 +52,7 @@ class StaffContext:
 
 class StaffWindow(PagedWindow):
     sign_out_requested = Signal()
+    geometry_key = "staff_window/geometry"
 
     def __init__(self, staff: StaffContext, qsettings: QSettings, parts: Sequence[Part[Host]] = ()) -> None:
         super().__init__()
@@ -80,23 +80,10 @@ class StaffWindow(PagedWindow):
         self.sign_out_button.setFlat(True)
         self.sign_out_button.clicked.connect(self.sign_out_action.trigger)
         status.addPermanentWidget(self.sign_out_button)
-        # Inside the screen's available area (a 1366x768 laptop with a taskbar), at the size the
-        # person left it, pulled back on-screen when that no longer fits.
-        geometry = qsettings.value("staff_window/geometry")
-        restored = isinstance(geometry, QByteArray | bytes) and self.restoreGeometry(QByteArray(geometry))
-        place_window(self, self.geometry() if restored else None)
+        self.place()
         for part in parts:
             self.add_part(part)
         self.restore_parts(qsettings)
-
-    def save_geometry(self) -> None:
-        self.qsettings.setValue("staff_window/geometry", self.saveGeometry())
-        self.save_parts(self.qsettings)
-        self.qsettings.sync()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_geometry()
-        super().closeEvent(event)
 
     def focus_first(self) -> None:
         QTimer.singleShot(0, self, lambda: self.show_page(0))  # not once the window is deleted

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, and_, insert, literal, select, update
 from sync import jsontext
 from sync.hlc import stamp_ms
 from sync.server.merge import DELETED, Current
-from sync.server.store import Store, select_in
+from sync.server.store import Store, renew_village_epoch, select_in
 from sync.server.tables import change_log, devices, history_settings, records, villages
 from sync.server.writes import insert_rows
 
@@ -171,10 +171,14 @@ def mark_restored(store: Store, epoch: str) -> int:
     return len(rows)
 
 
-def mark_went_back(conn: Connection, county: str, village: str, epoch: str, seq: int, now: int) -> None:
-    """In the transaction of ``renew_village_epoch``: the village's database went back to an older
-    copy without ``county-server restored`` (a laptop showed it); logged as a restore too."""
+def went_back(conn: Connection, county: str, village: str, seq: int, now: int) -> str:
+    """The village's database went back to an older copy without ``county-server restored`` (a
+    laptop showed it): a new epoch for this village alone, starting at its counter ``seq``
+    (``store.renew_village_epoch``), logged as a restore. The caller holds the village lock in this
+    write transaction. Returns the new epoch."""
+    epoch = renew_village_epoch(conn, county, village, seq)
     insert_rows(conn, change_log, COLUMNS, [_mark(county, village, epoch, seq, now, "server went back")])
+    return epoch
 
 
 # ------------------------------------------------------------------------------------------- reading

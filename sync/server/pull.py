@@ -29,7 +29,7 @@ from sync.protocol import PROTOCOL_VERSION
 from sync.server import changelog
 from sync.server.auth import Device
 from sync.server.merge import DELETED, LOST
-from sync.server.store import Store, lock_village, renew_village_epoch, village_epoch
+from sync.server.store import Store, lock_village, village_epoch
 from sync.server.tables import batches, records
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,5 @@ def _went_back(store: Store, device: Device, cursor: int, seen: str) -> tuple[st
         epoch, _counter, started = village_epoch(conn, county, village)
         if cursor > seq and epoch == seen:
             log.warning("village %s: a pull cursor is ahead of the counter; new epoch", village)
-            epoch, started = renew_village_epoch(conn, county, village, seq), seq
-            changelog.mark_went_back(conn, county, village, epoch, seq, store.now())
+            epoch, started = changelog.went_back(conn, county, village, seq, store.now()), seq
     return epoch, started

@@ -29,7 +29,6 @@ from sync.server.merge import DELETED, LOST, Current, Merge, merge
 from sync.server.store import (
     Store,
     lock_village,
-    renew_village_epoch,
     select_in,
     set_village_seq,
     village_epoch,
@@ -165,9 +164,7 @@ def apply_batch(
             # laptops already hold; instead this village gets a new epoch (under its lock, kept)
             # and the batch is refused whole, so every laptop of the village re-syncs.
             log.warning("village %s: a push knew counter %d above %d; new epoch", village, request.known, seq)
-            changelog.mark_went_back(
-                conn, county, village, renew_village_epoch(conn, county, village, seq), seq, now
-            )
+            changelog.went_back(conn, county, village, seq, now)
             answer = None  # committed on leaving the block; refused below
         else:
             answer = _apply(conn, rules, device, request, body_hash, now, today, seq, epoch)

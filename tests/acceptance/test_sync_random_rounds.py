@@ -37,7 +37,7 @@ import pytest
 from desktop.services.township.desk import TownshipService
 from desktop.services.township.model import StaleDecision
 from tests.acceptance.modes import LONG, LONG_TIMEOUT, count
-from tests.acceptance.test_sync_restore import restorable
+from tests.acceptance.restore_world import restorable
 from tests.no_value_lost import Ledger, assert_no_value_lost
 from tests.sync_world import (
     STAFF_PASSWORD,
@@ -156,15 +156,15 @@ def test_random_rounds_lose_no_value_and_converge(backend: str, seed: int, tmp_p
     restore_at = rng.randint(backup_at + 1, max(backup_at + 1, ROUNDS - 2))
     if os.environ.get("VDD_RANDOM_NO_RESTORE"):  # to tell a restore's trouble from the rest
         backup_at = restore_at = ROUNDS
-    with restorable(backend, tmp_path) as backups:
-        laps = [Laptop(tmp_path / f"{n}.db", backups.county, n) for n in ("a", "b", "c")]
+    with restorable(backend, tmp_path) as county_it:
+        laps = [county_it.laptop(n) for n in ("a", "b", "c")]
         world = World(rng, laps)
         desk: TownshipService | None = None
 
         def staff() -> TownshipService:
             nonlocal desk
             if desk is None:
-                county = backups.county
+                county = county_it.county
                 desk = TownshipService(county.url, county.ca_pem, language="zh_CN")
                 desk.sign_in(STAFF_USER, STAFF_PASSWORD)
             return desk
@@ -178,13 +178,13 @@ def test_random_rounds_lose_no_value_and_converge(backend: str, seed: int, tmp_p
             decided = 0
             for round_no in range(ROUNDS):
                 if round_no == backup_at:
-                    backups.take()
+                    county_it.take()
                     taken = True
                 if round_no == restore_at:
                     if desk is not None:
                         desk.close()
                         desk = None
-                    backups.restore(renew=renew)
+                    county_it.restore(renew=renew)
                     taken = False
                 for lap in laps:
                     world.offline_work(lap)
@@ -193,7 +193,7 @@ def test_random_rounds_lose_no_value_and_converge(backend: str, seed: int, tmp_p
                     decided += world.decide(staff())
             for _ in range(3):
                 world.sync_all()
-            county = backups.county
+            county = county_it.county
             for lap in laps:
                 assert lap.service.pending_count() == 0, lap.name
                 assert_laptop_equals_server(lap, county)
@@ -205,6 +205,3 @@ def test_random_rounds_lose_no_value_and_converge(backend: str, seed: int, tmp_p
         finally:
             if desk is not None:
                 desk.close()
-            for lap in laps:
-                if lap.store.is_open:
-                    lap.close()

@@ -65,16 +65,21 @@ def batch(name: str, line: str, lang: str = ZH, timeout: float = 1200) -> tuple[
     return proc.returncode, time.monotonic() - started
 
 
-def reg_query(key: str, value: str) -> str | None:
+def _reg_query_lines(*args: str) -> list[str]:
+    """What ``reg query ARGS /reg:64`` prints (the 64-bit view), line by line; nothing on an error."""
     proc = subprocess.run(
-        ["wine", "reg", "query", key, "/v", value, "/reg:64"],
+        ["wine", "reg", "query", *args, "/reg:64"],
         env=env(EN),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         timeout=120,
         check=False,
     )
-    for line in proc.stdout.decode("utf-8", "replace").splitlines():
+    return proc.stdout.decode("utf-8", "replace").splitlines()
+
+
+def reg_query(key: str, value: str) -> str | None:
+    for line in _reg_query_lines(key, "/v", value):
         parts = line.strip().split(None, 2)
         if len(parts) == 3 and parts[0].lower() == value.lower() and parts[1].startswith("REG_"):
             return parts[2].strip()
@@ -84,20 +89,8 @@ def reg_query(key: str, value: str) -> str | None:
 
 
 def reg_keys(key: str) -> list[str]:
-    proc = subprocess.run(
-        ["wine", "reg", "query", key, "/reg:64"],
-        env=env(EN),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
     prefix = key.replace("HKLM\\", "HKEY_LOCAL_MACHINE\\", 1).lower() + "\\"
-    return [
-        line.strip()
-        for line in proc.stdout.decode("utf-8", "replace").splitlines()
-        if line.strip().lower().startswith(prefix)
-    ]
+    return [line.strip() for line in _reg_query_lines(key) if line.strip().lower().startswith(prefix)]
 
 
 def reg_import(text: str) -> None:

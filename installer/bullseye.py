@@ -37,16 +37,14 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import build_deb  # noqa: E402 - the sibling module, found through HERE
+import build_deb  # noqa: E402 - the sibling modules, found through HERE
+import xvfb_screen  # noqa: E402
 
 MIRROR = "http://deb.debian.org/debian"
 HOST_CA = "/etc/ssl/certs/ca-certificates.crt"
@@ -298,49 +296,6 @@ def _snapshot(root: Path, user: str) -> dict[str, str]:
     }
 
 
-@contextmanager
-def xvfb(display: int) -> Iterator[str]:
-    proc = subprocess.Popen(
-        ["Xvfb", f":{display}", "-screen", "0", "1366x728x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    socket = X11_SOCKETS / f"X{display}"
-    for _ in range(100):
-        if socket.exists():
-            break
-        time.sleep(0.1)
-    try:
-        yield f":{display}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-SHOT = """
-import sys, time
-from PySide6.QtGui import QGuiApplication
-app = QGuiApplication(["shot", "-platform", "xcb"])
-deadline = time.monotonic() + float(sys.argv[2])
-while time.monotonic() < deadline:
-    image = app.primaryScreen().grabWindow(0).toImage()
-    if len({image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}) > 1:
-        time.sleep(3.0)  # a window is up (the bare X screen is one colour): let it finish drawing
-        app.primaryScreen().grabWindow(0).toImage().save(sys.argv[1])
-        sys.exit(0)
-    time.sleep(0.5)
-sys.exit(1)
-"""
-
-
-def screenshot(display: str, path: Path, timeout: float = 180) -> bool:
-    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-    proc = subprocess.run(
-        [sys.executable, "-c", SHOT, str(path), str(timeout)], env=env, timeout=timeout + 60, check=False
-    )
-    return proc.returncode == 0
-
-
 def check(deb: Path, work: Path, mirror: str, shots: Path) -> bool:
     out = work / "check"
     out.mkdir(parents=True, exist_ok=True)
@@ -391,8 +346,7 @@ def check(deb: Path, work: Path, mirror: str, shots: Path) -> bool:
             "village-desk --self-test", user="clerk", env={"QT_QPA_PLATFORM": "offscreen"}, check=False
         )
         verdict("village-desk --self-test (as a user)", tested.returncode == 0)
-        display = 90 + os.getpid() % 9
-        with xvfb(display) as name:
+        with xvfb_screen.xvfb() as name:
             box.bind(X11_SOCKETS, "tmp/.X11-unix")
             ready = box.run(
                 "village-desk --exit-when-ready /tmp/ready.txt && cat /tmp/ready.txt",
@@ -415,7 +369,7 @@ def check(deb: Path, work: Path, mirror: str, shots: Path) -> bool:
                     start_new_session=True,
                 )
                 try:
-                    saved = screenshot(name, shots / shot)
+                    saved = xvfb_screen.screenshot(name, shots / shot)
                 finally:
                     os.killpg(app.pid, 15)
                     app.wait(timeout=60)

@@ -155,7 +155,7 @@ def build_shims() -> None:
         if not dll.exists() or dll.stat().st_mtime < source.stat().st_mtime:
             run(["x86_64-w64-mingw32-gcc", "-O2", "-shared", "-s", "-o", str(dll), str(source)])
         shutil.copyfile(dll, system32 / f"{name}.dll")
-    tool = SHIMS / "runwait.exe"  # wine_check.py's stand-in for a deployment tool's "run and wait"
+    tool = SHIMS / "runwait.exe"  # wine_machine.py's stand-in for a deployment tool's "run and wait"
     source = HERE / "wine" / "runwait.c"
     if not tool.exists() or tool.stat().st_mtime < source.stat().st_mtime:
         run(["x86_64-w64-mingw32-gcc", "-O2", "-municode", "-s", "-o", str(tool), str(source)])

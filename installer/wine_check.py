@@ -2,9 +2,10 @@
 
     .venv/bin/python installer/wine_check.py [--shots DIR]
 
-Runs in a fresh Wine prefix (``build/wine/check-prefix``, with the same test-only shim DLLs) and
-an Xvfb display of its own. Every Windows command line goes through a batch file, word for word as
-county IT would type it, and waited for as a deployment tool waits for the program it started:
+Runs in a fresh Wine prefix (``build/wine/check-prefix``, with the same test-only shim DLLs;
+``wine_machine.py``) and an Xvfb display of its own (``xvfb_screen.py``). Every Windows command line
+goes through a batch file, word for word as county IT would type it, and waited for as a deployment
+tool waits for the program it started. This file holds the checks:
 
 EXE: silent install in Chinese with ``/PROVISION=`` (a path with spaces); files, shortcuts, the
 registry's uninstall entry; ``--self-test`` of the installed program; the GUI under Xvfb to the
@@ -38,15 +39,11 @@ sys.path.insert(0, str(HERE))
 
 import build_windows  # noqa: E402 - the sibling modules, found through HERE
 import wine_build as wb  # noqa: E402
+import wine_machine as wm  # noqa: E402
+import xvfb_screen  # noqa: E402
 
-CHECK = wb.WINE_ROOT / "check"
-CHECK_PREFIX = wb.WINE_ROOT / "check-prefix"
 APP_KEY = r"HKLM\Software\VillageDataDesk"
 UNINSTALL_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall"
-PROFILE_LIST = r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList"
-OTHER_PROFILE = "Li Ming 李明"  # a profile name with a space and Chinese
-ZH, EN = "zh_CN.UTF-8", "en_US.UTF-8"
-NAME_ZH = "村级数据台"
 
 
 class Checker:
@@ -64,177 +61,21 @@ class Checker:
         return ok
 
 
-LOCALES = wb.WINE_ROOT / "locale"
-
-
-def make_locales() -> None:
-    """zh_CN.UTF-8 and en_US.UTF-8 in a folder of our own (LOCPATH): Wine takes Windows' language
-    from the Unix locale, and a machine with only C.UTF-8 would run everything in English, with
-    an ASCII code page that cannot name a file 村级数据台.lnk."""
-    LOCALES.mkdir(parents=True, exist_ok=True)
-    for name in ("zh_CN", "en_US"):
-        if not (LOCALES / f"{name}.UTF-8" / "LC_CTYPE").exists():
-            wb.run(["localedef", "-i", name, "-f", "UTF-8", str(LOCALES / f"{name}.UTF-8")])
-
-
-def env(lang: str = ZH, **extra: str) -> dict[str, str]:
-    return wb.wine_env(WINEPREFIX=str(CHECK_PREFIX), LOCPATH=str(LOCALES), LANG=lang, LC_ALL=lang, **extra)
-
-
-def batch(name: str, line: str, lang: str = ZH, timeout: float = 1200) -> tuple[int, float]:
-    """Run one Windows command line from a batch file and wait for the program, as a deployment tool
-    waits for the process it started (runwait.exe: Wine's ``start /wait`` re-quotes arguments);
-    its exit code and how long it took."""
-    bat = CHECK / f"{name}.bat"
-    runwait = wb.win_path(wb.SHIMS / "runwait.exe")
-    bat.write_bytes(f'@echo off\r\n"{runwait}" {line}\r\nexit /b %ERRORLEVEL%\r\n'.encode("ascii"))
-    started = time.monotonic()
-    proc = subprocess.run(
-        ["wine", "cmd", "/d", "/c", wb.win_path(bat)],
-        env=env(lang),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=timeout,
-        check=False,
-    )
-    return proc.returncode, time.monotonic() - started
-
-
-def reg_query(key: str, value: str) -> str | None:
-    proc = subprocess.run(
-        ["wine", "reg", "query", key, "/v", value, "/reg:64"],
-        env=env(EN),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    for line in proc.stdout.decode("utf-8", "replace").splitlines():
-        parts = line.strip().split(None, 2)
-        if len(parts) == 3 and parts[0].lower() == value.lower() and parts[1].startswith("REG_"):
-            return parts[2].strip()
-        if len(parts) == 2 and parts[0].lower() == value.lower():
-            return ""
-    return None
-
-
-def reg_keys(key: str) -> list[str]:
-    proc = subprocess.run(
-        ["wine", "reg", "query", key, "/reg:64"],
-        env=env(EN),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    prefix = key.replace("HKLM\\", "HKEY_LOCAL_MACHINE\\", 1).lower() + "\\"
-    return [
-        line.strip()
-        for line in proc.stdout.decode("utf-8", "replace").splitlines()
-        if line.strip().lower().startswith(prefix)
-    ]
-
-
-def reg_import(text: str) -> None:
-    """Registry values from a .reg file (UTF-16, so names in Chinese arrive intact; ``reg add``
-    under Wine mangles them), into the 64-bit view."""
-    path = CHECK / "values.reg"
-    path.write_bytes(("Windows Registry Editor Version 5.00\r\n\r\n" + text).encode("utf-16"))
-    subprocess.run(
-        ["wine", "regedit", "/S", wb.win_path(path)],
-        env=env(EN),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-
-
-class Machine:
-    """Folders of the check prefix, as Windows names them."""
-
-    def __init__(self) -> None:
-        c = CHECK_PREFIX / "drive_c"
-        self.c = c
-        self.program = c / "Program Files" / "VillageDataDesk"
-        self.machine_config = c / "ProgramData" / "VillageDataDesk"
-        self.start_menu = c / "ProgramData" / "Microsoft" / "Windows" / "Start Menu" / "Programs" / NAME_ZH
-        self.desktop_link = c / "users" / "Public" / "Desktop" / f"{NAME_ZH}.lnk"
-        users = [p for p in (c / "users").iterdir() if p.name not in ("Public", OTHER_PROFILE)]
-        self.user = users[0]
-        self.other = c / "users" / OTHER_PROFILE
-
-    def data_dirs(self) -> list[Path]:
-        return [
-            profile / "AppData" / sub / "VillageDataDesk"
-            for profile in (self.user, self.other)
-            for sub in ("Local", "Roaming")
-        ]
-
-    def put_data(self) -> None:
-        for folder in self.data_dirs():
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / ("village.vdd" if folder.parent.name == "Local" else "settings.json")).write_bytes(b"x")
-
-    def data_left(self) -> list[str]:
-        return [str(p) for p in [*self.data_dirs(), self.machine_config] if p.exists()]
-
-    def links(self) -> list[str]:
-        """Every shortcut anywhere in the shared Start menu and desktop (whatever it is named)."""
-        roots = (self.c / "ProgramData" / "Microsoft", self.c / "users" / "Public")
-        return sorted(p.name for root in roots for p in root.rglob("*.lnk"))
-
-
-def fresh_prefix() -> Machine:
-    shutil.rmtree(CHECK_PREFIX, ignore_errors=True)
-    shutil.rmtree(CHECK, ignore_errors=True)
-    CHECK.mkdir(parents=True)
-    CHECK_PREFIX.mkdir(parents=True)
-    # Made in English: Wine names the shell folders (Desktop, Start Menu) in the prefix's language.
-    wb.run(["wineboot", "--init"], env=env(EN), timeout=900)
-    system32 = CHECK_PREFIX / "drive_c" / "windows" / "system32"
-    for name in wb.SHIM_SOURCES:
-        shutil.copyfile(wb.SHIMS / f"{name}.dll", system32 / f"{name}.dll")
-    machine = Machine()
-    machine.other.mkdir(parents=True, exist_ok=True)
-    reg_import(
-        f"[{PROFILE_LIST.replace('HKLM', 'HKEY_LOCAL_MACHINE')}\\S-1-5-21-1404-1404-1404-1001]\r\n"
-        f'"ProfileImagePath"="C:\\\\users\\\\{OTHER_PROFILE}"\r\n'
-    )
-    return machine
-
-
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    """An Xvfb of our own (1366x768 less a 40 px taskbar); it picks a free display number."""
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", "1", "-screen", "0", "1366x728x24", "-nolisten", "tcp"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert proc.stdout is not None
-    number = proc.stdout.readline().decode().strip()
-    if not number.isdigit():
-        proc.kill()
-        raise RuntimeError("Xvfb did not start")
-    return proc, f":{number}"
-
-
 # ------------------------------------------------------------------------------------------------
 # The app itself
 
 
 def self_test(c: Checker, exe: str, label: str) -> None:
-    code, _ = batch("selftest", f'"{exe}" --self-test')
+    code, _ = wm.batch("selftest", f'"{exe}" --self-test')
     c.check(f"{label}: installed village-desk.exe --self-test exits 0", code == 0, f"exit {code}")
 
 
 def gui_start(c: Checker, exe: str, shots: Path, provisioning: Path) -> None:
     """First-run wizard (pre-seeded: the user page) under Xvfb; a screenshot; start-up vs the venv."""
-    home = CHECK / "gui-home"
-    report, shot = CHECK / "ready.txt", shots / "windows-first-run-wine.png"
+    home = wm.CHECK / "gui-home"
+    report, shot = wm.CHECK / "ready.txt", shots / "windows-first-run-wine.png"
     shots.mkdir(parents=True, exist_ok=True)
-    code, took = batch(
+    code, took = wm.batch(
         "gui",
         f'"{exe}" --home "{wb.win_path(home)}" --exit-when-ready "{wb.win_path(report)}"'
         f' --screenshot "{wb.win_path(shot)}"',
@@ -258,7 +99,7 @@ def gui_start(c: Checker, exe: str, shots: Path, provisioning: Path) -> None:
                 shutil.rmtree(home, ignore_errors=True)
                 before = time.time()
                 if kind == "wine":
-                    batch(
+                    wm.batch(
                         "gui-time",
                         f'"{exe}" --home "{wb.win_path(home)}" --exit-when-ready "{wb.win_path(report)}"',
                     )
@@ -286,9 +127,9 @@ def gui_start(c: Checker, exe: str, shots: Path, provisioning: Path) -> None:
 # EXE
 
 
-def exe_checks(c: Checker, m: Machine, setup: Path, provisioning: Path, shots: Path) -> None:
+def exe_checks(c: Checker, m: wm.Machine, setup: Path, provisioning: Path, shots: Path) -> None:
     prov = wb.win_path(provisioning)
-    code, took = batch("exe-install", f'"{wb.win_path(setup)}" /S /PROVISION="{prov}"', lang=ZH)
+    code, took = wm.batch("exe-install", f'"{wb.win_path(setup)}" /S /PROVISION="{prov}"', lang=wm.ZH)
     c.figures.append(f"EXE silent install under Wine: {took:.0f} s")
     c.check("EXE /S /PROVISION= (Chinese) exits 0", code == 0, f"exit {code}")
     c.check("program installed", (m.program / "village-desk.exe").exists(), str(m.program))
@@ -300,19 +141,19 @@ def exe_checks(c: Checker, m: Machine, setup: Path, provisioning: Path, shots: P
     links = sorted(m.links())
     c.check(
         "shortcuts: desktop and Start menu, fixed names",
-        links == sorted([f"{NAME_ZH}.lnk"] * 2 + [f"卸载{NAME_ZH}.lnk"]),
+        links == sorted([f"{wm.NAME_ZH}.lnk"] * 2 + [f"卸载{wm.NAME_ZH}.lnk"]),
         str(links),
     )
-    location = reg_query(rf"{UNINSTALL_KEY}\VillageDataDesk", "InstallLocation")
+    location = wm.reg_query(rf"{UNINSTALL_KEY}\VillageDataDesk", "InstallLocation")
     c.check(
         "uninstall entry: InstallLocation", location == r"C:\Program Files\VillageDataDesk", str(location)
     )
-    quiet = reg_query(rf"{UNINSTALL_KEY}\VillageDataDesk", "QuietUninstallString")
+    quiet = wm.reg_query(rf"{UNINSTALL_KEY}\VillageDataDesk", "QuietUninstallString")
     self_test(c, r"C:\Program Files\VillageDataDesk\village-desk.exe", "EXE")
     gui_start(c, r"C:\Program Files\VillageDataDesk\village-desk.exe", shots, provisioning)
 
     m.put_data()
-    code, took = batch("exe-quiet-uninstall", quiet or "no-QuietUninstallString", lang=EN)
+    code, took = wm.batch("exe-quiet-uninstall", quiet or "no-QuietUninstallString", lang=wm.EN)
     c.check(
         "QuietUninstallString (run in English) exits 0 and returns when done",
         code == 0
@@ -327,8 +168,8 @@ def exe_checks(c: Checker, m: Machine, setup: Path, provisioning: Path, shots: P
     )
     c.check(
         "uninstall entry and app key gone",
-        reg_query(APP_KEY, "InstallDir") is None
-        and reg_query(rf"{UNINSTALL_KEY}\VillageDataDesk", "DisplayName") is None,
+        wm.reg_query(APP_KEY, "InstallDir") is None
+        and wm.reg_query(rf"{UNINSTALL_KEY}\VillageDataDesk", "DisplayName") is None,
     )
     c.check("every user's data and the provisioning file kept", len(m.data_left()) == 5, str(m.data_left()))
     for _ in range(60):
@@ -342,17 +183,19 @@ def exe_checks(c: Checker, m: Machine, setup: Path, provisioning: Path, shots: P
     )
 
     other = m.c / "VDD Test"
-    code, _ = batch("exe-install-d", rf'"{wb.win_path(setup)}" /S /D=C:\VDD Test', lang=EN)
+    code, _ = wm.batch("exe-install-d", rf'"{wb.win_path(setup)}" /S /D=C:\VDD Test', lang=wm.EN)
     c.check("EXE /S /D=C:\\VDD Test", code == 0 and (other / "village-desk.exe").exists(), f"exit {code}")
     stale = other / "_internal" / "stale-from-old-version.txt"
     stale.write_text("x", encoding="utf-8")
-    code, _ = batch("exe-reinstall", f'"{wb.win_path(setup)}" /S', lang=EN)
+    code, _ = wm.batch("exe-reinstall", f'"{wb.win_path(setup)}" /S', lang=wm.EN)
     c.check(
         "reinstall without /D= goes to the previous folder (64-bit registry view)",
         code == 0 and not m.program.exists() and (other / "village-desk.exe").exists() and not stale.exists(),
         f"exit {code}, Program Files copy: {m.program.exists()}",
     )
-    code, _ = batch("exe-removedata", r'"C:\VDD Test\uninstall.exe" /S /REMOVEDATA _?=C:\VDD Test', lang=EN)
+    code, _ = wm.batch(
+        "exe-removedata", r'"C:\VDD Test\uninstall.exe" /S /REMOVEDATA _?=C:\VDD Test', lang=wm.EN
+    )
     c.check(
         "uninstall /S /REMOVEDATA removes every user's data (a profile with a space and Chinese too)",
         code == 0 and not m.data_left(),
@@ -362,12 +205,12 @@ def exe_checks(c: Checker, m: Machine, setup: Path, provisioning: Path, shots: P
 
     # A provisioning copy that fails: %PROGRAMDATA%\VillageDataDesk is a file, not a folder.
     m.machine_config.write_text("in the way", encoding="utf-8")
-    code, _ = batch("exe-copy-fails", f'"{wb.win_path(setup)}" /S /PROVISION="{prov}"', lang=EN)
+    code, _ = wm.batch("exe-copy-fails", f'"{wb.win_path(setup)}" /S /PROVISION="{prov}"', lang=wm.EN)
     m.machine_config.unlink()
     left = [str(p) for p in (m.program, m.start_menu, m.desktop_link) if p.exists()]
     c.check(
         "a provisioning copy that fails: exit 3, nothing left behind",
-        code == 3 and not left and reg_query(rf"{UNINSTALL_KEY}\VillageDataDesk", "DisplayName") is None,
+        code == 3 and not left and wm.reg_query(rf"{UNINSTALL_KEY}\VillageDataDesk", "DisplayName") is None,
         f"exit {code}, left: {left}",
     )
 
@@ -378,57 +221,23 @@ def exe_checks(c: Checker, m: Machine, setup: Path, provisioning: Path, shots: P
 
 def _product_keys() -> list[str]:
     found = []
-    for key in reg_keys(UNINSTALL_KEY):
-        if key.rsplit("\\", 1)[-1].startswith("{") and (reg_query(key, "DisplayName") or "").endswith(
+    for key in wm.reg_keys(UNINSTALL_KEY):
+        if key.rsplit("\\", 1)[-1].startswith("{") and (wm.reg_query(key, "DisplayName") or "").endswith(
             "Village Data Desk"
         ):
             found.append(key)
     return found
 
 
-def screenshot_of(cmd: list[str], target: Path, wait: float = 20) -> Path | None:
-    """Start a Windows program, take a picture of the Xvfb screen after ``wait`` seconds (from
-    Linux, through Qt's xcb platform), then end the program."""
-    proc = subprocess.Popen(
-        ["wine", *cmd],
-        env=env(ZH),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(wait)  # a message box has no file to wait on; nothing else is measured here
-        grab = (
-            "import sys\nfrom PySide6.QtGui import QGuiApplication\napp = QGuiApplication(sys.argv)\n"
-            "sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1], 'PNG') else 1)\n"
-        )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            [sys.executable, "-c", grab, str(target)],
-            env={**os.environ, "QT_QPA_PLATFORM": "xcb"},
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-        return target if done.returncode == 0 and target.exists() else None
-    finally:
-        kill = ["wine", "taskkill", "/f", "/im", f"{Path(cmd[0]).stem}.exe"]
-        subprocess.run(kill, env=env(EN), capture_output=True, timeout=120, check=False)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def msi_checks(c: Checker, m: Machine, msi: Path, newer: Path, provisioning: Path, shots: Path) -> None:
+def msi_checks(c: Checker, m: wm.Machine, msi: Path, newer: Path, provisioning: Path, shots: Path) -> None:
     prov = wb.win_path(provisioning)
-    code, took = batch("msi-install", f'msiexec /i "{wb.win_path(msi)}" /qn PROVISION="{prov}"')
+    code, took = wm.batch("msi-install", f'msiexec /i "{wb.win_path(msi)}" /qn PROVISION="{prov}"')
     c.figures.append(f"MSI silent install under Wine: {took:.0f} s")
     c.check("msiexec /i /qn PROVISION= exits 0", code == 0, f"exit {code}")
     c.check("program installed", (m.program / "village-desk.exe").exists())
     c.check("provisioning file copied", (m.machine_config / "provisioning.json").exists())
     products = _product_keys()
-    location = reg_query(products[0], "InstallLocation") if products else None
+    location = wm.reg_query(products[0], "InstallLocation") if products else None
     c.check(
         "ARP InstallLocation is the install folder",
         (location or "").rstrip("\\") == r"C:\Program Files\VillageDataDesk",
@@ -437,9 +246,9 @@ def msi_checks(c: Checker, m: Machine, msi: Path, newer: Path, provisioning: Pat
     self_test(c, r"C:\Program Files\VillageDataDesk\village-desk.exe", "MSI")
     m.put_data()
 
-    code, _ = batch("msi-upgrade", f'msiexec /i "{wb.win_path(newer)}" /qn')
+    code, _ = wm.batch("msi-upgrade", f'msiexec /i "{wb.win_path(newer)}" /qn')
     after = _product_keys()
-    versions = [reg_query(k, "DisplayVersion") for k in after]
+    versions = [wm.reg_query(k, "DisplayVersion") for k in after]
     c.check(
         "upgrade to the newer MSI: one product left, the newer one",
         code == 0 and versions == ["0.1.1"],
@@ -447,7 +256,7 @@ def msi_checks(c: Checker, m: Machine, msi: Path, newer: Path, provisioning: Pat
     )
     # Wine's msiexec neither logs nor (with /qn) shows a launch condition's text: the exit code is
     # checked here, the text in the MSI's table, and the message box under /qb in a screenshot.
-    code, _ = batch("msi-downgrade", f'msiexec /i "{wb.win_path(msi)}" /qn')
+    code, _ = wm.batch("msi-downgrade", f'msiexec /i "{wb.win_path(msi)}" /qn')
     table = subprocess.run(
         ["msiinfo", "export", str(msi), "LaunchCondition"], capture_output=True, check=False
     )
@@ -458,22 +267,22 @@ def msi_checks(c: Checker, m: Machine, msi: Path, newer: Path, provisioning: Pat
         code in (1603, 1603 & 0xFF) and message is not None and "A newer version" in message.group(0),
         f"exit {code}, message: {message.group(0) if message else 'none'}",
     )
-    shown = screenshot_of(
+    shown = wm.screenshot_of(
         ["msiexec", "/i", wb.win_path(msi), "/qb"], shots / "msi-downgrade-refused-wine.png"
     )
     c.check("downgrade message box under /qb (screenshot)", shown is not None, str(shown))
     c.check(
         "…and the newer version still installed",
-        [reg_query(k, "DisplayVersion") for k in _product_keys()] == ["0.1.1"],
+        [wm.reg_query(k, "DisplayVersion") for k in _product_keys()] == ["0.1.1"],
     )
-    code, _ = batch("msi-uninstall", f'msiexec /x "{wb.win_path(newer)}" /qn')
+    code, _ = wm.batch("msi-uninstall", f'msiexec /x "{wb.win_path(newer)}" /qn')
     c.check(
         "msiexec /x /qn removes the program, keeps the data",
         code == 0 and not (m.program / "village-desk.exe").exists() and len(m.data_left()) == 5,
         f"exit {code}, data: {m.data_left()}",
     )
-    code, _ = batch("msi-install-2", f'msiexec /i "{wb.win_path(msi)}" /qn')
-    code2, _ = batch("msi-removedata", f'msiexec /x "{wb.win_path(msi)}" /qn REMOVEDATA=1')
+    code, _ = wm.batch("msi-install-2", f'msiexec /i "{wb.win_path(msi)}" /qn')
+    code2, _ = wm.batch("msi-removedata", f'msiexec /x "{wb.win_path(msi)}" /qn REMOVEDATA=1')
     c.check(
         "msiexec /x REMOVEDATA=1 removes every user's data (a profile with a space and Chinese too)",
         code == 0 and code2 == 0 and not m.data_left(),
@@ -499,27 +308,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build first: installer/wine_build.py (needs {', '.join(wb.TOOLS)})", file=sys.stderr)
         return 2
     c = Checker()
-    make_locales()
-    m = fresh_prefix()
-    folder = CHECK / "setup files"  # a path with a space, as county IT's shares have
+    wm.make_locales()
+    m = wm.fresh_prefix()
+    folder = wm.CHECK / "setup files"  # a path with a space, as county IT's shares have
     folder.mkdir()
     provisioning = folder / "provisioning.json"
     provisioning.write_text(
         '{"server_url": "https://county.example/", "village_code": "530102001001"}', encoding="utf-8"
     )
-    xvfb, display = start_xvfb()
-    os.environ["DISPLAY"] = display
-    try:
-        if not args.skip_exe:
-            exe_checks(c, m, setup, provisioning, args.shots)
-        if not args.skip_msi:
-            newer = CHECK / "village-desk-0.1.1-x64.msi"
-            build_windows.build_msi(wb.BUNDLE, "0.1.1", newer, CHECK / "msi-work")
-            msi_checks(c, m, msi, newer, provisioning, args.shots)
-    finally:
-        subprocess.run(["wineserver", "-k"], env=env(), check=False)
-        xvfb.terminate()
-        xvfb.wait(timeout=30)
+    with xvfb_screen.xvfb() as display:
+        os.environ["DISPLAY"] = display
+        try:
+            if not args.skip_exe:
+                exe_checks(c, m, setup, provisioning, args.shots)
+            if not args.skip_msi:
+                newer = wm.CHECK / "village-desk-0.1.1-x64.msi"
+                build_windows.build_msi(wb.BUNDLE, "0.1.1", newer, wm.CHECK / "msi-work")
+                msi_checks(c, m, msi, newer, provisioning, args.shots)
+        finally:
+            subprocess.run(["wineserver", "-k"], env=wm.env(), check=False)
     for line in c.figures:
         print(f"figure: {line}")
     print(f"{c.passed} passed, {len(c.failed)} failed" + (f": {', '.join(c.failed)}" if c.failed else ""))

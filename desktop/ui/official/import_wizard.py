@@ -4,6 +4,11 @@ The work is in :mod:`desktop.services.roster_import` (no Qt) and runs on the tas
 thread with a progress bar and Cancel; this dialog only shows it. Nothing is written before the user
 presses Import on a report without problems; the import is one transaction, so Cancel leaves the
 village as it was.
+
+A new county form version taken on sync while the dialog is open (``DataBus.forms_changed``): the
+mapping lists the new version's items, each choice made kept, and a checked roster not yet imported
+is checked again with it; work running then (reading, checking, importing) ends first. The template
+is written from the forms in use when it is saved.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -60,6 +66,9 @@ class RosterImportDialog(QDialog):
         self.made: dict[str, int] | None = None
         self.confirm: QMessageBox | None = None
         """The "close without importing?" question while it is open."""
+        self._forms_moved = False
+        """A new form version arrived while work was running or the dialog was closed: followed when
+        the work ends or the dialog is shown again."""
         self.steps = QStackedWidget(self)
         self._file_step()
         self._mapping_step()
@@ -81,6 +90,7 @@ class RosterImportDialog(QDialog):
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
         self.cancel_button.clicked.connect(self.cancel)
+        ui.bus.forms_changed.connect(self._forms_changed)
         self._update_buttons()
 
     # -- steps ----------------------------------------------------------------------------------------
@@ -268,6 +278,8 @@ class RosterImportDialog(QDialog):
         focus = self.focusWidget()
         if self.next_button.isEnabled() and (focus is None or isinstance(focus, QPushButton)):
             self.next_button.setFocus()
+        if self._forms_moved and self.isVisible():
+            self._follow_forms()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ri.ImportCancelled):
@@ -281,6 +293,30 @@ class RosterImportDialog(QDialog):
         self.summary.setText(self.tr("Cancelled: nothing was imported."))
         if self.steps.currentIndex() == 0:
             self.file_message.setText(self.tr("Cancelled: nothing was imported."))
+
+    # -- a new county form version -------------------------------------------------------------------
+    def _forms_changed(self) -> None:
+        self._forms_moved = True
+        if self.isVisible() and not self._busy():
+            self._follow_forms()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._forms_moved and not self._busy():
+            self._follow_forms()
+
+    def _follow_forms(self) -> None:
+        """The mapping from the session's forms (an item already there keeps the column chosen, a new
+        one is looked for among the file's headers); the report, if one is shown for rows not
+        imported, checked again."""
+        self._forms_moved = False
+        if self.roster is None:
+            return
+        kept = self.current_mapping()
+        guess = ri.guess_mapping(self.ui.session.forms, self.roster.headers)
+        self._fill_mapping(self.roster, {key: kept.get(key, found) for key, found in guess.items()})
+        if self.plan is not None and self.steps.currentIndex() == 2:
+            self.check_rows()
 
     # -- the work -----------------------------------------------------------------------------------
     def _choose_file(self) -> None:

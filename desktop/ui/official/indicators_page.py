@@ -2,8 +2,9 @@
 
 Self-contained: built from the UI context alone (``IndicatorsPage(ui)``); it comes into the main
 window with the Excel page as one part (:class:`ReportsPart`). The figures are computed on the task
-runner's database thread; the page only shows them. Records changed elsewhere mark the figures stale, and
-they are computed again the next time the page is shown.
+runner's database thread; the page only shows them. Records changed elsewhere, or a new county form
+version taken on sync (``DataBus.forms_changed``: the fields it marks for the indicators, its labels), mark
+the figures stale: computed again at once if the page is on screen, else the next time it is shown.
 """
 
 from __future__ import annotations
@@ -87,9 +88,15 @@ class IndicatorsPage(QWidget):
         self.excel_button.clicked.connect(self.choose_excel)
         self.pdf_button.setEnabled(False)
         ui.bus.changed.connect(self._records_changed)
+        ui.bus.forms_changed.connect(self._figures_moved)
 
     # -- figures ------------------------------------------------------------------------------------
     def _records_changed(self, _entity: str) -> None:
+        self._figures_moved()
+
+    def _figures_moved(self) -> None:
+        """Records changed, or the session took a new county form version: the figures again, now if
+        the page is on screen, else when it is shown; the year and the line chosen stay."""
         self._stale = True
         if self.isVisible():
             self.refresh()

@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 import zstandard
 
-from sync import codec
+from sync import codec, stamps
 
 PROTOCOL_VERSION = 2
 """2: the device id is part of the signed request text (``sync.signing``)."""
@@ -44,12 +44,12 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_DECODED_BYTES = 64 * 1024 * 1024
 """Largest decompressed body; guards against compression bombs."""
 MAX_DEPTH = 32
+"""Deepest nesting of lists and objects in a message (a real one, packed, is 8 deep). Decoding and
+validation recurse; a 600-deep list would end in RecursionError, so it is refused first."""
 CONTESTED = 2**62
 """A base version no county field ever has (counters stay below it): a value sent on it competes
 with whatever the county holds, a conflict unless equal. Laptops send the official's values still
 waiting on the township this way after a county restore (the item may be gone)."""
-"""Deepest nesting of lists and objects in a message (a real one, packed, is 8 deep). Decoding and
-validation recurse; a 600-deep list would end in RecursionError, so it is refused first."""
 
 
 class ProtocolError(ValueError):
@@ -192,6 +192,11 @@ class PushRequest:
     ``county-server restored``: it renews that village's epoch and refuses the batch whole
     (``epoch_changed``), so the laptop re-syncs before anything is stored under reused numbers.
     0: unknown, no check (laptops of an earlier release omit it; servers of one ignore it)."""
+    seen: list[tuple[int, int]] = field(default_factory=list)
+    """``(counter value, stamp)`` pairs the sender saw from this server, newest first (``sync.stamps``):
+    a server that gave the newest value to a commit with another stamp went back to an older copy,
+    and does as for a counter below ``known``, re-syncing from the newest pair it holds too. Empty:
+    no check (laptops of an earlier release, and before the first stamped answer)."""
 
 
 @dataclass(slots=True)
@@ -205,6 +210,9 @@ class PushResponse:
     v: int = PROTOCOL_VERSION
     epoch: str = ""
     """The server's epoch (empty from a server that has none)."""
+    stamp: int = 0
+    """The stamp of the commit that wrote ``server_seq`` (0 from an earlier server): the laptop names
+    it with that value later (``PushRequest.known_stamp``)."""
 
 
 @dataclass(slots=True)
@@ -245,6 +253,9 @@ class PullResponse:
     """The server keeps ``Change.made_on`` with the fields it writes (False from an earlier one): on
     a re-sync, a field written since the restore that carries no ``RecordState.lost`` was written
     by an edit made on no value of the history the restore lost."""
+    stamp: int = 0
+    """The stamp of the commit that wrote counter value ``cursor`` (0 from an earlier server, or for
+    cursor 0)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -379,6 +390,7 @@ def decode_push_request(body: bytes) -> PushRequest:
             epoch=_text(d.get("epoch")),
             forms_version=_forms_version(d.get("forms_version", 0)),
             known=_count(d.get("known", 0)),
+            seen=_seen(d.get("seen", [])),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ProtocolError("malformed change in push") from exc
@@ -425,6 +437,7 @@ def decode_push_response(body: bytes, request: bytes | None = None) -> PushRespo
             server_seq=d["server_seq"],
             replayed=d.get("replayed", False),
             epoch=_text(d.get("epoch")),
+            stamp=_stamp(d.get("stamp")),
         )
     except (KeyError, TypeError, IndexError) as exc:
         raise ProtocolError("malformed push response") from exc
@@ -452,6 +465,18 @@ def _with_elided(
 def _text(value: Any) -> str:
     """An optional short text field (the epoch): anything else reads as absent."""
     return value if isinstance(value, str) and len(value) <= 64 else ""
+
+
+def _seen(value: Any) -> list[tuple[int, int]]:
+    pairs = stamps.as_pairs(value)
+    if pairs is None:
+        raise ProtocolError("seen is not a list of [counter, stamp] pairs, newest first")
+    return pairs
+
+
+def _stamp(value: Any) -> int:
+    """An optional stamp in an answer: anything but a non-negative integer reads as absent (0)."""
+    return value if type(value) is int and value >= 0 else 0
 
 
 def _count(value: Any) -> int:
@@ -500,6 +525,7 @@ def decode_pull_response(body: bytes) -> PullResponse:
             epoch_seq=_count(d.get("epoch_seq", 0)),
             server_seq=_count(server_seq) if server_seq is not None else None,
             marks=d.get("marks") is True,
+            stamp=_stamp(d.get("stamp")),
         )
     except (KeyError, TypeError) as exc:
         raise ProtocolError("malformed pull response") from exc

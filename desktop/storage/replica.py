@@ -35,7 +35,7 @@ from desktop.storage.database import rows_by_id
 from desktop.storage.outbox import REJECTED
 from desktop.storage.sent import Sent, SentBatch
 from desktop.storage.store import ENTITIES, Store
-from sync import jsontext, protocol
+from sync import jsontext, protocol, stamps
 from sync.laptop.engine import FrozenBatch, Pending, PushOutcome, RecordNote
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "DELETED",
     "EPOCH_KEY",
     "OWN_KEY",
+    "SEEN_KEY",
     "SINCE_KEY",
     "StoreReplica",
 ]
@@ -56,6 +57,10 @@ SINCE_KEY = "pull_since"
 OWN_KEY = "own_upto"
 """The village counter after the newest settled push answer: every field this laptop wrote at or
 below it is known here, so a pull need not bring it back (``sync.server.pull``)."""
+SEEN_KEY = "seen_stamps"
+"""``[[counter value, stamp], ...]``, newest first: stamps the server gave with counter values this
+laptop saw (``PushResponse.stamp``, ``PullResponse.stamp``), named again when it pushes or pulls so
+a server gone back to an older copy notices, and finds where the histories part (``sync.stamps``)."""
 EPOCH_KEY = resync.EPOCH_KEY
 _SHADOW = "shadow/"
 _ACKNOWLEDGED = ("applied", "partial", "conflict", "unchanged")
@@ -63,6 +68,13 @@ _ACKNOWLEDGED = ("applied", "partial", "conflict", "unchanged")
 
 def _dumps(value: Any) -> str:
     return jsontext.dumps(value)
+
+
+def _saw(conn: Any, seq: int, stamp: int) -> None:
+    """Keep the stamp the server gave with counter value ``seq`` (``SEEN_KEY``), when it is new."""
+    seen = stamps.as_pairs(sync_state.read(conn, SEEN_KEY, [])) or []
+    if stamp and (not seen or seq > seen[0][0] or (seq == seen[0][0] and stamp != seen[0][1])):
+        sync_state.write(conn, SEEN_KEY, stamps.remember(seen, seq, stamp))
 
 
 class StoreReplica:
@@ -87,6 +99,12 @@ class StoreReplica:
     def own_upto(self) -> int:
         return int(sync_state.read(self.db, OWN_KEY, 0))
 
+    def known(self) -> int:
+        return max(self.cursor(), self.own_upto())
+
+    def seen(self) -> list[stamps.Pair]:
+        return stamps.as_pairs(sync_state.read(self.db, SEEN_KEY, [])) or []
+
     def pull_again(self) -> None:
         """Pull every record from the start at the next run (its fields the store now has columns for:
         values of a new form field pulled while this laptop did not know the field were left out)."""
@@ -107,7 +125,7 @@ class StoreReplica:
         """The server has another history (restored from a backup): pull a snapshot next, and send
         again what the server lacks (``desktop.storage.resync``)."""
         with self.db.atomic() as conn:
-            resync.begin(conn, list(ENTITIES), epoch, floor, (CURSOR_KEY, SINCE_KEY, OWN_KEY))
+            resync.begin(conn, list(ENTITIES), epoch, floor, (CURSOR_KEY, SINCE_KEY, OWN_KEY, SEEN_KEY))
         self._rows.forget()
 
     def resyncing(self) -> bool:
@@ -123,7 +141,7 @@ class StoreReplica:
             for frozen in self.frozen_batches():
                 self.unfreeze(frozen.batch_id)
             synced = self.cursor() or self.own_upto() or self.epoch()
-            keys = (CURSOR_KEY, SINCE_KEY, OWN_KEY)
+            keys = (CURSOR_KEY, SINCE_KEY, OWN_KEY, SEEN_KEY)
             if synced:
                 resync.begin(conn, list(ENTITIES), "", 0, keys)
         self._rows.forget()
@@ -258,6 +276,7 @@ class StoreReplica:
             outbox.drop_frozen(conn, batch.batch_id)
             if response.server_seq > sync_state.read(conn, OWN_KEY, 0):
                 sync_state.write(conn, OWN_KEY, response.server_seq)
+            _saw(conn, response.server_seq, response.stamp)
             after = conn.total_changes
 
         def settle(rows: dict[int, tuple[str, str, str | None]]) -> None:
@@ -432,6 +451,7 @@ class StoreReplica:
                 applied += self._apply_entity(conn, entity, states, pending)
             cursor = max(page.cursor, self.cursor())
             sync_state.write(conn, CURSOR_KEY, cursor)
+            _saw(conn, page.cursor, page.stamp)
             if not page.more:
                 sync_state.write(conn, SINCE_KEY, cursor)
                 if floor is not None:

@@ -20,7 +20,7 @@ import ipaddress
 import math
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,7 +29,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync import protocol
+from sync import protocol, stamps
 from sync.errors import (
     AuthError,
     CertificateError,
@@ -370,12 +370,22 @@ class HttpRemote:
         return _decode(lambda answer: protocol.decode_push_response(answer, body), resp)
 
     def pull(
-        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0, epoch: str = ""
+        self,
+        cursor: int,
+        limit: int,
+        *,
+        since: int | None = None,
+        own: int = 0,
+        epoch: str = "",
+        known: int = 0,
+        seen: Sequence[stamps.Pair] = (),
     ) -> protocol.PullResponse:
         query = f"cursor={int(cursor)}&limit={int(limit)}"
         query += "" if since is None else f"&since={int(since)}"
         query += f"&own={int(own)}" if own > 0 else ""
         query += f"&epoch={quote(epoch, safe='')}" if epoch else ""
+        query += f"&known={int(known)}" if known > 0 else ""
+        query += f"&seen={stamps.query_text(seen)}" if seen else ""
         resp = self.http.request("GET", f"/pull?{query}", retry_timeouts=False)
         return _decode(protocol.decode_pull_response, resp)
 

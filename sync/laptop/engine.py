@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sync import protocol
+from sync import protocol, stamps
 from sync.errors import Cancelled, RejectedError, ServerError, SyncTimeout, TooLargeError
 from sync.ids import uuid7
 
@@ -167,6 +167,16 @@ class LocalReplica(Protocol):
         answers settled): a pull may leave those out."""
         ...
 
+    def known(self) -> int:
+        """The highest counter value this laptop saw from the server (its cursor or a push answer's
+        ``server_seq``)."""
+        ...
+
+    def seen(self) -> list[stamps.Pair]:
+        """``(counter value, stamp)`` pairs this laptop saw from the server, newest first
+        (``sync.stamps``); empty from a server that gives none."""
+        ...
+
     def apply_pull(self, page: protocol.PullResponse) -> int:
         """Apply a page and its cursor in one local transaction; returns records applied."""
         ...
@@ -189,12 +199,22 @@ class Remote(Protocol):
     def push(self, body: bytes) -> protocol.PushResponse: ...
 
     def pull(
-        self, cursor: int, limit: int, *, since: int | None = None, own: int = 0, epoch: str = ""
+        self,
+        cursor: int,
+        limit: int,
+        *,
+        since: int | None = None,
+        own: int = 0,
+        epoch: str = "",
+        known: int = 0,
+        seen: Sequence[stamps.Pair] = (),
     ) -> protocol.PullResponse:
         """A page of records after ``cursor``, each with its fields changed after ``since`` (where
         the whole pull began); with ``own``, without the fields this device wrote in batches
         answered up to that counter value (the laptop has them already). ``epoch``: the one the
-        cursor belongs to (a cursor of another epoch is no proof the server went back)."""
+        cursor belongs to (a cursor of another epoch is no proof the server went back). ``known``,
+        ``seen``: the highest counter value this laptop saw, and the stamps it keeps
+        (``PushRequest.known``, ``PushRequest.seen``)."""
         ...
 
 
@@ -257,10 +277,13 @@ class SyncEngine:
         self.pull_sizer = pull_sizer or BatchSizer(size=1000, cap=5000)
         self.max_timeouts = max_timeouts
         self.clock = clock
+        self._name_all = True
+        """The next request names every stamp kept (``_seen``)."""
 
     def run(self, cancel: CancelToken | None = None) -> SyncReport:
         cancel = cancel or CancelToken()
         report = SyncReport()
+        self._name_all = True
         cancel.raise_if_cancelled()
         if self._resyncing():
             # A re-sync is under way (a run cut short in its snapshot pull, or a laptop pointed to
@@ -281,6 +304,17 @@ class SyncEngine:
             self._push_all(cancel, report)  # what the restored server lacks
             self._pull_all(cancel, report)
         return report
+
+    def _seen(self, *, named: bool = True) -> list[stamps.Pair]:
+        """The stamps to name: every one kept on the run's first request (where the server finds the
+        floor if it went back), only the newest after it (enough to notice; a few bytes on a slow
+        link instead of a few hundred per request). ``named``: the request will be sent (an empty
+        batch is not)."""
+        seen = self.replica.seen()
+        if not self._name_all:
+            return seen[:1]
+        self._name_all = not named
+        return seen
 
     def _resyncing(self) -> bool:
         resyncing = getattr(self.replica, "resyncing", None)
@@ -370,9 +404,9 @@ class SyncEngine:
         limit = self.push_sizer.size
         pending = self.replica.pending_changes(limit)
         batch_id = uuid7()
-        # ``known``: the highest counter this laptop saw, so a server that went back without a new
-        # epoch notices it before storing anything under numbers other laptops already hold.
-        known = max(self.replica.cursor(), self.replica.own_upto())
+        # ``known``: the highest counter this laptop saw (and the stamps it saw), so a server that went
+        # back without a new epoch notices it before storing anything under numbers other laptops hold.
+        known, seen = self.replica.known(), self._seen(named=bool(pending.changes))
         request = protocol.PushRequest(
             batch_id=batch_id,
             changes=pending.changes,
@@ -385,6 +419,7 @@ class SyncEngine:
             if hasattr(self.replica, "forms_version")
             else 0,
             known=known,
+            seen=list(seen),
         )
         body = protocol.encode(request)
         batch = FrozenBatch(batch_id, body, protocol.body_digest(body), len(pending.changes))
@@ -471,7 +506,16 @@ class SyncEngine:
             limit = self.pull_sizer.size
             started = self.clock()
             try:
-                page = self.remote.pull(cursor, limit, since=since, own=own, epoch=self.replica.epoch())
+                known, seen = self.replica.known(), self._seen()
+                page = self.remote.pull(
+                    cursor,
+                    limit,
+                    since=since,
+                    own=own,
+                    epoch=self.replica.epoch(),
+                    known=known,
+                    seen=seen,
+                )
             except SyncTimeout:
                 timeouts += 1
                 self.pull_sizer.shrink()
@@ -480,8 +524,8 @@ class SyncEngine:
                 continue
             self.pull_sizer.observe(len(page.records), self.clock() - started)
             if not resynced and self._went_back(page, cursor):
-                known = self.replica.epoch()
-                floor = page.epoch_seq if known and page.epoch != known else page.server_seq
+                epoch = self.replica.epoch()
+                floor = page.epoch_seq if epoch and page.epoch != epoch else page.server_seq
                 self.replica.resync(page.epoch or self.replica.epoch(), int(floor or 0))
                 start = cursor = since = own = 0
                 resynced = True

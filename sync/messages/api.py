@@ -169,6 +169,11 @@ MESSAGES = (
         en="The batch id is too long or holds control characters.",
     ),
     Message(
+        "api.seen_invalid",
+        zh_CN="拉取请求所附的计数印记格式不对。",
+        en="The pull's seen counter stamps are malformed (seq.stamp pairs, newest first, at most 16).",
+    ),
+    Message(
         "api.forms_version_unknown",
         zh_CN="推送所用的表单版本县里没有发布过。",
         en="The push names a form version the county has not published.",

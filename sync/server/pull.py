@@ -26,7 +26,7 @@ from sqlalchemy import Connection, select
 
 from sync import jsontext
 from sync.protocol import PROTOCOL_VERSION
-from sync.server import changelog
+from sync.server import changelog, counter_stamps
 from sync.server.auth import Device
 from sync.server.merge import DELETED, LOST
 from sync.server.store import Store, lock_village, village_epoch
@@ -78,9 +78,13 @@ def pull(
     since: int | None = None,
     own: int = 0,
     epoch: str = "",
+    known: int = 0,
+    seen: counter_stamps.Seen = (),
 ) -> dict[str, Any]:
     """The PullResponse (as a plain dict) for records of the device's village after ``cursor``, with
-    their fields changed after ``since``, without the device's own writes up to ``own``."""
+    their fields changed after ``since``, without the device's own writes up to ``own``. ``known``
+    and ``seen``: the highest counter value the laptop saw, and the stamps it saw
+    (``counter_stamps``)."""
     limit = max(1, min(limit, MAX_LIMIT))
     since = cursor if since is None else min(since, cursor)
     rc = records.c
@@ -88,8 +92,11 @@ def pull(
         mine = OwnWrites.load(conn, device, since, own)
         now, counter, started = village_epoch(conn, device.county_code, device.village_code)
         # A cursor of another epoch (named by the laptop) means nothing here: that laptop re-syncs
-        # on this answer anyway. One comparison per request.
-        ahead = cursor > counter and (not epoch or epoch == now)
+        # on this answer anyway. One indexed read when the laptop names stamps.
+        county, village = device.county_code, device.village_code
+        ahead = (not epoch or epoch == now) and (
+            counter_stamps.went_back(conn, county, village, counter, max(cursor, known), seen) is not None
+        )
         rows = conn.execute(
             select(rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted)
             .where(
@@ -100,16 +107,17 @@ def pull(
             .order_by(rc.seq)
             .limit(limit + 1)
         ).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        # The stamp of the counter value this page brings the laptop to.
+        stamp = counter_stamps.stamp_at(conn, county, village, rows[-1][4] if rows else cursor)
     epoch = now
     if ahead:
         # The laptop has seen counter values this database never reached: it went back to an older
         # copy without ``county-server restored``. A new epoch for this village only, under its
         # lock, so its laptops re-sync (a rare path: the one write a pull may make).
-        epoch, started = _went_back(store, device, cursor, now)
-    more = len(rows) > limit
-    rows = rows[:limit]
+        epoch, started = _went_back(store, device, max(cursor, known), seen, now)
     out = []
-    village = device.village_code
     for entity, record_id, data_text, versions_text, seq, deleted in rows:
         versions = jsontext.loads(versions_text)
         lost = versions.pop(LOST, None)
@@ -143,18 +151,22 @@ def pull(
         "epoch_seq": started,
         "server_seq": counter,
         "marks": True,  # edits made on a lost value are marked (``PullResponse.marks``)
+        "stamp": stamp,
     }
 
 
-def _went_back(store: Store, device: Device, cursor: int, seen: str) -> tuple[str, int]:
-    """A new epoch for the device's village, unless its counter caught up with ``cursor`` or
-    another request renewed it meanwhile (the epoch is no longer ``seen``); returns (epoch,
-    epoch_seq) as they are now."""
+def _went_back(
+    store: Store, device: Device, known: int, seen: counter_stamps.Seen, before: str
+) -> tuple[str, int]:
+    """A new epoch for the device's village, unless another request renewed it meanwhile (the
+    epoch is no longer ``before``) or, checked again under the lock, what the laptop saw no longer
+    shows the database went back; returns (epoch, epoch_seq) as they are now."""
     county, village = device.county_code, device.village_code
     with store.write() as conn:
         seq = lock_village(conn, county, village)
         epoch, _counter, started = village_epoch(conn, county, village)
-        if cursor > seq and epoch == seen:
-            log.warning("village %s: a pull cursor is ahead of the counter; new epoch", village)
-            epoch, started = changelog.went_back(conn, county, village, seq, store.now()), seq
+        floor = counter_stamps.went_back(conn, county, village, seq, known, seen)
+        if floor is not None and epoch == before:
+            log.warning("village %s: a pull knew a counter this database does not hold; new epoch", village)
+            epoch, started = changelog.went_back(conn, county, village, floor, store.now()), floor
     return epoch, started

@@ -21,7 +21,7 @@ from sync.form_versions import BUILTIN_VERSION
 from sync.ids import uuid7
 from sync.protocol import META_FIELDS, Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import Forms
-from sync.server import changelog, form_store, review
+from sync.server import changelog, counter_stamps, form_store, review
 from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
@@ -157,14 +157,15 @@ def apply_batch(
             # Restored from a backup since this laptop last synced: its bases are of another
             # history. Nothing is stored; it re-syncs from a snapshot and sends again.
             raise ApiError("epoch_changed")
-        went_back = request.known > seq
-        if went_back:
-            # The laptop saw a counter this database never reached: it went back to an older copy
-            # without ``county-server restored``. Accepting the batch would reuse numbers other
-            # laptops already hold; instead this village gets a new epoch (under its lock, kept)
-            # and the batch is refused whole, so every laptop of the village re-syncs.
-            log.warning("village %s: a push knew counter %d above %d; new epoch", village, request.known, seq)
-            changelog.went_back(conn, county, village, seq, now)
+        # The laptop saw a counter this database never reached, or a counter value this database
+        # gave to another commit (``counter_stamps``): it went back to an older copy without
+        # ``county-server restored``. Accepting the batch would reuse numbers other laptops already
+        # hold; instead this village gets a new epoch (under its lock, kept) and the batch is
+        # refused whole, so every laptop of the village re-syncs.
+        floor = counter_stamps.went_back(conn, county, village, seq, request.known, request.seen)
+        if floor is not None:
+            log.warning("village %s: a push knew a counter this database does not hold; new epoch", village)
+            changelog.went_back(conn, county, village, floor, now)
             answer = None  # committed on leaving the block; refused below
         else:
             answer = _apply(conn, rules, device, request, body_hash, now, today, seq, epoch)
@@ -203,9 +204,10 @@ def _apply(
         message["base_seq"] = seq
     if request.compact:
         message["fieldsets"] = [list(names) for names in batch.fieldsets]
-    answer = encode(message)
-    batch.write()
     wrote = batch.seq > seq
+    # The stamp of the counter value the laptop now knows (``PushResponse.stamp``).
+    message["stamp"] = batch.write() or counter_stamps.stamp_at(conn, county, village, seq)
+    answer = encode(message)
     conn.execute(
         insert(batches).values(
             county_code=county,
@@ -237,7 +239,7 @@ class _Batch:
     ) -> None:
         self.conn, self.rules, self.device, self.now, self.today = conn, rules, device, now, today
         self.elide = elide
-        self.seq = seq
+        self.start = self.seq = seq
         self.county, self.village = device.county_code, device.village_code
         self.original: dict[str, Current] = {}
         self.touched: dict[str, Current] = {}
@@ -399,7 +401,9 @@ class _Batch:
                 }
             )
 
-    def write(self) -> None:
+    def write(self) -> int:
+        """Write what the batch changed and move the counter; returns the commit's stamp (0 when the
+        batch took no number)."""
         write_records(
             self.conn, self.rules.keys, self.county, self.village, self.original, self.touched, self.now
         )
@@ -407,4 +411,6 @@ class _Batch:
         if rows:
             self.conn.execute(insert(conflicts), rows)
         self.log.write(self.conn)
-        set_village_seq(self.conn, self.county, self.village, self.seq)
+        if self.seq == self.start:
+            return 0
+        return set_village_seq(self.conn, self.county, self.village, self.seq)

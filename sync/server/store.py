@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event, select, update
 
 from sync.resources import package_data_dir
+from sync.server import counter_stamps
 from sync.server.errors import ApiError
 from sync.server.tables import villages
 
@@ -216,12 +217,15 @@ def lock_village(conn: Connection, county_code: str, village_code: str) -> int:
     return int(seq)
 
 
-def set_village_seq(conn: Connection, county_code: str, village_code: str, seq: int) -> None:
+def set_village_seq(conn: Connection, county_code: str, village_code: str, seq: int) -> int:
+    """Move the village's counter to ``seq`` (above where ``lock_village`` found it, in this
+    transaction) and stamp the commit (``counter_stamps``); returns the stamp."""
     conn.execute(
         update(villages)
         .where(villages.c.county_code == county_code, villages.c.village_code == village_code)
         .values(seq=seq)
     )
+    return counter_stamps.stamp(conn, county_code, village_code, seq)
 
 
 def village_seq(store: Store, county_code: str, village_code: str) -> int:

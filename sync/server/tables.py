@@ -335,6 +335,21 @@ change_log = Table(
 """Append-only: every accepted field write, in the transaction of the write (``sync.server.changelog``).
 Never updated; never pruned with batches; kept at least the county's retention (``history_settings``)."""
 
+counter_stamps = Table(
+    "counter_stamps",
+    metadata,
+    Column("county_code", String(6), primary_key=True),
+    Column("village_code", String(12), primary_key=True),
+    # The village counter after a commit that moved it (a push that wrote, a decision, a duplicate).
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    # A random number drawn for that commit (``sync.server.counter_stamps``).
+    Column("stamp", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""One row per commit that moved a village's counter: a laptop names the stamp of the commit it last
+saw, so a database gone back to an older copy, whose counter reused those numbers for other writes,
+finds another stamp there (``sync.server.counter_stamps``)."""
+
 history_settings = Table(
     "history_settings",
     metadata,

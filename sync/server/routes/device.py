@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from sync import stamps
 from sync.protocol import (
     MEDIA_TYPE,
     SUPPORTED_VERSIONS,
@@ -141,11 +142,33 @@ async def pull_records(
             "that the database went back",
         ),
     ] = "",
+    known: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=push.MAX_NUMBER,
+            description="The highest counter value this device saw from this server (0: not said)",
+        ),
+    ] = 0,
+    seen: Annotated[
+        str,
+        Query(
+            max_length=stamps.MAX_SEEN_TEXT,
+            description="Counter values this device saw and their stamps, newest first: "
+            "seq.stamp,seq.stamp (another stamp here means the server went back)",
+        ),
+    ] = "",
 ) -> Response:
     store = signed.server.store
 
+    pairs = stamps.from_query(seen)
+    if pairs is None:
+        raise ApiError("malformed", "api.seen_invalid")
+
     def work(device: Device) -> bytes:
-        page = pull.pull(store, device, cursor, limit, since=since, own=own, epoch=epoch)
+        page = pull.pull(
+            store, device, cursor, limit, since=since, own=own, epoch=epoch, known=known, seen=pairs
+        )
         page["v"] = device.protocol  # answered in the version asked in
         return encode(page)
 

@@ -330,3 +330,21 @@ def test_a_first_pull_cut_short_resumes_and_still_gets_late_edited_records_whole
         assert_laptop_equals_server(other, county)
     finally:
         other.close()
+
+
+def test_the_first_request_of_a_run_names_every_stamp_kept_the_rest_only_the_newest(laptop, county):
+    from tests.acceptance.restore_world import fill_households
+
+    for tag in "ABC":  # three runs, a few stamps kept
+        fill_households(laptop, 20, tag)
+        engine(laptop).run()
+    kept = StoreReplica(laptop.store).seen()
+    assert len(kept) >= 3 and kept[0][0] == StoreReplica(laptop.store).known()
+    laptop.link.pushes.clear()
+    fill_households(laptop, 700, "D")
+    engine(laptop, push_sizer=BatchSizer(size=200, cap=200)).run()
+    named = [protocol.decode_push_request(b).seen for b in laptop.link.pushes]
+    assert len(named) == 4 and named[0] == kept
+    # Later batches name the newest pair only: after the first answers, the one those left (the
+    # second batch is prepared while the first is at the server).
+    assert all(len(n) == 1 for n in named[1:]) and named[-1][0][0] > kept[0][0]

@@ -40,6 +40,8 @@ class Meter:
     pull_bytes: int = 0
     pull_seconds: float = 0.0
     pulled_records: int = 0
+    push_batches: int = 0
+    pull_pages: int = 0
 
 
 class MeteredRemote:
@@ -51,6 +53,7 @@ class MeteredRemote:
     def push(self, body: bytes) -> protocol.PushResponse:
         before, started = self.inner.stats.sent + self.inner.stats.received, time.perf_counter()
         answer = self.inner.push(body)
+        self.meter.push_batches += 1
         self.meter.push_seconds += time.perf_counter() - started
         self.meter.push_bytes += self.inner.stats.sent + self.inner.stats.received - before
         return answer
@@ -71,6 +74,7 @@ class MeteredRemote:
         self.meter.pull_seconds += time.perf_counter() - started
         self.meter.pull_bytes += self.inner.stats.sent + self.inner.stats.received - before
         self.meter.pulled_records += len(page.records)
+        self.meter.pull_pages += 1
         return page
 
     def status(self) -> dict[str, Any]:
@@ -210,8 +214,14 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"pull {pull_rate:9,.0f} records/s {pull_bytes:6.1f} bytes/record on the wire (goal >= 10,000; <= 60)"
     )
-    print(f"     push phase {push_time:.2f} s, of which waiting for the server {am.push_seconds:.2f} s")
-    print(f"     pull phase {pull_time:.2f} s, of which waiting for the server {bm.pull_seconds:.2f} s")
+    print(
+        f"     push phase {push_time:.2f} s, of which waiting for the server {am.push_seconds:.2f} s,"
+        f" {am.push_batches} batches"
+    )
+    print(
+        f"     pull phase {pull_time:.2f} s, of which waiting for the server {bm.pull_seconds:.2f} s,"
+        f" {bm.pull_pages} pages"
+    )
     print(f"codec, records entered over a year: push {spread_push:.1f}, pull {spread_pull:.1f} B/record")
 
 

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,19 +57,9 @@ class MeteredRemote:
         self.meter.push_bytes += self.inner.stats.sent + self.inner.stats.received - before
         return answer
 
-    def pull(
-        self,
-        cursor: int,
-        limit: int,
-        *,
-        since: int | None = None,
-        own: int = 0,
-        epoch: str = "",
-        known: int = 0,
-        seen: Sequence[tuple[int, int]] = (),
-    ) -> protocol.PullResponse:
+    def pull(self, cursor: int, limit: int, **kw: Any) -> protocol.PullResponse:
         before, started = self.inner.stats.sent + self.inner.stats.received, time.perf_counter()
-        page = self.inner.pull(cursor, limit, since=since, own=own, epoch=epoch, known=known, seen=seen)
+        page = self.inner.pull(cursor, limit, **kw)
         self.meter.pull_seconds += time.perf_counter() - started
         self.meter.pull_bytes += self.inner.stats.sent + self.inner.stats.received - before
         self.meter.pulled_records += len(page.records)

@@ -11,7 +11,7 @@ import datetime as dt
 import ipaddress
 import os
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,21 +280,11 @@ class _LinkRemote:
             raise SyncTimeout()
         return answer
 
-    def pull(
-        self,
-        cursor: int,
-        limit: int,
-        *,
-        since: int | None = None,
-        own: int = 0,
-        epoch: str = "",
-        known: int = 0,
-        seen: Sequence[tuple[int, int]] = (),
-    ) -> protocol.PullResponse:
+    def pull(self, cursor: int, limit: int, **kw: Any) -> protocol.PullResponse:
         what = self.link.pull_script.pop(0) if self.link.pull_script else "ok"
         if what == "drop_request":
             raise OfflineError()
-        page = self.inner.pull(cursor, limit, since=since, own=own, epoch=epoch, known=known, seen=seen)
+        page = self.inner.pull(cursor, limit, **kw)
         if what == "drop_response":
             raise OfflineError()
         return page

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -19,12 +19,13 @@ import psycopg
 
 from sync.server import cli, embedded
 from sync.server.store import Store as CountyStore
-from tests.no_value_lost import Ledger
+from tests.no_value_lost import Ledger, assert_no_value_lost
 from tests.sync_world import (
     PG_ADMIN,
     VILLAGE,
     County,
     Laptop,
+    assert_laptop_equals_server,
     postgres_database,
     server_records,
     start_county,
@@ -189,3 +190,24 @@ def assert_no_echo_items(county: County) -> None:
         else:
             now = server[row["record_id"]]["data"].get(row["field"])
         assert row["village_value"] != now, row
+
+
+def sync_until_settled(world: Restorable, order: Sequence[Laptop], *, rounds: int = 2) -> None:
+    """Every laptop in ``order`` syncs ``rounds`` times, none refused; then each has nothing
+    pending, needs no re-sync more and holds what the county holds."""
+    for _ in range(rounds):
+        for lap in order:
+            report = lap.sync()
+            assert not report.rejected, (lap.name, report.rejected)
+    for lap in world.laptops:
+        assert lap.service.pending_count() == 0
+        assert not lap.sync().resynced  # settled
+        assert_laptop_equals_server(lap, world.county)
+
+
+def assert_every_value_kept(county: County, written: Written, records: Iterable[str]) -> None:
+    """The county holds exactly ``records``, every value written is applied, open or in the history,
+    and no item opens on a value the county already holds."""
+    assert set(records) == set(server_records(county))
+    assert_no_value_lost(county.store, written.ledger.expected())
+    assert_no_echo_items(county)

@@ -15,12 +15,13 @@ import pytest
 from desktop.services.sync_service import http_remote
 from tests.acceptance.restore_world import (
     Written,
+    assert_every_value_kept,
     assert_no_echo_items,
     county_items,
     fill_households,
     restorable,
+    sync_until_settled,
 )
-from tests.no_value_lost import assert_no_value_lost
 from tests.sync_world import VILLAGE, County, Laptop, server_records
 from tests.sync_world import assert_laptop_equals_server as equal
 
@@ -187,17 +188,7 @@ def test_a_restore_where_a_laptop_syncs_first_loses_no_value(
         else:
             assert c.sync().resynced
             order = (a, b, c)
-        for _ in range(2):
-            for lap in order:
-                report = lap.sync()
-                assert not report.rejected, (lap.name, report.rejected)
-        for lap in world.laptops:
-            assert lap.service.pending_count() == 0
-            assert not lap.sync().resynced  # settled
-            equal(lap, county)
-        server = server_records(county)
-        assert set(early + late + b_new + pending_new) == set(server)
-        assert_no_value_lost(county.store, w.ledger.expected())
-        assert_no_echo_items(county)
+        sync_until_settled(world, order)
+        assert_every_value_kept(county, w, early + late + b_new + pending_new)
         open_fields = [(x["record_id"], x["field"]) for x in county.staff().conflicts()]
         assert set(open_fields) <= {(early[12], "phone")}

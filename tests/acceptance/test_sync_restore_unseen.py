@@ -12,10 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.acceptance.restore_world import Written, assert_no_echo_items, restorable
-from tests.no_value_lost import assert_no_value_lost
-from tests.sync_world import assert_laptop_equals_server as equal
-from tests.sync_world import server_records
+from tests.acceptance.restore_world import Written, assert_every_value_kept, restorable, sync_until_settled
 
 pytestmark = pytest.mark.slow
 
@@ -58,14 +55,5 @@ def test_a_laptop_that_knew_nothing_later_than_the_backup_syncs_first(
         else:
             d.sync()  # it knew nothing later: it pulls, then pushes on the restored copy
             order = (a, b, d)
-        for _ in range(2):
-            for lap in order:
-                report = lap.sync()
-                assert not report.rejected, (lap.name, report.rejected)
-        for lap in world.laptops:
-            assert lap.service.pending_count() == 0
-            assert not lap.sync().resynced  # settled
-            equal(lap, county)
-        assert set(early + b_new + d_new) == set(server_records(county))
-        assert_no_value_lost(county.store, w.ledger.expected())
-        assert_no_echo_items(county)
+        sync_until_settled(world, order)
+        assert_every_value_kept(county, w, early + b_new + d_new)

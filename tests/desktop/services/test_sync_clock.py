@@ -12,16 +12,9 @@ import pytest
 from desktop.services.sync_service import RemoteConfig, SyncService, describe, http_remote
 from desktop.storage import KdfParams, Store
 from sync.laptop.client import HttpRemote
-from tests.sync_world import PASSPHRASE, VILLAGE, County, fill, start_county
+from tests.sync_world import PASSPHRASE, VILLAGE, County, fill
 
 DAY = 86400.0
-
-
-@pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    c = start_county(tmp_path / "county.db")
-    yield c
-    c.stop()
 
 
 @pytest.fixture

@@ -12,14 +12,7 @@ from desktop.storage import KdfParams, Store
 from sync.errors import OfflineError, RejectedError
 from sync.laptop.client import HttpRemote
 from sync.retry import RetryPolicy
-from tests.sync_world import PASSPHRASE, VILLAGE, VILLAGE_2, County, fill, make_pki, start_county
-
-
-@pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    c = start_county(tmp_path / "county.db")
-    yield c
-    c.stop()
+from tests.sync_world import PASSPHRASE, VILLAGE, VILLAGE_2, fill, make_pki, start_county
 
 
 @pytest.fixture

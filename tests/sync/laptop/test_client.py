@@ -33,7 +33,7 @@ from sync.protocol import Change, PushRequest, PushResponse
 from sync.retry import RetryPolicy
 from sync.server import admin
 from sync.signing import HEADER_DEVICE, HEADER_SIGNATURE
-from tests.sync_world import VILLAGE, County, start_county
+from tests.sync_world import VILLAGE
 
 
 class Sleeps(list):
@@ -262,13 +262,6 @@ def test_plain_http_only_on_loopback_and_https_needs_the_county_ca(tmp_path: Pat
 
 # --------------------------------------------------------------------------------------------------
 # Against the real county server
-
-
-@pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    c = start_county(tmp_path / "county.db")
-    yield c
-    c.stop()
 
 
 def test_enroll_push_pull_status_against_the_real_server(county):

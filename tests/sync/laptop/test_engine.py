@@ -21,15 +21,7 @@ from tests.sync_world import (
     assert_laptop_equals_server,
     fill,
     server_records,
-    start_county,
 )
-
-
-@pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    c = start_county(tmp_path / "county.db")
-    yield c
-    c.stop()
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ sync controller's run against a county server on loopback that published version
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
@@ -28,16 +26,7 @@ from sync.provisioning import generate_signing_keypair
 from tests.acceptance.test_county_forms import PASS, household, publish
 from tests.desktop.ui.helpers import open_main_window
 from tests.sync.form_workbooks import v2_household
-from tests.sync_world import County, Laptop, server_records, start_county
-
-
-@pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    c = start_county(tmp_path / "county.db")
-    try:
-        yield c
-    finally:
-        c.stop()
+from tests.sync_world import County, Laptop, server_records
 
 
 def headers(page) -> list[str]:

@@ -40,7 +40,7 @@ from sync.server import form_store
 from tests.acceptance.test_county_forms import PASS, household
 from tests.desktop.ui.helpers import open_main_window
 from tests.sync.form_workbooks import write_workbook
-from tests.sync_world import COUNTY, VILLAGE, County, Laptop, start_county
+from tests.sync_world import COUNTY, VILLAGE, County, Laptop
 
 MARKED_COUNT = "家庭医生签约：已签约"
 MARKED_SUM = "外出务工人数（合计）"
@@ -70,15 +70,6 @@ def publish_v2(county: County, tmp_path: Path, key: bytes) -> None:
         book.close()
     assert fv.problems(document) == []
     assert form_store.publish(county.store, COUNTY, fv.sign(document, key, PASS), "县信息中心") == 2
-
-
-@pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    c = start_county(tmp_path / "county.db")
-    try:
-        yield c
-    finally:
-        c.stop()
 
 
 class Desk:

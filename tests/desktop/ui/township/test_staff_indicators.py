@@ -16,14 +16,7 @@ from PySide6.QtCore import Qt
 from desktop.services import demo
 from desktop.ui.shared.tasks import TaskRunner
 from desktop.ui.township.staff_indicators import SORT_ROLE, StaffIndicatorsWidget, VillageTableModel
-from tests.sync_world import VILLAGE, VILLAGE_2, County, Laptop, start_county
-
-
-@pytest.fixture
-def county(tmp_path: Path) -> Iterator[County]:
-    c = start_county(tmp_path / "county.db")
-    yield c
-    c.stop()
+from tests.sync_world import VILLAGE, VILLAGE_2, County, Laptop
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync import protocol, stamps
+from sync import protocol, protocol_decode, stamps
 from sync.errors import (
     AuthError,
     CertificateError,
@@ -367,7 +367,7 @@ class HttpRemote:
             idempotent=True,
             retry_timeouts=False,
         )
-        return _decode(lambda answer: protocol.decode_push_response(answer, body), resp)
+        return _decode(lambda answer: protocol_decode.decode_push_response(answer, body), resp)
 
     def pull(
         self,
@@ -387,7 +387,7 @@ class HttpRemote:
         query += f"&known={int(known)}" if known > 0 else ""
         query += f"&seen={stamps.query_text(seen)}" if seen else ""
         resp = self.http.request("GET", f"/pull?{query}", retry_timeouts=False)
-        return _decode(protocol.decode_pull_response, resp)
+        return _decode(protocol_decode.decode_pull_response, resp)
 
     def status(self) -> dict[str, Any]:
         """``{"village_code", "server_seq", "open_conflicts", "epoch", "epoch_seq"}`` for this village."""

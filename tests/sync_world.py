@@ -29,7 +29,8 @@ from desktop.services.sync_service import RemoteConfig, SyncService, http_remote
 from desktop.storage import KdfParams, Store
 from sync import protocol, protocol_decode
 from sync.errors import OfflineError, SyncTimeout, TooLargeError
-from sync.laptop.engine import Remote, SyncReport
+from sync.laptop.engine import SyncReport
+from sync.laptop.interfaces import Remote
 from sync.server import admin, embedded, enroll
 from sync.server.embedded import EmbeddedServer
 from sync.server.store import Store as CountyStore

@@ -36,7 +36,7 @@ from desktop.storage.outbox import REJECTED
 from desktop.storage.sent import Sent, SentBatch
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol, stamps
-from sync.laptop.engine import FrozenBatch, Pending, PushOutcome, RecordNote
+from sync.laptop.interfaces import FrozenBatch, Pending, PushOutcome, RecordNote
 
 __all__ = [
     "CURSOR_KEY",
@@ -78,7 +78,7 @@ def _saw(conn: Any, seq: int, stamp: int) -> None:
 
 
 class StoreReplica:
-    """``sync.laptop.engine.LocalReplica`` for one open ``Store``."""
+    """``sync.laptop.interfaces.LocalReplica`` for one open ``Store``."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

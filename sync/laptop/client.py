@@ -313,7 +313,8 @@ def _json_bytes(payload: Any) -> bytes:
 
 
 class HttpRemote:
-    """``sync.laptop.engine.Remote`` over HTTPS. Create one per sync run (or reuse; it holds a session)."""
+    """``sync.laptop.interfaces.Remote`` over HTTPS. Create one per sync run (or reuse; it holds a
+    session)."""
 
     def __init__(
         self,

@@ -24,7 +24,7 @@ from datetime import date
 
 import orjson
 
-from sync import ids, protocol, sample_data
+from sync import ids, protocol, protocol_decode, sample_data
 from sync.schema import load_forms
 
 VILLAGE = "410105001001"
@@ -54,8 +54,8 @@ def codec_rates(persons: int) -> tuple[float, float]:
     pushed, pulled = realistic(persons)
     started = time.perf_counter()
     for i in range(0, len(pushed), 1000):
-        protocol.decode_push_request(protocol.encode(protocol.PushRequest("b", pushed[i : i + 1000])))
-        protocol.decode_pull_response(
+        protocol_decode.decode_push_request(protocol.encode(protocol.PushRequest("b", pushed[i : i + 1000])))
+        protocol_decode.decode_pull_response(
             protocol.encode(protocol.PullResponse(pulled[i : i + 1000], cursor=1, more=False))
         )
     codec = len(pushed) / (time.perf_counter() - started)

@@ -22,7 +22,7 @@ from typing import Any
 
 from desktop.storage import KdfParams, Store
 from sync import form_versions as fv
-from sync import ids, protocol, sample_data
+from sync import ids, protocol, protocol_decode, sample_data
 from sync.provisioning import generate_signing_keypair
 from sync.schema import load_forms
 from sync.server import admin, form_store, push
@@ -90,7 +90,7 @@ def push_cost(batch: int, rounds: int, directory: Path) -> dict[int, float]:
         request = protocol.PushRequest(ids.uuid7(), changes, compact=True, forms_version=version)
         body = protocol.encode(request)
         started = time.perf_counter()
-        decoded = protocol.decode_push_request(body)
+        decoded = protocol_decode.decode_push_request(body)
         push.apply_batch(county, rules, device, decoded, protocol.body_digest(body), today=date.today())
         return (time.perf_counter() - started) * 1e6 / len(changes)
 

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from benchmarks.bench_server import with_postgres
-from sync import ids, protocol, sample_data
+from sync import ids, protocol, protocol_decode, sample_data
 from sync.schema import load_forms
 from sync.server import admin, changelog, pull, push
 from sync.server.auth import Device
@@ -50,7 +50,7 @@ def measure(store: Store, persons: int, batch: int) -> dict[str, float]:
         for k in range(0, len(changes), batch):
             body = protocol.encode(protocol.PushRequest(ids.uuid7(), changes[k : k + batch], compact=True))
             wall, cpu = time.perf_counter(), time.process_time()
-            request = protocol.decode_push_request(body)
+            request = protocol_decode.decode_push_request(body)
             push.apply_batch(store, rules, device, request, protocol.body_digest(body), today=date.today())
             if measured:
                 totals["push"] += time.perf_counter() - wall
@@ -97,7 +97,7 @@ def year_of_edits(store: Store, persons: int) -> dict[str, float]:
 
     def send(changes: list[protocol.Change]) -> dict[str, Any]:
         body = protocol.encode(protocol.PushRequest(ids.uuid7(), changes))
-        request = protocol.decode_push_request(body)
+        request = protocol_decode.decode_push_request(body)
         answer = push.apply_batch(
             store, rules, device, request, protocol.body_digest(body), today=date.today()
         )

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sync import ids, protocol, sample_data
+from sync import ids, protocol, protocol_decode, sample_data
 from sync.schema import load_forms
 from sync.server import admin, pull, push
 from sync.server.auth import Device
@@ -41,7 +41,7 @@ def measure(store: Store, persons: int, batch: int) -> dict[str, float]:
             part = changes[k : k + batch]
             body = protocol.encode(protocol.PushRequest(ids.uuid7(), part, compact=True))  # as laptops send
             started = time.perf_counter()
-            request = protocol.decode_push_request(body)
+            request = protocol_decode.decode_push_request(body)
             answer = push.apply_batch(
                 store, rules, device, request, protocol.body_digest(body), today=date.today()
             )

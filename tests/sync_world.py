@@ -27,9 +27,10 @@ from cryptography.x509.oid import NameOID
 
 from desktop.services.sync_service import RemoteConfig, SyncService, http_remote
 from desktop.storage import KdfParams, Store
-from sync import protocol
+from sync import protocol, protocol_decode
 from sync.errors import OfflineError, SyncTimeout, TooLargeError
-from sync.laptop.engine import Remote, SyncReport
+from sync.laptop.engine import SyncReport
+from sync.laptop.interfaces import Remote
 from sync.server import admin, embedded, enroll
 from sync.server.embedded import EmbeddedServer
 from sync.server.store import Store as CountyStore
@@ -263,7 +264,7 @@ class _LinkRemote:
         what = self.link.script.pop(0) if self.link.script else "ok"
         self.link.pushes.append(body)
         limit = self.link.max_changes
-        if limit is not None and len(protocol.decode_push_request(body).changes) > limit:
+        if limit is not None and len(protocol_decode.decode_push_request(body).changes) > limit:
             raise TooLargeError(status=413)
         if what == "drop_request":
             raise OfflineError()

@@ -31,7 +31,8 @@ from desktop.storage.store import FORMS_STATE
 from sync import form_versions
 from sync.errors import AuthError, RejectedError, SyncError
 from sync.form_versions import BUILTIN_VERSION
-from sync.laptop.engine import CancelToken, ProgressCallback, RecordNote, Remote, SyncEngine, SyncReport
+from sync.laptop.engine import CancelToken, ProgressCallback, SyncEngine, SyncReport
+from sync.laptop.interfaces import RecordNote, Remote
 from sync.messages import text
 from sync.retry import RetryPolicy
 

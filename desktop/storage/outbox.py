@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sync import jsontext, protocol
-from sync.laptop.engine import FrozenBatch
+from sync.laptop.interfaces import FrozenBatch
 
 REJECTED = "!rejected"
 FROZEN_KEY = "frozen_batch"

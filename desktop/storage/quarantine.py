@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from sync import jsontext, protocol
-from sync.laptop.engine import RecordNote
+from sync.laptop.interfaces import RecordNote
 from sync.messages import pair
 from sync.schema import Forms
 

@@ -20,7 +20,8 @@ Pulled records are written with plain SQL, not through the repositories, so they
 outbox capture. A field with a pending local edit is not overwritten; the county's value for it is
 kept aside as a *shadow* (``sync_state`` key ``shadow/<entity>/<id>``) and put in place if the
 push that follows ends in a conflict (the server keeps the county value), so the laptop ends equal
-to the server even when the county value arrived before the laptop's edit went up.
+to the server even when the county value arrived before the laptop's edit went up. How a push
+answer settles each record (shadows, conflicts, later edits rebased) is ``desktop.storage.settle``.
 """
 
 from __future__ import annotations
@@ -34,13 +35,13 @@ from desktop.storage import outbox, quarantine, resync, review, sync_state
 from desktop.storage.database import rows_by_id
 from desktop.storage.outbox import REJECTED
 from desktop.storage.sent import Sent, SentBatch
+from desktop.storage.settle import DELETED, SHADOW, settle_records
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol, stamps
-from sync.laptop.engine import FrozenBatch, Pending, PushOutcome, RecordNote
+from sync.laptop.interfaces import FrozenBatch, Pending, PushOutcome, RecordNote
 
 __all__ = [
     "CURSOR_KEY",
-    "DELETED",
     "EPOCH_KEY",
     "OWN_KEY",
     "SEEN_KEY",
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 _chunks = outbox.chunks
-DELETED = "_deleted"
 CURSOR_KEY = "cursor"
 SINCE_KEY = "pull_since"
 """The cursor of the last pull that completed: a pull under way asks for fields changed after it
@@ -62,7 +62,6 @@ SEEN_KEY = "seen_stamps"
 laptop saw (``PushResponse.stamp``, ``PullResponse.stamp``), named again when it pushes or pulls so
 a server gone back to an older copy notices, and finds where the histories part (``sync.stamps``)."""
 EPOCH_KEY = resync.EPOCH_KEY
-_SHADOW = "shadow/"
 _ACKNOWLEDGED = ("applied", "partial", "conflict", "unchanged")
 
 
@@ -78,7 +77,7 @@ def _saw(conn: Any, seq: int, stamp: int) -> None:
 
 
 class StoreReplica:
-    """``sync.laptop.engine.LocalReplica`` for one open ``Store``."""
+    """``sync.laptop.interfaces.LocalReplica`` for one open ``Store``."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -257,14 +256,14 @@ class StoreReplica:
             shadows = {
                 k
                 for (k,) in conn.execute(
-                    "SELECT key FROM sync_state WHERE key >= ? AND key < ?", (_SHADOW, _SHADOW[:-1] + "0")
+                    "SELECT key FROM sync_state WHERE key >= ? AND key < ?", (SHADOW, SHADOW[:-1] + "0")
                 ).fetchall()
             }
             by_entity: dict[str, list[tuple[Sent, protocol.ChangeResult]]] = {}
             for c, r in settled:
                 by_entity.setdefault(c.entity, []).append((c, r))
             for entity, pairs in by_entity.items():
-                self._settle(conn, entity, pairs, later, shadows)
+                settle_records(conn, self.db, self._columns, entity, pairs, later, shadows)
             review.settled(conn, settled)
             # Anything the server did not answer for goes back to waiting (never stranded).
             answered = set(done) | set(refused)
@@ -294,130 +293,6 @@ class StoreReplica:
         ]
         outcome.rejected = [RecordNote(c.entity, c.id, problems=tuple(r.errors)) for c, r in rejected]
         return outcome
-
-    def _settle(
-        self,
-        conn: Any,
-        entity: str,
-        pairs: list[tuple[Sent, protocol.ChangeResult]],
-        later: dict[tuple[str, str], list[int]],
-        shadows: set[str],
-    ) -> None:
-        """Bring local records in line with what the server did with the changes."""
-        rows: dict[str, tuple[str, int]] = {}
-        ids = [c.id for c, _ in pairs]
-        for part in _chunks(ids):
-            marks = ", ".join("?" * len(part))
-            for record_id, versions_text, seq in conn.execute(
-                f"SELECT id, versions, seq FROM {entity} WHERE id IN ({marks})", part
-            ).fetchall():
-                rows[record_id] = (versions_text, seq)
-        simple: list[tuple[str, int, str]] = []
-        for sent, result in pairs:
-            if sent.id not in rows:
-                continue
-            versions_text, seq = rows[sent.id]
-            versions = jsontext.loads(versions_text) if versions_text != "{}" else {}
-            for name, version in result.versions.items():
-                if version > versions.get(name, 0):
-                    versions[name] = version
-            new_seq = max(seq, result.seq)
-            shadow_key = f"{_SHADOW}{entity}/{sent.id}"
-            pending_later = later.get((entity, sent.id), [])
-            # A delete writes no field (result.versions is empty): it takes the careful path.
-            if result.versions and not result.conflicts and not pending_later and shadow_key not in shadows:
-                simple.append((_dumps(versions), new_seq, sent.id))  # the usual case
-                continue
-            self._settle_one(conn, sent.change(), result, versions, new_seq, pending_later, shadow_key)
-        conn.executemany(f"UPDATE {entity} SET versions = ?, seq = ? WHERE id = ?", simple)
-
-    def _settle_one(
-        self,
-        conn: Any,
-        change: protocol.Change,
-        result: protocol.ChangeResult,
-        versions: dict[str, int],
-        new_seq: int,
-        pending_later: list[int],
-        shadow_key: str,
-    ) -> None:
-        """Conflicts, shadows and later local edits of one record."""
-        entity = change.entity
-        columns = self._columns[entity]
-        sets: dict[str, Any] = {}
-        shadow: dict[str, Any] = sync_state.read(self.db, shadow_key, {})
-        for name in result.conflicts:
-            # The server kept the county value: take it if we have seen it (else a pull brings it).
-            # The official's own value waits on the township in ``review_wait`` (never dropped).
-            if name == DELETED:
-                kept = shadow.pop(DELETED, None)
-                sets["deleted"] = int(kept[1]) if kept else (0 if change.deleted else 1)
-                edited = {k: v for k, v in change.fields.items() if k in columns}
-                review.hold(
-                    conn,
-                    entity,
-                    change.id,
-                    DELETED,
-                    bool(change.deleted),
-                    county_value=bool(sets["deleted"]),
-                    base_value=False,
-                    my_fields={} if change.deleted else edited,
-                    user=change.user,
-                )
-                continue
-            county: Any = None
-            if name in shadow and name in columns:
-                version, value = shadow.pop(name)
-                sets[name] = value
-                versions[name] = version
-                county = value
-            review.hold(
-                conn,
-                entity,
-                change.id,
-                name,
-                change.fields.get(name),
-                county_value=county,
-                base_value=change.base_values.get(name),
-                user=change.user,
-            )
-        for name in change.fields:
-            # Neither written nor in conflict (a delete, or an edit of a record the county deleted):
-            # the county kept its value and no pull will bring it, so go back to the edit's base.
-            if name in result.versions or name in result.conflicts or name not in columns:
-                continue
-            if name in shadow:
-                version, sets[name] = shadow.pop(name)
-            else:
-                version = change.base.get(name, 0)
-                sets[name] = change.base_values.get(name)
-            versions[name] = version
-            if not version:
-                versions.pop(name)
-        for name in result.versions:
-            shadow.pop(name, None)  # the server now holds our value for it
-        sets["versions"] = _dumps(versions)
-        sets["seq"] = new_seq
-        assignments = ", ".join(f"{name} = ?" for name in sets)
-        conn.execute(f"UPDATE {entity} SET {assignments} WHERE id = ?", (*sets.values(), change.id))
-        # Later local edits of this record were made on top of what was just accepted: rebase them.
-        for part in _chunks(pending_later):
-            marks = ", ".join("?" * len(part))
-            for seq, base_text, base_seq in conn.execute(
-                f"SELECT seq, base, base_seq FROM outbox WHERE seq IN ({marks})", part
-            ).fetchall():
-                base = json.loads(base_text)
-                for name in base:
-                    if name in result.versions and name not in result.conflicts and name in change.fields:
-                        base[name] = [result.versions[name], change.fields[name]]
-                conn.execute(
-                    "UPDATE outbox SET base = ?, base_seq = ? WHERE seq = ?",
-                    (_dumps(base), max(base_seq, result.seq), seq),
-                )
-        if not pending_later or not shadow:
-            sync_state.delete(conn, shadow_key)
-        else:
-            sync_state.write(conn, shadow_key, shadow)
 
     # ------------------------------------------------------------------------------------- pull
 
@@ -510,7 +385,7 @@ class StoreReplica:
             row["versions"] = _dumps(versions)
             row["seq"] = max(row["seq"] or 0, state.seq)
             if shadow:
-                key = f"{_SHADOW}{entity}/{state.id}"
+                key = f"{SHADOW}{entity}/{state.id}"
                 merged = sync_state.read(self.db, key, {})
                 merged.update(shadow)
                 sync_state.write(conn, key, merged)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sync import protocol
+from sync import protocol, protocol_decode
 
 
 class SentBatch:
@@ -17,7 +17,7 @@ class SentBatch:
 
     def change(self, record_id: str) -> protocol.Change:
         if self._by_id is None:
-            self._by_id = {c.id: c for c in protocol.decode_push_request(self.body).changes}
+            self._by_id = {c.id: c for c in protocol_decode.decode_push_request(self.body).changes}
         return self._by_id[record_id]
 
 

@@ -274,7 +274,8 @@ class _Batch:
     def _one(
         self, c: Change, fields: dict[str, Any], state: dict[str, Current], lookup: BatchLookup
     ) -> dict[str, Any] | None:
-        """The result of one change; None when it is elided (see ``decode_push_response``)."""
+        """The result of one change; None when it is elided (see
+        ``sync.protocol_decode.decode_push_response``)."""
         cur = state.get(c.id)
         if cur is not None and cur.entity != c.entity:
             problem = Problem("id", "entity_mismatch", *messages.pair("form.entity_mismatch"))

@@ -1,6 +1,6 @@
 """Township and county staff's side of the HTTP API: sign-in, review items, decisions, duplicates.
 
-Same transport as the laptops (``sync.laptop.client.HttpClient``: pinned county CA, ``trust_env=False``,
+Same transport as the laptops (``sync.laptop.transport.HttpClient``: pinned county CA, ``trust_env=False``,
 retry policy, ``sync.errors`` tree), but requests carry a bearer token instead of a device
 signature. Only GETs are retried after the request may have reached the server; a decision is sent
 once (the server refuses a second one as ``already_decided``).
@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from sync.errors import AuthError, RejectedError, ServerError
-from sync.laptop.client import HttpClient
+from sync.laptop.transport import HttpClient
 from sync.retry import RetryPolicy
 
 __all__ = ["SignInRequired", "StaffClient"]

@@ -123,9 +123,9 @@ def test_laptops_follow_the_county_forms(
     assert "家庭医生签约" in template_header and "外出务工人数*" in template_header
 
     # The push named its version.
-    from sync import protocol
+    from sync import protocol_decode
 
-    assert protocol.decode_push_request(a.link.pushes[-1]).forms_version == 2
+    assert protocol_decode.decode_push_request(a.link.pushes[-1]).forms_version == 2
 
     # A laptop whose pinned key did not sign v2 refuses it, keeps version 1, and its pushes
     # (validated against version 1) are accepted; v2 fields it does not know stay on the server.
@@ -137,7 +137,7 @@ def test_laptops_follow_the_county_forms(
     )
     old.store.household.update(made, {"address": "二组"})
     old.sync()
-    assert protocol.decode_push_request(old.link.pushes[-1]).forms_version == 1
+    assert protocol_decode.decode_push_request(old.link.pushes[-1]).forms_version == 1
     on_server = server_records(county)[made]["data"]
     assert on_server["address"] == "二组" and on_server["family_doctor"] == "not_signed"
     assert on_server["phone"] == "13812345678"

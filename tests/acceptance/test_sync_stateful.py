@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from sync import protocol
+from sync import protocol, protocol_decode
 from sync.errors import OfflineError
 from sync.laptop.client import HttpRemote
 from sync.laptop.engine import CancelToken
@@ -183,7 +183,7 @@ class SyncMachine(RuleBasedStateMachine):
         answers: dict[str, protocol.PushResponse] = {}
         for lap in self.laptops:
             for body in lap.link.pushes:
-                req = protocol.decode_push_request(body)
+                req = protocol_decode.decode_push_request(body)
                 bodies.setdefault(req.batch_id, req.changes)
             for ans in lap.link.answers:
                 answers.setdefault(ans.batch_id, ans)
@@ -257,7 +257,7 @@ class SyncMachine(RuleBasedStateMachine):
         writers: dict[tuple[str, str], set[int]] = {}
         for n, lap in enumerate(self.laptops):
             for body in lap.link.pushes:
-                for change in protocol.decode_push_request(body).changes:
+                for change in protocol_decode.decode_push_request(body).changes:
                     for name in (*change.fields, *(["_deleted"] if change.deleted else [])):
                         writers.setdefault((change.id, name), set()).add(n)
         for c in conflicts:

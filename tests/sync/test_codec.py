@@ -11,7 +11,7 @@ import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync import codec, ids, protocol, sample_data
+from sync import codec, ids, protocol, protocol_decode, sample_data
 from sync.protocol import (
     Change,
     ChangeResult,
@@ -82,7 +82,7 @@ changes = st.builds(
 @given(st.lists(changes, max_size=20))
 def test_push_request_round_trip(cs):
     req = PushRequest(batch_id=ids.uuid7(), changes=cs)
-    assert protocol.decode_push_request(protocol.encode(req)) == req
+    assert protocol_decode.decode_push_request(protocol.encode(req)) == req
 
 
 problems = st.builds(Problem, field=st.text(max_size=5), code=st.text(max_size=5), zh=st.text(), en=st.text())
@@ -106,7 +106,7 @@ problems = st.builds(Problem, field=st.text(max_size=5), code=st.text(max_size=5
 )
 def test_push_response_round_trip(results, replayed):
     resp = PushResponse(batch_id="b", results=results, server_seq=7, replayed=replayed)
-    assert protocol.decode_push_response(protocol.encode(resp)) == resp
+    assert protocol_decode.decode_push_response(protocol.encode(resp)) == resp
 
 
 @settings(max_examples=150, deadline=None)
@@ -129,7 +129,7 @@ def test_push_response_round_trip(results, replayed):
 )
 def test_pull_response_round_trip(records, cursor, more):
     resp = PullResponse(records=records, cursor=cursor, more=more)
-    assert protocol.decode_pull_response(protocol.encode(resp)) == resp
+    assert protocol_decode.decode_pull_response(protocol.encode(resp)) == resp
 
 
 def _realistic(n: int, *, spread_ids: bool) -> tuple[list[Change], list[RecordState]]:
@@ -232,7 +232,7 @@ def test_tables_cannot_declare_more_rows_than_a_message_holds(bad):
         protocol.decode_dict(body)
     # The budget is per message: a good message decodes fine right after.
     pushed, _ = _realistic(20, spread_ids=False)
-    assert protocol.decode_push_request(protocol.encode(PushRequest("b", pushed))).changes
+    assert protocol_decode.decode_push_request(protocol.encode(PushRequest("b", pushed))).changes
 
 
 @pytest.mark.parametrize("depth", [protocol.MAX_DEPTH + 1, 600, 5000])

@@ -21,9 +21,9 @@ from sync.protocol import (
     ProtocolVersionError,
     TooDeep,
     body_digest,
-    decode_push_request,
     encode,
 )
+from sync.protocol_decode import decode_push_request
 from sync.server import auth, conflicts, enroll, form_store, pull, push
 from sync.server.auth import Device
 from sync.server.deps import API, SIGNED, SignedRequest, StoreDep, county_today

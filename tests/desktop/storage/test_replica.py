@@ -11,7 +11,7 @@ from desktop.storage.outbox import REJECTED
 from desktop.storage.replica import StoreReplica
 from sync import protocol
 from sync.ids import uuid7
-from sync.laptop.engine import FrozenBatch
+from sync.laptop.interfaces import FrozenBatch
 from sync.protocol import ChangeResult, Problem, PullResponse, PushRequest, PushResponse, RecordState
 from tests.desktop.storage.conftest import VILLAGE, household, person
 

@@ -28,7 +28,8 @@ from sync.errors import (
 )
 from sync.ids import uuid7
 from sync.laptop import client
-from sync.laptop.client import HttpClient, HttpRemote
+from sync.laptop.client import HttpRemote
+from sync.laptop.transport import HttpClient
 from sync.protocol import Change, PushRequest, PushResponse
 from sync.retry import RetryPolicy
 from sync.server import admin

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from sync.errors import ClockError
-from sync.laptop import client
+from sync.laptop import client, transport
 from sync.laptop.client import HttpRemote
 from sync.retry import RetryPolicy
 from sync.signing import sign_headers
@@ -143,7 +143,7 @@ def test_still_stale_after_learning_is_a_clock_error_not_a_loop(always_stale) ->
 def test_a_server_time_from_the_date_header_when_the_body_has_none() -> None:
     resp = requests.models.Response()
     resp.headers["Date"] = email.utils.formatdate(1_900_000_000.0, usegmt=True)
-    assert client.server_time_of(resp, {}) == 1_900_000_000.0
-    assert client.server_time_of(resp, {"server_time": 1_800_000_000}) == 1_800_000_000.0
-    assert client.server_time_of(requests.models.Response(), {"server_time": "soon"}) is None
-    assert client.server_time_of(requests.models.Response(), {"server_time": float("nan")}) is None
+    assert transport.server_time_of(resp, {}) == 1_900_000_000.0
+    assert transport.server_time_of(resp, {"server_time": 1_800_000_000}) == 1_800_000_000.0
+    assert transport.server_time_of(requests.models.Response(), {"server_time": "soon"}) is None
+    assert transport.server_time_of(requests.models.Response(), {"server_time": float("nan")}) is None

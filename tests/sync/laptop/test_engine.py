@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.storage.replica import StoreReplica
-from sync import protocol
+from sync import protocol_decode
 from sync.errors import Cancelled, OfflineError, SyncTimeout
 from sync.laptop.engine import BatchSizer, CancelToken, SyncEngine
 from tests.sync_world import (
@@ -38,7 +38,7 @@ def engine(laptop: Laptop, link: Link | None = None, **kw) -> SyncEngine:
 
 
 def batch_sizes(link: Link) -> list[int]:
-    return [len(protocol.decode_push_request(b).changes) for b in link.pushes]
+    return [len(protocol_decode.decode_push_request(b).changes) for b in link.pushes]
 
 
 def ticking(step: float):
@@ -335,7 +335,7 @@ def test_the_first_request_of_a_run_names_every_stamp_kept_the_rest_only_the_new
     laptop.link.pushes.clear()
     fill_households(laptop, 700, "D")
     engine(laptop, push_sizer=BatchSizer(size=200, cap=200)).run()
-    named = [protocol.decode_push_request(b).seen for b in laptop.link.pushes]
+    named = [protocol_decode.decode_push_request(b).seen for b in laptop.link.pushes]
     assert len(named) == 4 and named[0] == kept
     # Later batches name the newest pair only: after the first answers, the one those left (the
     # second batch is prepared while the first is at the server).

@@ -30,10 +30,9 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
-    decode_pull_response,
-    decode_push_response,
     encode,
 )
+from sync.protocol_decode import decode_pull_response, decode_push_response
 from sync.resident_id import make_resident_id
 from sync.server import admin, embedded, enroll
 from sync.server.embedded import EmbeddedServer

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, text, update
 
 from sync import stamps
 from sync.ids import uuid7
-from sync.protocol import decode_pull_response
+from sync.protocol_decode import decode_pull_response
 from sync.server.store import Store, village_epoch
 from sync.server.tables import counter_stamps
 from sync.server.tables import villages as village_rows

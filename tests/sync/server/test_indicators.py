@@ -102,7 +102,8 @@ def test_fields_the_county_marks_are_counted_per_village(
     import copy
 
     from sync import form_versions as fv
-    from sync.protocol import PushRequest, decode_push_response, encode
+    from sync.protocol import PushRequest, encode
+    from sync.protocol_decode import decode_push_response
     from sync.provisioning import generate_signing_keypair
     from sync.server import form_store
 

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sync import protocol
 from sync.errors import VersionError
 from sync.ids import uuid7
-from sync.laptop import client
+from sync.laptop import transport
 from sync.protocol import PushRequest, decode_dict, encode
 from sync.server import admin, migrations
 from sync.server.embedded import EmbeddedServer
@@ -134,7 +134,7 @@ def test_a_version_the_server_does_not_speak_is_explained(laptop: Laptop, versio
 def test_the_laptop_says_in_plain_words_which_side_is_out_of_date(
     server: EmbeddedServer, laptop: Laptop, version: int, en: str, zh: str
 ) -> None:
-    http = client.HttpClient(
+    http = transport.HttpClient(
         server.url, None, device_id=laptop.device_id, key=laptop.key, protocol_version=version
     )
     with http, pytest.raises(VersionError) as info:

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from sync.ids import uuid7
-from sync.protocol import Change, ProtocolError, PushRequest, decode_dict, decode_push_response, encode
+from sync.protocol import Change, ProtocolError, PushRequest, decode_dict, encode
+from sync.protocol_decode import decode_push_response
 from sync.server.store import Store
 from sync.server.tables import conflicts, record_keys, records
 
@@ -212,7 +213,7 @@ def test_same_batch_twice_is_applied_once(laptop: Laptop, store: Store) -> None:
     first = laptop.request("POST", "/api/v1/push", body)
     second = laptop.request("POST", "/api/v1/push", body)  # the answer to the first was "lost"
     assert first.status == second.status == 200
-    from sync.protocol import decode_push_response
+    from sync.protocol_decode import decode_push_response
 
     a, b = decode_push_response(first.body), decode_push_response(second.body)
     assert not a.replayed and b.replayed

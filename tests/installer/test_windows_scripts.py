@@ -36,7 +36,11 @@ def bundle(tmp_path: Path) -> Path:
 
 
 def _table(msi: Path, name: str) -> list[list[str]]:
-    out = subprocess.run(["msiinfo", "export", str(msi), name], text=True, capture_output=True, check=True)
+    # In the package's folder: exporting a table with binary columns (Icon) writes their streams to
+    # a folder named for the table under the working directory, which must not be the checkout.
+    out = subprocess.run(
+        ["msiinfo", "export", str(msi), name], text=True, capture_output=True, check=True, cwd=msi.parent
+    )
     return [line.split("\t") for line in out.stdout.splitlines()[3:] if line]
 
 

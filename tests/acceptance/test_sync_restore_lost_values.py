@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.acceptance.restore_world import Written, assert_no_echo_items, restorable
+from tests.acceptance.restore_world import Written, assert_no_echo_items, restorable, sync_until_settled
 from tests.no_value_lost import assert_no_value_lost
-from tests.sync_world import assert_laptop_equals_server as equal
 from tests.sync_world import server_records
 
 pytestmark = pytest.mark.slow
@@ -41,16 +40,10 @@ def test_an_older_copy_of_a_lost_value_sent_first_does_not_overtake_the_newer(
         world.restore()
         county = world.county
         order = (b, a) if first == "older" else (a, b)
-        for _ in range(2):
-            for lap in order:
-                report = lap.sync()
-                assert not report.rejected, (lap.name, report.rejected)
+        sync_until_settled(world, order)
         assert server_records(county)[hid]["data"]["address"] == "二组2号"
         assert_no_value_lost(county.store, w.ledger.expected())
         assert county.staff().conflicts() == []
-        for lap in world.laptops:
-            assert lap.service.pending_count() == 0
-            equal(lap, county)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -77,19 +70,13 @@ def test_a_lost_value_meets_an_ordinary_edit_made_since_the_restore(
         w.edit(b, hid, {"address": "一组1号"})  # b never saw X
         world.restore(renew=renew)
         county = world.county
-        for _ in range(2):
-            for lap in (b, c):
-                report = lap.sync()
-                assert not report.rejected, (lap.name, report.rejected)
+        sync_until_settled(world, (b, c))
         assert_no_value_lost(county.store, w.ledger.expected())
         items = county.staff().conflicts()
         assert [(x["record_id"], x["field"], x["village_value"]) for x in items] == [
             (hid, "address", "二组2号")
         ]
         assert_no_echo_items(county)
-        for lap in world.laptops:
-            assert lap.service.pending_count() == 0
-            equal(lap, county)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -113,16 +100,10 @@ def test_an_edit_made_on_a_lost_value_is_no_item_for_a_laptop_holding_that_value
         w.edit(a, hid, {"address": "二组2号"})  # pending on a: Y made on X
         world.restore()
         county = world.county
-        for _ in range(2):
-            for lap in (a, b) if first == "editor" else (b, a):
-                report = lap.sync()
-                assert not report.rejected, (lap.name, report.rejected)
+        sync_until_settled(world, (a, b) if first == "editor" else (b, a))
         assert server_records(county)[hid]["data"]["address"] == "二组2号"
         assert_no_value_lost(county.store, w.ledger.expected())
         assert county.staff().conflicts() == []
-        for lap in world.laptops:
-            assert lap.service.pending_count() == 0
-            equal(lap, county)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -157,15 +138,9 @@ def test_a_mark_of_an_earlier_restore_does_not_order_the_values_a_second_one_los
         w.edit(b, hid, {"address": "三组3号"})  # b never saw X1
         world.restore()
         county = world.county
-        for _ in range(2):
-            for lap in (b, c, a):
-                report = lap.sync()
-                assert not report.rejected, (lap.name, report.rejected)
+        sync_until_settled(world, (b, c, a))
         assert_no_value_lost(county.store, w.ledger.expected())
         items = county.staff().conflicts()
         assert [(x["record_id"], x["field"], x["village_value"]) for x in items] == [
             (hid, "address", "二组2号")
         ]
-        for lap in world.laptops:
-            assert lap.service.pending_count() == 0
-            equal(lap, county)

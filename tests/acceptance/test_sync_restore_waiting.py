@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.acceptance.restore_world import Written, assert_no_echo_items, county_items, restorable
+from tests.acceptance.restore_world import (
+    Written,
+    assert_no_echo_items,
+    county_items,
+    restorable,
+    sync_until_settled,
+)
 from tests.no_value_lost import assert_no_value_lost
 from tests.sync_world import VILLAGE, server_records
 from tests.sync_world import assert_laptop_equals_server as equal
@@ -101,15 +107,9 @@ def test_a_delete_waiting_on_the_township_is_sent_again_when_the_record_was_edit
         w.edit(a, hid, {"phone": "13700000003"})
         world.restore(renew=renew)
         county = world.county
-        for _ in range(2):
-            for lap in (a, c):
-                report = lap.sync()
-                assert not report.rejected, (lap.name, report.rejected)
+        sync_until_settled(world, (a, c))
         assert_no_value_lost(county.store, w.ledger.expected())
         assert_no_echo_items(county)
-        for lap in world.laptops:
-            assert lap.service.pending_count() == 0
-            equal(lap, county)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -138,12 +138,6 @@ def test_a_value_waiting_on_a_record_the_restored_copy_lacks_is_no_copy_of_the_c
         assert [x["field"] for x in county_items(world.county)] == ["address"]
         world.restore(renew=renew)
         county = world.county
-        for _ in range(2):
-            for lap in (a, c):
-                report = lap.sync()
-                assert not report.rejected, (lap.name, report.rejected)
+        sync_until_settled(world, (a, c))
         assert_no_value_lost(county.store, w.ledger.expected())
         assert_no_echo_items(county)
-        for lap in world.laptops:
-            assert lap.service.pending_count() == 0
-            equal(lap, county)

@@ -307,3 +307,18 @@ def server_process(villages: Store, tmp_path: Path) -> Iterator[ServerProcess]:
         yield srv
     finally:
         srv.stop()
+
+
+def migrate_to(store: Store, revision: str, *, down: bool = False) -> None:
+    """Put the store's schema at an older Alembic ``revision`` (upgrading a fresh database to it, or
+    ``down`` from where it is), to test a later migration over the data written there."""
+    from alembic import command
+    from alembic.config import Config
+
+    from sync.server import migrations
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)

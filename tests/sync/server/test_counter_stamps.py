@@ -16,7 +16,7 @@ from sync.protocol_decode import decode_pull_response
 from sync.server.store import Store, village_epoch
 from sync.server.tables import counter_stamps
 from sync.server.tables import villages as village_rows
-from tests.sync.server.conftest import COUNTY, V1, V2, Laptop, enroll_laptop, household_fields
+from tests.sync.server.conftest import COUNTY, V1, V2, Laptop, enroll_laptop, household_fields, migrate_to
 
 
 def _epoch(store: Store, village: str = V1) -> tuple[str, int, int]:
@@ -152,17 +152,8 @@ def test_a_malformed_seen_is_refused_and_renews_nothing(laptop: Laptop, villages
 
 
 def test_migration_0013_stamps_each_village_counter_as_it_stands(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from sync.server import migrations
-
     store = Store(tmp_path / "old.db")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
-    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0012")
+    migrate_to(store, "0012")
     with store.engine.begin() as conn:
         for village, seq in ((V1, 41), (V2, 0)):
             conn.execute(

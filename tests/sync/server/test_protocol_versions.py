@@ -5,11 +5,8 @@ laptop too old (or too new) for the server is told so in plain words."""
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import insert, select
 
@@ -18,13 +15,13 @@ from sync.errors import VersionError
 from sync.ids import uuid7
 from sync.laptop import transport
 from sync.protocol import PushRequest, decode_dict, encode
-from sync.server import admin, migrations
+from sync.server import admin
 from sync.server.embedded import EmbeddedServer
 from sync.server.store import Store
 from sync.server.tables import devices
 from sync.signing import HEADER_DEVICE, HEADER_PROTOCOL, public_key_b64, sign_headers, signed_text, verify
 
-from .conftest import V1, Laptop, enroll_laptop, household_fields
+from .conftest import V1, Laptop, enroll_laptop, household_fields, migrate_to
 
 PUSH = "/api/v1/push"
 
@@ -151,11 +148,7 @@ def test_the_migration_keeps_the_first_device_of_a_shared_key_and_revokes_the_ot
     store: Store, villages: Store
 ) -> None:
     key = public_key_b64(Ed25519PrivateKey.generate())
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
-    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0001")
+    migrate_to(store, "0001", down=True)
     with store.write() as conn:
         for n, name in enumerate(["first", "second", "third"]):
             conn.execute(

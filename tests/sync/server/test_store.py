@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -33,19 +31,13 @@ def test_database_url_from_a_path(tmp_path) -> None:
 
 
 def test_migration_0002_turns_the_open_conflicts_of_a_0001_database_into_items(tmp_path) -> None:
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import select, text
 
-    from sync.server import migrations
     from sync.server.tables import conflicts, review_items
+    from tests.sync.server.conftest import migrate_to
 
     store = Store(tmp_path / "old.db")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
-    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+    migrate_to(store, "0001")
     with store.engine.begin() as conn:
         conn.execute(
             text(

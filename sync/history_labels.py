@@ -10,12 +10,12 @@ from typing import Any
 
 from sync.messages import defined, pair, text
 from sync.money import yuan
+from sync.protocol import DELETED
 from sync.schema import Forms
 
 CHINA = timezone(timedelta(hours=8))
 MONEY_UNITS = tuple(unit.strip() for unit in pair("label.money_unit"))
 """A label that already ends in a money unit ("（元）", "(yuan)") gets none added."""
-DELETED = "_deleted"
 
 
 def how_label(how: str, lang: str = "zh_CN") -> str:

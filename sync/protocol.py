@@ -40,6 +40,9 @@ stops the laptops not yet updated. A message answers in the version it was asked
 ENTITIES: tuple[str, ...] = ("household", "person", "income", "service")
 META_FIELDS = frozenset({"id", "village_code", "deleted"})
 """Keys every record may carry besides its form fields; never versioned as fields."""
+DELETED = "_deleted"
+"""The name a record's deletion goes by among its fields: in versions, conflicts, shadows and history
+(never a form field)."""
 MEDIA_TYPE = "application/vnd.village-desk+json+zstd"
 MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest compressed request body the server accepts."""

@@ -11,9 +11,9 @@ from typing import Any
 
 from sync import money
 from sync.messages import text
+from sync.protocol import DELETED
 from sync.schema import Forms
 
-DELETED = "_deleted"
 EMPTY = "—"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sync import jsontext
 from sync.hlc import stamp_ms
+from sync.protocol import DELETED
 
 
 def pending_edits(db: Any, entity: str, record_id: str, field: str | None = None) -> list[dict[str, Any]]:
@@ -23,7 +24,7 @@ def pending_edits(db: Any, entity: str, record_id: str, field: str | None = None
         base = jsontext.loads(base_text) if base_text and base_text != "{}" else {}
         changes = dict(jsontext.loads(fields_text))
         if deleted:
-            changes["_deleted"] = True
+            changes[DELETED] = True
         for name, new in changes.items():
             if field is not None and name != field:
                 continue

@@ -35,10 +35,11 @@ from desktop.storage import outbox, quarantine, resync, review, sync_state
 from desktop.storage.database import rows_by_id
 from desktop.storage.outbox import REJECTED
 from desktop.storage.sent import Sent, SentBatch
-from desktop.storage.settle import DELETED, SHADOW, settle_records
+from desktop.storage.settle import settle_records
 from desktop.storage.store import ENTITIES, Store
 from sync import jsontext, protocol, stamps
 from sync.laptop.interfaces import FrozenBatch, Pending, PushOutcome, RecordNote
+from sync.protocol import DELETED
 
 __all__ = [
     "CURSOR_KEY",
@@ -256,7 +257,8 @@ class StoreReplica:
             shadows = {
                 k
                 for (k,) in conn.execute(
-                    "SELECT key FROM sync_state WHERE key >= ? AND key < ?", (SHADOW, SHADOW[:-1] + "0")
+                    "SELECT key FROM sync_state WHERE key >= ? AND key < ?",
+                    sync_state.SHADOW_RANGE,
                 ).fetchall()
             }
             by_entity: dict[str, list[tuple[Sent, protocol.ChangeResult]]] = {}
@@ -385,7 +387,7 @@ class StoreReplica:
             row["versions"] = _dumps(versions)
             row["seq"] = max(row["seq"] or 0, state.seq)
             if shadow:
-                key = f"{SHADOW}{entity}/{state.id}"
+                key = f"{sync_state.SHADOW}{entity}/{state.id}"
                 merged = sync_state.read(self.db, key, {})
                 merged.update(shadow)
                 sync_state.write(conn, key, merged)

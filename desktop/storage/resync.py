@@ -59,13 +59,12 @@ from typing import Any
 from desktop.storage import outbox, sync_state
 from desktop.storage.database import rows_by_id
 from sync import jsontext, protocol
+from sync.protocol import DELETED
 
 EPOCH_KEY = "server_epoch"
 """The epoch of the server this laptop last synced with (empty: not known yet)."""
 RESYNC_KEY = "resync"
 """``{"floor": n}`` while the snapshot pull after a new epoch is under way."""
-_SHADOW = "shadow/"
-DELETED = "_deleted"
 
 
 def begin(conn: Any, entities: list[str], epoch: str, floor: int, reset_keys: tuple[str, ...]) -> None:
@@ -75,7 +74,7 @@ def begin(conn: Any, entities: list[str], epoch: str, floor: int, reset_keys: tu
     for key in reset_keys:
         sync_state.write(conn, key, 0)
     # County values kept aside for pending edits came from the old history: the snapshot brings them anew.
-    conn.execute("DELETE FROM sync_state WHERE key >= ? AND key < ?", (_SHADOW, _SHADOW[:-1] + "0"))
+    conn.execute("DELETE FROM sync_state WHERE key >= ? AND key < ?", sync_state.SHADOW_RANGE)
     conn.execute("DELETE FROM resync_unseen")
     for entity in entities:
         conn.execute(

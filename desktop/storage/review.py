@@ -13,8 +13,8 @@ import time
 from typing import Any
 
 from sync import jsontext
+from sync.protocol import DELETED
 
-DELETED = "_deleted"
 WAITING, DECIDED = "waiting", "decided"
 
 

@@ -16,12 +16,8 @@ from desktop.storage import outbox, review, sync_state
 from desktop.storage.database import Database
 from desktop.storage.sent import Sent
 from sync import jsontext, protocol
+from sync.protocol import DELETED
 
-DELETED = "_deleted"
-"""The name a delete goes by among a record's fields (in conflicts and shadows)."""
-SHADOW = "shadow/"
-"""``sync_state`` key prefix of a record's shadow, ``shadow/<entity>/<id>``: field -> ``[version,
-county value]`` pulled while the field had a pending local edit (``StoreReplica.apply_pull``)."""
 _chunks = outbox.chunks
 
 
@@ -60,7 +56,7 @@ def settle_records(
             if version > versions.get(name, 0):
                 versions[name] = version
         new_seq = max(seq, result.seq)
-        shadow_key = f"{SHADOW}{entity}/{sent.id}"
+        shadow_key = f"{sync_state.SHADOW}{entity}/{sent.id}"
         pending_later = later.get((entity, sent.id), [])
         # A delete writes no field (result.versions is empty): it takes the careful path.
         if result.versions and not result.conflicts and not pending_later and shadow_key not in shadows:

@@ -14,6 +14,12 @@ from typing import Any
 
 from sync import jsontext
 
+SHADOW = "shadow/"
+"""``sync_state`` key prefix of a record's shadow, ``shadow/<entity>/<id>``: field -> ``[version,
+county value]`` pulled while the field had a pending local edit (``StoreReplica.apply_pull``)."""
+SHADOW_RANGE = (SHADOW, SHADOW[:-1] + "0")
+"""Bounds of every shadow key, for ``key >= ? AND key < ?`` ("0" sorts right after "/")."""
+
 
 def read(conn: Any, key: str, default: Any = None) -> Any:
     """The value under ``key``; ``default`` when there is none."""

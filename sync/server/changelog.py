@@ -26,7 +26,8 @@ from sqlalchemy import Connection, and_, insert, literal, select, update
 
 from sync import jsontext
 from sync.hlc import stamp_ms
-from sync.server.merge import DELETED, Current
+from sync.protocol import DELETED
+from sync.server.merge import Current
 from sync.server.store import Store, renew_village_epoch, select_in
 from sync.server.tables import change_log, devices, history_settings, records, villages
 from sync.server.writes import insert_rows

@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from sync.ids import uuid7
+from sync.protocol import DELETED
 from sync.server import changelog, form_store, review
 from sync.server.auth import StaffUser
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup
-from sync.server.merge import DELETED, Current
+from sync.server.merge import Current
 from sync.server.push import Rules, load_records, problem_dict
 from sync.server.store import Store, chunks, lock_village, set_village_seq
 from sync.server.tables import conflicts, devices, review_history, review_items, villages

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.protocol import Change
+from sync.protocol import DELETED, Change
 
-DELETED = "_deleted"
 LOST = "~lost"
 """Key in a record's ``versions`` (never a field name) holding ``{field: [lost, taken]}``: values
 sent again on a re-sync with their version of the history a restore lost (``Change.lost``), and

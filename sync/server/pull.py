@@ -25,10 +25,10 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from sync import jsontext
-from sync.protocol import PROTOCOL_VERSION
+from sync.protocol import DELETED, PROTOCOL_VERSION
 from sync.server import changelog, counter_stamps
 from sync.server.auth import Device
-from sync.server.merge import DELETED, LOST
+from sync.server.merge import LOST
 from sync.server.store import Store, lock_village, village_epoch
 from sync.server.tables import batches, records
 

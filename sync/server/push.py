@@ -19,13 +19,13 @@ from sqlalchemy import Connection, insert, select
 from sync import jsontext, messages
 from sync.form_versions import BUILTIN_VERSION
 from sync.ids import uuid7
-from sync.protocol import META_FIELDS, Change, Problem, PushRequest, decode_dict, encode
+from sync.protocol import DELETED, META_FIELDS, Change, Problem, PushRequest, decode_dict, encode
 from sync.schema import Forms
 from sync.server import changelog, counter_stamps, form_store, review
 from sync.server.auth import Device
 from sync.server.errors import ApiError
 from sync.server.keys import BatchLookup, KeySpec
-from sync.server.merge import DELETED, LOST, Current, Merge, merge
+from sync.server.merge import LOST, Current, Merge, merge
 from sync.server.store import (
     Store,
     lock_village,

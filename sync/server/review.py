@@ -19,9 +19,10 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from sync import jsontext
 from sync.ids import item_number, uuid7
+from sync.protocol import DELETED
 from sync.server import review_search
 from sync.server.errors import ApiError
-from sync.server.merge import DELETED, LOST
+from sync.server.merge import LOST
 from sync.server.store import chunks, select_in
 from sync.server.tables import change_log, conflicts, devices, review_history, review_items, villages
 

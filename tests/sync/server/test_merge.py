@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sync.protocol import Change
-from sync.server.merge import DELETED, Current, FieldConflict, merge
+from sync.protocol import DELETED, Change
+from sync.server.merge import Current, FieldConflict, merge
 
 V = "110105001001"
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sync.messages import (
     api,
+    cli,
     forms,
     indicators,
     labels,
@@ -56,7 +57,7 @@ def catalogue() -> dict[str, Message]:
     return dict(_CATALOGUE)
 
 
-AREAS = (api, forms, indicators, labels, provision, review, sheets, sync_run, workbook)
+AREAS = (api, cli, forms, indicators, labels, provision, review, sheets, sync_run, workbook)
 _CATALOGUE: dict[str, Message] = {}
 for _area in AREAS:
     for _message in _area.MESSAGES:

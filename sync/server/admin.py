@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sync.server.auth import hash_password
+from sync.server.cli_words import Refusal
 from sync.server.store import Store
 from sync.server.tables import devices, enroll_codes, townships, users, villages
 from sync.textsafety import has_hidden
@@ -18,8 +19,8 @@ _VILLAGE = re.compile(r"^[0-9]{12}$")  # ASCII: \d also matches full-width digit
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
-class AdminError(ValueError):
-    """A bad admin command argument; the message is safe to print."""
+class AdminError(Refusal, ValueError):
+    """A bad admin command argument, by message code (:mod:`sync.messages.cli`); safe to print."""
 
 
 def county_of(village_code: str) -> str:
@@ -33,11 +34,11 @@ def township_of(village_code: str) -> str:
 def add_village(store: Store, village_code: str, name: str) -> None:
     """Register a village by its 12-digit division code. Adding an existing village is an error."""
     if not _VILLAGE.match(village_code):
-        raise AdminError("a village code is 12 digits")
+        raise AdminError("cli.village_code_digits")
     if not name.strip():
-        raise AdminError("a village needs a name")
+        raise AdminError("cli.village_name_missing")
     if has_hidden(name):
-        raise AdminError("a village name cannot hold control, zero-width or text-direction characters")
+        raise AdminError("cli.village_name_chars")
     try:
         with store.write() as conn:
             conn.execute(
@@ -51,15 +52,15 @@ def add_village(store: Store, village_code: str, name: str) -> None:
                 )
             )
     except IntegrityError:
-        raise AdminError("that village already exists") from None
+        raise AdminError("cli.village_exists") from None
 
 
 def set_township_name(store: Store, township_code: str, name: str) -> None:
     """Name a township (9-digit code); naming it again replaces the name."""
     if not (len(township_code) == 9 and township_code.isdigit()):
-        raise AdminError("a township code is 9 digits")
+        raise AdminError("cli.township_code_digits")
     if not name.strip() or has_hidden(name):
-        raise AdminError("a township needs a plain name")
+        raise AdminError("cli.township_name")
     key = {"county_code": township_code[:6], "township_code": township_code}
     with store.write() as conn:
         t = townships.c
@@ -96,14 +97,14 @@ def village_exists(store: Store, village_code: str) -> bool:
 def add_user(store: Store, username: str, password: str, scope: str, scope_code: str) -> None:
     """Add a staff user working for a county (6-digit code) or a township (9-digit code)."""
     if not _USERNAME.match(username):
-        raise AdminError("user names are 1-64 letters, digits or _ . @ -")
+        raise AdminError("cli.username_shape")
     if len(password) < 8:
-        raise AdminError("a password needs at least 8 characters")
+        raise AdminError("cli.password_short")
     expected = {"county": 6, "township": 9}.get(scope)
     if expected is None:
-        raise AdminError("scope is county or township")
+        raise AdminError("cli.scope_choice")
     if not (scope_code.isascii() and scope_code.isdigit() and len(scope_code) == expected):
-        raise AdminError(f"a {scope} code is {expected} digits")
+        raise AdminError("cli.county_code_digits" if scope == "county" else "cli.township_code_digits")
     try:
         with store.write() as conn:
             conn.execute(
@@ -118,7 +119,7 @@ def add_user(store: Store, username: str, password: str, scope: str, scope_code:
                 )
             )
     except IntegrityError:
-        raise AdminError("that user already exists") from None
+        raise AdminError("cli.user_exists") from None
 
 
 def revoke_device(store: Store, device_id: str) -> None:
@@ -130,7 +131,7 @@ def revoke_device(store: Store, device_id: str) -> None:
             .values(revoked_at=store.now())
         )
         if result.rowcount == 0:
-            raise AdminError("no such active device")
+            raise AdminError("cli.no_active_device")
 
 
 def add_villages_from_table(store: Store, path: Path) -> tuple[int, int]:
@@ -150,7 +151,7 @@ def add_villages_from_table(store: Store, path: Path) -> tuple[int, int]:
             if not (code.isascii() and code.isdigit()):
                 if line == 1:
                     continue  # a header row
-                raise AdminError(f"line {line}: a division code is digits only")
+                raise AdminError("cli.table_code_digits", line=line)
             if len(code) == 12 and code.endswith("000") and code[6:9] != "000" and name:
                 set_township_name(store, code[:9], name)  # a township: its name for the staff desk
                 continue
@@ -160,7 +161,7 @@ def add_villages_from_table(store: Store, path: Path) -> tuple[int, int]:
                 existing += 1
                 continue
             if not name:
-                raise AdminError(f"line {line}: a village needs a name")
+                raise AdminError("cli.table_village_name", line=line)
             add_village(store, code, name)
             added += 1
     return added, existing

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, and_, insert, literal, select, update
 from sync import jsontext
 from sync.hlc import stamp_ms
 from sync.protocol import DELETED
+from sync.server.cli_words import Refusal
 from sync.server.merge import Current
 from sync.server.store import Store, renew_village_epoch, select_in
 from sync.server.tables import change_log, devices, history_settings, records, villages
@@ -291,7 +292,7 @@ def county_history(
 # ------------------------------------------------------------------------------------------ retention
 
 
-class RetentionError(ValueError):
+class RetentionError(Refusal, ValueError):
     """A retention the county may not set (shorter than now, or out of range)."""
 
 
@@ -306,13 +307,13 @@ def retention_days(store: Store, county: str) -> int:
 def set_retention(store: Store, county: str, days: int) -> int:
     """Keep the county's history at least ``days``; a shorter value than the current is refused."""
     if not 1 <= days <= MAX_RETENTION_DAYS:
-        raise RetentionError(f"retention must be 1 to {MAX_RETENTION_DAYS} days")
+        raise RetentionError("cli.retention_range", max=MAX_RETENTION_DAYS)
     hc = history_settings.c
     with store.write() as conn:
         current = conn.execute(select(hc.retention_days).where(hc.county_code == county)).scalar()
         now_days = int(current) if current is not None else DEFAULT_RETENTION_DAYS
         if days < now_days:
-            raise RetentionError(f"history is kept {now_days} days; it can only be lengthened (asked {days})")
+            raise RetentionError("cli.retention_shorter", now=now_days, days=days)
         if current is None:
             conn.execute(
                 insert(history_settings).values(

@@ -22,7 +22,10 @@ The database is SQLite at a file path (embedded default) or a PostgreSQL URL
 (``postgresql+psycopg://user@host/db``), from ``--db`` or ``COUNTY_SERVER_DB``.
 
 Output is what county IT acts on (a code, a count, a path); Alembic's per-migration log lines are
-kept out of it. ``serve`` logs requests at INFO. Every command needs the ``[server]`` extra except
+kept out of it. Its words (results, refusals, --help) are in :mod:`sync.messages.cli`, in the
+locale's language (:mod:`sync.server.cli_words`); what scripts read stays the same in every language:
+``enroll-code``'s code alone on stdout, ``list-devices``' columns, the exit codes.
+``serve`` logs requests at INFO. Every command needs the ``[server]`` extra except
 the key and provisioning-file commands (``recovery-keygen``, ``provision-*``).
 """
 
@@ -38,7 +41,9 @@ from datetime import date
 from pathlib import Path
 
 from sync.extras import missing_server_modules, server_extra_message
+from sync.messages import Both
 from sync.server import provision_cli
+from sync.server.cli_words import Refusal, environment_lang, say
 from sync.textsafety import for_terminal
 
 if not missing_server_modules():  # a laptop install has no server stack: main() says what to install
@@ -49,95 +54,82 @@ DEFAULT_DB = "county-server.db"
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="county-server", description="Village Data Desk county server")
+    p = argparse.ArgumentParser(prog="county-server", description=say("cli.help_description"))
     p.add_argument(
         "--db",
         default=os.environ.get("COUNTY_SERVER_DB", DEFAULT_DB),
-        help="SQLite file path or PostgreSQL URL (env COUNTY_SERVER_DB)",
+        help=say("cli.help_db"),
     )
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", help="create or upgrade the database schema")
-    sub.add_parser(
-        "restored",
-        help="after restoring the database from a backup: a new epoch, so laptops re-sync from it",
-    )
-    serve = sub.add_parser("serve", help="run the HTTP API")
+    sub.add_parser("init", help=say("cli.help_init"))
+    sub.add_parser("restored", help=say("cli.help_restored"))
+    serve = sub.add_parser("serve", help=say("cli.help_serve"))
     # Defaults from the environment, so a service unit needs only an EnvironmentFile
     # (installer/server/county-server.env).
     env = os.environ.get
-    serve.add_argument(
-        "--host", default=env("COUNTY_SERVER_HOST", "127.0.0.1"), help="env COUNTY_SERVER_HOST"
+    host_help, port_help = (
+        say("cli.help_env", name="COUNTY_SERVER_HOST"),
+        say("cli.help_env", name="COUNTY_SERVER_PORT"),
     )
-    serve.add_argument(
-        "--port", type=int, default=env("COUNTY_SERVER_PORT", "8443"), help="env COUNTY_SERVER_PORT"
-    )
+    serve.add_argument("--host", default=env("COUNTY_SERVER_HOST", "127.0.0.1"), help=host_help)
+    serve.add_argument("--port", type=int, default=env("COUNTY_SERVER_PORT", "8443"), help=port_help)
     serve.add_argument(
         "--cert",
         default=env("COUNTY_SERVER_CERT") or None,
-        help="TLS certificate chain (PEM); env COUNTY_SERVER_CERT",
+        help=say("cli.help_cert"),
     )
-    serve.add_argument(
-        "--key", default=env("COUNTY_SERVER_KEY") or None, help="TLS private key (PEM); env COUNTY_SERVER_KEY"
-    )
+    serve.add_argument("--key", default=env("COUNTY_SERVER_KEY") or None, help=say("cli.help_key"))
     serve.add_argument(
         "--log-file",
         default=env("COUNTY_SERVER_LOG") or None,
-        help="append the log here, not stderr (reopened after logrotate); env COUNTY_SERVER_LOG",
+        help=say("cli.help_log_file"),
     )
     serve.add_argument(
         "--workers",
         type=int,
         default=None,
-        help="server processes sharing the port (default: env WEB_CONCURRENCY, else 1)",
+        help=say("cli.help_workers"),
     )
     serve.add_argument(
         "--pool-size",
         type=int,
         default=env("COUNTY_SERVER_POOL_SIZE", "8"),
-        help="database connections each process keeps (up to twice as many at a peak);"
-        " env COUNTY_SERVER_POOL_SIZE",
+        help=say("cli.help_pool_size"),
     )
-    village = sub.add_parser("add-village", help="register a village by its 12-digit division code")
+    village = sub.add_parser("add-village", help=say("cli.help_add_village"))
     village.add_argument("code")
     village.add_argument("name")
-    table = sub.add_parser("add-villages", help="add the villages of a division-code table (CSV: code,name)")
+    table = sub.add_parser("add-villages", help=say("cli.help_add_villages"))
     table.add_argument("table", type=Path)
-    user = sub.add_parser("add-user", help="add a township or county staff user")
+    user = sub.add_parser("add-user", help=say("cli.help_add_user"))
     user.add_argument("username")
     user.add_argument("--scope", choices=("county", "township"), required=True)
-    user.add_argument("--code", required=True, help="county (6 digits) or township (9 digits) code")
-    user.add_argument("--password-env", help="read the password from this environment variable")
-    code = sub.add_parser("enroll-code", help="issue a one-time enrollment code for a village")
+    user.add_argument("--code", required=True, help=say("cli.help_scope_code"))
+    user.add_argument("--password-env", help=say("cli.help_password_env"))
+    code = sub.add_parser("enroll-code", help=say("cli.help_enroll_code"))
     code.add_argument("village")
-    code.add_argument("--hours", type=float, default=72.0, help="valid for this many hours (default 72)")
-    codes = sub.add_parser("revoke-codes", help="expire every unused enrollment code of a village")
+    code.add_argument("--hours", type=float, default=72.0, help=say("cli.help_hours"))
+    codes = sub.add_parser("revoke-codes", help=say("cli.help_revoke_codes"))
     codes.add_argument("village")
-    listing = sub.add_parser("list-devices", help="enrolled devices (to find the one to revoke)")
+    listing = sub.add_parser("list-devices", help=say("cli.help_list_devices"))
     listing.add_argument("--village")
-    export = sub.add_parser("export", help="write villages' records and indicators to an Excel file")
+    export = sub.add_parser("export", help=say("cli.help_export"))
     export.add_argument("out", type=Path)
-    export.add_argument("--village", action="append", help="village code (repeat); all villages if absent")
-    export.add_argument("--year", type=int, help="income and service year of the indicators")
-    export.add_argument("--history", action="store_true", help="write the record history instead")
-    export.add_argument("--since", type=_day, help="history from this day on (YYYY-MM-DD, China time)")
-    retention = sub.add_parser(
-        "history-retention", help="show, or lengthen, how many days the record history is kept"
-    )
-    retention.add_argument("days", type=int, nargs="?", help="keep at least this many days (only longer)")
-    retention.add_argument("--county", help="county code (6 digits); every county with villages if absent")
-    revoke = sub.add_parser("revoke-device", help="refuse every further request from a device")
+    export.add_argument("--village", action="append", help=say("cli.help_export_village"))
+    export.add_argument("--year", type=int, help=say("cli.help_year"))
+    export.add_argument("--history", action="store_true", help=say("cli.help_history"))
+    export.add_argument("--since", type=_day, help=say("cli.help_since"))
+    retention = sub.add_parser("history-retention", help=say("cli.help_retention"))
+    retention.add_argument("days", type=int, nargs="?", help=say("cli.help_retention_days"))
+    retention.add_argument("--county", help=say("cli.help_retention_county"))
+    revoke = sub.add_parser("revoke-device", help=say("cli.help_revoke_device"))
     revoke.add_argument("device_id")
-    prune = sub.add_parser(
-        "prune", help="drop stored push answers no laptop can ask for again (run it nightly or weekly)"
-    )
-    prune.add_argument("--days", type=int, default=90, help="keep every answer younger than this (90)")
-    keygen = sub.add_parser(
-        "recovery-keygen",
-        help="make the county recovery key pair (public half goes in the provisioning file)",
-    )
-    keygen.add_argument("private_out", type=Path, help="private key, encrypted under a passphrase")
+    prune = sub.add_parser("prune", help=say("cli.help_prune"))
+    prune.add_argument("--days", type=int, default=90, help=say("cli.help_prune_days"))
+    keygen = sub.add_parser("recovery-keygen", help=say("cli.help_recovery_keygen"))
+    keygen.add_argument("private_out", type=Path, help=say("cli.help_private_out"))
     keygen.add_argument("public_out", type=Path)
-    keygen.add_argument("--passphrase-env", help="read the key passphrase from this environment variable")
+    keygen.add_argument("--passphrase-env", help=say("cli.help_passphrase_env"))
     provision_cli.add_commands(sub)
     if not missing_server_modules():
         forms_cli.add_commands(sub)
@@ -149,37 +141,34 @@ def _recovery_keygen(args: argparse.Namespace) -> None:
 
     for path in (args.private_out, args.public_out):
         if path.exists():
-            raise provision_cli.ProvisionCommandError(f"{path} exists already; not overwriting a key")
+            raise provision_cli.ProvisionCommandError("cli.key_exists", path=path)
     if args.passphrase_env:
         passphrase = os.environ.get(args.passphrase_env, "")
     else:
-        passphrase = provision_cli.ask_passphrase("Passphrase for the private key: ", confirm=True)
+        passphrase = provision_cli.ask_passphrase(say("cli.prompt_private_passphrase"), confirm=True)
     if len(passphrase) < 12:
-        raise provision_cli.ProvisionCommandError("the private key passphrase needs at least 12 characters")
+        raise provision_cli.ProvisionCommandError("cli.recovery_passphrase_short")
     private_pem, public_pem = generate_recovery_keypair(passphrase.encode("utf-8"))
     fd = os.open(args.private_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(private_pem)
     args.public_out.write_bytes(public_pem)
-    print(f"private key {args.private_out} (keep it offline), public key {args.public_out}")
+    print(say("cli.recovery_keys_written", private=args.private_out, public=args.public_out))
 
 
 def _password(args: argparse.Namespace) -> str:
     if args.password_env:
         value = os.environ.get(args.password_env)
         if not value:
-            raise admin.AdminError(f"environment variable {args.password_env} is empty")
+            raise admin.AdminError("cli.password_env_empty", name=args.password_env)
         return value
     try:
-        first = getpass.getpass("Password: ")
-        again = getpass.getpass("Again: ")
+        first = getpass.getpass(say("cli.prompt_password"))
+        again = getpass.getpass(say("cli.prompt_again"))
     except EOFError:  # no terminal: a script or a pipe
-        raise admin.AdminError(
-            "no terminal to type the password in: put it in an environment variable and name that "
-            "variable with --password-env VAR"
-        ) from None
+        raise admin.AdminError("cli.password_no_terminal") from None
     if again != first:
-        raise admin.AdminError("the two passwords differ")
+        raise admin.AdminError("cli.passwords_differ")
     return first
 
 
@@ -187,22 +176,19 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
     from sync.server import serving
 
     if bool(args.cert) != bool(args.key):
-        raise admin.AdminError("--cert and --key go together")
+        raise admin.AdminError("cli.cert_key_together")
     for path in (args.cert, args.key):
         if path and not os.access(path, os.R_OK):
-            raise admin.AdminError(f"cannot read {path} (TLS certificate or key)")
+            raise admin.AdminError("cli.tls_unreadable", path=path)
     if not 1 <= args.pool_size <= 100:
-        raise admin.AdminError("--pool-size must be from 1 to 100")
-    try:
-        workers = serving.worker_count(args.workers)
-        serving.check_connections(store, workers, args.pool_size)
-    except serving.ServeError as exc:
-        raise admin.AdminError(str(exc)) from None
+        raise admin.AdminError("cli.pool_size_range")
+    workers = serving.worker_count(args.workers)  # a ServeError is a Refusal: main() prints it
+    serving.check_connections(store, workers, args.pool_size)
     if args.log_file:
         try:
             serving.log_to_file(args.log_file)
         except OSError as exc:
-            raise admin.AdminError(f"cannot write the log file {args.log_file}") from exc
+            raise admin.AdminError("cli.log_unwritable", path=args.log_file) from exc
     store.close()  # each worker opens its own pool
     settings = serving.WorkerSettings(store.url, args.pool_size, args.log_file)
     serving.run(
@@ -219,13 +205,13 @@ def _export(args: argparse.Namespace, store: Store) -> None:
     every = admin.all_villages(store)
     chosen = args.village or list(every)
     if not chosen:
-        raise admin.AdminError("no villages to export")
+        raise admin.AdminError("cli.no_villages_to_export")
     unknown = [v for v in chosen if v not in every]
     if unknown:
-        raise admin.AdminError("no such village: " + ", ".join(unknown))
+        raise admin.AdminError("cli.unknown_villages", codes=", ".join(unknown))
     counties = {v[:6] for v in chosen}
     if len(counties) != 1:
-        raise admin.AdminError("export one county at a time")
+        raise admin.AdminError("cli.one_county")
     county = counties.pop()
     with store.read() as conn:  # the county's forms as published: new fields, removed ones' values too
         forms = form_store.current_forms(conn, county) if form_store.listing(conn, county) else load_forms()
@@ -236,32 +222,33 @@ def _export(args: argparse.Namespace, store: Store) -> None:
             store, forms, county, args.out, since=args.since,
             village_codes=args.village, names=every,
         )  # fmt: skip
-        print(f"written {args.out}: history {rows}")
+        print(say("cli.written_what", path=args.out, what=say("cli.history_rows", rows=rows)))
         return
     if args.since:
-        raise admin.AdminError("--since goes with --history")
+        raise admin.AdminError("cli.since_needs_history")
     counts = export_villages(store, forms, county, chosen, args.out, year=args.year, names=every)
-    print(f"written {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(say("cli.written_what", path=args.out, what=", ".join(f"{k} {v}" for k, v in counts.items())))
 
 
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(say("cli.bad_date", value=repr(text))) from None
 
 
 def _retention(args: argparse.Namespace, store: Store) -> None:
     counties = [args.county] if args.county else sorted({v[:6] for v in admin.all_villages(store)})
     if not counties:
-        raise admin.AdminError("no villages yet: give --county")
+        raise admin.AdminError("cli.retention_no_villages")
     for county in counties:
         if args.days is not None:
             try:
                 changelog.set_retention(store, county, args.days)
             except changelog.RetentionError as exc:
-                raise admin.AdminError(f"county {county}: {exc}") from None
-        print(f"county {county}: record history kept {changelog.retention_days(store, county)} days")
+                reason = Both(exc.words("zh_CN"), exc.words("en"))
+                raise admin.AdminError("cli.retention_county", county=county, reason=reason) from None
+        print(say("cli.retention", county=county, days=changelog.retention_days(store, county)))
 
 
 def _safe_url(url: str) -> str:
@@ -290,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 print(provision_cli.run(args))
         except provision_cli.ProvisionCommandError as exc:
-            print(f"county-server: {exc}", file=sys.stderr)
+            print(f"county-server: {exc.words(environment_lang())}", file=sys.stderr)
             return 2
         return 0
     missing = missing_server_modules()
@@ -301,34 +288,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "init":
             store.migrate()
-            print(f"database ready: {_safe_url(store.url)} (schema {store.schema_revision()})")
+            print(say("cli.db_ready", url=_safe_url(store.url), revision=store.schema_revision()))
             return 0
         store.migrate()
         if args.command == "restored":
             epoch = renew_epoch(store)
             changelog.mark_restored(store, epoch)
-            print(f"new epoch {epoch}: laptops re-sync from this copy and send again what it lacks")
+            print(say("cli.new_epoch", epoch=epoch))
             return 0
         if args.command == "serve":
             return _serve(args, store)
         if args.command == "add-village":
             admin.add_village(store, args.code, args.name)
-            print(f"village {args.code} added")
+            print(say("cli.village_added", village=args.code))
         elif args.command == "add-user":
             admin.add_user(store, args.username, _password(args), args.scope, args.code)
-            print(f"user {args.username} added")
+            print(say("cli.user_added", username=args.username))
         elif args.command == "enroll-code":
             code = enroll.issue_code(store, args.village, args.hours)
             print(code)  # alone on stdout, for scripts; the explanation goes to stderr
-            print(
-                f"one-time enrollment code for village {args.village}, valid {args.hours:g} hours",
-                file=sys.stderr,
-            )
+            print(say("cli.code_issued", village=args.village, hours=f"{args.hours:g}"), file=sys.stderr)
         elif args.command == "add-villages":
             added, existing = admin.add_villages_from_table(store, args.table)
-            print(f"{added} villages added, {existing} already there")
+            print(say("cli.villages_added", added=added, existing=existing))
         elif args.command == "revoke-codes":
-            print(f"{admin.revoke_codes(store, args.village)} unused codes revoked")
+            print(say("cli.codes_revoked", count=admin.revoke_codes(store, args.village)))
         elif args.command == "list-devices":
             for d in admin.list_devices(store, args.village):
                 state = "revoked" if d["revoked"] else "active"
@@ -341,21 +325,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             _export(args, store)
         elif args.command == "revoke-device":
             admin.revoke_device(store, args.device_id)
-            print(f"device {args.device_id} revoked")
+            print(say("cli.device_revoked", device=args.device_id))
         elif args.command == "forms":
-            try:
-                print(forms_cli.run(args, store))
-            except forms_cli.FormsCommandError as exc:
-                raise admin.AdminError(str(exc)) from None
+            print(forms_cli.run(args, store))  # a FormsCommandError is a Refusal, printed below
         elif args.command == "prune":
             from sync.server.prune import MAX_DAYS, prune_answers
 
             if not 0 <= args.days <= MAX_DAYS:
-                raise admin.AdminError(f"--days must be between 0 and {MAX_DAYS} (a hundred years)")
-            print(f"{prune_answers(store, days=args.days)} stored push answers pruned")
+                raise admin.AdminError("cli.prune_days", max=MAX_DAYS)
+            print(say("cli.pruned", count=prune_answers(store, days=args.days)))
         return 0
-    except admin.AdminError as exc:
-        print(f"county-server: {exc}", file=sys.stderr)
+    except Refusal as exc:
+        print(f"county-server: {exc.words(environment_lang())}", file=sys.stderr)
         return 2
     finally:
         store.close()

@@ -37,7 +37,7 @@ def _code_hash(code: str) -> str:
 def issue_code(store: Store, village_code: str, hours: float = DEFAULT_CODE_HOURS) -> str:
     """A new enrollment code for a village, shown once (``ABCD-EFGH-JKLM``)."""
     if hours <= 0:
-        raise AdminError("a code must be valid for some time")
+        raise AdminError("cli.code_hours")
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     now = store.now()
     with store.write() as conn:
@@ -47,7 +47,7 @@ def issue_code(store: Store, village_code: str, hours: float = DEFAULT_CODE_HOUR
             )
         ).first()
         if exists is None:
-            raise AdminError("no such village; add it first")
+            raise AdminError("cli.enroll_no_village")
         conn.execute(
             insert(enroll_codes).values(
                 county_code=county_of(village_code),

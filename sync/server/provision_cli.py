@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sync.messages import Both
 from sync.provisioning import (
     ProvisioningError,
     generate_signing_keypair,
@@ -24,33 +25,32 @@ from sync.provisioning import (
     read_provisioning_json,
     sign_provisioning,
 )
+from sync.server.cli_words import Refusal, say
 
 COMMANDS = ("provision-keygen", "provision-make", "provision-sign", "provision-check")
 
 
-class ProvisionCommandError(Exception):
+class ProvisionCommandError(Refusal):
     """County IT's input cannot be used; the message says why (nothing was written)."""
 
 
 def add_commands(sub: Any) -> None:
-    keygen = sub.add_parser(
-        "provision-keygen", help="make the county key that signs provisioning files (keep it offline)"
-    )
-    keygen.add_argument("private_out", type=Path, help="private key, encrypted under a passphrase")
+    keygen = sub.add_parser("provision-keygen", help=say("cli.help_provision_keygen"))
+    keygen.add_argument("private_out", type=Path, help=say("cli.help_private_out"))
     keygen.add_argument("public_out", type=Path)
-    keygen.add_argument("--passphrase-env", help="read the key passphrase from this environment variable")
-    make = sub.add_parser("provision-make", help="write a provisioning file (then sign it)")
+    keygen.add_argument("--passphrase-env", help=say("cli.help_passphrase_env"))
+    make = sub.add_parser("provision-make", help=say("cli.help_provision_make"))
     make.add_argument("out", type=Path)
-    make.add_argument("--url", required=True, help="the county server's address, https://…")
-    make.add_argument("--ca", type=Path, help="the county CA certificate(s) the laptops pin (PEM)")
-    make.add_argument("--recovery-key", type=Path, help="the county recovery PUBLIC key (recovery-keygen)")
-    make.add_argument("--village", help="the 12-digit village code, for a file made for one village")
-    sign = sub.add_parser("provision-sign", help="sign a provisioning file with the county signing key")
+    make.add_argument("--url", required=True, help=say("cli.help_url"))
+    make.add_argument("--ca", type=Path, help=say("cli.help_ca"))
+    make.add_argument("--recovery-key", type=Path, help=say("cli.help_recovery_key"))
+    make.add_argument("--village", help=say("cli.help_village"))
+    sign = sub.add_parser("provision-sign", help=say("cli.help_provision_sign"))
     sign.add_argument("input", type=Path)
     sign.add_argument("out", type=Path)
-    sign.add_argument("--key", type=Path, required=True, help="the private key from provision-keygen")
-    sign.add_argument("--passphrase-env", help="read the key passphrase from this environment variable")
-    check = sub.add_parser("provision-check", help="check a provisioning file as a laptop would")
+    sign.add_argument("--key", type=Path, required=True, help=say("cli.help_sign_key"))
+    sign.add_argument("--passphrase-env", help=say("cli.help_passphrase_env"))
+    check = sub.add_parser("provision-check", help=say("cli.help_provision_check"))
     check.add_argument("file", type=Path)
 
 
@@ -59,13 +59,10 @@ def ask_passphrase(prompt: str, *, confirm: bool) -> str:
     of its input: say how to give the passphrase instead, rather than end in a traceback."""
     try:
         value = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Again: ") != value:
-            raise ProvisionCommandError("the two passphrases differ")
+        if confirm and getpass.getpass(say("cli.prompt_again")) != value:
+            raise ProvisionCommandError("cli.passphrases_differ")
     except EOFError:
-        raise ProvisionCommandError(
-            "no terminal to type the passphrase in: put it in an environment variable and name "
-            "that variable with --passphrase-env VAR"
-        ) from None
+        raise ProvisionCommandError("cli.passphrase_no_terminal") from None
     return value
 
 
@@ -73,7 +70,7 @@ def _passphrase(env: str | None, *, confirm: bool) -> bytes:
     if env:
         value = os.environ.get(env, "")
     else:
-        value = ask_passphrase("Passphrase for the signing key: ", confirm=confirm)
+        value = ask_passphrase(say("cli.prompt_signing_passphrase"), confirm=confirm)
     return value.encode("utf-8")
 
 
@@ -87,19 +84,22 @@ def _json_bytes(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _read_text(path: Path, what: str) -> str:
+def _read_text(path: Path, refusal: str) -> str:
     try:
         return path.read_text("ascii")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProvisionCommandError(f"{what} {path} cannot be read as a PEM file") from exc
+        raise ProvisionCommandError(refusal, path=path) from exc
 
 
 def _describe(data: dict[str, Any], signer: str | None) -> str:
-    parts = [f"server {data['server_url']}"]
-    parts.append("county CA included" if data.get("ca_bundle") else "NO county CA (only for loopback http)")
-    parts.append("recovery key included" if data.get("recovery_public_key") else "NO recovery key")
-    parts.append(f"village {data['village_code']}" if data.get("village_code") else "any village")
-    parts.append(f"signed by key {signer}" if signer else "unsigned")
+    parts = [say("cli.describe_server", url=data["server_url"])]
+    parts.append(say("cli.describe_ca" if data.get("ca_bundle") else "cli.describe_no_ca"))
+    parts.append(
+        say("cli.describe_recovery" if data.get("recovery_public_key") else "cli.describe_no_recovery")
+    )
+    village = data.get("village_code")
+    parts.append(say("cli.describe_village", village=village) if village else say("cli.describe_any_village"))
+    parts.append(say("cli.describe_signed", key=signer) if signer else say("cli.describe_unsigned"))
     return "; ".join(parts)
 
 
@@ -112,37 +112,39 @@ def run(args: argparse.Namespace) -> str:
     try:
         return _run(args)
     except ProvisioningError as exc:
-        raise ProvisionCommandError(exc.message("en")) from exc
+        raise ProvisionCommandError(
+            "cli.detail", detail=Both(exc.message("zh_CN"), exc.message("en"))
+        ) from exc
 
 
 def _run(args: argparse.Namespace) -> str:
     if args.command == "provision-check":
         data = read_provisioning_json(args.file)
         prov = parse_provisioning(data)
-        return f"{args.file}: usable; " + _describe(data, prov.signing_key)
+        return say("cli.provision_usable", file=args.file, description=_describe(data, prov.signing_key))
     out = args.public_out if args.command == "provision-keygen" else args.out
     for path in (out, getattr(args, "private_out", None)):
         if path is not None and path.exists():
-            raise ProvisionCommandError(f"{path} exists already; not overwriting it")
+            raise ProvisionCommandError("cli.file_exists", path=path)
     if args.command == "provision-keygen":
         passphrase = _passphrase(args.passphrase_env, confirm=True)
         if len(passphrase) < 12:
-            raise ProvisionCommandError("the signing key passphrase needs at least 12 characters")
+            raise ProvisionCommandError("cli.signing_passphrase_short")
         private_pem, public_pem = generate_signing_keypair(passphrase)
         _write_new(args.private_out, private_pem, 0o600)
         _write_new(args.public_out, public_pem)
-        return f"signing key {args.private_out} (keep it offline), public key {args.public_out}"
+        return say("cli.signing_keys_written", private=args.private_out, public=args.public_out)
     if args.command == "provision-make":
         made: dict[str, Any] = {"server_url": args.url}
         if args.ca:
-            made["ca_bundle"] = _read_text(args.ca, "the CA file")
+            made["ca_bundle"] = _read_text(args.ca, "cli.ca_unreadable")
         if args.recovery_key:
-            made["recovery_public_key"] = _read_text(args.recovery_key, "the recovery key")
+            made["recovery_public_key"] = _read_text(args.recovery_key, "cli.recovery_key_unreadable")
         if args.village:
             made["village_code"] = args.village
         made["server_url"] = parse_provisioning(made).server_url
         _write_new(args.out, _json_bytes(made))
-        return f"written {args.out}: " + _describe(made, None) + "; sign it with provision-sign"
+        return say("cli.provision_made", path=args.out, description=_describe(made, None))
     # provision-sign
     data = read_provisioning_json(args.input)
     if not isinstance(data, dict):
@@ -150,13 +152,13 @@ def _run(args: argparse.Namespace) -> str:
     try:
         key_pem = args.key.read_bytes()
     except OSError as exc:
-        raise ProvisionCommandError(f"the signing key {args.key} cannot be read") from exc
+        raise ProvisionCommandError("cli.key_unreadable", path=args.key) from exc
     try:
         signed = sign_provisioning(data, key_pem, _passphrase(args.passphrase_env, confirm=False) or None)
     except ValueError as exc:
         if isinstance(exc, ProvisioningError):
             raise
-        raise ProvisionCommandError(str(exc)) from exc
+        raise ProvisionCommandError("cli.detail", detail=str(exc)) from exc
     _write_new(args.out, _json_bytes(signed))
     signer = parse_provisioning(signed).signing_key
-    return f"written {args.out}: " + _describe(signed, signer)
+    return say("cli.written_what", path=args.out, what=_describe(signed, signer))

@@ -23,6 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from sync.server.app import create_app, freeze_startup_heap
+from sync.server.cli_words import Refusal
 from sync.server.store import POOL_SIZE, Store
 
 SETTINGS_ENV = "COUNTY_SERVER_WORKER"
@@ -33,7 +34,7 @@ RESERVED_CONNECTIONS = 10
 log = logging.getLogger(__name__)
 
 
-class ServeError(ValueError):
+class ServeError(Refusal, ValueError):
     """A ``serve`` setting that cannot work; the message says which and what to do."""
 
 
@@ -51,7 +52,7 @@ def worker_count(flag: int | None, environ: Mapping[str, str] = os.environ) -> i
     else:
         value, source = environ.get("WEB_CONCURRENCY", "1").strip() or "1", "WEB_CONCURRENCY"
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_WORKERS:
-        raise ServeError(f"{source} must be a whole number from 1 to {MAX_WORKERS}, not {value[:20]!r}")
+        raise ServeError("cli.workers_range", source=source, max=MAX_WORKERS, value=repr(value[:20]))
     return int(value)
 
 
@@ -64,10 +65,9 @@ def check_connections(store: Store, workers: int, pool_size: int) -> None:
     needed = workers * 2 * pool_size
     if needed > allowed - RESERVED_CONNECTIONS:
         raise ServeError(
-            f"{workers} workers with --pool-size {pool_size} may open {needed} database connections;"
-            f" PostgreSQL allows {allowed} (keep {RESERVED_CONNECTIONS} for other use)."
-            " Lower --workers or --pool-size, or raise max_connections."
-        )
+            "cli.too_many_connections", workers=workers, pool_size=pool_size, needed=needed,
+            allowed=allowed, reserved=RESERVED_CONNECTIONS,
+        )  # fmt: skip
 
 
 def log_to_file(path: str) -> None:

@@ -72,7 +72,8 @@ def test_wrong_key_passphrase_changes_nothing(laptop, monkeypatch, capsys) -> No
     Store.unlock(AppPaths.default(home).store_path, "wang", PASS).close()
 
 
-def test_keygen_refuses_to_overwrite_a_key(laptop, capsys) -> None:
+def test_keygen_refuses_to_overwrite_a_key(laptop, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # county-server speaks the locale's language; this reads English
     _home, key = laptop
     before = key.read_bytes()
     assert (

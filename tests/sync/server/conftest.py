@@ -2,7 +2,7 @@
 server on loopback, enrolled laptops that sign their requests, and valid records.
 
 PostgreSQL tests use a fresh database made for the session (dropped at the end) at
-127.0.0.1:5432, user postgres; they carry the ``postgres`` marker.
+127.0.0.1:5432, user postgres; they carry the ``postgres`` marker. Every test runs in the C locale.
 """
 
 from __future__ import annotations
@@ -58,6 +58,15 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The county-server command speaks the locale's language (``sync.server.cli_words``); the tests
+    that compare its words compare the English ones, so every test here runs in the C locale whatever
+    the machine's LANG (the commands run as subprocesses inherit it). A test of the Chinese words sets
+    its own."""
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,108 @@ from .conftest import V1
 @pytest.fixture
 def db(backend: str, store: Store) -> str:
     return store.url
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _run_in(
+    lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """Several commands on a fresh SQLite database under the locale ``lang``: all they printed, with
+    the data (paths, the schema revision, the epoch) taken out."""
+    monkeypatch.setenv("LC_ALL", lang)
+    path = tmp_path / f"{lang}.db"
+    db = f"sqlite:///{path}"
+    table = tmp_path / "divisions.csv"
+    table.write_text("110105001002,西村\n110105001003,南村\n", encoding="utf-8")
+    assert main(["--db", db, "init"]) == 0
+    assert main(["--db", db, "add-village", V1, "东村"]) == 0
+    assert main(["--db", db, "add-village", V1, "东村"]) == 2
+    assert main(["--db", db, "add-villages", str(table)]) == 0
+    said = capsys.readouterr()
+    assert main(["--db", db, "enroll-code", V1, "--hours", "2"]) == 0
+    issued = capsys.readouterr()
+    code = issued.out.strip()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code), (
+        "the code alone on stdout, in any language"
+    )
+    assert main(["--db", db, "revoke-codes", V1]) == 0
+    assert main(["--db", db, "revoke-device", "no-such-device"]) == 2
+    assert main(["--db", db, "history-retention"]) == 0
+    assert main(["--db", db, "history-retention", "1"]) == 2  # only lengthened
+    assert main(["--db", db, "restored"]) == 0
+    assert main(["--db", db, "export", str(tmp_path / "x.xlsx"), "--village", "999999999999"]) == 2
+    rest = capsys.readouterr()
+    revision = Store(db).schema_revision()
+    printed = "\n".join([said.out, said.err, issued.err, rest.out, rest.err])
+    for data in (db, str(tmp_path), str(revision), "county-server:"):
+        printed = printed.replace(data, "")
+    return re.sub(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", "", printed)  # the new epoch
+
+
+def test_the_commands_speak_chinese_in_a_chinese_locale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed = _run_in("zh_CN.UTF-8", tmp_path, capsys, monkeypatch)
+    for words in (
+        "数据库已就绪",
+        f"已添加村 {V1}",
+        "该村已存在",
+        "已添加 2 个村，0 个村已存在",
+        f"村 {V1} 的一次性注册码，2 小时内有效",
+        "已作废 1 个未使用的注册码",
+        "没有这个使用中的设备",
+        "记录历史保留",
+        "只能延长",
+        "新纪元",
+        "没有这些村：999999999999",
+    ):
+        assert words in printed
+    assert ASCII_WORD.findall(printed) == []  # no English word left once the data is out
+
+
+def test_the_commands_speak_english_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed = _run_in("en_US.UTF-8", tmp_path, capsys, monkeypatch)
+    for words in (
+        "database ready",
+        f"village {V1} added",
+        "that village already exists",
+        "2 villages added, 0 already there",
+        f"one-time enrollment code for village {V1}, valid 2 hours",
+        "1 unused codes revoked",
+        "no such active device",
+        "record history kept",
+        "it can only be lengthened",
+        "new epoch",
+        "no such village: 999999999999",
+    ):
+        assert words in printed
+    assert CJK.findall(printed) == []
+
+
+def test_help_is_in_the_locale_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    for command, words in (
+        ([], "添加乡镇或县级工作人员账号"),
+        (["add-user"], "从此环境变量读取密码"),
+        (["serve"], "环境变量 COUNTY_SERVER_HOST"),
+        (["forms"], "6 位县代码"),
+        (["provision-make"], "县级服务器地址"),
+    ):
+        with pytest.raises(SystemExit) as done:
+            main([*command, "--help"])
+        assert done.value.code == 0 and words in capsys.readouterr().out
+    monkeypatch.setenv("LC_ALL", "C")
+    with pytest.raises(SystemExit):
+        main(["add-user", "--help"])
+    out = capsys.readouterr().out
+    assert "read the password from this environment variable" in out and not CJK.search(out)
 
 
 def test_admin_commands(db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,47 @@ def test_a_bad_workbook_is_named_row_by_row_and_nothing_is_published(
     )
     with store.read() as conn:
         assert form_store.listing(conn, COUNTY) == []
+
+
+@pytest.mark.parametrize("lang", ["zh_CN.UTF-8", "en_US.UTF-8"])
+def test_the_forms_commands_speak_the_locale_language(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("LC_ALL", lang)
+    book = write_workbook(tmp_path / "household_v2.xlsx", "household", 2, v2_household)
+    assert main(["--db", db, "forms", "list"]) == 0
+    assert main(["--db", db, "forms", "diff", "1", "1"]) == 0
+    assert main(["--db", db, "forms", "show", "1", "--out", str(tmp_path / "v1.json")]) == 0
+    assert main(["--db", db, "forms", "show", "9"]) == 2
+    assert main(["--db", db, "forms", "--county", "12", "list"]) == 2
+    assert main(["--db", db, "forms", "publish", str(book), "--key", str(tmp_path / "none.pem")]) == 2
+    said = capsys.readouterr()
+    printed = (said.out + said.err).replace(str(tmp_path), "").replace("county-server:", "")
+    chinese = (
+        "1\t内置",
+        "没有变化",
+        "已写入 /v1.json",
+        "没有第 9 版表单",
+        "--county 是 6 位县代码",
+        "无法读取签名密钥",
+    )
+    english = (
+        "1\tbuilt in",
+        "no change",
+        "written /v1.json",
+        "no form version 9",
+        "--county is a 6-digit",
+        "cannot be read",
+    )
+    if lang.startswith("zh"):
+        assert all(words in printed for words in chinese), printed
+        leftover = (
+            printed.replace("forms list", "")
+            .replace("--county", "")
+            .replace("none.pem", "")
+            .replace("v1.json", "")
+        )
+        assert re.findall(r"[A-Za-z]{2,}", leftover) == []
+    else:
+        assert all(words in printed for words in english), printed
+        assert not re.search(r"[\u4e00-\u9fff]", printed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,48 @@ def test_without_a_terminal_the_key_commands_say_to_use_the_environment(
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and option in done.stderr
     assert not list(tmp_path.iterdir())  # no key written
+
+
+@pytest.mark.parametrize("lang", ["zh_CN.UTF-8", "en_US.UTF-8"])
+def test_the_provisioning_commands_speak_the_locale_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("LC_ALL", lang)
+    monkeypatch.setenv("SIGN_PW", "county signing passphrase")
+    key, pub, made = tmp_path / "signing.pem", tmp_path / "signing.pub.pem", tmp_path / "p.json"
+    assert main(["provision-keygen", str(key), str(pub), "--passphrase-env", "SIGN_PW"]) == 0
+    assert main(["provision-keygen", str(key), str(pub), "--passphrase-env", "SIGN_PW"]) == 2
+    assert main(["provision-make", str(made), "--url", "https://c.example.cn", "--village", VILLAGE]) == 0
+    assert main(["provision-check", str(made)]) == 0
+    assert main(["provision-make", str(tmp_path / "q.json"), "--url", "http://c.example.cn"]) == 2
+    said = capsys.readouterr()
+    printed = (said.out + said.err).replace(str(tmp_path), "").replace("county-server:", "")
+    chinese = (
+        "签名私钥 /signing.pem（请离线保存）",
+        "已存在，不会覆盖",
+        "请用 provision-sign 签名",
+        "可以使用",
+        "未签名",
+        f"村 {VILLAGE}",
+        "不含县级 CA 证书",
+        "服务器地址必须以 https:// 开头",
+    )
+    english = (
+        "signing key /signing.pem (keep it offline)",
+        "exists already",
+        "sign it with provision-sign",
+        "usable",
+        "unsigned",
+        f"village {VILLAGE}",
+        "NO county CA",
+        "must start with https://",
+    )
+    if lang.startswith("zh"):
+        assert all(words in printed for words in chinese), printed
+        leftover = re.sub(r"https?(://[\w.]*)?", "", printed)  # the address, and http(s) in the words
+        for data in ("provision-sign", "CA", "signing.pem", "signing.pub.pem", "p.json"):
+            leftover = leftover.replace(data, "")
+        assert re.findall(r"[A-Za-z]{2,}", leftover) == []
+    else:
+        assert all(words in printed for words in english), printed
+        assert not re.search(r"[\u4e00-\u9fff]", printed)

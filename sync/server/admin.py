@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sync.server.auth import hash_password
-from sync.server.cli_words import Refusal
+from sync.server.errors import Refusal
 from sync.server.store import Store
 from sync.server.tables import devices, enroll_codes, townships, users, villages
 from sync.textsafety import has_hidden

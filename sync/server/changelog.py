@@ -27,7 +27,7 @@ from sqlalchemy import Connection, and_, insert, literal, select, update
 from sync import jsontext
 from sync.hlc import stamp_ms
 from sync.protocol import DELETED
-from sync.server.cli_words import Refusal
+from sync.server.errors import Refusal
 from sync.server.merge import Current
 from sync.server.store import Store, renew_village_epoch, select_in
 from sync.server.tables import change_log, devices, history_settings, records, villages

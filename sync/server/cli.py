@@ -43,7 +43,8 @@ from pathlib import Path
 from sync.extras import missing_server_modules, server_extra_message
 from sync.messages import Both
 from sync.server import provision_cli
-from sync.server.cli_words import Refusal, environment_lang, say
+from sync.server.cli_words import environment_lang, say
+from sync.server.errors import Refusal
 from sync.textsafety import for_terminal
 
 if not missing_server_modules():  # a laptop install has no server stack: main() says what to install

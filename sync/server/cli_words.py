@@ -1,7 +1,8 @@
-"""The ``county-server`` command's language, and the refusals it prints in it.
+"""The ``county-server`` command's language.
 
 County IT run the command on a server whose locale says which language they read: Chinese when it
-is a ``zh`` locale, English otherwise. The words are in :mod:`sync.messages.cli`.
+is a ``zh`` locale, English otherwise. The words are in :mod:`sync.messages.cli`; a command refused
+raises ``sync.server.errors.Refusal``, printed in this language.
 """
 
 from __future__ import annotations
@@ -26,19 +27,3 @@ def environment_lang(environ: Mapping[str, str] = os.environ) -> str:
 def say(code: str, /, **params: Any) -> str:
     """The message ``code`` in the environment's language."""
     return text(code, environment_lang(), **params)
-
-
-class Refusal(Exception):
-    """A command that cannot be carried out, by message code: printed in the environment's language;
-    ``str()`` is the English text (logs, tests)."""
-
-    def __init__(self, code: str, /, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    def words(self, lang: str) -> str:
-        return text(self.code, lang, **self.params)
-
-    def __str__(self) -> str:
-        return self.words("en")

@@ -1,4 +1,5 @@
-"""API errors: one code per thing a client does differently, each with its message (zh_CN and en).
+"""API errors: one code per thing a client does differently, each with its message (zh_CN and en);
+and ``Refusal``, a county IT command refused, by message code.
 
 The messages are in the one catalogue, :mod:`sync.messages` (``api.*``). They never carry a value
 from the request (no names, resident IDs or secrets), so they are safe to show, to log and to return.
@@ -82,3 +83,20 @@ def protocol_version_error(version: object) -> ApiError:
     if type(version) is int and version > PROTOCOL_VERSION:
         return ApiError("protocol_version", "api.protocol_server_older", extra=extra)
     return ApiError("protocol_version", "api.protocol_laptop_older", extra=extra)
+
+
+class Refusal(Exception):
+    """A county IT command that cannot be carried out, by message code (``cli.*``): ``county-server``
+    prints it in the locale's language (``sync.server.cli_words``); ``str()`` is the English text
+    (logs, tests)."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def words(self, lang: str) -> str:
+        return messages.text(self.code, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.words("en")

@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sync import form_versions
 from sync.form_workbook import WorkbookProblems, document_from_workbook, read_workbook
 from sync.server import form_store
-from sync.server.cli_words import Refusal, say
+from sync.server.cli_words import say
+from sync.server.errors import Refusal
 from sync.server.store import Store
 from sync.server.tables import villages
 

@@ -25,7 +25,8 @@ from sync.provisioning import (
     read_provisioning_json,
     sign_provisioning,
 )
-from sync.server.cli_words import Refusal, say
+from sync.server.cli_words import say
+from sync.server.errors import Refusal
 
 COMMANDS = ("provision-keygen", "provision-make", "provision-sign", "provision-check")
 

@@ -23,7 +23,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from sync.server.app import create_app, freeze_startup_heap
-from sync.server.cli_words import Refusal
+from sync.server.errors import Refusal
 from sync.server.store import POOL_SIZE, Store
 
 SETTINGS_ENV = "COUNTY_SERVER_WORKER"

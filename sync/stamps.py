@@ -23,6 +23,8 @@ MAX_SEEN_TEXT = MAX_SEEN * 40
 """The pull's ``seen`` query at most: ``seq.stamp`` pairs joined by commas."""
 
 Pair = tuple[int, int]
+Seen = Sequence[Pair]
+"""``(counter value, stamp)`` pairs a laptop saw, newest first."""
 
 
 def remember(seen: Sequence[Pair], seq: int, stamp: int) -> list[Pair]:

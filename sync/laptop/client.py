@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -100,7 +100,7 @@ class HttpRemote:
         own: int = 0,
         epoch: str = "",
         known: int = 0,
-        seen: Sequence[stamps.Pair] = (),
+        seen: stamps.Seen = (),
     ) -> protocol.PullResponse:
         query = f"cursor={int(cursor)}&limit={int(limit)}"
         query += "" if since is None else f"&since={int(since)}"

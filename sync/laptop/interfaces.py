@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -126,7 +125,7 @@ class Remote(Protocol):
         own: int = 0,
         epoch: str = "",
         known: int = 0,
-        seen: Sequence[stamps.Pair] = (),
+        seen: stamps.Seen = (),
     ) -> protocol.PullResponse:
         """A page of records after ``cursor``, each with its fields changed after ``since`` (where
         the whole pull began); with ``own``, without the fields this device wrote in batches

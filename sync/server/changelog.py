@@ -176,7 +176,7 @@ def mark_restored(store: Store, epoch: str) -> int:
 def went_back(conn: Connection, county: str, village: str, seq: int, now: int) -> str:
     """The village's database went back to an older copy without ``county-server restored`` (a
     laptop showed it): a new epoch for this village alone, starting at ``seq``, where the laptop's
-    history and this one part (``counter_stamps.went_back``; at most the counter), logged as a
+    history and this one part (``counter_stamps.floor_if_went_back``; at most the counter), logged as a
     restore. The caller holds the village lock in this write transaction. Returns the new epoch."""
     epoch = renew_village_epoch(conn, county, village, seq)
     insert_rows(conn, change_log, COLUMNS, [_mark(county, village, epoch, seq, now, "server went back")])

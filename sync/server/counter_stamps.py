@@ -27,15 +27,11 @@ as it stood).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 
 from sqlalchemy import Connection, insert, select
 
 from sync.server.tables import counter_stamps
-from sync.stamps import STAMP_BITS
-
-Seen = Sequence[tuple[int, int]]
-"""``(counter value, stamp)`` pairs a laptop saw, newest first (``sync.stamps``)."""
+from sync.stamps import STAMP_BITS, Seen
 
 
 def draw() -> int:
@@ -73,7 +69,7 @@ def stamp_at(conn: Connection, county: str, village: str, seq: int) -> int:
     return commit_at(conn, county, village, seq)[1]
 
 
-def went_back(
+def floor_if_went_back(
     conn: Connection, county: str, village: str, counter: int, known: int, seen: Seen
 ) -> int | None:
     """None when nothing the laptop saw shows that this database (its village ``counter`` now) went

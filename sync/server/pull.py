@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from sync import jsontext
+from sync import jsontext, stamps
 from sync.protocol import DELETED, PROTOCOL_VERSION
 from sync.server import changelog, counter_stamps
 from sync.server.auth import Device
@@ -79,7 +79,7 @@ def pull(
     own: int = 0,
     epoch: str = "",
     known: int = 0,
-    seen: counter_stamps.Seen = (),
+    seen: stamps.Seen = (),
 ) -> dict[str, Any]:
     """The PullResponse (as a plain dict) for records of the device's village after ``cursor``, with
     their fields changed after ``since``, without the device's own writes up to ``own``. ``known``
@@ -95,7 +95,8 @@ def pull(
         # on this answer anyway. One indexed read when the laptop names stamps.
         county, village = device.county_code, device.village_code
         ahead = (not epoch or epoch == now) and (
-            counter_stamps.went_back(conn, county, village, counter, max(cursor, known), seen) is not None
+            counter_stamps.floor_if_went_back(conn, county, village, counter, max(cursor, known), seen)
+            is not None
         )
         rows = conn.execute(
             select(rc.entity, rc.id, rc.data, rc.versions, rc.seq, rc.deleted)
@@ -155,9 +156,7 @@ def pull(
     }
 
 
-def _went_back(
-    store: Store, device: Device, known: int, seen: counter_stamps.Seen, before: str
-) -> tuple[str, int]:
+def _went_back(store: Store, device: Device, known: int, seen: stamps.Seen, before: str) -> tuple[str, int]:
     """A new epoch for the device's village, unless another request renewed it meanwhile (the
     epoch is no longer ``before``) or, checked again under the lock, what the laptop saw no longer
     shows the database went back; returns (epoch, epoch_seq) as they are now."""
@@ -165,7 +164,7 @@ def _went_back(
     with store.write() as conn:
         seq = lock_village(conn, county, village)
         epoch, _counter, started = village_epoch(conn, county, village)
-        floor = counter_stamps.went_back(conn, county, village, seq, known, seen)
+        floor = counter_stamps.floor_if_went_back(conn, county, village, seq, known, seen)
         if floor is not None and epoch == before:
             log.warning("village %s: a pull knew a counter this database does not hold; new epoch", village)
             epoch, started = changelog.went_back(conn, county, village, floor, store.now()), floor

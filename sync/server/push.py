@@ -162,7 +162,7 @@ def apply_batch(
         # ``county-server restored``. Accepting the batch would reuse numbers other laptops already
         # hold; instead this village gets a new epoch (under its lock, kept) and the batch is
         # refused whole, so every laptop of the village re-syncs.
-        floor = counter_stamps.went_back(conn, county, village, seq, request.known, request.seen)
+        floor = counter_stamps.floor_if_went_back(conn, county, village, seq, request.known, request.seen)
         if floor is not None:
             log.warning("village %s: a push knew a counter this database does not hold; new epoch", village)
             changelog.went_back(conn, county, village, floor, now)
